@@ -1,0 +1,1 @@
+//! Canonical printing: operators lowercase, single spaces, parentheses only where needed.
