@@ -1,1 +1,165 @@
-//! placeholder
+//! Vendor profiles as data.
+//!
+//! What it is for: one description per SCIM provider (paths, auth, list semantics, filter
+//! allow-list, resource shape, write rules, PATCH leniency, discovery, rate limits, error
+//! format), read by `scimock-server` to behave like the vendor and by
+//! `scimock-conformance` to know what to expect. Every vendor fact lives here, once, with
+//! its source in `../shared/VENDORS.md` recorded in the profile's `quirks`.
+//!
+//! What it is not for: behaviour. Code that acts on these facts lives in the server and
+//! the runner. Profiles are JSON files under `fixtures/profiles/`, embedded at build time;
+//! any field can be overridden at run time with [`Profile::with_overrides`] (that is how
+//! the facts VENDORS.md marks as inferences `[I]` become switches).
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+mod model;
+pub use model::*;
+
+/// The names of the built-in profiles, in display order.
+pub const PROFILE_NAMES: &[&str] = &["generic", "attio", "atlassian", "adra", "elfsquad", "truto"];
+
+/// A built-in profile's JSON source, embedded from `fixtures/profiles/`.
+fn builtin_source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "generic" => include_str!("../../fixtures/profiles/generic.json"),
+        "attio" => include_str!("../../fixtures/profiles/attio.json"),
+        "atlassian" => include_str!("../../fixtures/profiles/atlassian.json"),
+        "adra" => include_str!("../../fixtures/profiles/adra.json"),
+        "elfsquad" => include_str!("../../fixtures/profiles/elfsquad.json"),
+        "truto" => include_str!("../../fixtures/profiles/truto.json"),
+        _ => return None,
+    })
+}
+
+/// A vendor's seed data `{"users":[...],"groups":[...]}` (its documented example bodies), embedded from `fixtures/users/`.
+pub fn builtin_fixtures(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "generic" => include_str!("../../fixtures/users/generic.json"),
+        "attio" => include_str!("../../fixtures/users/attio.json"),
+        "atlassian" => include_str!("../../fixtures/users/atlassian.json"),
+        "adra" => include_str!("../../fixtures/users/adra.json"),
+        "elfsquad" => include_str!("../../fixtures/users/elfsquad.json"),
+        "truto" => "{}",
+        _ => return None,
+    })
+}
+
+/// Why a profile could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// No built-in profile has this name.
+    #[error("unknown profile {0:?} (known: {known})", known = PROFILE_NAMES.join(", "))]
+    Unknown(String),
+    /// The JSON does not describe a profile.
+    #[error("profile {name}: {source}")]
+    Invalid {
+        /// Profile name.
+        name: String,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+    /// An override names a field that does not exist or has the wrong type.
+    #[error("override {path}: {reason}")]
+    Override {
+        /// The dotted path given.
+        path: String,
+        /// Why it failed.
+        reason: String,
+    },
+}
+
+impl Profile {
+    /// Loads a built-in profile by name.
+    pub fn builtin(name: &str) -> Result<Profile, ProfileError> {
+        let src = builtin_source(name).ok_or_else(|| ProfileError::Unknown(name.to_string()))?;
+        Profile::from_json(name, src)
+    }
+
+    /// Parses a profile from JSON text.
+    pub fn from_json(name: &str, src: &str) -> Result<Profile, ProfileError> {
+        serde_json::from_str(src).map_err(|source| ProfileError::Invalid {
+            name: name.to_string(),
+            source,
+        })
+    }
+
+    /// All built-in profiles, in [`PROFILE_NAMES`] order.
+    pub fn all_builtin() -> Result<Vec<Profile>, ProfileError> {
+        PROFILE_NAMES.iter().map(|n| Profile::builtin(n)).collect()
+    }
+
+    /// Returns a copy with fields replaced, each given as a dotted path and a JSON value,
+    /// e.g. `("errors.format", "scim")` or `("list.max_count", 200)`. Unknown paths and
+    /// values of the wrong type are errors, so a typo never silently does nothing.
+    pub fn with_overrides(&self, overrides: &[(String, Value)]) -> Result<Profile, ProfileError> {
+        let mut doc = serde_json::to_value(self).map_err(|e| ProfileError::Override {
+            path: String::new(),
+            reason: e.to_string(),
+        })?;
+        for (path, value) in overrides {
+            let mut slot = &mut doc;
+            for part in path.split('.') {
+                slot = match slot {
+                    Value::Object(map) => {
+                        map.get_mut(part).ok_or_else(|| ProfileError::Override {
+                            path: path.clone(),
+                            reason: format!("no field {part:?}"),
+                        })?
+                    }
+                    _ => {
+                        return Err(ProfileError::Override {
+                            path: path.clone(),
+                            reason: format!("{part:?} is inside a value that is not an object"),
+                        });
+                    }
+                };
+            }
+            *slot = value.clone();
+        }
+        serde_json::from_value(doc).map_err(|e| ProfileError::Override {
+            path: overrides
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The base path with its id segments filled in from `path_params`
+    /// (e.g. `/scim/directory/{directoryId}` -> `/scim/directory/3f1c...`).
+    pub fn concrete_base_path(&self) -> String {
+        fill_params(&self.base_path, &self.path_params)
+    }
+
+    /// The quirk with this id, if the profile lists it.
+    pub fn quirk(&self, id: &str) -> Option<&Quirk> {
+        self.quirks.iter().find(|q| q.id == id)
+    }
+}
+
+/// Replaces `{name}` placeholders in `template` with values from `params`.
+pub fn fill_params(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = template.to_string();
+    for (k, v) in params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// Parses a `--set path=value` argument: the value is JSON if it parses as JSON, else a string.
+pub fn parse_override(arg: &str) -> Result<(String, Value), ProfileError> {
+    let (path, raw) = arg.split_once('=').ok_or_else(|| ProfileError::Override {
+        path: arg.to_string(),
+        reason: "expected PATH=VALUE".to_string(),
+    })?;
+    let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    Ok((path.trim().to_string(), value))
+}
+
+/// Serde helper: lets profile JSON omit a `Vec` field.
+fn is_empty<T>(v: &[T]) -> bool {
+    v.is_empty()
+}

@@ -1,0 +1,82 @@
+//! Every built-in profile loads, its fixtures parse, and overrides are checked.
+
+use scimock_profile::{PROFILE_NAMES, Profile, builtin_fixtures, parse_override};
+use serde_json::{Value, json};
+
+#[test]
+fn every_builtin_profile_loads_with_its_own_name() {
+    for name in PROFILE_NAMES {
+        let p = Profile::builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(&p.name, name);
+        assert!(p.base_path.starts_with('/'), "{name} base path");
+        assert!(
+            !p.concrete_base_path().contains('{'),
+            "{name} has unfilled id segments"
+        );
+        assert!(!p.quirks.is_empty(), "{name} documents no quirks");
+    }
+}
+
+#[test]
+fn every_quirk_id_is_unique_and_every_switch_names_a_real_field() {
+    for name in PROFILE_NAMES {
+        let p = Profile::builtin(name).unwrap();
+        let doc = serde_json::to_value(&p).unwrap();
+        let mut ids = std::collections::HashSet::new();
+        for q in &p.quirks {
+            assert!(ids.insert(q.id.clone()), "{name}: duplicate quirk {}", q.id);
+            for sw in &q.switches {
+                let mut v = &doc;
+                for part in sw.split('.') {
+                    v = v.get(part).unwrap_or_else(|| {
+                        panic!("{name}: quirk {} names missing field {sw}", q.id)
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_builtin_fixture_parses_as_users_and_groups() {
+    for name in PROFILE_NAMES {
+        let v: Value = serde_json::from_str(builtin_fixtures(name).unwrap()).unwrap();
+        assert!(v.is_object(), "{name}");
+        if let Some(users) = v.get("users") {
+            for u in users.as_array().unwrap() {
+                assert!(
+                    u.get("userName").is_some(),
+                    "{name}: fixture user without userName"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn overrides_replace_fields_and_reject_unknown_paths() {
+    let p = Profile::builtin("attio").unwrap();
+    let q = p
+        .with_overrides(&[("list.max_count".into(), json!(200))])
+        .unwrap();
+    assert_eq!(q.list.max_count, Some(200));
+    assert!(
+        p.with_overrides(&[("list.max_cuont".into(), json!(1))])
+            .is_err()
+    );
+    assert!(
+        p.with_overrides(&[("errors.format".into(), json!("nonsense"))])
+            .is_err()
+    );
+    let (path, value) = parse_override("errors.format=scim").unwrap();
+    assert_eq!(path, "errors.format");
+    assert_eq!(value, json!("scim"));
+    let q = p.with_overrides(&[(path, value)]).unwrap();
+    assert_eq!(q.errors.format, scimock_profile::ErrorFormat::Scim);
+}
+
+#[test]
+fn unknown_profile_names_are_refused_with_the_known_list() {
+    let err = Profile::builtin("okta").unwrap_err().to_string();
+    assert!(err.contains("attio") && err.contains("okta"), "{err}");
+}
