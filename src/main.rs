@@ -1,1 +1,10 @@
-fn main() {}
+//! `scimock`: clap wiring only. The work happens in the library crates.
+
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    std::process::ExitCode::from(cli::run(args))
+}

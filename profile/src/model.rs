@@ -557,6 +557,9 @@ pub struct GroupSpec {
     pub member_ref: UrlStyle,
     /// `displayName` may be changed by PATCH.
     pub rename_by_patch: bool,
+    /// A `displayName` another group has is refused with 409 (Atlassian).
+    #[serde(default)]
+    pub unique_display_name: bool,
     /// Which `meta` sub-attributes appear.
     pub meta_fields: Vec<String>,
 }

@@ -1,0 +1,210 @@
+//! The admin API under `/_scimock/` (DESIGN §4.2): health, info, reset, bulk user load, the
+//! request journal, faults and break switches, snapshots. Never reachable with the SCIM token
+//! alone: when `--admin-token` is set it is required, and the SCIM token never satisfies it.
+
+use crate::app::{App, admin_error};
+use crate::faults::{Break, FaultRule};
+use crate::middleware::{bearer, constant_time_eq};
+use axum::body::Bytes;
+use axum::extract::{Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+type AppState = State<Arc<App>>;
+
+/// The admin routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/info", get(info))
+        .route("/reset", post(reset))
+        .route("/users", post(load_users))
+        .route("/requests", get(requests).delete(clear_requests))
+        .route("/faults", get(faults).post(add_faults).delete(clear_faults))
+        .route("/snapshot", post(snapshot))
+        .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin endpoint") })
+        .layer(axum::middleware::from_fn_with_state(app.clone(), admin_auth))
+        .with_state(app)
+}
+
+async fn admin_auth(State(app): AppState, req: Request, next: Next) -> Response {
+    if let Some(want) = &app.shared.admin_token {
+        let h = req.headers();
+        let given = h
+            .get("x-scimock-admin-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .or_else(|| {
+                h.get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| bearer(v, false))
+            });
+        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), want.as_bytes())) {
+            return admin_error(StatusCode::UNAUTHORIZED, "the admin API needs the --admin-token");
+        }
+    }
+    next.run(req).await
+}
+
+async fn health() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response()
+}
+
+async fn info(State(app): AppState) -> Json<Value> {
+    let profiles: Vec<Value> = app
+        .tenants
+        .iter()
+        .map(|t| {
+            let p = &t.profile;
+            let mut v = json!({
+                "name": p.name,
+                "title": p.title,
+                "base_url": t.base_url,
+                "base_path": t.public_path,
+                "base_path_template": p.base_path,
+                "vendor_base_url": p.vendor_base_url,
+                "token_name": p.auth.token_name,
+                "ids": p.path_params,
+            });
+            if !t.backends.is_empty() {
+                v["integrated_accounts"] = t
+                    .backends
+                    .iter()
+                    .map(|(id, b)| json!({"id": id, "vendor": b.profile.name}))
+                    .collect();
+            }
+            v
+        })
+        .collect();
+    Json(json!({
+        "tool": "scimock",
+        "version": env!("CARGO_PKG_VERSION"),
+        "origin": app.origin,
+        "profiles": profiles,
+        "admin_token_required": app.shared.admin_token.is_some(),
+        "state_file": app.state_file,
+    }))
+}
+
+#[derive(Deserialize)]
+struct VendorParam {
+    vendor: Option<String>,
+}
+
+async fn reset(State(app): AppState) -> Response {
+    let mut counts = serde_json::Map::new();
+    for t in app.all_tenants() {
+        match t.reset() {
+            Ok((u, g)) => {
+                counts.insert(t.public_path.clone(), json!({"users": u, "groups": g}));
+            }
+            Err(e) => return admin_error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        }
+    }
+    Json(json!({"reset": counts})).into_response()
+}
+
+async fn load_users(State(app): AppState, Query(q): Query<VendorParam>, body: Bytes) -> Response {
+    let tenant = match &q.vendor {
+        Some(v) => app.tenant(v),
+        None => app.tenants.iter().find(|t| t.profile.kind == scimock_profile::ProfileKind::Scim),
+    };
+    let Some(t) = tenant.filter(|t| t.profile.kind == scimock_profile::ProfileKind::Scim) else {
+        return admin_error(StatusCode::NOT_FOUND, "no SCIM profile by that name is mounted");
+    };
+    let users: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("body must be a JSON array of users: {e}")),
+    };
+    match t.add_users(&users) {
+        Ok(n) => (StatusCode::CREATED, Json(json!({"loaded": n, "total": t.read().users.len()}))).into_response(),
+        Err(e) => admin_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn requests(State(app): AppState, Query(q): Query<VendorParam>) -> Json<Value> {
+    let entries: Vec<_> = app
+        .shared
+        .journal
+        .entries()
+        .into_iter()
+        .filter(|e| q.vendor.as_ref().is_none_or(|v| &e.vendor == v))
+        .collect();
+    Json(json!({"requests": entries}))
+}
+
+async fn clear_requests(State(app): AppState) -> StatusCode {
+    app.shared.journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn faults(State(app): AppState) -> Json<Value> {
+    Json(app.shared.faults.describe())
+}
+
+/// Accepts one fault rule, an array of them, `{"break": NAME}`, `{"breaks": [NAMES]}`, or
+/// `{"unbreak": NAME}`.
+async fn add_faults(State(app): AppState, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")),
+    };
+    let faults = &app.shared.faults;
+    let names: Vec<(String, bool)> = match (&v.get("break"), &v.get("breaks"), &v.get("unbreak")) {
+        (Some(Value::String(n)), _, _) => vec![(n.clone(), true)],
+        (_, Some(Value::Array(a)), _) => a.iter().filter_map(Value::as_str).map(|n| (n.to_string(), true)).collect(),
+        (_, _, Some(Value::String(n))) => vec![(n.clone(), false)],
+        _ => Vec::new(),
+    };
+    if !names.is_empty() {
+        for (n, _) in &names {
+            if Break::from_name(n).is_none() {
+                return admin_error(
+                    StatusCode::BAD_REQUEST,
+                    format!("unknown break switch {n:?}; GET /_scimock/faults lists them"),
+                );
+            }
+        }
+        for (n, on) in names {
+            if let Some(b) = Break::from_name(&n) {
+                faults.set_break(b, on);
+            }
+        }
+        return (StatusCode::CREATED, Json(faults.describe())).into_response();
+    }
+    let rules: Vec<FaultRule> = match &v {
+        Value::Array(_) => serde_json::from_value(v.clone()),
+        _ => serde_json::from_value(v.clone()).map(|r| vec![r]),
+    }
+    .unwrap_or_default();
+    if rules.is_empty() || rules.iter().any(|r| r.status.is_none() && r.latency_ms.is_none()) {
+        return admin_error(
+            StatusCode::BAD_REQUEST,
+            "expected a fault {\"status\":429,\"times\":3,\"retry_after\":2,\"latency_ms\":0,\"match\":{\"method\":\"GET\",\"path_suffix\":\"/Users\"}} (status or latency_ms required), an array of them, or {\"break\":\"NAME\"}",
+        );
+    }
+    if rules.iter().any(|r| r.status.is_some_and(|s| StatusCode::from_u16(s).is_err() || s < 100)) {
+        return admin_error(StatusCode::BAD_REQUEST, "status must be a valid HTTP status code");
+    }
+    let ids: Vec<u64> = rules.into_iter().map(|r| faults.add(r)).collect();
+    (StatusCode::CREATED, Json(json!({"added": ids}))).into_response()
+}
+
+async fn clear_faults(State(app): AppState) -> StatusCode {
+    app.shared.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn snapshot(State(app): AppState) -> Response {
+    match app.save_state() {
+        Ok(Some(path)) => Json(json!({"written": path})).into_response(),
+        Ok(None) => admin_error(StatusCode::CONFLICT, "no --state FILE was given"),
+        Err(e) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}

@@ -1,0 +1,87 @@
+//! Timestamps: stored in UTC with microseconds, rendered at each profile's precision.
+
+use scimock_profile::Precision;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Now, in UTC.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// `2021-02-16T15:05:41.185473Z`-style text at `precision`.
+pub fn format(t: OffsetDateTime, precision: Precision) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let base = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    match precision {
+        Precision::Seconds => format!("{base}Z"),
+        Precision::Millis => format!("{base}.{:03}Z", t.millisecond()),
+        Precision::Micros => format!("{base}.{:06}Z", t.microsecond()),
+    }
+}
+
+/// Parses RFC 3339 text.
+pub fn parse(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+/// Re-renders RFC 3339 text at `precision`; text that does not parse is returned unchanged.
+pub fn reformat(s: &str, precision: Precision) -> String {
+    parse(s).map_or_else(|| s.to_string(), |t| format(t, precision))
+}
+
+/// An HTTP-date (RFC 9110 §5.6.7, IMF-fixdate) for `Retry-After`.
+pub fn http_date(t: OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[u8::from(t.month()) as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn formats_each_precision() {
+        let t = datetime!(2021-02-16 15:05:41.185473 UTC);
+        assert_eq!(format(t, Precision::Seconds), "2021-02-16T15:05:41Z");
+        assert_eq!(format(t, Precision::Millis), "2021-02-16T15:05:41.185Z");
+        assert_eq!(format(t, Precision::Micros), "2021-02-16T15:05:41.185473Z");
+    }
+
+    #[test]
+    fn reformat_converts_offsets_to_utc() {
+        assert_eq!(
+            reformat("2024-01-01T02:00:00+02:00", Precision::Millis),
+            "2024-01-01T00:00:00.000Z"
+        );
+        assert_eq!(reformat("not a date", Precision::Millis), "not a date");
+    }
+
+    #[test]
+    fn http_date_is_imf_fixdate() {
+        let t = datetime!(1994-11-06 08:49:37 UTC);
+        assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+    }
+}

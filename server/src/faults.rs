@@ -1,0 +1,322 @@
+//! Fault injection (status, Retry-After, latency, matched on method and path) and break
+//! switches: named violations of documented behaviour that prove conformance checks can fail.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+macro_rules! breaks {
+    ($($variant:ident = $name:literal : $desc:literal,)*) => {
+        /// A named way for the mock to violate one documented behaviour.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Break {
+            $(
+                #[doc = $desc]
+                $variant,
+            )*
+        }
+
+        impl Break {
+            /// Every break switch.
+            pub const ALL: &'static [Break] = &[$(Break::$variant,)*];
+
+            /// The switch's name in the admin API.
+            pub fn name(self) -> &'static str {
+                match self { $(Break::$variant => $name,)* }
+            }
+
+            /// What the switch breaks.
+            pub fn description(self) -> &'static str {
+                match self { $(Break::$variant => $desc,)* }
+            }
+
+            /// Looks a switch up by name.
+            pub fn from_name(name: &str) -> Option<Break> {
+                Break::ALL.iter().copied().find(|b| b.name() == name)
+            }
+        }
+    };
+}
+
+breaks! {
+    ListTotalResultsWrong = "list.total-results-wrong": "totalResults is one more than the number of matching resources",
+    ListStartIndexZero = "list.start-index-zero": "list responses report startIndex 0 (zero-based) instead of echoing the 1-based index",
+    ListIgnoreCount = "list.ignore-count": "count is ignored: pages are larger than asked for and the vendor cap is not applied",
+    ListPagesOverlap = "list.pages-overlap": "each page after the first starts one resource early, so consecutive pages overlap",
+    ListSchemasMissing = "list.schemas-missing": "list responses omit the ListResponse schema URN",
+    ListItemsPerPageWrong = "list.items-per-page-wrong": "itemsPerPage is off by one from what the profile defines it to mean",
+    ListResourcesKeyLowercase = "list.resources-lowercase": "list responses name the array `resources` instead of `Resources`",
+    FilterIgnored = "filter.ignored": "the filter parameter is ignored: every resource is returned",
+    FilterCaseSensitive = "filter.case-sensitive": "eq on caseExact:false attributes (userName, emails.value) compares case-sensitively",
+    FilterAcceptUnsupported = "filter.accept-unsupported": "filters the profile documents as refused are evaluated instead of refused",
+    FilterMalformedAccepted = "filter.malformed-accepted": "a filter that does not parse is ignored instead of refused with invalidFilter",
+    ErrorStatusInteger = "error.status-as-integer": "SCIM errors carry status as a JSON number instead of a string",
+    ErrorContentTypeText = "error.content-type-text": "errors are sent as text/plain",
+    ErrorScimTypeMissing = "error.scim-type-missing": "SCIM errors omit scimType",
+    ErrorGenericFormat = "error.generic-format": "errors use a plain {\"error\": \"...\"} body instead of the profile's format",
+    AuthAcceptAnyToken = "auth.accept-any-token": "any request is accepted, with or without a valid token",
+    ContentTypePlainJson = "content-type.plain-json": "successful responses are sent as text/plain instead of the profile's media type",
+    DiscoverySpcMissing = "discovery.spc-missing": "the service provider configuration endpoint answers 404",
+    DiscoverySchemasMissing = "discovery.schemas-missing": "/Schemas answers 404",
+    DiscoveryResourceTypesMissing = "discovery.resource-types-missing": "/ResourceTypes answers 404",
+    DiscoverySpcLies = "discovery.spc-lies": "the service provider configuration claims sorting and ETags are unsupported and filter.maxResults is 1",
+    MetaLocationMissing = "meta.location-missing": "meta.location is omitted from resources",
+    SchemasMissing = "resource.schemas-missing": "resources are returned without their schemas attribute",
+    IdMissing = "resource.id-missing": "resources are returned without id",
+    ProjectionIgnored = "projection.ignored": "attributes and excludedAttributes are ignored",
+    SortIgnored = "sort.ignored": "sortBy and sortOrder are ignored",
+    CreateNoLocation = "create.no-location": "POST answers without a Location header",
+    CreateStatus200 = "create.status-200": "POST answers 200 instead of 201",
+    CreateAllowDuplicates = "create.allow-duplicates": "a duplicate userName is accepted instead of refused",
+    ReplaceIgnored = "replace.ignored": "PUT answers 200 but changes nothing",
+    PatchIgnored = "patch.ignored": "PATCH answers success but changes nothing",
+    DeleteIgnored = "delete.ignored": "DELETE answers 204 but the resource stays readable and active",
+    NotFoundAs200 = "get.not-found-200": "GET of an unknown id answers 200 with an empty object",
+    EtagIgnoreIfMatch = "etag.ignore-if-match": "If-Match is ignored: writes with a stale version succeed",
+    CursorRepeats = "cursor.repeats": "nextCursor always points at the first page, so a cursor walk never ends",
+    CursorInvalidAccepted = "cursor.invalid-accepted": "an invalid cursor is treated as the first page instead of refused",
+    RetryAfterMissing = "rate-limit.no-retry-after": "429 responses carry no Retry-After header",
+    UnifiedNextCursorNeverNull = "unified.next-cursor-never-null": "the last unified page still carries a next_cursor",
+    UnifiedKeyByIgnored = "unified.key-by-ignored": "truto_key_by is ignored",
+    UnifiedExcludeFieldsIgnored = "unified.exclude-fields-ignored": "truto_exclude_fields is ignored",
+    UnifiedRemoteDataKept = "unified.remote-data-kept": "truto_ignore_remote_data is ignored",
+    UnifiedAccountOptional = "unified.account-optional": "a missing integrated_account_id is not refused",
+}
+
+/// Which requests a fault applies to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultMatch {
+    /// HTTP method (case-insensitive), any if absent.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The request path ends with this.
+    #[serde(default)]
+    pub path_suffix: Option<String>,
+    /// The request path contains this.
+    #[serde(default)]
+    pub path_contains: Option<String>,
+    /// Only requests to this profile (useful with `--vendor all`).
+    #[serde(default)]
+    pub vendor: Option<String>,
+}
+
+impl FaultMatch {
+    fn matches(&self, method: &str, path: &str, vendor: &str) -> bool {
+        self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.path_suffix.as_ref().is_none_or(|s| path.ends_with(s.as_str()))
+            && self.path_contains.as_ref().is_none_or(|s| path.contains(s.as_str()))
+            && self.vendor.as_ref().is_none_or(|v| v == vendor)
+    }
+}
+
+/// An injected fault, as posted to `POST /_scimock/faults`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    /// Answer with this status (rendered in the profile's error format).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// How many requests it applies to (absent: until cleared).
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// `Retry-After` seconds to send with the status (rendered in the profile's form).
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    /// Delay before answering.
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    /// Error detail text.
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// Which requests.
+    #[serde(default, rename = "match")]
+    pub matcher: FaultMatch,
+}
+
+/// What a matching fault does to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fired {
+    /// Status to answer with, if any.
+    pub status: Option<u16>,
+    /// Retry-After seconds.
+    pub retry_after: Option<u64>,
+    /// Delay.
+    pub latency_ms: Option<u64>,
+    /// Detail text.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug)]
+struct Active {
+    id: u64,
+    rule: FaultRule,
+    remaining: Option<u32>,
+    fired: u64,
+}
+
+/// Active faults and break switches, shared by every tenant.
+#[derive(Debug)]
+pub struct Faults {
+    rules: Mutex<(u64, Vec<Active>)>,
+    breaks: Vec<AtomicBool>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            rules: Mutex::new((0, Vec::new())),
+            breaks: Break::ALL.iter().map(|_| AtomicBool::new(false)).collect(),
+        }
+    }
+}
+
+fn index_of(b: Break) -> usize {
+    Break::ALL.iter().position(|x| *x == b).unwrap_or(0)
+}
+
+impl Faults {
+    /// Adds a fault; returns its id.
+    pub fn add(&self, rule: FaultRule) -> u64 {
+        let mut g = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        g.0 += 1;
+        let id = g.0;
+        let remaining = rule.times;
+        g.1.push(Active {
+            id,
+            rule,
+            remaining,
+            fired: 0,
+        });
+        id
+    }
+
+    /// The first active fault matching this request, consumed once. Exactly `times`
+    /// requests see a fault set for `times`, however many run concurrently.
+    pub fn take(&self, method: &str, path: &str, vendor: &str) -> Option<Fired> {
+        let mut g = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        let list = &mut g.1;
+        let i = list.iter().position(|a| {
+            a.remaining != Some(0) && a.rule.matcher.matches(method, path, vendor)
+        })?;
+        let a = &mut list[i];
+        if let Some(r) = a.remaining.as_mut() {
+            *r -= 1;
+        }
+        a.fired += 1;
+        Some(Fired {
+            status: a.rule.status,
+            retry_after: a.rule.retry_after,
+            latency_ms: a.rule.latency_ms,
+            detail: a.rule.detail.clone(),
+        })
+    }
+
+    /// Turns a break switch on or off.
+    pub fn set_break(&self, b: Break, on: bool) {
+        if let Some(flag) = self.breaks.get(index_of(b)) {
+            flag.store(on, Ordering::SeqCst);
+        }
+    }
+
+    /// True when the switch is on.
+    pub fn is_broken(&self, b: Break) -> bool {
+        self.breaks
+            .get(index_of(b))
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// True when any switch is on (disables render caches).
+    pub fn any_broken(&self) -> bool {
+        self.breaks.iter().any(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Removes every fault and turns every switch off.
+    pub fn clear(&self) {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner()).1.clear();
+        for f in &self.breaks {
+            f.store(false, Ordering::SeqCst);
+        }
+    }
+
+    /// The admin API's view: active faults, switches on, and every switch available.
+    pub fn describe(&self) -> Value {
+        let g = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        let faults: Vec<Value> = g
+            .1
+            .iter()
+            .map(|a| {
+                json!({"id": a.id, "rule": a.rule, "remaining": a.remaining, "fired": a.fired})
+            })
+            .collect();
+        let on: Vec<&str> = Break::ALL
+            .iter()
+            .filter(|b| self.is_broken(**b))
+            .map(|b| b.name())
+            .collect();
+        let available: Vec<Value> = Break::ALL
+            .iter()
+            .map(|b| json!({"name": b.name(), "description": b.description()}))
+            .collect();
+        json!({"faults": faults, "breaks": on, "available_breaks": available})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn break_names_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for b in Break::ALL {
+            assert!(seen.insert(b.name()), "duplicate {}", b.name());
+            assert_eq!(Break::from_name(b.name()), Some(*b));
+        }
+    }
+
+    #[test]
+    fn a_fault_for_three_requests_fires_exactly_three_times_under_concurrency() {
+        let f = std::sync::Arc::new(Faults::default());
+        f.add(FaultRule {
+            status: Some(429),
+            times: Some(3),
+            ..FaultRule::default()
+        });
+        let fired = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                let (f, fired) = (f.clone(), fired.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..50 {
+                        if f.take("GET", "/scim/v2/Users", "generic").is_some() {
+                            fired.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(fired.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn faults_match_method_and_path() {
+        let f = Faults::default();
+        f.add(FaultRule {
+            status: Some(500),
+            matcher: FaultMatch {
+                method: Some("post".into()),
+                path_suffix: Some("/Users".into()),
+                ..FaultMatch::default()
+            },
+            ..FaultRule::default()
+        });
+        assert!(f.take("GET", "/scim/v2/Users", "generic").is_none());
+        assert!(f.take("POST", "/scim/v2/Groups", "generic").is_none());
+        assert!(f.take("POST", "/scim/v2/Users", "generic").is_some());
+    }
+}

@@ -1,0 +1,202 @@
+//! `/Users` and `/Groups` handlers (RFC 7644 §3.3–§3.6). Each reads like the RFC section it
+//! implements; the rules live in `Tenant`.
+
+use super::{header_str, json_body};
+use crate::error::{ScimError, ScimResult};
+use crate::faults::Break;
+use crate::projection::Projection;
+use crate::query::{ListRequest, Query};
+use crate::store::Kind;
+use crate::tenant::Tenant;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use std::sync::Arc;
+
+type Ten = State<Arc<Tenant>>;
+
+/// `attributes` / `excludedAttributes` from a query, as far as the profile honours them.
+fn projection(t: &Tenant, q: &Query) -> ScimResult<Projection> {
+    if t.shared.faults.is_broken(Break::ProjectionIgnored) {
+        return Ok(Projection::default());
+    }
+    let p = &t.profile.projection;
+    let a = q.single("attributes")?.filter(|_| p.attributes);
+    let e = q.single("excludedAttributes")?.filter(|_| p.excluded_attributes);
+    if p.mutually_exclusive && a.is_some() && e.is_some() {
+        return Err(ScimError::invalid_value(
+            "attributes and excludedAttributes are mutually exclusive",
+        ));
+    }
+    Projection::parse(a, e)
+}
+
+fn ensure_method(allowed: bool) -> ScimResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ScimError::method_not_allowed(
+            "This operation is not offered by this service provider",
+        ))
+    }
+}
+
+fn group_ops(t: &Tenant) -> (bool, bool, bool, bool) {
+    t.profile
+        .groups
+        .as_ref()
+        .map_or((false, false, false, false), |g| (g.create, g.replace, g.patch, g.delete))
+}
+
+async fn list(t: &Tenant, kind: Kind, raw: Option<String>) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    t.list(kind, &ListRequest::from_query(&q)?)
+}
+
+async fn search(t: &Tenant, kind: Kind, headers: &HeaderMap, body: &Bytes) -> ScimResult<Response> {
+    let v = json_body(t, headers, body)?;
+    t.list(kind, &ListRequest::from_search_body(&v)?)
+}
+
+fn get_one(t: &Tenant, kind: Kind, id: &str, raw: Option<String>, headers: &HeaderMap) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    let proj = projection(t, &q)?;
+    let stored = match t.get(kind, id) {
+        Ok(s) => s,
+        Err(_) if t.shared.faults.is_broken(Break::NotFoundAs200) => {
+            return Ok(t.json(StatusCode::OK, "{}"));
+        }
+        Err(e) => return Err(e),
+    };
+    if t.profile.etag.supported {
+        if let Some(inm) = header_str(headers, header::IF_NONE_MATCH) {
+            let tag = stored.etag();
+            if inm.trim() == "*" || inm.split(',').any(|v| v.trim() == tag) {
+                let mut r = Response::new(Body::empty());
+                *r.status_mut() = StatusCode::NOT_MODIFIED;
+                if let Ok(v) = tag.parse() {
+                    r.headers_mut().insert(header::ETAG, v);
+                }
+                return Ok(r);
+            }
+        }
+    }
+    Ok(t.resource_response(kind, &stored, StatusCode::OK, &proj))
+}
+
+/// GET /Users
+pub async fn list_users(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
+    list(&t, Kind::User, q).await
+}
+
+/// GET /Groups
+pub async fn list_groups(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
+    list(&t, Kind::Group, q).await
+}
+
+/// POST /Users/.search
+pub async fn search_users(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    search(&t, Kind::User, &headers, &body).await
+}
+
+/// POST /Groups/.search
+pub async fn search_groups(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    search(&t, Kind::Group, &headers, &body).await
+}
+
+/// POST /.search: searches Users (RFC 7644 §3.4.3 allows a root search across types; scimock's
+/// root search covers Users, the resource type every profile has).
+pub async fn search_root(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    search(&t, Kind::User, &headers, &body).await
+}
+
+/// GET /Users/{id}
+pub async fn get_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> ScimResult<Response> {
+    get_one(&t, Kind::User, &id, q, &headers)
+}
+
+/// GET /Groups/{id}
+pub async fn get_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> ScimResult<Response> {
+    get_one(&t, Kind::Group, &id, q, &headers)
+}
+
+/// POST /Users
+pub async fn create_user(State(t): Ten, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    ensure_method(t.profile.writes.create)?;
+    let q = Query::parse(q.as_deref())?;
+    let proj = projection(&t, &q)?;
+    let v = json_body(&t, &headers, &body)?;
+    let w = t.create_user(v)?;
+    Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
+}
+
+/// POST /Groups
+pub async fn create_group(State(t): Ten, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    ensure_method(group_ops(&t).0)?;
+    let q = Query::parse(q.as_deref())?;
+    let proj = projection(&t, &q)?;
+    let v = json_body(&t, &headers, &body)?;
+    let w = t.create_group(v)?;
+    Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
+}
+
+/// PUT /Users/{id}
+pub async fn replace_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    ensure_method(t.profile.writes.replace)?;
+    let q = Query::parse(q.as_deref())?;
+    let proj = projection(&t, &q)?;
+    let v = json_body(&t, &headers, &body)?;
+    let w = t.replace_user(&id, v, header_str(&headers, header::IF_MATCH))?;
+    Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
+}
+
+/// PUT /Groups/{id}
+pub async fn replace_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    ensure_method(group_ops(&t).1)?;
+    let q = Query::parse(q.as_deref())?;
+    let proj = projection(&t, &q)?;
+    let v = json_body(&t, &headers, &body)?;
+    let w = t.replace_group(&id, v, header_str(&headers, header::IF_MATCH))?;
+    Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
+}
+
+async fn patch(t: &Tenant, kind: Kind, id: &str, q: Option<String>, headers: &HeaderMap, body: &Bytes) -> ScimResult<Response> {
+    let q = Query::parse(q.as_deref())?;
+    let proj = projection(t, &q)?;
+    let v = json_body(t, headers, body)?;
+    let w = t.patch(kind, id, &v, header_str(headers, header::IF_MATCH))?;
+    Ok(t.resource_response(kind, &w.stored, w.status, &proj))
+}
+
+/// PATCH /Users/{id}
+pub async fn patch_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    ensure_method(t.profile.writes.patch)?;
+    patch(&t, Kind::User, &id, q, &headers, &body).await
+}
+
+/// PATCH /Groups/{id}
+pub async fn patch_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+    ensure_method(group_ops(&t).2)?;
+    patch(&t, Kind::Group, &id, q, &headers, &body).await
+}
+
+fn no_content() -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::NO_CONTENT;
+    r
+}
+
+/// DELETE /Users/{id}
+pub async fn delete_user(State(t): Ten, Path(id): Path<String>, headers: HeaderMap) -> ScimResult<Response> {
+    ensure_method(t.profile.writes.delete)?;
+    t.delete_user(&id, header_str(&headers, header::IF_MATCH))?;
+    Ok(no_content())
+}
+
+/// DELETE /Groups/{id}
+pub async fn delete_group(State(t): Ten, Path(id): Path<String>, headers: HeaderMap) -> ScimResult<Response> {
+    ensure_method(group_ops(&t).3)?;
+    t.delete_group(&id, header_str(&headers, header::IF_MATCH))?;
+    Ok(no_content())
+}

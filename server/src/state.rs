@@ -1,0 +1,87 @@
+//! `--state FILE`: the whole store as JSON, written atomically (temp file, fsync, rename) and
+//! refused loudly when torn or corrupt, never silently replaced.
+
+use crate::tenant::Tenant;
+use serde_json::{Map, Value, json};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Marks the file format.
+const FORMAT: &str = "scimock-state";
+
+/// Everything the tenants hold.
+pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
+    let mut out = Map::new();
+    for t in tenants {
+        let store = t.read();
+        let users: Vec<Value> = store
+            .users
+            .iter()
+            .map(|s| {
+                let mut v = s.value.clone();
+                if s.invite {
+                    v["x-scimock-invite"] = Value::Bool(true);
+                }
+                v
+            })
+            .collect();
+        let groups: Vec<Value> = store.groups.iter().map(|s| s.value.clone()).collect();
+        out.insert(t.public_path.clone(), json!({"vendor": t.profile.name, "users": users, "groups": groups}));
+    }
+    json!({"format": FORMAT, "version": 1, "tenants": out})
+}
+
+/// Writes `doc` to `path` so that a crash leaves either the old file or the new one.
+pub fn write_atomic(path: &Path, doc: &Value) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "state".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&serde_json::to_vec(doc).map_err(std::io::Error::other)?)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Reads a state file: `Ok(None)` when it does not exist, an error naming the problem when it
+/// is unreadable, torn, or not a scimock state file.
+pub fn read(path: &Path) -> Result<Option<Value>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read state file {}: {e}", path.display())),
+    };
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "state file {} is corrupt or truncated ({e}); refusing to start so it is not overwritten. \
+             Move it away or fix it.",
+            path.display()
+        )
+    })?;
+    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) || doc.get("version") != Some(&json!(1)) {
+        return Err(format!(
+            "{} is not a scimock state file (format {FORMAT}, version 1); refusing to start so it is not overwritten",
+            path.display()
+        ));
+    }
+    Ok(Some(doc))
+}
+
+/// Loads a snapshot into tenants matched by mount path.
+pub fn restore(doc: &Value, tenants: &[Arc<Tenant>]) -> Result<(), String> {
+    let Some(all) = doc.get("tenants").and_then(Value::as_object) else {
+        return Err("state file has no tenants".into());
+    };
+    for t in tenants {
+        if let Some(data) = all.get(&t.public_path) {
+            t.load(data).map_err(|e| format!("state for {}: {e}", t.public_path))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,756 @@
+//! The only place that touches resources and their indexes.
+//!
+//! Users and Groups live in insertion order (so index pagination is a slice and a cursor
+//! is a sequence number), with hash indexes for `eq` on `userName` and `emails.value`
+//! (case-insensitive, RFC 7643 `caseExact: false`) and `externalId` (exact). Resources are
+//! immutable `Arc`s: a write builds a new one, so readers never see half an update.
+//! Locking is the caller's job (one `RwLock` per tenant).
+
+use crate::clock;
+use bytes::Bytes;
+use indexmap::IndexMap;
+use scimock_profile::Precision;
+use serde_json::{Map, Value, json};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+use time::OffsetDateTime;
+
+/// A resource id.
+pub type Id = Arc<str>;
+
+/// The two resource types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `/Users`
+    User,
+    /// `/Groups`
+    Group,
+}
+
+impl Kind {
+    /// `meta.resourceType`.
+    pub fn resource_type(self) -> &'static str {
+        match self {
+            Kind::User => "User",
+            Kind::Group => "Group",
+        }
+    }
+
+    /// The endpoint segment.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            Kind::User => "Users",
+            Kind::Group => "Groups",
+        }
+    }
+}
+
+/// One stored resource: its canonical JSON and bookkeeping.
+#[derive(Debug)]
+pub struct Stored {
+    /// Resource id.
+    pub id: Id,
+    /// Insertion sequence number (stable order, cursor position).
+    pub seq: u64,
+    /// Version, unique across the store; the ETag is `W/"<hex>"`.
+    pub version: u64,
+    /// Canonical resource: `id`, attributes, `meta` {resourceType, created, lastModified, version}
+    /// (timestamps in microseconds), and for users the read-only `groups`.
+    pub value: Value,
+    /// A pending invite rather than an active member (Attio).
+    pub invite: bool,
+    /// The profile-shaped JSON without projection, filled on first render.
+    pub rendered: OnceLock<Bytes>,
+}
+
+impl Stored {
+    /// The weak ETag of this version.
+    pub fn etag(&self) -> String {
+        etag_of(self.version)
+    }
+
+    /// A string attribute at the top level.
+    pub fn str_attr(&self, name: &str) -> Option<&str> {
+        self.value.get(name).and_then(Value::as_str)
+    }
+}
+
+fn etag_of(version: u64) -> String {
+    format!("W/\"{version:x}\"")
+}
+
+/// Why a store operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// No resource with that id.
+    NotFound,
+    /// A unique attribute (`userName`, or a group's `displayName`) is taken; carries the value.
+    Duplicate(String),
+    /// A group member id that is neither a user nor a group.
+    UnknownMember(String),
+}
+
+/// Options for inserting a resource.
+#[derive(Debug, Default, Clone)]
+pub struct Insert {
+    /// Keep this id (fixtures, state files) instead of generating one.
+    pub id: Option<String>,
+    /// Keep these timestamps.
+    pub created: Option<OffsetDateTime>,
+    /// Keep this lastModified.
+    pub modified: Option<OffsetDateTime>,
+    /// Mark as a pending invite.
+    pub invite: bool,
+}
+
+/// An insertion-ordered set of resources of one kind.
+#[derive(Debug, Default)]
+pub struct Collection {
+    items: IndexMap<Id, Arc<Stored>>,
+}
+
+impl Collection {
+    /// Number of resources.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The resource with this id.
+    pub fn get(&self, id: &str) -> Option<&Arc<Stored>> {
+        self.items.get(id)
+    }
+
+    /// The resource at position `i` in insertion order.
+    pub fn at(&self, i: usize) -> Option<&Arc<Stored>> {
+        self.items.get_index(i).map(|(_, v)| v)
+    }
+
+    /// Resources in insertion order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Arc<Stored>> + ExactSizeIterator {
+        self.items.values()
+    }
+
+    /// The position of the first resource whose sequence number is `>= seq`.
+    pub fn position_of_seq(&self, seq: u64) -> usize {
+        let (mut lo, mut hi) = (0, self.items.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.items.get_index(mid) {
+                Some((_, s)) if s.seq < seq => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        lo
+    }
+}
+
+/// Users, groups and their indexes.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// Users in insertion order.
+    pub users: Collection,
+    /// Groups in insertion order.
+    pub groups: Collection,
+    by_user_name: HashMap<String, Id>,
+    by_email: HashMap<String, Vec<Id>>,
+    by_external_id: HashMap<String, Vec<Id>>,
+    by_group_name: HashMap<String, Vec<Id>>,
+    /// Refuse a group `displayName` that another group has (Atlassian); RFC 7643 does not require it.
+    pub unique_group_names: bool,
+    /// Accept a duplicate `userName` (the `create.allow-duplicates` break switch).
+    pub allow_duplicate_user_names: bool,
+    next_seq: u64,
+    next_version: u64,
+}
+
+/// The attributes with an `eq` index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexed {
+    /// `userName` (case-insensitive).
+    UserName,
+    /// `emails.value` (case-insensitive).
+    Email,
+    /// `externalId` (case-exact).
+    ExternalId,
+    /// Group `displayName` (case-insensitive).
+    GroupName,
+}
+
+/// Case folding for `caseExact: false` index keys.
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+fn emails_of(v: &Value) -> impl Iterator<Item = &str> {
+    v.get("emails")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("value").and_then(Value::as_str))
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// The collection of `kind`.
+    pub fn collection(&self, kind: Kind) -> &Collection {
+        match kind {
+            Kind::User => &self.users,
+            Kind::Group => &self.groups,
+        }
+    }
+
+    /// Ids whose indexed attribute equals `value` (folded where the attribute is case-insensitive).
+    pub fn lookup(&self, attr: Indexed, value: &str) -> Vec<Id> {
+        match attr {
+            Indexed::UserName => self.by_user_name.get(&fold(value)).cloned().into_iter().collect(),
+            Indexed::Email => self.by_email.get(&fold(value)).cloned().unwrap_or_default(),
+            Indexed::ExternalId => self.by_external_id.get(value).cloned().unwrap_or_default(),
+            Indexed::GroupName => self.by_group_name.get(&fold(value)).cloned().unwrap_or_default(),
+        }
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// Builds the canonical JSON: `id` first, attributes, then `meta`.
+    fn canonical(
+        kind: Kind,
+        id: &str,
+        attrs: &Value,
+        created: OffsetDateTime,
+        modified: OffsetDateTime,
+        version: u64,
+    ) -> Value {
+        let mut m = Map::new();
+        m.insert("id".into(), Value::String(id.to_string()));
+        if let Some(obj) = attrs.as_object() {
+            for (k, v) in obj {
+                if k != "id" && k != "meta" && k != "schemas" {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        m.insert(
+            "meta".into(),
+            json!({
+                "resourceType": kind.resource_type(),
+                "created": clock::format(created, Precision::Micros),
+                "lastModified": clock::format(modified, Precision::Micros),
+                "version": etag_of(version),
+            }),
+        );
+        Value::Object(m)
+    }
+
+    fn meta_times(v: &Value) -> (OffsetDateTime, OffsetDateTime) {
+        let get = |k: &str| {
+            v.get("meta")
+                .and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .and_then(clock::parse)
+        };
+        let now = clock::now();
+        let created = get("created").unwrap_or(now);
+        (created, get("lastModified").unwrap_or(created))
+    }
+
+    fn index_user(&mut self, s: &Stored) {
+        if let Some(u) = s.str_attr("userName") {
+            self.by_user_name.insert(fold(u), s.id.clone());
+        }
+        for e in emails_of(&s.value) {
+            let ids = self.by_email.entry(fold(e)).or_default();
+            if !ids.contains(&s.id) {
+                ids.push(s.id.clone());
+            }
+        }
+        if let Some(x) = s.str_attr("externalId") {
+            self.by_external_id
+                .entry(x.to_string())
+                .or_default()
+                .push(s.id.clone());
+        }
+    }
+
+    fn unindex_user(&mut self, s: &Stored) {
+        if let Some(u) = s.str_attr("userName") {
+            let k = fold(u);
+            if self.by_user_name.get(&k) == Some(&s.id) {
+                self.by_user_name.remove(&k);
+            }
+        }
+        for e in emails_of(&s.value) {
+            remove_from(&mut self.by_email, &fold(e), &s.id);
+        }
+        if let Some(x) = s.str_attr("externalId") {
+            remove_from(&mut self.by_external_id, x, &s.id);
+        }
+    }
+
+    fn user_name_taken(&self, value: &Value, except: Option<&str>) -> Option<String> {
+        if self.allow_duplicate_user_names {
+            return None;
+        }
+        let u = value.get("userName").and_then(Value::as_str)?;
+        match self.by_user_name.get(&fold(u)) {
+            Some(id) if Some(&**id) != except => Some(u.to_string()),
+            _ => None,
+        }
+    }
+
+    fn group_name_taken(&self, value: &Value, except: Option<&str>) -> Option<String> {
+        if !self.unique_group_names {
+            return None;
+        }
+        let n = value.get("displayName").and_then(Value::as_str)?;
+        let ids = self.by_group_name.get(&fold(n))?;
+        ids.iter()
+            .any(|id| Some(&**id) != except)
+            .then(|| n.to_string())
+    }
+
+    /// Inserts a user. `attrs` holds client attributes (no `meta`, `groups` is ignored).
+    pub fn create_user(&mut self, attrs: Value, opts: Insert) -> Result<Arc<Stored>, StoreError> {
+        if let Some(u) = self.user_name_taken(&attrs, None) {
+            return Err(StoreError::Duplicate(u));
+        }
+        let id: Id = match opts.id {
+            Some(id) if !self.users.items.contains_key(id.as_str()) => id.into(),
+            Some(id) => return Err(StoreError::Duplicate(id)),
+            None => uuid::Uuid::new_v4().to_string().into(),
+        };
+        let (fc, fm) = Self::meta_times(&attrs);
+        let created = opts.created.unwrap_or(fc);
+        let modified = opts.modified.unwrap_or(fm);
+        let version = self.next_version();
+        let mut attrs = attrs;
+        if let Some(o) = attrs.as_object_mut() {
+            o.remove("groups");
+        }
+        let value = Self::canonical(Kind::User, &id, &attrs, created, modified, version);
+        self.next_seq += 1;
+        let stored = Arc::new(Stored {
+            id: id.clone(),
+            seq: self.next_seq,
+            version,
+            value,
+            invite: opts.invite,
+            rendered: OnceLock::new(),
+        });
+        self.index_user(&stored);
+        self.users.items.insert(id, stored.clone());
+        Ok(stored)
+    }
+
+    /// Replaces a user's attributes (keeps id, created, read-only `groups`, position).
+    pub fn replace_user(
+        &mut self,
+        id: &str,
+        attrs: Value,
+        invite: bool,
+    ) -> Result<Arc<Stored>, StoreError> {
+        let old = self.users.get(id).cloned().ok_or(StoreError::NotFound)?;
+        if let Some(u) = self.user_name_taken(&attrs, Some(id)) {
+            return Err(StoreError::Duplicate(u));
+        }
+        let (created, _) = Self::meta_times(&old.value);
+        let version = self.next_version();
+        let mut attrs = attrs;
+        if let Some(o) = attrs.as_object_mut() {
+            o.remove("groups");
+            if let Some(g) = old.value.get("groups") {
+                o.insert("groups".into(), g.clone());
+            }
+        }
+        let value = Self::canonical(Kind::User, id, &attrs, created, clock::now(), version);
+        let stored = Arc::new(Stored {
+            id: old.id.clone(),
+            seq: old.seq,
+            version,
+            value,
+            invite,
+            rendered: OnceLock::new(),
+        });
+        self.unindex_user(&old);
+        self.index_user(&stored);
+        self.users.items.insert(old.id.clone(), stored.clone());
+        Ok(stored)
+    }
+
+    /// Deletes a user and removes it from every group.
+    pub fn delete_user(&mut self, id: &str) -> Result<Arc<Stored>, StoreError> {
+        let old = self
+            .users
+            .items
+            .shift_remove(id)
+            .ok_or(StoreError::NotFound)?;
+        self.unindex_user(&old);
+        let groups: Vec<Id> = old
+            .value
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|g| g.get("value").and_then(Value::as_str))
+            .map(Id::from)
+            .collect();
+        for gid in groups {
+            if let Some(g) = self.groups.get(&gid).cloned() {
+                let mut v = g.value.clone();
+                if let Some(members) = v.get_mut("members").and_then(Value::as_array_mut) {
+                    members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
+                }
+                self.rewrite_group(&g, v, true);
+            }
+        }
+        Ok(old)
+    }
+
+    /// Replaces a stored group's canonical value in place (new version; `touch` bumps lastModified).
+    fn rewrite_group(&mut self, old: &Arc<Stored>, mut value: Value, touch: bool) -> Arc<Stored> {
+        let version = self.next_version();
+        if let Some(meta) = value.get_mut("meta").and_then(Value::as_object_mut) {
+            meta.insert("version".into(), Value::String(etag_of(version)));
+            if touch {
+                meta.insert(
+                    "lastModified".into(),
+                    Value::String(clock::format(clock::now(), Precision::Micros)),
+                );
+            }
+        }
+        let stored = Arc::new(Stored {
+            id: old.id.clone(),
+            seq: old.seq,
+            version,
+            value,
+            invite: false,
+            rendered: OnceLock::new(),
+        });
+        self.groups.items.insert(old.id.clone(), stored.clone());
+        stored
+    }
+
+    /// Replaces a stored user's canonical value in place (new version, same lastModified).
+    fn rewrite_user(&mut self, old: &Arc<Stored>, mut value: Value) {
+        let version = self.next_version();
+        if let Some(meta) = value.get_mut("meta").and_then(Value::as_object_mut) {
+            meta.insert("version".into(), Value::String(etag_of(version)));
+        }
+        let stored = Arc::new(Stored {
+            id: old.id.clone(),
+            seq: old.seq,
+            version,
+            value,
+            invite: old.invite,
+            rendered: OnceLock::new(),
+        });
+        self.users.items.insert(old.id.clone(), stored);
+    }
+
+    /// Checks members and fills in their `type`.
+    fn check_members(&self, attrs: &mut Value, group_id: Option<&str>) -> Result<(), StoreError> {
+        let Some(members) = attrs.get_mut("members").and_then(Value::as_array_mut) else {
+            return Ok(());
+        };
+        let mut seen = HashSet::new();
+        members.retain(|m| {
+            m.get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| seen.insert(v.to_string()))
+        });
+        for m in members.iter_mut() {
+            let Some(v) = m.get("value").and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
+            let kind = if self.users.get(&v).is_some() {
+                "User"
+            } else if self.groups.get(&v).is_some() && Some(v.as_str()) != group_id {
+                "Group"
+            } else {
+                return Err(StoreError::UnknownMember(v));
+            };
+            if let Some(o) = m.as_object_mut() {
+                o.entry("type").or_insert_with(|| Value::String(kind.into()));
+            }
+        }
+        Ok(())
+    }
+
+    fn member_ids(v: &Value) -> HashSet<String> {
+        v.get("members")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.get("value").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Recomputes `User.groups` for `user_ids`.
+    fn sync_user_groups(&mut self, user_ids: impl IntoIterator<Item = String>) {
+        for uid in user_ids {
+            let Some(u) = self.users.get(&uid).cloned() else {
+                continue;
+            };
+            let groups: Vec<Value> = self
+                .groups
+                .iter()
+                .filter(|g| Self::member_ids(&g.value).contains(&uid))
+                .map(|g| {
+                    let mut e = Map::new();
+                    e.insert("value".into(), Value::String(g.id.to_string()));
+                    if let Some(d) = g.str_attr("displayName") {
+                        e.insert("display".into(), Value::String(d.to_string()));
+                    }
+                    e.insert("type".into(), Value::String("direct".into()));
+                    Value::Object(e)
+                })
+                .collect();
+            let mut v = u.value.clone();
+            if let Some(o) = v.as_object_mut() {
+                let meta = o.shift_remove("meta");
+                if groups.is_empty() {
+                    o.shift_remove("groups");
+                } else {
+                    o.insert("groups".into(), Value::Array(groups));
+                }
+                if let Some(meta) = meta {
+                    o.insert("meta".into(), meta);
+                }
+            }
+            if v != u.value {
+                self.rewrite_user(&u, v);
+            }
+        }
+    }
+
+    /// Inserts a group; every member must exist.
+    pub fn create_group(&mut self, attrs: Value, opts: Insert) -> Result<Arc<Stored>, StoreError> {
+        let mut attrs = attrs;
+        if let Some(n) = self.group_name_taken(&attrs, None) {
+            return Err(StoreError::Duplicate(n));
+        }
+        self.check_members(&mut attrs, opts.id.as_deref())?;
+        let id: Id = match opts.id {
+            Some(id) if self.groups.get(&id).is_none() => id.into(),
+            Some(id) => return Err(StoreError::Duplicate(id)),
+            None => uuid::Uuid::new_v4().to_string().into(),
+        };
+        let (fc, fm) = Self::meta_times(&attrs);
+        let version = self.next_version();
+        let value = Self::canonical(
+            Kind::Group,
+            &id,
+            &attrs,
+            opts.created.unwrap_or(fc),
+            opts.modified.unwrap_or(fm),
+            version,
+        );
+        self.next_seq += 1;
+        let stored = Arc::new(Stored {
+            id: id.clone(),
+            seq: self.next_seq,
+            version,
+            value,
+            invite: false,
+            rendered: OnceLock::new(),
+        });
+        if let Some(n) = stored.str_attr("displayName") {
+            self.by_group_name.entry(fold(n)).or_default().push(id.clone());
+        }
+        let members = Self::member_ids(&stored.value);
+        self.groups.items.insert(id, stored.clone());
+        self.sync_user_groups(members);
+        Ok(stored)
+    }
+
+    /// Replaces a group's attributes.
+    pub fn replace_group(&mut self, id: &str, attrs: Value) -> Result<Arc<Stored>, StoreError> {
+        let old = self.groups.get(id).cloned().ok_or(StoreError::NotFound)?;
+        let mut attrs = attrs;
+        if let Some(n) = self.group_name_taken(&attrs, Some(id)) {
+            return Err(StoreError::Duplicate(n));
+        }
+        self.check_members(&mut attrs, Some(id))?;
+        let (created, _) = Self::meta_times(&old.value);
+        let version = self.next_version();
+        let value = Self::canonical(Kind::Group, id, &attrs, created, clock::now(), version);
+        let stored = Arc::new(Stored {
+            id: old.id.clone(),
+            seq: old.seq,
+            version,
+            value,
+            invite: false,
+            rendered: OnceLock::new(),
+        });
+        if let Some(n) = old.str_attr("displayName") {
+            remove_from(&mut self.by_group_name, &fold(n), &old.id);
+        }
+        if let Some(n) = stored.str_attr("displayName") {
+            self.by_group_name.entry(fold(n)).or_default().push(old.id.clone());
+        }
+        let mut affected = Self::member_ids(&old.value);
+        affected.extend(Self::member_ids(&stored.value));
+        self.groups.items.insert(old.id.clone(), stored.clone());
+        self.sync_user_groups(affected);
+        Ok(stored)
+    }
+
+    /// Deletes a group (and removes it from groups that contain it).
+    pub fn delete_group(&mut self, id: &str) -> Result<Arc<Stored>, StoreError> {
+        let old = self
+            .groups
+            .items
+            .shift_remove(id)
+            .ok_or(StoreError::NotFound)?;
+        if let Some(n) = old.str_attr("displayName") {
+            remove_from(&mut self.by_group_name, &fold(n), &old.id);
+        }
+        let parents: Vec<Arc<Stored>> = self
+            .groups
+            .iter()
+            .filter(|g| Self::member_ids(&g.value).contains(id))
+            .cloned()
+            .collect();
+        for g in parents {
+            let mut v = g.value.clone();
+            if let Some(members) = v.get_mut("members").and_then(Value::as_array_mut) {
+                members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
+            }
+            self.rewrite_group(&g, v, true);
+        }
+        self.sync_user_groups(Self::member_ids(&old.value));
+        Ok(old)
+    }
+
+    /// Removes everything.
+    pub fn clear(&mut self) {
+        *self = Store {
+            next_seq: self.next_seq,
+            next_version: self.next_version,
+            unique_group_names: self.unique_group_names,
+            allow_duplicate_user_names: self.allow_duplicate_user_names,
+            ..Store::default()
+        };
+    }
+}
+
+fn remove_from(map: &mut HashMap<String, Vec<Id>>, key: &str, id: &Id) {
+    if let Some(ids) = map.get_mut(key) {
+        ids.retain(|x| x != id);
+        if ids.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str) -> Value {
+        json!({"userName": name, "emails": [{"value": format!("{name}@Example.com")}], "externalId": format!("x-{name}")})
+    }
+
+    #[test]
+    fn user_name_is_unique_case_insensitively() {
+        let mut s = Store::new();
+        s.create_user(user("alice"), Insert::default()).unwrap();
+        assert_eq!(
+            s.create_user(user("ALICE"), Insert::default()).unwrap_err(),
+            StoreError::Duplicate("ALICE".into())
+        );
+    }
+
+    #[test]
+    fn indexes_follow_replace_and_delete() {
+        let mut s = Store::new();
+        let a = s.create_user(user("alice"), Insert::default()).unwrap();
+        assert_eq!(s.lookup(Indexed::Email, "ALICE@example.COM"), vec![a.id.clone()]);
+        assert_eq!(s.lookup(Indexed::ExternalId, "x-alice"), vec![a.id.clone()]);
+        assert!(s.lookup(Indexed::ExternalId, "X-ALICE").is_empty());
+        s.replace_user(&a.id, user("alicia"), false).unwrap();
+        assert!(s.lookup(Indexed::UserName, "alice").is_empty());
+        assert_eq!(s.lookup(Indexed::UserName, "Alicia"), vec![a.id.clone()]);
+        s.delete_user(&a.id).unwrap();
+        assert!(s.lookup(Indexed::UserName, "alicia").is_empty());
+        assert!(s.lookup(Indexed::Email, "alicia@example.com").is_empty());
+    }
+
+    #[test]
+    fn replace_keeps_position_created_and_bumps_version() {
+        let mut s = Store::new();
+        let a = s.create_user(user("a"), Insert::default()).unwrap();
+        s.create_user(user("b"), Insert::default()).unwrap();
+        let a2 = s.replace_user(&a.id, user("a2"), false).unwrap();
+        assert_eq!(s.users.at(0).unwrap().id, a.id);
+        assert_ne!(a.etag(), a2.etag());
+        assert_eq!(a.value["meta"]["created"], a2.value["meta"]["created"]);
+    }
+
+    #[test]
+    fn group_members_must_exist_and_user_groups_follow() {
+        let mut s = Store::new();
+        let a = s.create_user(user("a"), Insert::default()).unwrap();
+        let bad = s.create_group(
+            json!({"displayName": "g", "members": [{"value": "nope"}]}),
+            Insert::default(),
+        );
+        assert_eq!(bad.unwrap_err(), StoreError::UnknownMember("nope".into()));
+        let g = s
+            .create_group(
+                json!({"displayName": "g", "members": [{"value": &*a.id}]}),
+                Insert::default(),
+            )
+            .unwrap();
+        let a_now = s.users.get(&a.id).unwrap();
+        assert_eq!(a_now.value["groups"][0]["value"], json!(&*g.id));
+        assert_eq!(a_now.value["groups"][0]["display"], json!("g"));
+        s.delete_user(&a.id).unwrap();
+        assert_eq!(s.groups.get(&g.id).unwrap().value["members"], json!([]));
+    }
+
+    #[test]
+    fn deleting_a_group_clears_user_groups() {
+        let mut s = Store::new();
+        let a = s.create_user(user("a"), Insert::default()).unwrap();
+        let g = s
+            .create_group(json!({"displayName": "g", "members": [{"value": &*a.id}]}), Insert::default())
+            .unwrap();
+        s.delete_group(&g.id).unwrap();
+        assert!(s.users.get(&a.id).unwrap().value.get("groups").is_none());
+    }
+
+    #[test]
+    fn position_of_seq_finds_the_next_resource_after_deletes() {
+        let mut s = Store::new();
+        let ids: Vec<Id> = (0..10)
+            .map(|i| s.create_user(user(&format!("u{i}")), Insert::default()).unwrap().id.clone())
+            .collect();
+        let seq5 = s.users.get(&ids[5]).unwrap().seq;
+        s.delete_user(&ids[5]).unwrap();
+        let p = s.position_of_seq_for_test(seq5);
+        assert_eq!(s.users.at(p).unwrap().id, ids[6]);
+    }
+
+    impl Store {
+        fn position_of_seq_for_test(&self, seq: u64) -> usize {
+            self.users.position_of_seq(seq)
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! Command-line definitions and dispatch to the libraries.
+
+use clap::{Args, Parser, Subcommand};
+use scimock_profile::{PROFILE_NAMES, Profile, parse_override};
+use scimock_server::{ServeConfig, VendorChoice};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A mock SCIM 2.0 provider with vendor profiles, and a SCIM conformance runner.
+#[derive(Debug, Parser)]
+#[command(name = "scimock", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a fake SCIM provider (generic RFC 7644 or a vendor profile).
+    Serve(ServeArgs),
+    /// Parse, explain or validate a SCIM filter, optionally against a vendor's rules.
+    Filter(FilterArgs),
+    /// List the vendor profiles and what each one bends.
+    Vendors(VendorsArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Profile to serve, or `all` to mount every profile under /{vendor}.
+    #[arg(long, default_value = "generic", value_parser = vendor_choice)]
+    vendor: String,
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The accepted bearer token [default: scimock-token].
+    #[arg(long)]
+    token: Option<String>,
+    /// Generate N deterministic users in addition to the fixtures.
+    #[arg(long)]
+    users: Option<usize>,
+    /// Load fixtures from FILE instead of the vendor's built-in ones.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// Require this token for the admin API under /_scimock/.
+    #[arg(long)]
+    admin_token: Option<String>,
+    /// Add this much latency to every SCIM request.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Answer this fraction of SCIM requests with an injected 500 (0.0-1.0).
+    #[arg(long, default_value_t = 0.0)]
+    fail_rate: f64,
+    /// Seed for generated users and --fail-rate.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Enforce each vendor's documented rate limits (429 in the vendor's format).
+    #[arg(long)]
+    rate_limits: bool,
+    /// Persist state to FILE: loaded at start, written on shutdown and POST /_scimock/snapshot.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Print the mounted profiles, ids and token hints to stdout after the listening line.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Debug, Args)]
+struct FilterArgs {
+    /// The filter expression.
+    expr: String,
+    /// Check the filter against this vendor's rules.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Print the AST as JSON instead of the canonical form.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct VendorsArgs {
+    /// Show one profile in detail, with sources.
+    name: Option<String>,
+}
+
+fn vendor_choice(s: &str) -> Result<String, String> {
+    if s == "all" || PROFILE_NAMES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("unknown vendor {s:?}; one of {}, all", PROFILE_NAMES.join(", ")))
+    }
+}
+
+/// Runs the command; returns the process exit status.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Serve(a) => serve(a),
+        Command::Filter(a) => filter(a),
+        Command::Vendors(a) => vendors(a),
+    }
+}
+
+fn fail(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("scimock: {msg}");
+    2
+}
+
+fn serve(a: ServeArgs) -> u8 {
+    if !a.listen.ip().is_loopback() && a.token.is_none() {
+        return fail(format!(
+            "refusing to listen on {} (not loopback) with the default token; pass --token with a secret of your own",
+            a.listen
+        ));
+    }
+    if !(0.0..=1.0).contains(&a.fail_rate) {
+        return fail("--fail-rate must be between 0 and 1");
+    }
+    let fixtures = match &a.fixtures {
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+        {
+            Ok(v) => Some(v),
+            Err(e) => return fail(format!("--fixtures {}: {e}", path.display())),
+        },
+        None => None,
+    };
+    let mut overrides = Vec::new();
+    for s in &a.set {
+        match parse_override(s) {
+            Ok(o) => overrides.push(o),
+            Err(e) => return fail(e),
+        }
+    }
+    let cfg = ServeConfig {
+        vendor: if a.vendor == "all" { VendorChoice::All } else { VendorChoice::One(a.vendor.clone()) },
+        listen: a.listen,
+        token: a.token.clone().unwrap_or_else(|| "scimock-token".into()),
+        admin_token: a.admin_token.clone(),
+        users: a.users,
+        seed: a.seed,
+        fixtures,
+        latency_ms: a.latency_ms,
+        fail_rate: a.fail_rate,
+        rate_limits: a.rate_limits,
+        overrides,
+        state_file: a.state.clone(),
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    rt.block_on(async move {
+        let bound = match scimock_server::app::bind(&cfg).await {
+            Ok(b) => b,
+            Err(e) => return fail(e),
+        };
+        println!("listening on http://{}", bound.addr);
+        let token_note = if a.token.is_some() { "the --token value".to_string() } else { format!("{:?}", cfg.token) };
+        let mut notes = Vec::new();
+        for t in &bound.app.tenants {
+            notes.push(format!("{:<10} {}  ({}: {})", t.profile.name, t.base_url, t.profile.auth.token_name, token_note));
+            for (k, v) in &t.profile.path_params {
+                notes.push(format!("{:<10}   {k} = {v}", ""));
+            }
+            for (id, b) in &t.backends {
+                notes.push(format!("{:<10}   integrated_account_id {id} -> {}", "", b.profile.name));
+            }
+        }
+        notes.push(format!("admin      {}/_scimock/info", bound.app.origin));
+        for n in &notes {
+            if a.verbose {
+                println!("{n}");
+            } else {
+                eprintln!("{n}");
+            }
+        }
+        match bound.run(scimock_server::app::shutdown_signal()).await {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        }
+    })
+}
+
+fn filter(a: FilterArgs) -> u8 {
+    let limits = match &a.profile {
+        Some(name) => match Profile::builtin(name) {
+            Ok(p) => scimock_filter::Limits { max_len: p.filter.max_length, max_depth: p.filter.max_depth },
+            Err(e) => return fail(e),
+        },
+        None => scimock_filter::Limits::default(),
+    };
+    let ast = match scimock_filter::parse_filter_with(&a.expr, &limits) {
+        Ok(ast) => ast,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&ast).unwrap_or_default());
+    } else {
+        println!("{ast:?}"); // TODO(parser merge): Display
+    }
+    if let Some(name) = &a.profile {
+        let p = match Profile::builtin(name) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        let caps = scimock_filter::Capabilities::of(&ast);
+        if let Err(refused) = scimock_server::list::check_rules(&caps, &p.filter.users) {
+            let (attr, op) = match &refused {
+                scimock_server::list::Refused::Attribute(a, o) => (a.clone(), *o),
+                scimock_server::list::Refused::Construct(c) => (c.to_string(), *c),
+            };
+            let e = scimock_server::ScimError::from_refusal(&p.filter.refusal, &attr, op);
+            eprintln!("{} refuses this filter: {} {}", p.title, e.status.as_u16(), e.detail);
+            return 3;
+        }
+    }
+    0
+}
+
+fn vendors(a: VendorsArgs) -> u8 {
+    match a.name {
+        None => {
+            for name in PROFILE_NAMES {
+                let p = match Profile::builtin(name) {
+                    Ok(p) => p,
+                    Err(e) => return fail(e),
+                };
+                println!("{:<10} {}  {}", p.name, p.base_path, p.summary);
+                for q in &p.quirks {
+                    println!("{:<12}- {}", "", q.summary);
+                }
+                println!();
+            }
+            0
+        }
+        Some(name) => {
+            let p = match Profile::builtin(&name) {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            println!("{} ({})", p.title, p.name);
+            println!("{}", p.summary);
+            println!();
+            println!("base path     {}", p.base_path);
+            println!("vendor URL    {}", p.vendor_base_url);
+            for (k, v) in &p.path_params {
+                println!("mock {k:<9} {v}");
+            }
+            println!("auth          Bearer {}", p.auth.token_name);
+            println!("errors        {:?} ({})", p.errors.format, p.errors.content_type);
+            println!();
+            println!("quirks (source tags: S-00x seed document, D: vendor doc, 3P: third party, I: inference; see VENDORS.md):");
+            for q in &p.quirks {
+                println!("  {:<40} {}", q.id, q.summary);
+                println!("  {:<40} source: {}", "", q.source);
+                if !q.switches.is_empty() {
+                    println!("  {:<40} switch: {}", "", q.switches.iter().map(|s| format!("--set {s}=...")).collect::<Vec<_>>().join(", "));
+                }
+            }
+            0
+        }
+    }
+}
