@@ -183,6 +183,8 @@ impl Grammar {
     /// `"not" "(" FILTER ")"` / `"(" FILTER ")"` / `attrExp` / `valuePath`, chosen by looking
     /// at the next character or keyword only.
     fn term<'a>(&self, i: &'a str, level: Level) -> PResult<'a, Filter> {
+        #[cfg(test)]
+        tests::TERMS_PARSED.with(|n| n.set(n.get() + 1));
         if let Some(after_not) = not_keyword(i) {
             let inner = self.enter(i, level)?;
             let open = ws0(after_not);
@@ -744,6 +746,41 @@ fn whole_patch_path<'a>(grammar: &Grammar, i: &'a str) -> PResult<'a, PatchPath>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// How many times [`Grammar::term`] ran on this thread.
+        pub(super) static TERMS_PARSED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn terms_parsed_for(input: &str) -> usize {
+        TERMS_PARSED.with(|n| n.set(0));
+        let parsed = filter(input, &Limits::default());
+        assert!(parsed.is_ok(), "{input}: {parsed:?}");
+        TERMS_PARSED.with(Cell::get)
+    }
+
+    /// Every operand is parsed exactly once: no alternative is tried and then re-parsed, so
+    /// the work is linear in the input however deep it nests.
+    #[test]
+    fn each_term_is_parsed_exactly_once_at_depth_sixty() {
+        // Each level adds one group or `not` term and one attribute term.
+        let mut input =
+            String::from("emails[type eq \"work\" and (value co \"x\" or not (primary eq true))]");
+        let mut terms = 6; // emails[..], type, (..), value, not (..), primary
+        for level in 0..57 {
+            input = if level % 2 == 0 {
+                format!("(a{level} pr and {input}) or b{level} eq {level}")
+            } else {
+                format!("not ({input}) and c{level} pr")
+            };
+            terms += if level % 2 == 0 { 3 } else { 2 };
+        }
+        assert_eq!(terms_parsed_for(&input), terms);
+        // A flat filter with the same number of terms costs the same.
+        let flat = vec!["a pr"; terms].join(" and ");
+        assert_eq!(terms_parsed_for(&flat), terms);
+    }
 
     #[test]
     fn number_follows_json_grammar() {
