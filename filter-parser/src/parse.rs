@@ -461,7 +461,22 @@ fn number(token: &str) -> Option<serde_json::Number> {
     if k != b.len() {
         return None;
     }
-    serde_json::from_str(token).ok()
+    // std's parsers are exact (correctly rounded), so printing a number and parsing it again
+    // gives the same value. Integers too large for 64 bits become floats, like in serde_json.
+    let integer = !token.contains(['.', 'e', 'E']);
+    if integer && token.starts_with('-') {
+        if let Ok(n) = token.parse::<i64>() {
+            return Some(n.into());
+        }
+    } else if integer {
+        if let Ok(n) = token.parse::<u64>() {
+            return Some(n.into());
+        }
+    }
+    token
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
 }
 
 /// A JSON string with every escape; `i` starts at the opening quote.
