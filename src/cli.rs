@@ -202,7 +202,7 @@ fn filter(a: FilterArgs) -> u8 {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&ast).unwrap_or_default());
     } else {
-        println!("{ast:?}"); // TODO(parser merge): Display
+        println!("{ast}");
     }
     if let Some(name) = &a.profile {
         let p = match Profile::builtin(name) {
