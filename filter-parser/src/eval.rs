@@ -1,35 +1,576 @@
 //! Schema-aware evaluation of a filter over a JSON resource.
+//!
+//! Semantics (RFC 7644 §3.4.2.2, RFC 7643 §2):
+//! - Attribute names match JSON keys case-insensitively. A path qualified with a core schema
+//!   URN (`urn:ietf:params:scim:schemas:core:2.0:User:` / `Group:`) means the top level; any
+//!   other URN means the object stored under that URN key (matched case-insensitively).
+//!   Unqualified names are looked up at the top level only.
+//! - Multi-valued attributes match when ANY element matches. A value path
+//!   `emails[type eq "work" and value co "x"]` needs ONE element to satisfy the whole bracket
+//!   (and the trailing `.sub op value` of `emails[...].sub op value` too).
+//! - Comparing a complex attribute directly (`emails co "x"`) compares its `value` sub-attribute.
+//! - Strings compare case-insensitively unless the schema says `caseExact` (`id`, `externalId`,
+//!   `meta.version`, ...). `dateTime` attributes compare as instants across offsets when both
+//!   sides parse as RFC 3339 (otherwise as strings). Numbers compare numerically. `co`/`sw`/`ew`
+//!   only match strings; `gt`/`lt`/`ge`/`le` on strings are lexicographic.
+//! - `pr` is false for absent, `null`, `""`, `[]`, `{}` (recursively: a complex value needs a
+//!   non-empty member). For a multi-valued complex attribute whose schema has a `value`
+//!   sub-attribute (`emails`, `groups`, `members`, ...), an element counts only when its `value`
+//!   is non-empty; for others (`addresses`, unknown attributes) any non-empty member counts.
+//! - `ne` is `not eq`: a resource without the attribute matches `ne`, and a multi-valued
+//!   attribute matches `ne` only when no element is equal.
+//! - `eq null` matches when the attribute is absent or null (no non-null value); `ne null` is its
+//!   negation. Other operators with `null` are refused.
+//! - Refused when compiling (`invalidFilter`): `gt`/`lt`/`ge`/`le`/`co`/`sw`/`ew` against a
+//!   boolean literal or a Boolean attribute, `co`/`sw`/`ew` against a number, and anything but
+//!   `eq`/`ne` against `null`.
+//! - Unknown attributes simply do not match (no error).
+//!
+//! Speed: literals are case-folded and dateTime literals parsed once, at compile time; the scan
+//! of a resource does not allocate for ASCII strings (non-ASCII values are folded into a
+//! temporary string, correct but slower).
 
-use crate::ast::{AttrPath, Filter};
+use std::cmp::Ordering;
+
+use serde_json::{Map, Number, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::ast::{AttrOp, AttrPath, CompValue, CompareOp, Filter, SubAttrTest};
 use crate::error::EvalError;
-use crate::schema::SchemaInfo;
-use serde_json::Value;
+use crate::schema::{AttrInfo, AttrKind, SchemaInfo, is_core_urn};
 
 /// A filter prepared for fast repeated evaluation: case rules resolved from the schema,
 /// string literals pre-folded, dateTime literals pre-parsed.
 #[derive(Debug, Clone)]
 pub struct CompiledFilter {
-    _private: (),
+    root: Node,
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Test(Test),
+    Not(Box<Node>),
+    All(Vec<Node>),
+    Any(Vec<Node>),
+    /// A value path: one element of the attribute at `loc` satisfies `filter` and `then`.
+    Element {
+        loc: Loc,
+        filter: Box<Node>,
+        then: Option<Box<Node>>,
+    },
+}
+
+/// Where an attribute lives, relative to the resource (or to the element, inside a value path).
+#[derive(Debug, Clone)]
+struct Loc {
+    /// Extension URN key holding the attribute, `None` for the top level.
+    ext: Option<Box<str>>,
+    name: Box<str>,
+    sub: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+struct Test {
+    loc: Loc,
+    check: Check,
+}
+
+#[derive(Debug, Clone)]
+enum Check {
+    /// `pr`; `value_sub`: elements of a multi-valued complex attribute count by their `value`.
+    Present { value_sub: bool },
+    /// `eq null`
+    IsNull,
+    /// `eq co sw ew gt lt ge le` (`ne` is compiled as `not eq`).
+    Compare(Comparison),
+}
+
+#[derive(Debug, Clone)]
+struct Comparison {
+    op: CompareOp,
+    literal: Literal,
+    case_exact: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Literal {
+    Str(StrLiteral),
+    Num(Number),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone)]
+struct StrLiteral {
+    raw: Box<str>,
+    folded: Box<str>,
+    folded_ascii: bool,
+    /// The literal as an instant, when the attribute is a dateTime and the literal parses.
+    instant: Option<OffsetDateTime>,
 }
 
 impl CompiledFilter {
     /// Prepares `filter`; fails with `invalidFilter` for filters that can never be evaluated
     /// (e.g. `gt`/`lt`/`ge`/`le` against a boolean literal or a boolean attribute).
     pub fn new(filter: &Filter, schema: &dyn SchemaInfo) -> Result<CompiledFilter, EvalError> {
-        let _ = (filter, schema);
-        todo!("compile")
+        Ok(CompiledFilter {
+            root: compile(filter, schema, None)?,
+        })
     }
 
     /// True when `resource` matches.
     pub fn matches(&self, resource: &Value) -> bool {
-        let _ = resource;
-        todo!("matches")
+        match resource {
+            Value::Object(root) => eval(&self.root, root),
+            _ => false,
+        }
     }
+}
+
+/// The value path a filter is compiled inside: its attribute, for schema look-ups.
+type Within<'a> = Option<&'a AttrPath>;
+
+fn compile(
+    filter: &Filter,
+    schema: &dyn SchemaInfo,
+    within: Within<'_>,
+) -> Result<Node, EvalError> {
+    match filter {
+        Filter::Attr { path, op } => compile_test(path, op, schema, within),
+        Filter::Not { filter } => Ok(Node::Not(Box::new(compile(filter, schema, within)?))),
+        Filter::And { .. } | Filter::Or { .. } => {
+            let is_and = matches!(filter, Filter::And { .. });
+            // Flatten chains of the same operator iteratively (long chains are deep trees).
+            let mut nodes = Vec::new();
+            let mut stack = vec![filter];
+            while let Some(f) = stack.pop() {
+                match f {
+                    Filter::And { left, right } if is_and => {
+                        stack.push(right);
+                        stack.push(left);
+                    }
+                    Filter::Or { left, right } if !is_and => {
+                        stack.push(right);
+                        stack.push(left);
+                    }
+                    other => nodes.push(compile(other, schema, within)?),
+                }
+            }
+            Ok(if is_and {
+                Node::All(nodes)
+            } else {
+                Node::Any(nodes)
+            })
+        }
+        Filter::ValuePath { attr, filter, then } => {
+            let loc = locate(attr, within);
+            let attr = absolute(attr, within);
+            let inner = compile(filter, schema, Some(&attr))?;
+            let then = match then.as_deref() {
+                Some(SubAttrTest { sub, op }) => {
+                    let path = AttrPath {
+                        urn: None,
+                        name: sub.clone(),
+                        sub: None,
+                    };
+                    Some(Box::new(compile_test(&path, op, schema, Some(&attr))?))
+                }
+                None => None,
+            };
+            Ok(Node::Element {
+                loc,
+                filter: Box::new(inner),
+                then,
+            })
+        }
+    }
+}
+
+/// The absolute path of `path` written inside the value path `within` (`emails[type ...]`
+/// gives `emails.type`), for schema look-ups.
+fn absolute(path: &AttrPath, within: Within<'_>) -> AttrPath {
+    match within {
+        None => path.clone(),
+        Some(outer) => AttrPath {
+            urn: outer.urn.clone(),
+            name: outer.name.clone(),
+            sub: Some(path.name.clone()),
+        },
+    }
+}
+
+/// Where to find `path` at evaluation time; inside a value path, relative to the element.
+fn locate(path: &AttrPath, within: Within<'_>) -> Loc {
+    let ext = match (&path.urn, within) {
+        (Some(urn), None) if !is_core_urn(urn) => Some(urn.as_str().into()),
+        _ => None,
+    };
+    Loc {
+        ext,
+        name: path.name.as_str().into(),
+        sub: path.sub.as_deref().map(Into::into),
+    }
+}
+
+fn compile_test(
+    path: &AttrPath,
+    op: &AttrOp,
+    schema: &dyn SchemaInfo,
+    within: Within<'_>,
+) -> Result<Node, EvalError> {
+    let loc = locate(path, within);
+    // Three levels (`addresses[x.y eq 1]`) are beyond any schema: use the defaults.
+    let abs = match within {
+        Some(_) if path.sub.is_some() => None,
+        _ => Some(absolute(path, within)),
+    };
+    let info = abs.as_ref().and_then(|p| schema.attribute(p));
+    let value_info = |p: &AttrPath| {
+        schema.attribute(&AttrPath {
+            sub: Some("value".into()),
+            ..p.clone()
+        })
+    };
+    let (op, value) = match op {
+        AttrOp::Pr => {
+            let value_sub = match (&abs, info) {
+                (Some(p), Some(i))
+                    if p.sub.is_none() && i.kind == AttrKind::Complex && i.multi_valued =>
+                {
+                    value_info(p).is_some()
+                }
+                _ => false,
+            };
+            let check = Check::Present { value_sub };
+            return Ok(Node::Test(Test { loc, check }));
+        }
+        AttrOp::Compare { op, value } => (*op, value),
+    };
+    // Comparing a complex attribute compares its `value` sub-attribute.
+    let info = match (&abs, info) {
+        (Some(p), Some(i)) if p.sub.is_none() && i.kind == AttrKind::Complex => value_info(p),
+        (_, i) => i,
+    }
+    .unwrap_or(AttrInfo::DEFAULT);
+
+    let ordering = matches!(
+        op,
+        CompareOp::Gt | CompareOp::Lt | CompareOp::Ge | CompareOp::Le
+    );
+    let substring = matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew);
+    let refuse = |what: &str| {
+        Err(EvalError {
+            message: format!(
+                "the \"{op}\" operator cannot be used with {what} (attribute \"{}\")",
+                abs.as_ref()
+                    .map_or_else(|| path.to_string(), ToString::to_string)
+            ),
+        })
+    };
+    if info.kind == AttrKind::Boolean && (ordering || substring) {
+        return refuse("a boolean attribute");
+    }
+    let literal = match value {
+        CompValue::Null => {
+            let test = Node::Test(Test {
+                loc,
+                check: Check::IsNull,
+            });
+            return match op {
+                CompareOp::Eq => Ok(test),
+                CompareOp::Ne => Ok(Node::Not(Box::new(test))),
+                _ => refuse("null"),
+            };
+        }
+        CompValue::Bool(_) if ordering || substring => return refuse("a boolean"),
+        CompValue::Number(_) if substring => return refuse("a number"),
+        CompValue::Bool(b) => Literal::Bool(*b),
+        CompValue::Number(n) => Literal::Num(n.clone()),
+        CompValue::String(s) => {
+            let folded = fold(s);
+            Literal::Str(StrLiteral {
+                raw: s.as_str().into(),
+                folded_ascii: folded.is_ascii(),
+                folded: folded.into(),
+                instant: match info.kind {
+                    AttrKind::DateTime => OffsetDateTime::parse(s, &Rfc3339).ok(),
+                    _ => None,
+                },
+            })
+        }
+    };
+    let (op, negate) = match op {
+        CompareOp::Ne => (CompareOp::Eq, true),
+        other => (other, false),
+    };
+    let test = Node::Test(Test {
+        loc,
+        check: Check::Compare(Comparison {
+            op,
+            literal,
+            case_exact: info.case_exact,
+        }),
+    });
+    Ok(if negate {
+        Node::Not(Box::new(test))
+    } else {
+        test
+    })
+}
+
+fn eval(node: &Node, obj: &Map<String, Value>) -> bool {
+    match node {
+        Node::Test(test) => eval_test(test, obj),
+        Node::Not(inner) => !eval(inner, obj),
+        Node::All(nodes) => nodes.iter().all(|n| eval(n, obj)),
+        Node::Any(nodes) => nodes.iter().any(|n| eval(n, obj)),
+        Node::Element { loc, filter, then } => {
+            let element_matches = |e: &Value| match e {
+                Value::Object(o) => eval(filter, o) && then.as_deref().is_none_or(|t| eval(t, o)),
+                _ => false,
+            };
+            match lookup(obj, loc) {
+                Some(Value::Array(items)) => items.iter().any(element_matches),
+                Some(v @ Value::Object(_)) => element_matches(v),
+                _ => false,
+            }
+        }
+    }
+}
+
+/// The attribute at `loc` (before descending into `loc.sub`).
+#[inline]
+fn lookup<'a>(obj: &'a Map<String, Value>, loc: &Loc) -> Option<&'a Value> {
+    let base = match &loc.ext {
+        None => obj,
+        Some(urn) => match get_ci(obj, urn) {
+            Some(Value::Object(ext)) => ext,
+            _ => return None,
+        },
+    };
+    get_ci(base, &loc.name)
+}
+
+/// A member by name, ASCII case-insensitively (attribute names are ASCII).
+#[inline]
+fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.iter()
+        .find(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
+}
+
+fn eval_test(test: &Test, obj: &Map<String, Value>) -> bool {
+    let found = lookup(obj, &test.loc);
+    let sub = test.loc.sub.as_deref();
+    match &test.check {
+        Check::Present { value_sub } => is_present(found, sub, *value_sub),
+        Check::IsNull => !any_leaf(found, sub, &mut |v| !v.is_null()),
+        Check::Compare(cmp) => any_leaf(found, sub, &mut |v| compare(cmp, v)),
+    }
+}
+
+/// True when `f` holds for some value at the path: the sub-attribute of the attribute (or of
+/// each of its elements), or, without a sub-attribute, the attribute itself (each element of a
+/// multi-valued one; the `value` of a complex one).
+fn any_leaf(found: Option<&Value>, sub: Option<&str>, f: &mut dyn FnMut(&Value) -> bool) -> bool {
+    let Some(v) = found else { return false };
+    let mut leaf = |x: &Value| match x {
+        Value::Array(items) => items.iter().any(&mut *f),
+        _ => f(x),
+    };
+    let key = sub.unwrap_or("value");
+    match v {
+        Value::Array(items) => items.iter().any(|e| match e {
+            Value::Object(o) => get_ci(o, key).is_some_and(&mut leaf),
+            other if sub.is_none() => leaf(other),
+            _ => false,
+        }),
+        Value::Object(o) => get_ci(o, key).is_some_and(leaf),
+        other if sub.is_none() => leaf(other),
+        _ => false,
+    }
+}
+
+fn is_present(found: Option<&Value>, sub: Option<&str>, value_sub: bool) -> bool {
+    let Some(v) = found else { return false };
+    match (sub, v) {
+        (Some(sub), Value::Array(items)) => items.iter().any(|e| match e {
+            Value::Object(o) => get_ci(o, sub).is_some_and(non_empty),
+            _ => false,
+        }),
+        (Some(sub), Value::Object(o)) => get_ci(o, sub).is_some_and(non_empty),
+        (Some(_), _) => false,
+        (None, Value::Array(items)) if value_sub => items.iter().any(|e| match e {
+            Value::Object(o) => get_ci(o, "value").is_some_and(non_empty),
+            other => non_empty(other),
+        }),
+        (None, v) => non_empty(v),
+    }
+}
+
+/// RFC 7644: "If the attribute has a non-empty value, or if it contains a non-empty node for
+/// complex attributes, there is a match."
+fn non_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(items) => items.iter().any(non_empty),
+        Value::Object(o) => o.values().any(non_empty),
+        Value::Bool(_) | Value::Number(_) => true,
+    }
+}
+
+fn compare(cmp: &Comparison, v: &Value) -> bool {
+    match (v, &cmp.literal) {
+        (Value::String(s), Literal::Str(lit)) => {
+            if let Some(instant) = lit.instant {
+                if !matches!(cmp.op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) {
+                    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+                        return ordering_matches(cmp.op, t.cmp(&instant));
+                    }
+                }
+            }
+            if cmp.case_exact {
+                exact_str(cmp.op, s, &lit.raw)
+            } else if lit.folded_ascii && s.is_ascii() {
+                ascii_str(cmp.op, s.as_bytes(), lit.folded.as_bytes())
+            } else {
+                exact_str(cmp.op, &fold(s), &lit.folded)
+            }
+        }
+        (Value::Number(n), Literal::Num(lit)) => {
+            num_cmp(n, lit).is_some_and(|o| ordering_matches(cmp.op, o))
+        }
+        (Value::Bool(b), Literal::Bool(lit)) => cmp.op == CompareOp::Eq && b == lit,
+        _ => false,
+    }
+}
+
+/// For `eq gt lt ge le`: does `ord` (value compared with literal) satisfy `op`?
+fn ordering_matches(op: CompareOp, ord: Ordering) -> bool {
+    match op {
+        CompareOp::Eq => ord == Ordering::Equal,
+        CompareOp::Gt => ord == Ordering::Greater,
+        CompareOp::Lt => ord == Ordering::Less,
+        CompareOp::Ge => ord != Ordering::Less,
+        CompareOp::Le => ord != Ordering::Greater,
+        CompareOp::Ne | CompareOp::Co | CompareOp::Sw | CompareOp::Ew => false,
+    }
+}
+
+fn exact_str(op: CompareOp, s: &str, lit: &str) -> bool {
+    match op {
+        CompareOp::Co => s.contains(lit),
+        CompareOp::Sw => s.starts_with(lit),
+        CompareOp::Ew => s.ends_with(lit),
+        _ => ordering_matches(op, s.cmp(lit)),
+    }
+}
+
+/// ASCII case-insensitive comparison against a literal already folded to lowercase.
+fn ascii_str(op: CompareOp, s: &[u8], lit: &[u8]) -> bool {
+    let n = lit.len();
+    match op {
+        CompareOp::Eq => s.eq_ignore_ascii_case(lit),
+        CompareOp::Sw => s.len() >= n && s[..n].eq_ignore_ascii_case(lit),
+        CompareOp::Ew => s.len() >= n && s[s.len() - n..].eq_ignore_ascii_case(lit),
+        CompareOp::Co => {
+            let Some(&first) = lit.first() else {
+                return true;
+            };
+            s.len() >= n
+                && (0..=s.len() - n).any(|k| {
+                    s[k].to_ascii_lowercase() == first && s[k..k + n].eq_ignore_ascii_case(lit)
+                })
+        }
+        _ => ordering_matches(
+            op,
+            s.iter()
+                .map(u8::to_ascii_lowercase)
+                .cmp(lit.iter().copied()),
+        ),
+    }
+}
+
+/// Case folding for `caseExact: false` comparisons: upper- then lower-case each character, so
+/// that `ß`/`SS`, `ς`/`Σ`/`σ` compare equal (a close approximation of Unicode full case folding).
+fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars()
+        .flat_map(char::to_uppercase)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return Some(x.cmp(&y));
+    }
+    a.as_f64()?.partial_cmp(&b.as_f64()?)
 }
 
 /// The values found at `path` in `resource` (attribute names matched case-insensitively,
 /// URN prefixes resolved, multi-valued attributes flattened). Used for sorting and projection.
+/// For a sub-attribute of a multi-valued complex attribute, the sub-attribute of each element.
+/// JSON `null`s are left out.
 pub fn resolve_values<'a>(resource: &'a Value, path: &AttrPath) -> Vec<&'a Value> {
-    let _ = (resource, path);
-    todo!("resolve")
+    let mut out = Vec::new();
+    let Value::Object(root) = resource else {
+        return out;
+    };
+    let loc = locate(path, None);
+    let Some(found) = lookup(root, &loc) else {
+        return out;
+    };
+    let mut push = |v: &'a Value| match v {
+        Value::Array(items) => out.extend(items.iter().filter(|x| !x.is_null())),
+        Value::Null => {}
+        other => out.push(other),
+    };
+    match (loc.sub.as_deref(), found) {
+        (None, v) => push(v),
+        (Some(sub), Value::Array(items)) => {
+            for e in items {
+                if let Some(v) = e.as_object().and_then(|o| get_ci(o, sub)) {
+                    push(v);
+                }
+            }
+        }
+        (Some(sub), Value::Object(o)) => {
+            if let Some(v) = get_ci(o, sub) {
+                push(v);
+            }
+        }
+        (Some(_), _) => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_handles_sharp_s_and_sigma() {
+        assert_eq!(fold("STRAßE"), fold("strasse"));
+        assert_eq!(fold("ΟΔΥΣΣΕΥΣ"), fold("οδυσσευς"));
+        assert_eq!(fold("Émile"), "émile");
+    }
+
+    #[test]
+    fn ascii_contains_is_case_insensitive() {
+        assert!(ascii_str(
+            CompareOp::Co,
+            b"BJensen@Example.COM",
+            b"example.com"
+        ));
+        assert!(ascii_str(CompareOp::Co, b"abc", b""));
+        assert!(!ascii_str(CompareOp::Co, b"ab", b"abc"));
+        assert!(ascii_str(CompareOp::Gt, b"B", b"a"));
+    }
 }
