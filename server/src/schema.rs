@@ -5,6 +5,9 @@
 //! A profile adds its extensions, its top-level vendor attributes and its read-only list to
 //! the RFC definitions; nothing else about a vendor lives here.
 
+// `ScimError` is the crate-wide error (error.rs); its size is that module's call.
+#![allow(clippy::result_large_err)]
+
 use crate::error::ScimError;
 use scimock_filter::{AttrInfo, AttrKind, AttrPath, SchemaInfo};
 use scimock_profile::{Profile, UnknownAttributes};
@@ -964,6 +967,26 @@ pub fn check_depth(v: &Value) -> Result<(), ScimError> {
         Err(ScimError::invalid_value(format!(
             "The request body nests deeper than {MAX_DEPTH} levels"
         )))
+    }
+}
+
+/// True when `s` is a schema URN alone (`urn:NID:NSS`, nothing after it), for names the
+/// attribute grammar cannot split (`urn:scim:schemas:extension:atlassian-external:1.0`).
+pub fn is_bare_urn(s: &str) -> bool {
+    s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+        && s.split(':').count() >= 3
+        && s.split(':').all(|seg| !seg.is_empty())
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '.' | '_' | '~' | '%' | '+')
+        })
+}
+
+/// The path naming a whole schema (a bare URN): the URN with an empty attribute name.
+pub fn urn_path(urn: &str) -> AttrPath {
+    AttrPath {
+        urn: Some(urn.to_string()),
+        name: String::new(),
+        sub: None,
     }
 }
 
