@@ -106,7 +106,7 @@ pub struct ScimError {
     /// Extra headers (`Retry-After`, `WWW-Authenticate`).
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// For facades: the backing vendor's rendered error body, when it was the backend that refused.
-    pub remote: Option<Value>,
+    pub remote: Option<Box<Value>>,
 }
 
 impl std::error::Error for ScimError {}
@@ -266,7 +266,7 @@ impl ScimError {
                 m.insert("message".into(), json!(self.detail));
                 if let Some(raw) = &self.remote {
                     m.insert("truto_is_remote_error".into(), json!(true));
-                    m.insert("raw_response".into(), raw.clone());
+                    m.insert("raw_response".into(), (**raw).clone());
                 }
                 Value::Object(m)
             }

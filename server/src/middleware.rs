@@ -31,7 +31,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The bearer token in an Authorization header (bare tokens where the profile accepts them).
-pub fn bearer<'a>(value: &'a str, accept_bare: bool) -> Option<&'a str> {
+pub fn bearer(value: &str, accept_bare: bool) -> Option<&str> {
     match value.trim().split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => Some(rest.trim()),
         Some(_) => None,

@@ -48,19 +48,15 @@ impl Tenant {
                         meta.insert(f.clone(), Value::String(t));
                     }
                 }
-                "location" => {
-                    if !self.shared.faults.is_broken(Break::MetaLocationMissing) {
-                        let style = self.profile.shape.location;
-                        meta.insert(
-                            f.clone(),
-                            Value::String(self.resource_url(kind, &stored.id, style)),
-                        );
-                    }
+                "location" if !self.shared.faults.is_broken(Break::MetaLocationMissing) => {
+                    let style = self.profile.shape.location;
+                    meta.insert(
+                        f.clone(),
+                        Value::String(self.resource_url(kind, &stored.id, style)),
+                    );
                 }
-                "version" => {
-                    if self.profile.etag.supported {
-                        meta.insert(f.clone(), Value::String(stored.etag()));
-                    }
+                "version" if self.profile.etag.supported => {
+                    meta.insert(f.clone(), Value::String(stored.etag()));
                 }
                 _ => {}
             }

@@ -34,7 +34,7 @@ pub fn json_body(t: &Tenant, headers: &HeaderMap, body: &Bytes) -> ScimResult<Va
 }
 
 /// The header value as text, if present and valid.
-pub fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+pub fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
