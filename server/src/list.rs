@@ -342,6 +342,25 @@ impl Cursor {
     }
 }
 
+/// A fetched page: what a list request selects, before rendering.
+pub struct Fetched {
+    /// Matching resources in all pages.
+    pub total: usize,
+    /// This page.
+    pub items: Vec<Arc<Stored>>,
+    page: Page,
+    matched: Option<Vec<Arc<Stored>>>,
+    qhash: u64,
+    sorted: bool,
+}
+
+impl Fetched {
+    /// 0-based index of the first item of this page in the whole result.
+    pub fn start(&self) -> usize {
+        self.page.start
+    }
+}
+
 /// The page to return, resolved from the request.
 struct Page {
     start: usize,
@@ -351,28 +370,38 @@ struct Page {
 }
 
 impl Tenant {
+    /// `attributes` / `excludedAttributes`, as far as the profile honours them.
+    pub fn projection(
+        &self,
+        attributes: Option<&str>,
+        excluded: Option<&str>,
+    ) -> ScimResult<Projection> {
+        let p = &self.profile.projection;
+        if self.shared.faults.is_broken(Break::ProjectionIgnored) {
+            return Ok(Projection::default());
+        }
+        let a = attributes.filter(|_| p.attributes);
+        let e = excluded.filter(|_| p.excluded_attributes);
+        if p.mutually_exclusive && a.is_some() && e.is_some() {
+            return Err(ScimError::invalid_value(
+                "attributes and excludedAttributes are mutually exclusive",
+            ));
+        }
+        Projection::parse(a, e)
+    }
+
     /// GET /Users, GET /Groups, POST .search.
     pub fn list(&self, kind: Kind, req: &ListRequest) -> ScimResult<Response> {
+        let proj = self.projection(req.attributes.as_deref(), req.excluded.as_deref())?;
+        let f = self.fetch(kind, req)?;
+        let body = self.render_list(kind, req, &f, &proj);
+        Ok(self.json(StatusCode::OK, body))
+    }
+
+    /// The page a list request selects, with the vendor's filter rules, caps and paging.
+    pub fn fetch(&self, kind: Kind, req: &ListRequest) -> ScimResult<Fetched> {
         let p = &self.profile;
         let faults = &self.shared.faults;
-        let proj = if faults.is_broken(Break::ProjectionIgnored) {
-            Projection::default()
-        } else {
-            let a = req
-                .attributes
-                .as_deref()
-                .filter(|_| p.projection.attributes);
-            let e = req
-                .excluded
-                .as_deref()
-                .filter(|_| p.projection.excluded_attributes);
-            if p.projection.mutually_exclusive && a.is_some() && e.is_some() {
-                return Err(ScimError::invalid_value(
-                    "attributes and excludedAttributes are mutually exclusive",
-                ));
-            }
-            Projection::parse(a, e)?
-        };
         let sort = match req.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(_) if !p.sort.supported && p.sort.reject_when_unsupported => {
                 return Err(ScimError::invalid_value("Sorting is not supported"));
@@ -455,18 +484,14 @@ impl Tenant {
                     .collect()
             }
         };
-        let body = self.render_list(
-            kind,
-            req,
-            &page,
+        Ok(Fetched {
             total,
-            &items,
-            &matched,
+            items,
+            page,
+            matched,
             qhash,
-            sort.is_some(),
-            &proj,
-        );
-        Ok(self.json(StatusCode::OK, body))
+            sorted: sort.is_some(),
+        })
     }
 
     fn page(
@@ -563,19 +588,21 @@ impl Tenant {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn render_list(
         &self,
         kind: Kind,
         req: &ListRequest,
-        page: &Page,
-        total: usize,
-        items: &[Arc<Stored>],
-        matched: &Option<Vec<Arc<Stored>>>,
-        qhash: u64,
-        sorted: bool,
+        f: &Fetched,
         proj: &Projection,
     ) -> Vec<u8> {
+        let (page, total, items, matched, qhash, sorted) = (
+            &f.page,
+            f.total,
+            &f.items[..],
+            &f.matched,
+            f.qhash,
+            f.sorted,
+        );
         let p = &self.profile;
         let faults = &self.shared.faults;
         let mut out: Vec<u8> = Vec::with_capacity(64 + items.len() * 512);

@@ -18,20 +18,7 @@ type Ten = State<Arc<Tenant>>;
 
 /// `attributes` / `excludedAttributes` from a query, as far as the profile honours them.
 fn projection(t: &Tenant, q: &Query) -> ScimResult<Projection> {
-    if t.shared.faults.is_broken(Break::ProjectionIgnored) {
-        return Ok(Projection::default());
-    }
-    let p = &t.profile.projection;
-    let a = q.single("attributes")?.filter(|_| p.attributes);
-    let e = q
-        .single("excludedAttributes")?
-        .filter(|_| p.excluded_attributes);
-    if p.mutually_exclusive && a.is_some() && e.is_some() {
-        return Err(ScimError::invalid_value(
-            "attributes and excludedAttributes are mutually exclusive",
-        ));
-    }
-    Projection::parse(a, e)
+    t.projection(q.single("attributes")?, q.single("excludedAttributes")?)
 }
 
 fn ensure_method(allowed: bool) -> ScimResult<()> {
