@@ -500,7 +500,18 @@ impl Tenant {
         body: &Value,
         if_match: Option<&str>,
     ) -> ScimResult<Written> {
-        let mut ops = patch::parse_patch_body(body, &self.profile.patch)?;
+        let ops = patch::parse_patch_body(body, &self.profile.patch)?;
+        self.patch_ops(kind, id, ops, if_match)
+    }
+
+    /// Applies parsed PATCH operations (also used by the unified facade).
+    pub fn patch_ops(
+        &self,
+        kind: Kind,
+        id: &str,
+        mut ops: Vec<PatchOp>,
+        if_match: Option<&str>,
+    ) -> ScimResult<Written> {
         if kind == Kind::User {
             self.mirror_ops(&mut ops);
         }
