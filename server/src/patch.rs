@@ -459,6 +459,14 @@ impl SchemaInfo for ElementSchema<'_> {
 
 type Obj = Map<String, Value>;
 
+/// One write at one target: the operation, its value and the target's name for errors.
+#[derive(Debug, Clone, Copy)]
+struct Write<'v> {
+    kind: PatchOpKind,
+    value: Option<&'v Value>,
+    label: &'v str,
+}
+
 struct Patcher<'a> {
     schemas: &'a ResourceSchemas,
     opts: WriteOptions,
@@ -484,7 +492,12 @@ impl Patcher<'_> {
             .raw_path
             .clone()
             .unwrap_or_else(|| path_label(&path.attr, path.sub.as_deref()));
-        self.apply_path(obj, op.op, path, op.value.as_ref(), &label)
+        let w = Write {
+            kind: op.op,
+            value: op.value.as_ref(),
+            label: &label,
+        };
+        self.apply_path(obj, path, w)
     }
 
     /// One member of a path-less value, applied as if its key were the path: plain names,
@@ -524,22 +537,25 @@ impl Patcher<'_> {
             filter: None,
             sub: None,
         };
-        self.apply_path(obj, kind, &path, Some(v), key)
+        let w = Write {
+            kind,
+            value: Some(v),
+            label: key,
+        };
+        self.apply_path(obj, &path, w)
     }
 
-    fn apply_path(
-        &self,
-        obj: &mut Obj,
-        kind: PatchOpKind,
-        path: &PatchPath,
-        value: Option<&Value>,
-        label: &str,
-    ) -> Result<(), ScimError> {
+    fn apply_path(&self, obj: &mut Obj, path: &PatchPath, w: Write) -> Result<(), ScimError> {
         // `null` unassigns (RFC 7643 §2.5).
-        let (kind, value) = match value {
-            Some(Value::Null) => (PatchOpKind::Remove, None),
-            v => (kind, v),
+        let w = match w.value {
+            Some(Value::Null) => Write {
+                kind: PatchOpKind::Remove,
+                value: None,
+                ..w
+            },
+            _ => w,
         };
+        let label = w.label;
         if path.attr.urn.is_none() && path.attr.name.eq_ignore_ascii_case("schemas") {
             return Err(ScimError::mutability(
                 "\"schemas\" is set by the service provider",
@@ -556,23 +572,21 @@ impl Patcher<'_> {
             let ext = r
                 .extension
                 .ok_or_else(|| ScimError::invalid_path(format!("Unknown path '{label}'")))?;
-            return self.apply_extension(obj, kind, ext, value, label);
+            return self.apply_extension(obj, ext, w);
         };
         let Some(ext) = r.extension else {
-            return self.apply_attr(obj, kind, def, path, value, label);
+            return self.apply_attr(obj, def, path, w);
         };
         let ext_key = match find_key(obj, &ext.id) {
             Some(k) => k,
-            None if kind == PatchOpKind::Remove => return Ok(()),
+            None if w.kind == PatchOpKind::Remove => return Ok(()),
             None => {
                 obj.insert(ext.id.clone(), Value::Object(Map::new()));
                 ext.id.clone()
             }
         };
         let result = match obj.get_mut(&ext_key) {
-            Some(Value::Object(container)) => {
-                self.apply_attr(container, kind, def, path, value, label)
-            }
+            Some(Value::Object(container)) => self.apply_attr(container, def, path, w),
             _ => Err(ScimError::invalid_value(format!(
                 "The stored '{}' is not an object",
                 ext.id
@@ -588,15 +602,8 @@ impl Patcher<'_> {
     }
 
     /// A whole extension object: `add`/`replace` merge its members, `remove` drops it.
-    fn apply_extension(
-        &self,
-        obj: &mut Obj,
-        kind: PatchOpKind,
-        ext: &SchemaDef,
-        value: Option<&Value>,
-        label: &str,
-    ) -> Result<(), ScimError> {
-        if kind == PatchOpKind::Remove {
+    fn apply_extension(&self, obj: &mut Obj, ext: &SchemaDef, w: Write) -> Result<(), ScimError> {
+        if w.kind == PatchOpKind::Remove {
             let Some(key) = find_key(obj, &ext.id) else {
                 return Ok(());
             };
@@ -608,9 +615,10 @@ impl Patcher<'_> {
             obj.shift_remove(&key);
             return Ok(());
         }
-        let Some(Value::Object(members)) = value else {
+        let Some(Value::Object(members)) = w.value else {
             return Err(ScimError::invalid_value(format!(
-                "'{label}' needs a JSON object value"
+                "'{}' needs a JSON object value",
+                w.label
             )));
         };
         for (k, v) in members {
@@ -628,7 +636,13 @@ impl Patcher<'_> {
                 filter: None,
                 sub: None,
             };
-            self.apply_path(obj, kind, &path, Some(v), &format!("{}:{k}", ext.id))?;
+            let label = format!("{}:{k}", ext.id);
+            let member = Write {
+                kind: w.kind,
+                value: Some(v),
+                label: &label,
+            };
+            self.apply_path(obj, &path, member)?;
         }
         Ok(())
     }
@@ -637,37 +651,23 @@ impl Patcher<'_> {
     fn apply_attr(
         &self,
         container: &mut Obj,
-        kind: PatchOpKind,
         def: &AttrDef,
         path: &PatchPath,
-        value: Option<&Value>,
-        label: &str,
+        w: Write,
     ) -> Result<(), ScimError> {
         canonicalize_key(container, &def.name);
         match (&path.filter, path.attr.sub.as_deref()) {
-            (Some(filter), _) => self.apply_filtered(
-                container,
-                kind,
-                def,
-                filter,
-                path.sub.as_deref(),
-                value,
-                label,
-            ),
-            (None, Some(sub)) => self.apply_sub(container, kind, def, sub, value, label),
-            (None, None) => self.apply_whole(container, kind, def, value, label),
+            (Some(filter), _) => {
+                self.apply_filtered(container, def, filter, path.sub.as_deref(), w)
+            }
+            (None, Some(sub)) => self.apply_sub(container, def, sub, w),
+            (None, None) => self.apply_whole(container, def, w),
         }
     }
 
     /// A path naming a whole attribute.
-    fn apply_whole(
-        &self,
-        container: &mut Obj,
-        kind: PatchOpKind,
-        def: &AttrDef,
-        value: Option<&Value>,
-        label: &str,
-    ) -> Result<(), ScimError> {
+    fn apply_whole(&self, container: &mut Obj, def: &AttrDef, w: Write) -> Result<(), ScimError> {
+        let Write { kind, value, label } = w;
         let existing = container.get(&def.name);
         let Some(value) = value else {
             // remove (§3.5.2.2): the attribute and all its values.
@@ -804,12 +804,11 @@ impl Patcher<'_> {
     fn apply_sub(
         &self,
         container: &mut Obj,
-        kind: PatchOpKind,
         def: &AttrDef,
         sub_name: &str,
-        value: Option<&Value>,
-        label: &str,
+        w: Write,
     ) -> Result<(), ScimError> {
+        let Write { kind, value, label } = w;
         if !def.is_complex() {
             return Err(ScimError::invalid_path(format!(
                 "'{}' has no sub-attributes",
@@ -838,7 +837,7 @@ impl Patcher<'_> {
                 };
             }
             let all: Vec<usize> = (0..n).collect();
-            return self.apply_to_elements(container, kind, def, Some(sub), &all, value, label);
+            return self.apply_to_elements(container, def, Some(sub), &all, w);
         }
         let existing = container.get(&def.name).and_then(|p| get_ci(p, &sub.name));
         let Some(value) = value.filter(|_| kind != PatchOpKind::Remove) else {
@@ -876,17 +875,15 @@ impl Patcher<'_> {
     }
 
     /// `attr[filter]` or `attr[filter].sub`.
-    #[allow(clippy::too_many_arguments)]
     fn apply_filtered(
         &self,
         container: &mut Obj,
-        kind: PatchOpKind,
         def: &AttrDef,
         filter: &Filter,
         sub_name: Option<&str>,
-        value: Option<&Value>,
-        label: &str,
+        w: Write,
     ) -> Result<(), ScimError> {
+        let label = w.label;
         if !def.multi_valued {
             return Err(ScimError::invalid_path(format!(
                 "'{}' is not multi-valued; value filters select elements of multi-valued attributes",
@@ -918,7 +915,7 @@ impl Patcher<'_> {
             .map(|(i, _)| i)
             .collect();
         if matches.is_empty() {
-            match kind {
+            match w.kind {
                 PatchOpKind::Remove => return Ok(()),
                 PatchOpKind::Replace => {
                     return Err(ScimError::no_target(format!(
@@ -940,22 +937,20 @@ impl Patcher<'_> {
                 }
             }
         }
-        self.apply_to_elements(container, kind, def, sub, &matches, value, label)
+        self.apply_to_elements(container, def, sub, &matches, w)
     }
 
     /// Applies the operation to the elements at `indices` of `def` (whole elements, or their
     /// `sub`), then restores the §2.4 single-primary rule.
-    #[allow(clippy::too_many_arguments)]
     fn apply_to_elements(
         &self,
         container: &mut Obj,
-        kind: PatchOpKind,
         def: &AttrDef,
         sub: Option<&AttrDef>,
         indices: &[usize],
-        value: Option<&Value>,
-        label: &str,
+        w: Write,
     ) -> Result<(), ScimError> {
+        let Write { kind, value, label } = w;
         let mut items: Vec<Value> = container
             .get(&def.name)
             .and_then(Value::as_array)
