@@ -683,6 +683,26 @@ impl Patcher<'_> {
                 Value::Array(a) => a.clone(),
                 single => vec![single.clone()],
             };
+            if def.is_read_only() {
+                // Judge the client's own values: read-only sub-attributes are not stripped first,
+                // so a write of new values is refused rather than silently emptied (§3.5.2).
+                let current = existing
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let within = |a: &[Value], b: &[Value]| {
+                    a.iter().all(|i| b.iter().any(|e| is_subset(def, i, e)))
+                };
+                let unchanged = match kind {
+                    PatchOpKind::Add => within(&items, current),
+                    _ => within(&items, current) && within(current, &items),
+                };
+                return if unchanged {
+                    Ok(())
+                } else {
+                    Err(read_only(label))
+                };
+            }
             let new_items = match check_value(def, Value::Array(items), &self.opts, label)? {
                 Some(Value::Array(a)) => a,
                 _ => Vec::new(),
