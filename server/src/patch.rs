@@ -26,9 +26,6 @@
 //! - Read-only sub-attributes inside a complex value (`manager.displayName`) are ignored as
 //!   in a PUT body, and unknown ones dropped.
 
-// `ScimError` is the crate-wide error (error.rs); its size is that module's call.
-#![allow(clippy::result_large_err)]
-
 use crate::error::ScimError;
 use crate::schema::{
     AttrDef, Mutability, ResourceSchemas, SchemaDef, WriteOptions, check_depth, check_one_primary,

@@ -19,25 +19,42 @@ fn assert_vendor_error(p: &Profile, r: &Resp, status: u16, what: &str) {
 
 fn assert_vendor_error_body(p: &Profile, r: &Resp, what: &str) {
     let ctx = format!("{} {what} -> {} {}", p.name, r.status, r.text);
-    assert_eq!(r.header("content-type"), Some(p.errors.content_type.as_str()), "{ctx}");
+    assert_eq!(
+        r.header("content-type"),
+        Some(p.errors.content_type.as_str()),
+        "{ctx}"
+    );
     let code = r.status;
     match p.errors.format {
         ErrorFormat::Scim => {
-            assert_eq!(r.body["schemas"], json!(["urn:ietf:params:scim:api:messages:2.0:Error"]), "{ctx}");
+            assert_eq!(
+                r.body["schemas"],
+                json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
+                "{ctx}"
+            );
             assert_eq!(r.body["status"], json!(code.to_string()), "{ctx}");
             assert!(r.body["detail"].is_string(), "{ctx}");
         }
         ErrorFormat::Problem => {
             assert_eq!(r.body["status"], json!(code), "{ctx}");
-            assert!(r.body["title"].is_string() && r.body["type"].is_string(), "{ctx}");
+            assert!(
+                r.body["title"].is_string() && r.body["type"].is_string(),
+                "{ctx}"
+            );
         }
         ErrorFormat::Attio => {
             assert_eq!(r.body["status_code"], json!(code), "{ctx}");
-            assert!(r.body["code"].is_string() && r.body["message"].is_string(), "{ctx}");
+            assert!(
+                r.body["code"].is_string() && r.body["message"].is_string(),
+                "{ctx}"
+            );
         }
         ErrorFormat::Truto => {
             assert_eq!(r.body["statusCode"], json!(code), "{ctx}");
-            assert!(r.body["error"].is_string() && r.body["message"].is_string(), "{ctx}");
+            assert!(
+                r.body["error"].is_string() && r.body["message"].is_string(),
+                "{ctx}"
+            );
         }
     }
 }
@@ -71,12 +88,18 @@ fn endpoints(p: &Profile, user: &str, group: Option<&str>) -> Vec<(Method, Strin
         (Method::PUT, format!("/Users/{user}")),
         (Method::PATCH, format!("/Users/{user}")),
     ];
-    if let Some(g) = group {
+    if let (Some(g), Some(spec)) = (group, &p.groups) {
         e.push((Method::GET, "/Groups".into()));
-        e.push((Method::POST, "/Groups".into()));
         e.push((Method::GET, format!("/Groups/{g}")));
-        e.push((Method::PUT, format!("/Groups/{g}")));
-        e.push((Method::PATCH, format!("/Groups/{g}")));
+        if spec.create {
+            e.push((Method::POST, "/Groups".into()));
+        }
+        if spec.replace {
+            e.push((Method::PUT, format!("/Groups/{g}")));
+        }
+        if spec.patch {
+            e.push((Method::PATCH, format!("/Groups/{g}")));
+        }
     }
     if let Some(spc) = &p.discovery.service_provider_config {
         e.push((Method::GET, spc.clone()));
@@ -94,8 +117,19 @@ fn with_body(m: &Method) -> bool {
     matches!(*m, Method::POST | Method::PUT | Method::PATCH)
 }
 
-async fn raw(c: &Client, m: Method, path: &str, ct: Option<&str>, body: Vec<u8>, auth: Option<&str>) -> Resp {
-    let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", c.base) };
+async fn raw(
+    c: &Client,
+    m: Method,
+    path: &str,
+    ct: Option<&str>,
+    body: Vec<u8>,
+    auth: Option<&str>,
+) -> Resp {
+    let url = if path.starts_with("http") {
+        path.to_string()
+    } else {
+        format!("{}{path}", c.base)
+    };
     let mut req = c.http.request(m, url);
     if let Some(a) = auth {
         req = req.header("authorization", a);
@@ -110,15 +144,31 @@ async fn raw(c: &Client, m: Method, path: &str, ct: Option<&str>, body: Vec<u8>,
     let status = r.status().as_u16();
     let headers = r.headers().clone();
     let text = r.text().await.unwrap_or_default();
-    Resp { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers, text }
+    Resp {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        headers,
+        text,
+    }
 }
 
 async fn first_ids(c: &Client, p: &Profile) -> (String, Option<String>) {
-    let store = c.mock.tenant(&p.name).map(|t| t.backends.first().map_or_else(|| t.clone(), |(_, b)| b.clone()));
+    let store = c.mock.tenant(&p.name).map(|t| {
+        t.backends
+            .first()
+            .map_or_else(|| t.clone(), |(_, b)| b.clone())
+    });
     let t = store.expect("tenant");
     let s = t.read();
-    let user = s.users.at(0).map(|u| u.id.to_string()).unwrap_or_else(|| "none".into());
-    let group = p.groups.as_ref().and_then(|_| s.groups.at(0).map(|g| g.id.to_string()));
+    let user = s
+        .users
+        .at(0)
+        .map(|u| u.id.to_string())
+        .unwrap_or_else(|| "none".into());
+    let group = p
+        .groups
+        .as_ref()
+        .and_then(|_| s.groups.at(0).map(|g| g.id.to_string()));
     (user, group)
 }
 
@@ -133,26 +183,72 @@ async fn battery(vendor: &str) {
     for (m, path) in &eps {
         let what = format!("{m} {path}");
         // Missing and wrong tokens.
-        assert_vendor_error(&p, &raw(&c, m.clone(), path, None, vec![], None).await, 401, &format!("{what} no token"));
-        assert_vendor_error(&p, &raw(&c, m.clone(), path, None, vec![], Some("Bearer wrong")).await, 401, &format!("{what} wrong token"));
+        assert_vendor_error(
+            &p,
+            &raw(&c, m.clone(), path, None, vec![], None).await,
+            401,
+            &format!("{what} no token"),
+        );
+        assert_vendor_error(
+            &p,
+            &raw(&c, m.clone(), path, None, vec![], Some("Bearer wrong")).await,
+            401,
+            &format!("{what} wrong token"),
+        );
         if with_body(m) {
             // Malformed JSON, empty bodies, non-objects, deep nesting.
             for body in ["{bad", "", "[", "null", "\"x\"", "12", "{\"a\":", "\u{0}"] {
-                let r = raw(&c, m.clone(), path, Some(&json_ct), body.as_bytes().to_vec(), Some(bearer)).await;
+                let r = raw(
+                    &c,
+                    m.clone(),
+                    path,
+                    Some(&json_ct),
+                    body.as_bytes().to_vec(),
+                    Some(bearer),
+                )
+                .await;
                 assert_vendor_error(&p, &r, 400, &format!("{what} body {body:?}"));
             }
             let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
-            let r = raw(&c, m.clone(), path, Some(&json_ct), deep.into_bytes(), Some(bearer)).await;
+            let r = raw(
+                &c,
+                m.clone(),
+                path,
+                Some(&json_ct),
+                deep.into_bytes(),
+                Some(bearer),
+            )
+            .await;
             assert_vendor_error(&p, &r, 400, &format!("{what} deep JSON"));
             // Invalid UTF-8 in the body.
-            let r = raw(&c, m.clone(), path, Some(&json_ct), vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'], Some(bearer)).await;
+            let r = raw(
+                &c,
+                m.clone(),
+                path,
+                Some(&json_ct),
+                vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'],
+                Some(bearer),
+            )
+            .await;
             assert_vendor_error(&p, &r, 400, &format!("{what} invalid UTF-8 body"));
             // Over the 1 MiB limit.
             let big = format!("{{\"userName\":\"{}\"}}", "x".repeat(1024 * 1024 + 1));
-            let r = raw(&c, m.clone(), path, Some(&json_ct), big.into_bytes(), Some(bearer)).await;
+            let r = raw(
+                &c,
+                m.clone(),
+                path,
+                Some(&json_ct),
+                big.into_bytes(),
+                Some(bearer),
+            )
+            .await;
             assert_vendor_error(&p, &r, 413, &format!("{what} 1 MiB + 1"));
             // Unsupported media types.
-            for ct in ["text/plain", "application/xml", "multipart/form-data; boundary=x"] {
+            for ct in [
+                "text/plain",
+                "application/xml",
+                "multipart/form-data; boundary=x",
+            ] {
                 let r = raw(&c, m.clone(), path, Some(ct), b"{}".to_vec(), Some(bearer)).await;
                 assert_vendor_error(&p, &r, 415, &format!("{what} {ct}"));
             }
@@ -179,13 +275,35 @@ async fn battery(vendor: &str) {
                 json!({"filter": 5, "startIndex": "x", "count": [1]}),
                 json!({"username": 1, "emails": [{"email": 7}], "first_name": []}),
             ] {
-                let r = raw(&c, m.clone(), path, Some(&json_ct), body.to_string().into_bytes(), Some(bearer)).await;
+                let r = raw(
+                    &c,
+                    m.clone(),
+                    path,
+                    Some(&json_ct),
+                    body.to_string().into_bytes(),
+                    Some(bearer),
+                )
+                .await;
                 assert_sane(&p, &r, &format!("{what} body {body}"));
             }
             // userName of the wrong type is refused wherever a user is written.
-            if path.contains("/Users") && *m != Method::PATCH && !path.contains(".search") || (p.kind == ProfileKind::Unified && *m == Method::POST) {
-                let body = if p.kind == ProfileKind::Unified { json!({"username": 42}) } else { json!({"userName": 42}) };
-                let r = raw(&c, m.clone(), path, Some(&json_ct), body.to_string().into_bytes(), Some(bearer)).await;
+            if path.contains("/Users") && *m != Method::PATCH && !path.contains(".search")
+                || (p.kind == ProfileKind::Unified && *m == Method::POST)
+            {
+                let body = if p.kind == ProfileKind::Unified {
+                    json!({"username": 42})
+                } else {
+                    json!({"userName": 42})
+                };
+                let r = raw(
+                    &c,
+                    m.clone(),
+                    path,
+                    Some(&json_ct),
+                    body.to_string().into_bytes(),
+                    Some(bearer),
+                )
+                .await;
                 assert_vendor_error(&p, &r, 400, &format!("{what} userName: 42"));
             }
         }
@@ -212,9 +330,20 @@ async fn battery(vendor: &str) {
             ("filter=(((((", 400),
             ("filter=userName%20eq", 400),
             ("filter=%22unterminated", 400),
-            ("sortOrder=sideways&sortBy=userName", if p.sort.supported { 400 } else { 200 }),
+            (
+                "sortOrder=sideways&sortBy=userName",
+                if p.sort.supported { 400 } else { 200 },
+            ),
         ] {
-            let r = raw(&c, Method::GET, &format!("/Users?{q}"), None, vec![], Some(bearer)).await;
+            let r = raw(
+                &c,
+                Method::GET,
+                &format!("/Users?{q}"),
+                None,
+                vec![],
+                Some(bearer),
+            )
+            .await;
             if status == 200 {
                 assert_eq!(r.status, 200, "{} ?{q}: {}", p.name, r.text);
             } else {
@@ -222,27 +351,104 @@ async fn battery(vendor: &str) {
             }
         }
         let deep = format!("/Users?filter={}", "(".repeat(10_000));
-        assert_vendor_error(&p, &raw(&c, Method::GET, &deep, None, vec![], Some(bearer)).await, 400, "10,000 parentheses");
-        let long = format!("/Users?filter=userName%20eq%20%22{}%22", "a".repeat(p.filter.max_length + 1));
-        assert_vendor_error(&p, &raw(&c, Method::GET, &long, None, vec![], Some(bearer)).await, 400, "filter over the length limit");
+        assert_vendor_error(
+            &p,
+            &raw(&c, Method::GET, &deep, None, vec![], Some(bearer)).await,
+            400,
+            "10,000 parentheses",
+        );
+        let long = format!(
+            "/Users?filter=userName%20eq%20%22{}%22",
+            "a".repeat(p.filter.max_length + 1)
+        );
+        assert_vendor_error(
+            &p,
+            &raw(&c, Method::GET, &long, None, vec![], Some(bearer)).await,
+            400,
+            "filter over the length limit",
+        );
         // Unknown and malformed ids.
-        for id in ["does-not-exist", "%00", "..%2F..%2Fetc%2Fpasswd", "%E2%98%83", "%ff", &"x".repeat(10_000)] {
+        for id in [
+            "does-not-exist",
+            "%00",
+            "..%2F..%2Fetc%2Fpasswd",
+            "%E2%98%83",
+            "%ff",
+            &"x".repeat(10_000),
+        ] {
             for m in [Method::GET, Method::DELETE] {
-                let r = raw(&c, m.clone(), &format!("/Users/{id}"), None, vec![], Some(bearer)).await;
+                let r = raw(
+                    &c,
+                    m.clone(),
+                    &format!("/Users/{id}"),
+                    None,
+                    vec![],
+                    Some(bearer),
+                )
+                .await;
                 assert_sane(&p, &r, &format!("{m} /Users/{}", &id[..id.len().min(20)]));
-                assert!(r.status == 404 || r.status == 400, "{} {m} /Users/{}: {}", p.name, &id[..id.len().min(20)], r.status);
+                assert!(
+                    r.status == 404 || r.status == 400,
+                    "{} {m} /Users/{}: {}",
+                    p.name,
+                    &id[..id.len().min(20)],
+                    r.status
+                );
             }
         }
-        // Wrong methods.
-        for (m, path) in [(Method::DELETE, "/Users".to_string()), (Method::PUT, "/Users".to_string()), (Method::POST, format!("/Users/{user}"))] {
-            let r = raw(&c, m.clone(), &path, Some(&json_ct), b"{}".to_vec(), Some(bearer)).await;
+        // Wrong methods, and operations the vendor does not offer.
+        let mut wrong = vec![
+            (Method::DELETE, "/Users".to_string()),
+            (Method::PUT, "/Users".to_string()),
+            (Method::POST, format!("/Users/{user}")),
+        ];
+        if let (Some(g), Some(spec)) = (&group, &p.groups) {
+            if !spec.create {
+                wrong.push((Method::POST, "/Groups".into()));
+            }
+            if !spec.replace {
+                wrong.push((Method::PUT, format!("/Groups/{g}")));
+            }
+            if !spec.delete {
+                wrong.push((Method::DELETE, format!("/Groups/{g}")));
+            }
+        }
+        for (m, path) in wrong {
+            let r = raw(
+                &c,
+                m.clone(),
+                &path,
+                Some(&json_ct),
+                b"{}".to_vec(),
+                Some(bearer),
+            )
+            .await;
             assert_vendor_error(&p, &r, 405, &format!("{m} {path}"));
         }
         // Unknown routes.
-        assert_vendor_error(&p, &raw(&c, Method::GET, "/Nope", None, vec![], Some(bearer)).await, 404, "unknown route");
+        assert_vendor_error(
+            &p,
+            &raw(&c, Method::GET, "/Nope", None, vec![], Some(bearer)).await,
+            404,
+            "unknown route",
+        );
     } else {
-        for q in ["limit=abc", "limit=0", "next_cursor=%zz", "next_cursor=garbage", "truto_response_format=xml"] {
-            let r = raw(&c, Method::GET, &format!("?integrated_account_id={TRUTO_ACCOUNT}&{q}"), None, vec![], Some(bearer)).await;
+        for q in [
+            "limit=abc",
+            "limit=0",
+            "next_cursor=%zz",
+            "next_cursor=garbage",
+            "truto_response_format=xml",
+        ] {
+            let r = raw(
+                &c,
+                Method::GET,
+                &format!("?integrated_account_id={TRUTO_ACCOUNT}&{q}"),
+                None,
+                vec![],
+                Some(bearer),
+            )
+            .await;
             assert_vendor_error(&p, &r, 400, q);
         }
     }
@@ -250,7 +456,11 @@ async fn battery(vendor: &str) {
     // Still serving.
     let health = c.get("/_scimock/health").await;
     assert_eq!(health.status, 200);
-    let list_path = if p.kind == ProfileKind::Unified { format!("?integrated_account_id={TRUTO_ACCOUNT}") } else { "/Users".into() };
+    let list_path = if p.kind == ProfileKind::Unified {
+        format!("?integrated_account_id={TRUTO_ACCOUNT}")
+    } else {
+        "/Users".into()
+    };
     assert_eq!(c.get(&list_path).await.status, 200);
 }
 
