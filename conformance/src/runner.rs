@@ -315,7 +315,10 @@ pub async fn run(cfg: Config, cancel: Option<CancelSignal>, sink: &mut dyn FnMut
         created: Mutex::new(None),
         tracked: Mutex::new(Vec::new()),
     };
-    let selected: Vec<&CheckDef> = CATALOG.iter().filter(|d| glob::selected(d.id, &cfg.only, &cfg.skip)).collect();
+    let selected: Vec<&CheckDef> = CATALOG
+        .iter()
+        .filter(|d| catalog::applies(d, cfg.profile.kind) && glob::selected(d.id, &cfg.only, &cfg.skip))
+        .collect();
     let total = selected.len();
     sink(&Event::RunStarted {
         target: ctx.client.scrub(&cfg.target),

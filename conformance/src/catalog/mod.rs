@@ -95,6 +95,17 @@ pub const CATALOG: &[CheckDef] = &[
     def!("unified.account-required", Must, "A missing integrated_account_id is refused with 400 in Truto's envelope", "Truto S-000, D:T5", [], ["integrated-account-required"]),
 ];
 
+/// True when a check applies to this kind of API (SCIM endpoint or unified facade); checks
+/// that do not are left out of the plan, not skipped.
+pub fn applies(def: &CheckDef, kind: scimock_profile::ProfileKind) -> bool {
+    use scimock_profile::ProfileKind;
+    match crate::model::group_of(def.id) {
+        "unified" => kind == ProfileKind::Unified,
+        "errors" | "auth" | "media" | "rate-limit" => def.id != "errors.scim-type" || kind == ProfileKind::Scim,
+        _ => kind == ProfileKind::Scim,
+    }
+}
+
 /// The definition of a check id.
 pub fn find(id: &str) -> Option<&'static CheckDef> {
     CATALOG.iter().find(|d| d.id == id)
