@@ -75,6 +75,9 @@ pub async fn scim_type(ctx: &Ctx) -> Outcome {
 pub async fn content_type(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     let (ex, _) = provoke(&mut p).await;
+    if !ex.status.is_some_and(|s| s >= 400) {
+        return p.skip(format!("the probe got no error response ({}); see errors.format", ex.outcome()));
+    }
     let want = ctx.profile.errors.content_type.clone();
     let got = ex.header("content-type").map(str::to_string);
     p.require(classify::same_media_type(got.as_deref(), &want), || {
