@@ -6,8 +6,8 @@ use scimock_conformance::report::human::{HumanReporter, use_colour};
 use scimock_conformance::report::{self, Format};
 use scimock_conformance::{Config, Credential, Event, cancellation};
 use scimock_profile::{PROFILE_NAMES, Profile};
-use std::path::PathBuf;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// `scimock check` arguments (DESIGN §4.3).
@@ -57,7 +57,10 @@ fn profile_name(s: &str) -> Result<String, String> {
     if PROFILE_NAMES.contains(&s) {
         Ok(s.to_string())
     } else {
-        Err(format!("unknown profile {s:?}; one of {}", PROFILE_NAMES.join(", ")))
+        Err(format!(
+            "unknown profile {s:?}; one of {}",
+            PROFILE_NAMES.join(", ")
+        ))
     }
 }
 
@@ -101,7 +104,11 @@ pub fn run(a: CheckArgs) -> u8 {
     cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
     cfg.max_pages = a.max_pages.max(1);
     cfg.account = a.account.clone();
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
@@ -161,7 +168,10 @@ async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
             (Ok(mut i), Ok(mut t)) => {
                 tokio::select! {
                     _ = i.recv() => {},

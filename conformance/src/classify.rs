@@ -87,12 +87,22 @@ fn get<'a>(o: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
 }
 
 fn essence(ct: Option<&str>) -> String {
-    ct.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    ct.unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Classifies an error body; `content_type` helps recognise problem+json.
 pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
-    let mut c = Classified { kind: BodyKind::Empty, status: None, scim_type: None, message: None };
+    let mut c = Classified {
+        kind: BodyKind::Empty,
+        status: None,
+        scim_type: None,
+        message: None,
+    };
     let trimmed = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     if trimmed.iter().all(u8::is_ascii_whitespace) {
         return c;
@@ -112,22 +122,30 @@ pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
     let is_scim = get(&o, "schemas")
         .and_then(Value::as_array)
         .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(ERROR_URN)));
-    let problem_members = ["type", "title", "status", "detail", "instance"].iter().filter(|k| o.contains_key(**k)).count();
+    let problem_members = ["type", "title", "status", "detail", "instance"]
+        .iter()
+        .filter(|k| o.contains_key(**k))
+        .count();
     if is_scim {
         c.kind = BodyKind::ScimError;
         c.status = get(&o, "status").cloned();
         c.scim_type = text("scimType");
         c.message = text("detail");
-    } else if o.contains_key("statusCode") && (o.contains_key("error") || o.contains_key("message")) {
+    } else if o.contains_key("statusCode") && (o.contains_key("error") || o.contains_key("message"))
+    {
         c.kind = BodyKind::Truto;
         c.status = get(&o, "statusCode").cloned();
         c.message = text("message");
-    } else if o.contains_key("status_code") && (o.contains_key("type") || o.contains_key("code") || o.contains_key("message")) {
+    } else if o.contains_key("status_code")
+        && (o.contains_key("type") || o.contains_key("code") || o.contains_key("message"))
+    {
         c.kind = BodyKind::Attio;
         c.status = get(&o, "status_code").cloned();
         c.message = text("message");
     } else if essence(content_type) == "application/problem+json"
-        || (problem_members >= 2 && get(&o, "status").is_none_or(Value::is_number) && !o.contains_key("schemas"))
+        || (problem_members >= 2
+            && get(&o, "status").is_none_or(Value::is_number)
+            && !o.contains_key("schemas"))
     {
         c.kind = BodyKind::Problem;
         c.status = get(&o, "status").cloned();
@@ -135,7 +153,9 @@ pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
     } else {
         c.kind = BodyKind::OtherJson;
         c.status = get(&o, "status").cloned();
-        c.message = text("detail").or_else(|| text("message")).or_else(|| text("error"));
+        c.message = text("detail")
+            .or_else(|| text("message"))
+            .or_else(|| text("error"));
     }
     c
 }
@@ -144,7 +164,9 @@ fn status_is_int(v: &Option<Value>, http: u16) -> Result<(), String> {
     match v {
         Some(Value::Number(n)) if n.as_u64() == Some(u64::from(http)) => Ok(()),
         Some(Value::Number(n)) => Err(format!("carries status {n}, not the HTTP status {http}")),
-        Some(other) => Err(format!("carries status {other} where an integer is expected")),
+        Some(other) => Err(format!(
+            "carries status {other} where an integer is expected"
+        )),
         None => Err("has no status member".into()),
     }
 }
@@ -154,15 +176,24 @@ fn status_is_int(v: &Option<Value>, http: u16) -> Result<(), String> {
 pub fn validate(c: &Classified, format: ErrorFormat, http: u16) -> Vec<String> {
     let want = BodyKind::of_format(format);
     if c.kind != want {
-        return vec![format!("the error body is {}, not {}", c.kind.describe(), want.describe())];
+        return vec![format!(
+            "the error body is {}, not {}",
+            c.kind.describe(),
+            want.describe()
+        )];
     }
     let mut problems = Vec::new();
     match format {
         ErrorFormat::Scim => {
             match &c.status {
                 Some(Value::String(s)) if s == &http.to_string() => {}
-                Some(Value::String(s)) => problems.push(format!("status {s:?} differs from the HTTP status {http}")),
-                Some(other) => problems.push(format!("status is {other} (a JSON {}), RFC 7644 §3.12 makes it a string", json_type(other))),
+                Some(Value::String(s)) => {
+                    problems.push(format!("status {s:?} differs from the HTTP status {http}"))
+                }
+                Some(other) => problems.push(format!(
+                    "status is {other} (a JSON {}), RFC 7644 §3.12 makes it a string",
+                    json_type(other)
+                )),
                 None => problems.push("the SCIM Error has no status".into()),
             }
             if let Some(t) = &c.scim_type {
@@ -220,7 +251,10 @@ mod tests {
         assert_eq!(c.scim_type.as_deref(), Some("invalidFilter"));
         assert!(validate(&c, ErrorFormat::Scim, 400).is_empty());
         let problem = br#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"Bad Request","status":400,"detail":"d","instance":"/x"}"#;
-        assert_eq!(kind(Some("application/scim+json"), problem), BodyKind::Problem);
+        assert_eq!(
+            kind(Some("application/scim+json"), problem),
+            BodyKind::Problem
+        );
         assert!(validate(&classify(None, problem), ErrorFormat::Problem, 400).is_empty());
         let attio = br#"{"status_code":429,"type":"rate_limit_error","code":"rate_limit_exceeded","message":"m"}"#;
         assert_eq!(kind(Some("application/json"), attio), BodyKind::Attio);
@@ -234,7 +268,8 @@ mod tests {
         let int = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":404}"#;
         let p = validate(&classify(None, int), ErrorFormat::Scim, 404);
         assert!(p[0].contains("a JSON number"), "{p:?}");
-        let other = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400"}"#;
+        let other =
+            br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400"}"#;
         assert!(validate(&classify(None, other), ErrorFormat::Scim, 404)[0].contains("differs"));
         let bad_type = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"nope"}"#;
         assert!(validate(&classify(None, bad_type), ErrorFormat::Scim, 400)[0].contains("Table 9"));
@@ -244,7 +279,14 @@ mod tests {
     fn problem_status_must_be_an_integer_equal_to_the_http_status() {
         let s = br#"{"type":"about:blank","title":"x","status":"400"}"#;
         assert_eq!(kind(Some("application/problem+json"), s), BodyKind::Problem);
-        assert!(!validate(&classify(Some("application/problem+json"), s), ErrorFormat::Problem, 400).is_empty());
+        assert!(
+            !validate(
+                &classify(Some("application/problem+json"), s),
+                ErrorFormat::Problem,
+                400
+            )
+            .is_empty()
+        );
         let wrong = br#"{"type":"about:blank","title":"x","status":42}"#;
         assert!(validate(&classify(None, wrong), ErrorFormat::Problem, 400)[0].contains("42"));
     }
@@ -254,16 +296,31 @@ mod tests {
         assert_eq!(kind(None, b""), BodyKind::Empty);
         assert_eq!(kind(None, b" \r\n\t"), BodyKind::Empty);
         assert_eq!(kind(None, b"Not Found"), BodyKind::Text);
-        assert_eq!(kind(Some("text/html"), b"<html><body>502</body></html>"), BodyKind::Text);
+        assert_eq!(
+            kind(Some("text/html"), b"<html><body>502</body></html>"),
+            BodyKind::Text
+        );
         assert_eq!(kind(None, &[0xff, 0xfe, 0x00, 0x7b]), BodyKind::Text);
         assert_eq!(kind(None, b"null"), BodyKind::OtherJson);
         assert_eq!(kind(None, b"[1,2]"), BodyKind::OtherJson);
         assert_eq!(kind(None, b"\"error\""), BodyKind::OtherJson);
         assert_eq!(kind(None, b"42"), BodyKind::OtherJson);
         assert_eq!(kind(None, br#"{"error":"x"}"#), BodyKind::OtherJson);
-        assert_eq!(kind(None, br#"{"schemas":"urn:ietf:params:scim:api:messages:2.0:Error"}"#), BodyKind::OtherJson);
-        assert_eq!(kind(None, br#"{"schemas":[1,null,{}],"status":{}}"#), BodyKind::OtherJson);
-        assert_eq!(kind(None, b"\xEF\xBB\xBF{\"statusCode\":500,\"error\":\"x\"}"), BodyKind::Truto);
+        assert_eq!(
+            kind(
+                None,
+                br#"{"schemas":"urn:ietf:params:scim:api:messages:2.0:Error"}"#
+            ),
+            BodyKind::OtherJson
+        );
+        assert_eq!(
+            kind(None, br#"{"schemas":[1,null,{}],"status":{}}"#),
+            BodyKind::OtherJson
+        );
+        assert_eq!(
+            kind(None, b"\xEF\xBB\xBF{\"statusCode\":500,\"error\":\"x\"}"),
+            BodyKind::Truto
+        );
         assert_eq!(kind(None, br#"{"a":1"#), BodyKind::Text);
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert_eq!(kind(None, deep.as_bytes()), BodyKind::Text);
@@ -271,15 +328,26 @@ mod tests {
         let c = classify(None, odd_scim);
         assert_eq!(c.scim_type, None);
         assert!(!validate(&c, ErrorFormat::Scim, 400).is_empty());
-        for f in [ErrorFormat::Scim, ErrorFormat::Problem, ErrorFormat::Attio, ErrorFormat::Truto] {
+        for f in [
+            ErrorFormat::Scim,
+            ErrorFormat::Problem,
+            ErrorFormat::Attio,
+            ErrorFormat::Truto,
+        ] {
             assert_eq!(validate(&classify(None, b"oops"), f, 500).len(), 1);
         }
     }
 
     #[test]
     fn media_types_compare_by_essence() {
-        assert!(same_media_type(Some("application/scim+json; charset=utf-8"), "application/scim+json"));
-        assert!(same_media_type(Some("Application/JSON"), "application/json"));
+        assert!(same_media_type(
+            Some("application/scim+json; charset=utf-8"),
+            "application/scim+json"
+        ));
+        assert!(same_media_type(
+            Some("Application/JSON"),
+            "application/json"
+        ));
         assert!(!same_media_type(Some("text/plain"), "application/json"));
         assert!(!same_media_type(None, "application/json"));
     }

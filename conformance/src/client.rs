@@ -15,7 +15,13 @@ pub const TOKEN_PLACEHOLDER: &str = "$SCIM_TOKEN";
 /// The bearer token sent by the wrong-token probes (not a secret).
 pub const WRONG_TOKEN: &str = "scimock-check-wrong-token";
 /// Response headers copied into evidence.
-const EVIDENCE_HEADERS: &[&str] = &["content-type", "location", "etag", "retry-after", "www-authenticate"];
+const EVIDENCE_HEADERS: &[&str] = &[
+    "content-type",
+    "location",
+    "etag",
+    "retry-after",
+    "www-authenticate",
+];
 /// Longest response excerpt in evidence, characters.
 const EXCERPT_CHARS: usize = 600;
 /// Largest response body read, bytes (a live tenant can send anything).
@@ -47,21 +53,32 @@ impl Credential {
 
     /// A raw header from `--header 'K: V'`; its value is treated as a secret.
     pub fn header(line: &str) -> Result<Credential, String> {
-        let (k, v) = line
-            .split_once(':')
-            .ok_or_else(|| format!("--header {:?}: expected 'Name: value'", redact_header_arg(line)))?;
+        let (k, v) = line.split_once(':').ok_or_else(|| {
+            format!(
+                "--header {:?}: expected 'Name: value'",
+                redact_header_arg(line)
+            )
+        })?;
         let (k, v) = (k.trim(), v.trim());
         if k.is_empty() || reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
             return Err(format!("--header: {k:?} is not a valid header name"));
         }
         if reqwest::header::HeaderValue::from_str(v).is_err() {
-            return Err(format!("--header {k}: the value is not a valid header value"));
+            return Err(format!(
+                "--header {k}: the value is not a valid header value"
+            ));
         }
         let shown = match v.split_once(' ') {
-            Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") => format!("{scheme} {TOKEN_PLACEHOLDER}"),
+            Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") => {
+                format!("{scheme} {TOKEN_PLACEHOLDER}")
+            }
             _ => TOKEN_PLACEHOLDER.to_string(),
         };
-        Ok(Credential { name: k.to_string(), value: v.to_string(), shown })
+        Ok(Credential {
+            name: k.to_string(),
+            value: v.to_string(),
+            shown,
+        })
     }
 
     /// The secret parts of the value (the whole value and, for `Scheme token`, the token).
@@ -78,7 +95,10 @@ impl Credential {
 }
 
 fn redact_header_arg(line: &str) -> String {
-    line.split_once(':').map_or_else(|| "<redacted>".to_string(), |(k, _)| format!("{k}: <redacted>"))
+    line.split_once(':').map_or_else(
+        || "<redacted>".to_string(),
+        |(k, _)| format!("{k}: <redacted>"),
+    )
 }
 
 /// Which credentials a request carries.
@@ -112,7 +132,14 @@ pub struct Request {
 impl Request {
     /// A request with `method` to `path`.
     pub fn new(method: Method, path: impl Into<String>) -> Request {
-        Request { method, path: path.into(), query: Vec::new(), body: None, headers: Vec::new(), auth: Auth::Configured }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            headers: Vec::new(),
+            auth: Auth::Configured,
+        }
     }
 
     /// A GET.
@@ -197,7 +224,9 @@ impl Exchange {
 
     /// A response header.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// True when the response has this status.
@@ -264,7 +293,12 @@ struct Bucket {
 impl Bucket {
     fn new(rate: f64) -> Bucket {
         let capacity = rate.max(1.0);
-        Bucket { rate, capacity, tokens: capacity.min(1.0), last: Instant::now() }
+        Bucket {
+            rate,
+            capacity,
+            tokens: capacity.min(1.0),
+            last: Instant::now(),
+        }
     }
 
     /// Takes a token; returns how long to wait first.
@@ -273,7 +307,11 @@ impl Bucket {
         self.tokens = (self.tokens + earned).min(self.capacity);
         self.last = now;
         self.tokens -= 1.0;
-        if self.tokens >= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(-self.tokens / self.rate) }
+        if self.tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-self.tokens / self.rate)
+        }
     }
 }
 
@@ -309,7 +347,11 @@ fn shell_quote(s: &str) -> String {
 
 /// Origin (scheme, host, port) of a URL.
 fn origin(u: &reqwest::Url) -> (String, Option<String>, Option<u16>) {
-    (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default())
+    (
+        u.scheme().to_string(),
+        u.host_str().map(str::to_string),
+        u.port_or_known_default(),
+    )
 }
 
 /// Parses `Retry-After`: delta-seconds or an IMF-fixdate HTTP-date (RFC 9110 §10.2.3).
@@ -317,7 +359,10 @@ fn origin(u: &reqwest::Url) -> (String, Option<String>, Option<u16>) {
 pub fn parse_retry_after(v: &str, now: time::OffsetDateTime) -> Option<(Duration, bool)> {
     let v = v.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u64>().ok().map(|s| (Duration::from_secs(s), false));
+        return v
+            .parse::<u64>()
+            .ok()
+            .map(|s| (Duration::from_secs(s), false));
     }
     let fmt = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
@@ -330,13 +375,23 @@ pub fn parse_retry_after(v: &str, now: time::OffsetDateTime) -> Option<(Duration
 impl Client {
     /// A client for `base` (the SCIM base URL, or the unified list endpoint).
     pub fn new(base: &str, creds: Vec<Credential>, cfg: ClientConfig) -> Result<Client, String> {
-        let parsed = reqwest::Url::parse(base).map_err(|e| format!("{base:?} is not a URL: {e}"))?;
+        let parsed =
+            reqwest::Url::parse(base).map_err(|e| format!("{base:?} is not a URL: {e}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!("{base:?}: only http and https targets are supported"));
+            return Err(format!(
+                "{base:?}: only http and https targets are supported"
+            ));
         }
         let policy = reqwest::redirect::Policy::custom(|attempt| {
-            let same = attempt.previous().first().is_none_or(|first| origin(first) == origin(attempt.url()));
-            if attempt.previous().len() >= 5 || !same { attempt.stop() } else { attempt.follow() }
+            let same = attempt
+                .previous()
+                .first()
+                .is_none_or(|first| origin(first) == origin(attempt.url()));
+            if attempt.previous().len() >= 5 || !same {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
         });
         let http = reqwest::Client::builder()
             .timeout(cfg.timeout)
@@ -353,7 +408,10 @@ impl Client {
             base: base.trim_end_matches('/').to_string(),
             creds,
             secrets,
-            bucket: cfg.max_rps.filter(|r| *r > 0.0).map(|r| Mutex::new(Bucket::new(r))),
+            bucket: cfg
+                .max_rps
+                .filter(|r| *r > 0.0)
+                .map(|r| Mutex::new(Bucket::new(r))),
             cfg,
             throttles: Mutex::new(Vec::new()),
             counts: Mutex::new((0, 0)),
@@ -393,10 +451,17 @@ impl Client {
 
     fn url_for(&self, req: &Request) -> (String, String) {
         let mut url = format!("{}{}", self.base, req.path);
-        let mut readable = if req.path.is_empty() { "/".to_string() } else { req.path.clone() };
+        let mut readable = if req.path.is_empty() {
+            "/".to_string()
+        } else {
+            req.path.clone()
+        };
         if !req.query.is_empty() {
-            let enc: Vec<String> =
-                req.query.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
+            let enc: Vec<String> = req
+                .query
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+                .collect();
             let plain: Vec<String> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
             url.push('?');
             url.push_str(&enc.join("&"));
@@ -419,7 +484,10 @@ impl Client {
             }
             Auth::Wrong => {
                 for c in &self.creds {
-                    parts.push(format!("-H {}", shell_quote(&format!("{}: {}", c.name, wrong_value(&c.value)))));
+                    parts.push(format!(
+                        "-H {}",
+                        shell_quote(&format!("{}: {}", c.name, wrong_value(&c.value)))
+                    ));
                 }
             }
             Auth::Missing => {}
@@ -437,7 +505,10 @@ impl Client {
 
     async fn pace(&self) {
         let wait = match &self.bucket {
-            Some(b) => b.lock().map(|mut g| g.take(Instant::now())).unwrap_or_default(),
+            Some(b) => b
+                .lock()
+                .map(|mut g| g.take(Instant::now()))
+                .unwrap_or_default(),
             None => Duration::ZERO,
         };
         if !wait.is_zero() {
@@ -463,7 +534,10 @@ impl Client {
             curl,
         };
         if req.method != Method::GET && !self.cfg.allow_writes {
-            ex.error = Some(format!("refused to send {} in a read-only run (pass --allow-writes)", req.method));
+            ex.error = Some(format!(
+                "refused to send {} in a read-only run (pass --allow-writes)",
+                req.method
+            ));
             return ex;
         }
         loop {
@@ -481,7 +555,9 @@ impl Client {
                 break;
             }
             let raw = ex.header("retry-after").map(str::to_string);
-            let parsed = raw.as_deref().and_then(|v| parse_retry_after(v, time::OffsetDateTime::now_utc()));
+            let parsed = raw
+                .as_deref()
+                .and_then(|v| parse_retry_after(v, time::OffsetDateTime::now_utc()));
             if let Ok(mut t) = self.throttles.lock() {
                 t.push(Throttle {
                     evidence: self.evidence(&ex),
@@ -517,12 +593,17 @@ impl Client {
             }
             Auth::Missing => {}
         }
-        b = b.header("Accept", "application/scim+json, application/json;q=0.9, */*;q=0.1");
+        b = b.header(
+            "Accept",
+            "application/scim+json, application/json;q=0.9, */*;q=0.1",
+        );
         for (k, v) in &req.headers {
             b = b.header(k.as_str(), v.as_str());
         }
         if let Some(body) = &req.body {
-            b = b.header("Content-Type", "application/scim+json").body(body.to_string());
+            b = b
+                .header("Content-Type", "application/scim+json")
+                .body(body.to_string());
         }
         ex.status = None;
         ex.headers.clear();
@@ -550,7 +631,9 @@ impl Client {
             match resp.chunk().await {
                 Ok(Some(c)) => {
                     if ex.body.len() + c.len() > MAX_BODY {
-                        ex.error = Some(format!("response body larger than {MAX_BODY} bytes; truncated"));
+                        ex.error = Some(format!(
+                            "response body larger than {MAX_BODY} bytes; truncated"
+                        ));
                         let room = MAX_BODY - ex.body.len();
                         ex.body.extend_from_slice(&c[..room.min(c.len())]);
                         break;
@@ -632,13 +715,22 @@ mod tests {
     #[test]
     fn retry_after_parses_seconds_and_http_dates() {
         let now = time::macros::datetime!(2026-01-01 00:00:00 UTC);
-        assert_eq!(parse_retry_after("2", now), Some((Duration::from_secs(2), false)));
-        assert_eq!(parse_retry_after(" 120 ", now), Some((Duration::from_secs(120), false)));
+        assert_eq!(
+            parse_retry_after("2", now),
+            Some((Duration::from_secs(2), false))
+        );
+        assert_eq!(
+            parse_retry_after(" 120 ", now),
+            Some((Duration::from_secs(120), false))
+        );
         assert_eq!(
             parse_retry_after("Thu, 01 Jan 2026 00:00:03 GMT", now),
             Some((Duration::from_secs(3), true))
         );
-        assert_eq!(parse_retry_after("Wed, 31 Dec 2025 23:59:00 GMT", now), Some((Duration::ZERO, true)));
+        assert_eq!(
+            parse_retry_after("Wed, 31 Dec 2025 23:59:00 GMT", now),
+            Some((Duration::ZERO, true))
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
@@ -657,19 +749,31 @@ mod tests {
     fn credentials_never_reach_curl_lines_or_scrubbed_text() {
         let c = Client::new(
             "http://127.0.0.1:9/scim",
-            vec![Credential::bearer("s3cret"), Credential::header("X-Api-Key: k3y").unwrap()],
+            vec![
+                Credential::bearer("s3cret"),
+                Credential::header("X-Api-Key: k3y").unwrap(),
+            ],
             ClientConfig::default(),
         )
         .unwrap();
         let req = Request::get("/Users").query("filter", "userName eq \"a b\"");
         let (url, readable) = c.url_for(&req);
-        assert_eq!(url, "http://127.0.0.1:9/scim/Users?filter=userName%20eq%20%22a%20b%22");
+        assert_eq!(
+            url,
+            "http://127.0.0.1:9/scim/Users?filter=userName%20eq%20%22a%20b%22"
+        );
         assert_eq!(readable, "/Users?filter=userName eq \"a b\"");
         let curl = c.curl(&req, &url);
-        assert!(curl.contains("-H \"Authorization: Bearer $SCIM_TOKEN\""), "{curl}");
+        assert!(
+            curl.contains("-H \"Authorization: Bearer $SCIM_TOKEN\""),
+            "{curl}"
+        );
         assert!(curl.contains("-H \"X-Api-Key: $SCIM_TOKEN\""), "{curl}");
         assert!(!curl.contains("s3cret") && !curl.contains("k3y"));
-        assert_eq!(c.scrub("echo Bearer s3cret and k3y"), "echo [redacted] and [redacted]");
+        assert_eq!(
+            c.scrub("echo Bearer s3cret and k3y"),
+            "echo [redacted] and [redacted]"
+        );
     }
 
     #[test]
@@ -677,7 +781,10 @@ mod tests {
         let e = Credential::header("no colon s3cret").unwrap_err();
         assert!(!e.contains("s3cret"), "{e}");
         assert!(Credential::header("Bad Name: v").is_err());
-        assert_eq!(Credential::header("Authorization: Bearer x").unwrap().shown, "Bearer $SCIM_TOKEN");
+        assert_eq!(
+            Credential::header("Authorization: Bearer x").unwrap().shown,
+            "Bearer $SCIM_TOKEN"
+        );
     }
 
     #[test]

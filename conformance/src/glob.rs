@@ -4,7 +4,10 @@
 /// True when `pattern` selects `id`.
 pub fn matches(pattern: &str, id: &str) -> bool {
     if !pattern.contains(['*', '?']) {
-        return id == pattern || id.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('.'));
+        return id == pattern
+            || id
+                .strip_prefix(pattern)
+                .is_some_and(|rest| rest.starts_with('.'));
     }
     wildcard(pattern.as_bytes(), id.as_bytes())
 }

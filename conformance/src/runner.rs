@@ -183,7 +183,10 @@ impl Ctx {
     pub fn scim(&self) -> Result<(), String> {
         match self.profile.kind {
             ProfileKind::Scim => Ok(()),
-            ProfileKind::Unified => Err(format!("{} is a unified API, not a SCIM endpoint", self.profile.title)),
+            ProfileKind::Unified => Err(format!(
+                "{} is a unified API, not a SCIM endpoint",
+                self.profile.title
+            )),
         }
     }
 
@@ -229,7 +232,9 @@ impl Ctx {
             return Err(format!("{} documents no {what}", self.profile.title));
         }
         if self.spc_claim(spc_path) == Some(false) {
-            return Err(format!("the ServiceProviderConfig says {spc_path} is false"));
+            return Err(format!(
+                "the ServiceProviderConfig says {spc_path} is false"
+            ));
         }
         Ok(())
     }
@@ -238,14 +243,21 @@ impl Ctx {
     pub fn index_paging(&self) -> Result<(), String> {
         match self.profile.list.pagination {
             Pagination::Index => Ok(()),
-            Pagination::None => Err(format!("{} documents no paging: startIndex/count are not offered", self.profile.title)),
+            Pagination::None => Err(format!(
+                "{} documents no paging: startIndex/count are not offered",
+                self.profile.title
+            )),
         }
     }
 
     /// True when `userName eq` is an accepted filter.
     pub fn filterable(&self, attr: &str) -> bool {
         let r = &self.profile.filter.users;
-        r.any || r.allow.iter().any(|a| a.attr.eq_ignore_ascii_case(attr) && a.ops.iter().any(|o| o.eq_ignore_ascii_case("eq")))
+        r.any
+            || r.allow.iter().any(|a| {
+                a.attr.eq_ignore_ascii_case(attr)
+                    && a.ops.iter().any(|o| o.eq_ignore_ascii_case("eq"))
+            })
     }
 
     /// Records a userName the run is about to create (before the request, so a lost answer
@@ -253,7 +265,11 @@ impl Ctx {
     pub fn track(&self, user_name: &str) {
         if let Ok(mut t) = self.tracked.lock() {
             if !t.iter().any(|x| x.user_name == user_name) {
-                t.push(Tracked { user_name: user_name.to_string(), ids: Vec::new(), removed: false });
+                t.push(Tracked {
+                    user_name: user_name.to_string(),
+                    ids: Vec::new(),
+                    removed: false,
+                });
             }
         }
     }
@@ -289,7 +305,11 @@ impl Ctx {
 
 /// Runs the checks against `cfg.target`, emitting events to `sink`. Returns the report, or
 /// why the run could not happen.
-pub async fn run(cfg: Config, cancel: Option<CancelSignal>, sink: &mut dyn FnMut(&Event)) -> Result<Report, RunError> {
+pub async fn run(
+    cfg: Config,
+    cancel: Option<CancelSignal>,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<Report, RunError> {
     let started = Instant::now();
     let started_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -317,7 +337,9 @@ pub async fn run(cfg: Config, cancel: Option<CancelSignal>, sink: &mut dyn FnMut
     };
     let selected: Vec<&CheckDef> = CATALOG
         .iter()
-        .filter(|d| catalog::applies(d, cfg.profile.kind) && glob::selected(d.id, &cfg.only, &cfg.skip))
+        .filter(|d| {
+            catalog::applies(d, cfg.profile.kind) && glob::selected(d.id, &cfg.only, &cfg.skip)
+        })
         .collect();
     let total = selected.len();
     sink(&Event::RunStarted {
@@ -335,7 +357,12 @@ pub async fn run(cfg: Config, cancel: Option<CancelSignal>, sink: &mut dyn FnMut
             interrupted = true;
             break;
         }
-        sink(&Event::CheckStarted { index: i + 1, total, id: def.id.into(), title: def.title.into() });
+        sink(&Event::CheckStarted {
+            index: i + 1,
+            total,
+            id: def.id.into(),
+            title: def.title.into(),
+        });
         let t0 = Instant::now();
         let outcome = match cancel.as_mut() {
             Some(c) => {
@@ -369,7 +396,11 @@ pub async fn run(cfg: Config, cancel: Option<CancelSignal>, sink: &mut dyn FnMut
             evidence: outcome.evidence,
         };
         summary.add(result.status);
-        sink(&Event::CheckFinished { index: i + 1, total, result: result.clone() });
+        sink(&Event::CheckFinished {
+            index: i + 1,
+            total,
+            result: result.clone(),
+        });
         results.push(result);
         if interrupted {
             break;
@@ -377,7 +408,12 @@ pub async fn run(cfg: Config, cancel: Option<CancelSignal>, sink: &mut dyn FnMut
     }
     let cleanup = cleanup(&ctx, sink).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    sink(&Event::RunFinished { summary, cleanup: cleanup.clone(), interrupted, duration_ms });
+    sink(&Event::RunFinished {
+        summary,
+        cleanup: cleanup.clone(),
+        interrupted,
+        duration_ms,
+    });
     Ok(Report {
         report_version: 1,
         tool: "scimock".into(),
@@ -405,13 +441,26 @@ async fn preflight(client: &Client, cfg: &Config) -> Result<Plan, RunError> {
             let account = cfg
                 .account
                 .clone()
-                .or_else(|| p.unified.as_ref().and_then(|u| u.accounts.first()).map(|a| a.id.clone()))
-                .ok_or_else(|| RunError::Setup("a unified profile needs --account ID (the integrated_account_id)".into()))?;
+                .or_else(|| {
+                    p.unified
+                        .as_ref()
+                        .and_then(|u| u.accounts.first())
+                        .map(|a| a.id.clone())
+                })
+                .ok_or_else(|| {
+                    RunError::Setup(
+                        "a unified profile needs --account ID (the integrated_account_id)".into(),
+                    )
+                })?;
             plan.account = Some(account.clone());
-            Request::get("").query("integrated_account_id", account).query("limit", n)
+            Request::get("")
+                .query("integrated_account_id", account)
+                .query("limit", n)
         }
         ProfileKind::Scim => match p.list.pagination {
-            Pagination::Index => Request::get("/Users").query("startIndex", "1").query("count", n),
+            Pagination::Index => Request::get("/Users")
+                .query("startIndex", "1")
+                .query("count", n),
             Pagination::None => Request::get("/Users"),
         },
     };
@@ -432,7 +481,11 @@ async fn preflight(client: &Client, cfg: &Config) -> Result<Plan, RunError> {
     if let Some(v) = ex.json().filter(|_| ex.ok()) {
         match p.kind {
             ProfileKind::Unified => {
-                plan.sample = v.get("result").and_then(Value::as_array).cloned().unwrap_or_default();
+                plan.sample = v
+                    .get("result")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
             }
             ProfileKind::Scim => {
                 let page = Page::parse(&v);
@@ -443,7 +496,12 @@ async fn preflight(client: &Client, cfg: &Config) -> Result<Plan, RunError> {
         plan.sample.truncate(cfg.sample_size.max(1));
         plan.first_page = Some(v);
     }
-    if let Some(path) = p.discovery.service_provider_config.as_deref().filter(|_| p.kind == ProfileKind::Scim) {
+    if let Some(path) = p
+        .discovery
+        .service_provider_config
+        .as_deref()
+        .filter(|_| p.kind == ProfileKind::Scim)
+    {
         let ex = client.send(Request::get(path)).await;
         plan.spc = ex.json().filter(|v| ex.ok() && v.is_object());
     }
@@ -457,7 +515,9 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
     if tracked.is_empty() || !ctx.cfg.allow_writes {
         return out;
     }
-    sink(&Event::CleanupStarted { users: tracked.len() });
+    sink(&Event::CleanupStarted {
+        users: tracked.len(),
+    });
     let suspend = ctx.profile.writes.delete_mode == DeleteMode::Suspend;
     if suspend {
         out.note = Some(format!(
@@ -471,12 +531,16 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
         if ctx.filterable("userName") {
             let ex = ctx
                 .client
-                .send(Request::get("/Users").query("filter", format!("userName eq {}", quote(&t.user_name))))
+                .send(
+                    Request::get("/Users")
+                        .query("filter", format!("userName eq {}", quote(&t.user_name))),
+                )
                 .await;
             if let Some(v) = ex.json().filter(|_| ex.ok()) {
                 for r in Page::parse(&v).resources {
                     let id = id_of(&r);
-                    let already_suspended = suspend && member(&r, "active") == Some(&Value::Bool(false));
+                    let already_suspended =
+                        suspend && member(&r, "active") == Some(&Value::Bool(false));
                     if !id.is_empty() && !ids.contains(&id) && !already_suspended {
                         ids.push(id);
                     }
@@ -487,7 +551,10 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
             if t.removed || ctx.filterable("userName") {
                 out.removed.push(t.user_name.clone());
             } else {
-                out.leftovers.push(format!("{}: its id is unknown and the target cannot filter on userName", t.user_name));
+                out.leftovers.push(format!(
+                    "{}: its id is unknown and the target cannot filter on userName",
+                    t.user_name
+                ));
             }
             continue;
         }
@@ -512,7 +579,10 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
 /// DELETE and verify (404, or `active:false` where DELETE suspends).
 async fn remove_user(ctx: &Ctx, id: &str, suspend: bool) -> Result<(), String> {
     let path = format!("/Users/{}", crate::client::encode_component(id));
-    let del = ctx.client.send(Request::new(Method::DELETE, path.clone())).await;
+    let del = ctx
+        .client
+        .send(Request::new(Method::DELETE, path.clone()))
+        .await;
     if !del.ok() && !del.is(404) {
         return Err(format!("DELETE answered {}", del.outcome()));
     }
@@ -520,8 +590,16 @@ async fn remove_user(ctx: &Ctx, id: &str, suspend: bool) -> Result<(), String> {
     if get.is(404) || get.is(410) {
         return Ok(());
     }
-    if suspend && get.ok() && get.json().is_some_and(|v| member(&v, "active") == Some(&Value::Bool(false))) {
+    if suspend
+        && get.ok()
+        && get
+            .json()
+            .is_some_and(|v| member(&v, "active") == Some(&Value::Bool(false)))
+    {
         return Ok(());
     }
-    Err(format!("still readable after DELETE (GET answered {})", get.outcome()))
+    Err(format!(
+        "still readable after DELETE (GET answered {})",
+        get.outcome()
+    ))
 }

@@ -36,7 +36,11 @@ fn table() -> Table {
 #[test]
 fn every_check_has_a_break_or_a_reason() {
     let t = table();
-    let covered: BTreeSet<&str> = t.rows.iter().flat_map(|r| r.fails.iter().map(String::as_str)).collect();
+    let covered: BTreeSet<&str> = t
+        .rows
+        .iter()
+        .flat_map(|r| r.fails.iter().map(String::as_str))
+        .collect();
     for d in CATALOG {
         assert!(
             covered.contains(d.id) || t.unbreakable.contains_key(d.id),
@@ -44,11 +48,24 @@ fn every_check_has_a_break_or_a_reason() {
             d.id
         );
     }
-    for id in covered.iter().chain(t.unbreakable.keys().map(String::as_str).collect::<Vec<_>>().iter()) {
-        assert!(CATALOG.iter().any(|d| d.id == *id), "breaks.json names unknown check {id}");
+    for id in covered.iter().chain(
+        t.unbreakable
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        assert!(
+            CATALOG.iter().any(|d| d.id == *id),
+            "breaks.json names unknown check {id}"
+        );
     }
     for r in &t.rows {
-        assert!(Break::from_name(&r.brk).is_some(), "unknown break {}", r.brk);
+        assert!(
+            Break::from_name(&r.brk).is_some(),
+            "unknown break {}",
+            r.brk
+        );
     }
 }
 
@@ -74,7 +91,10 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
         }
         let m = &mocks[&key];
         if row.profile == "truto" && !facade_ready(m).await {
-            eprintln!("skipping {} on truto: the unified facade is not implemented yet", row.brk);
+            eprintln!(
+                "skipping {} on truto: the unified facade is not implemented yet",
+                row.brk
+            );
             continue;
         }
         m.clear_faults();
@@ -93,7 +113,13 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
         want.sort();
         let got = failed(&r);
         if got != want {
-            mismatches.push(format!("{} on {} (writes {}): expected {want:?}, got {got:?}\n{}", row.brk, row.profile, row.writes, explain(&r)));
+            mismatches.push(format!(
+                "{} on {} (writes {}): expected {want:?}, got {got:?}\n{}",
+                row.brk,
+                row.profile,
+                row.writes,
+                explain(&r)
+            ));
         }
         m.clear_faults();
     }

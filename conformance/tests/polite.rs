@@ -19,7 +19,11 @@ fn throttle(times: u32, retry_after: u64, suffix: &str) -> FaultRule {
         status: Some(429),
         times: Some(times),
         retry_after: Some(retry_after),
-        matcher: FaultMatch { method: Some("GET".into()), path_suffix: Some(suffix.into()), ..FaultMatch::default() },
+        matcher: FaultMatch {
+            method: Some("GET".into()),
+            path_suffix: Some(suffix.into()),
+            ..FaultMatch::default()
+        },
         ..FaultRule::default()
     }
 }
@@ -33,9 +37,17 @@ async fn retry_after_seconds_is_honoured_and_reported() {
     cfg.only = vec!["discovery".into(), "rate-limit".into()];
     let r = check(cfg).await;
     assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let rl = r.checks.iter().find(|c| c.id == "rate-limit.retry-after").unwrap();
+    let rl = r
+        .checks
+        .iter()
+        .find(|c| c.id == "rate-limit.retry-after")
+        .unwrap();
     assert_eq!(rl.status, Status::Pass, "{}", rl.detail);
-    let spc: Vec<_> = m.requests().into_iter().filter(|e| e.path.ends_with("/ServiceProviderConfig")).collect();
+    let spc: Vec<_> = m
+        .requests()
+        .into_iter()
+        .filter(|e| e.path.ends_with("/ServiceProviderConfig"))
+        .collect();
     assert_eq!(spc[0].status, 429);
     assert_eq!(spc[1].status, 429);
     assert_eq!(spc[2].status, 200);
@@ -54,13 +66,23 @@ async fn retry_after_http_date_is_honoured_for_attio() {
     cfg.only = vec!["list.envelope".into(), "rate-limit".into()];
     let r = check(cfg).await;
     assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let rl = r.checks.iter().find(|c| c.id == "rate-limit.retry-after").unwrap();
+    let rl = r
+        .checks
+        .iter()
+        .find(|c| c.id == "rate-limit.retry-after")
+        .unwrap();
     assert_eq!(rl.status, Status::Pass, "{}", rl.detail);
-    let h = rl.evidence[0].headers.get("retry-after").expect("evidence shows Retry-After");
+    let h = rl.evidence[0]
+        .headers
+        .get("retry-after")
+        .expect("evidence shows Retry-After");
     assert!(h.ends_with(" GMT"), "{h}");
     let reqs = m.requests();
     let gap = secs(&reqs[1].time) - secs(&reqs[0].time);
-    assert!(gap >= 0.9, "retried after {gap:.3} s; the HTTP-date was about 2 s ahead");
+    assert!(
+        gap >= 0.9,
+        "retried after {gap:.3} s; the HTTP-date was about 2 s ahead"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,10 +94,28 @@ async fn retries_are_bounded() {
     cfg.only = vec!["discovery.schemas".into(), "rate-limit".into()];
     cfg.max_retries = 2;
     let r = check(cfg).await;
-    let schemas = m.requests().into_iter().filter(|e| e.path.ends_with("/Schemas")).count();
+    let schemas = m
+        .requests()
+        .into_iter()
+        .filter(|e| e.path.ends_with("/Schemas"))
+        .count();
     assert_eq!(schemas, 3, "one request and two retries");
-    assert_eq!(r.checks.iter().find(|c| c.id == "discovery.schemas").unwrap().status, Status::Fail);
-    assert_eq!(r.checks.iter().find(|c| c.id == "rate-limit.retry-after").unwrap().status, Status::Pass);
+    assert_eq!(
+        r.checks
+            .iter()
+            .find(|c| c.id == "discovery.schemas")
+            .unwrap()
+            .status,
+        Status::Fail
+    );
+    assert_eq!(
+        r.checks
+            .iter()
+            .find(|c| c.id == "rate-limit.retry-after")
+            .unwrap()
+            .status,
+        Status::Pass
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +145,9 @@ async fn redirector(to: String) -> (String, tokio::task::JoinHandle<()>) {
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let _ = s.read(&mut buf).await;
-                let resp = format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                let resp = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
                 let _ = s.write_all(resp.as_bytes()).await;
             });
         }
@@ -124,7 +166,10 @@ async fn redirects_to_another_origin_are_not_followed() {
     cfg.credentials = vec![Credential::bearer(m.token())];
     cfg.only = vec!["list.envelope".into()];
     let r = run(cfg, None, &mut |_| {}).await.unwrap();
-    assert!(m.requests().is_empty(), "the token was carried to another origin");
+    assert!(
+        m.requests().is_empty(),
+        "the token was carried to another origin"
+    );
     assert_eq!(r.checks[0].status, Status::Fail);
     assert!(r.checks[0].detail.contains("302"), "{}", r.checks[0].detail);
     h.abort();
@@ -140,10 +185,16 @@ async fn runs_that_cannot_start_say_why() {
     assert!(!e.to_string().contains("not-the-token"));
     let mut cfg = config(&m, profile("generic", &[]), false);
     cfg.target = "http://127.0.0.1:1/scim/v2".into();
-    assert!(matches!(run(cfg, None, &mut |_| {}).await.unwrap_err(), RunError::Unreachable(_)));
+    assert!(matches!(
+        run(cfg, None, &mut |_| {}).await.unwrap_err(),
+        RunError::Unreachable(_)
+    ));
     let mut cfg = config(&m, profile("generic", &[]), false);
     cfg.target = "ftp://example.com".into();
-    assert!(matches!(run(cfg, None, &mut |_| {}).await.unwrap_err(), RunError::Setup(_)));
+    assert!(matches!(
+        run(cfg, None, &mut |_| {}).await.unwrap_err(),
+        RunError::Setup(_)
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,10 +213,15 @@ async fn no_report_format_ever_contains_the_token() {
     m.set_break(Break::CreateNoLocation, true);
     m.inject(throttle(1, 1, "/Schemas"));
     let mut cfg = config(&m, profile("generic", &[]), true);
-    cfg.credentials = vec![Credential::bearer(TOKEN), Credential::header(&format!("X-Api-Key: {TOKEN}-key")).unwrap()];
+    cfg.credentials = vec![
+        Credential::bearer(TOKEN),
+        Credential::header(&format!("X-Api-Key: {TOKEN}-key")).unwrap(),
+    ];
     let mut live = Vec::new();
     let mut human = scimock_conformance::report::human::HumanReporter::new(&mut live, false, true);
-    let r = run(cfg, None, &mut |e: &Event| human.event(e)).await.unwrap();
+    let r = run(cfg, None, &mut |e: &Event| human.event(e))
+        .await
+        .unwrap();
     assert!(r.summary.failed > 0);
     let mut outputs = vec![String::from_utf8_lossy(&live).into_owned()];
     for f in [Format::Human, Format::Json, Format::Junit, Format::Markdown] {
@@ -173,7 +229,13 @@ async fn no_report_format_ever_contains_the_token() {
     }
     for out in &outputs {
         assert!(!out.contains(TOKEN), "token leaked:\n{out}");
-        assert!(!out.to_ascii_lowercase().contains("bearer s3"), "credential leaked");
+        assert!(
+            !out.to_ascii_lowercase().contains("bearer s3"),
+            "credential leaked"
+        );
     }
-    assert!(outputs[2].contains("$SCIM_TOKEN"), "curl lines use the placeholder");
+    assert!(
+        outputs[2].contains("$SCIM_TOKEN"),
+        "curl lines use the placeholder"
+    );
 }

@@ -13,7 +13,12 @@ const VENDORS: &[&str] = &["generic", "attio", "atlassian", "adra", "elfsquad", 
 /// True when the unified facade answers (another branch fills it in).
 async fn facade_ready(m: &MockServer) -> bool {
     let url = format!("{}?limit=1", m.base_url());
-    reqwest::Client::new().get(url).bearer_auth(m.token()).send().await.is_ok_and(|r| r.status().as_u16() != 501)
+    reqwest::Client::new()
+        .get(url)
+        .bearer_auth(m.token())
+        .send()
+        .await
+        .is_ok_and(|r| r.status().as_u16() != 501)
 }
 
 fn check_users_left(m: &MockServer) -> Vec<String> {
@@ -21,7 +26,11 @@ fn check_users_left(m: &MockServer) -> Vec<String> {
     for t in m.app().all_tenants() {
         let store = t.read();
         for u in store.users.iter() {
-            let name = u.value.get("userName").and_then(Value::as_str).unwrap_or_default();
+            let name = u
+                .value
+                .get("userName")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let active = u.value.get("active") != Some(&Value::Bool(false));
             // A vendor whose DELETE suspends keeps the user, inactive: that is its documented removal.
             if name.starts_with("scimock-check-") && active {
@@ -43,10 +52,27 @@ async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
         m.clear_requests();
         let r = check(config(&m, profile(vendor, &[]), false)).await;
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
-        assert!(r.summary.passed >= 8, "{vendor}: only {} passed", r.summary.passed);
-        let methods: Vec<String> = m.requests().iter().map(|e| e.method.clone()).filter(|x| x != "GET").collect();
-        assert!(methods.is_empty(), "{vendor}: a read-only run sent {methods:?}");
-        assert!(r.checks.iter().filter(|c| c.id.starts_with("writes.")).all(|c| c.status == Status::Skip));
+        assert!(
+            r.summary.passed >= 8,
+            "{vendor}: only {} passed",
+            r.summary.passed
+        );
+        let methods: Vec<String> = m
+            .requests()
+            .iter()
+            .map(|e| e.method.clone())
+            .filter(|x| x != "GET")
+            .collect();
+        assert!(
+            methods.is_empty(),
+            "{vendor}: a read-only run sent {methods:?}"
+        );
+        assert!(
+            r.checks
+                .iter()
+                .filter(|c| c.id.starts_with("writes."))
+                .all(|c| c.status == Status::Skip)
+        );
     }
 }
 
@@ -60,11 +86,19 @@ async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
         let r = check(config(&m, profile(vendor, &[]), true)).await;
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
         if *vendor != "truto" {
-            let create = r.checks.iter().find(|c| c.id == "writes.create").expect("writes.create ran");
+            let create = r
+                .checks
+                .iter()
+                .find(|c| c.id == "writes.create")
+                .expect("writes.create ran");
             assert_eq!(create.status, Status::Pass, "{vendor}");
             assert_eq!(r.cleanup.removed.len(), 1, "{vendor}: {:?}", r.cleanup);
         }
-        assert!(r.cleanup.leftovers.is_empty(), "{vendor}: {:?}", r.cleanup.leftovers);
+        assert!(
+            r.cleanup.leftovers.is_empty(),
+            "{vendor}: {:?}",
+            r.cleanup.leftovers
+        );
         assert_eq!(check_users_left(&m), Vec::<String>::new(), "{vendor}");
     }
 }
@@ -82,7 +116,12 @@ async fn an_empty_tenant_skips_what_needs_users_and_fails_nothing() {
         .unwrap();
         for writes in [false, true] {
             let r = check(config(&m, profile(vendor, &[]), writes)).await;
-            assert_eq!(r.summary.failed, 0, "{vendor} writes={writes}: {}", explain(&r));
+            assert_eq!(
+                r.summary.failed,
+                0,
+                "{vendor} writes={writes}: {}",
+                explain(&r)
+            );
             let eq = r.checks.iter().find(|c| c.id == "filter.eq").unwrap();
             assert_eq!(eq.status, Status::Skip);
             assert!(eq.detail.contains("no users"), "{}", eq.detail);
@@ -99,11 +138,23 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
         let n = m.requests().len();
         assert!(n < 200, "{vendor}: {n} requests");
-        let walk = r.checks.iter().find(|c| c.id == "list.pagination.walk").unwrap();
+        let walk = r
+            .checks
+            .iter()
+            .find(|c| c.id == "list.pagination.walk")
+            .unwrap();
         if vendor == "attio" {
             // 50 pages of at most 100 (Attio's cap) cannot cover 20,002 users: the report says so.
-            assert!(walk.detail.contains("walk capped at 50 pages"), "{}", walk.detail);
-            let cap = r.checks.iter().find(|c| c.id == "list.pagination.cap").unwrap();
+            assert!(
+                walk.detail.contains("walk capped at 50 pages"),
+                "{}",
+                walk.detail
+            );
+            let cap = r
+                .checks
+                .iter()
+                .find(|c| c.id == "list.pagination.cap")
+                .unwrap();
             assert_eq!(cap.status, Status::Pass, "{}", cap.detail);
         } else {
             assert!(walk.detail.contains("each once"), "{}", walk.detail);

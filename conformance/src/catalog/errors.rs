@@ -22,10 +22,18 @@ async fn provoke(p: &mut Probe<'_>) -> (Exchange, u16) {
 pub async fn format(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     let (ex, status) = provoke(&mut p).await;
-    p.require(ex.is(status), || format!("expected HTTP {status}, got {}", ex.outcome()));
+    p.require(ex.is(status), || {
+        format!("expected HTTP {status}, got {}", ex.outcome())
+    });
     let c = classify::classify(ex.header("content-type"), &ex.body);
     let want = BodyKind::of_format(ctx.profile.errors.format);
-    p.require(c.kind == want, || format!("the error body is {}, the profile documents {}", c.kind.describe(), want.describe()));
+    p.require(c.kind == want, || {
+        format!(
+            "the error body is {}, the profile documents {}",
+            c.kind.describe(),
+            want.describe()
+        )
+    });
     p.finish(format!("errors are {}", want.describe()))
 }
 
@@ -54,10 +62,15 @@ pub async fn scim_type(ctx: &Ctx) -> Outcome {
         return Outcome::skip(r);
     }
     if ctx.profile.errors.format != ErrorFormat::Scim {
-        return Outcome::skip(format!("{}'s error format carries no scimType", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{}'s error format carries no scimType",
+            ctx.profile.title
+        ));
     }
     let mut p = Probe::new(ctx);
-    let ex = p.send(Request::get("/Users").query("filter", "userName eq \"scimock-check")).await;
+    let ex = p
+        .send(Request::get("/Users").query("filter", "userName eq \"scimock-check"))
+        .await;
     match ex.status {
         Some(400) => {
             let c = classify::classify(ex.header("content-type"), &ex.body);
@@ -66,7 +79,12 @@ pub async fn scim_type(ctx: &Ctx) -> Outcome {
                 Some(t) => p.require(classify::SCIM_TYPES.contains(&t), || format!("scimType {t:?} is not in RFC 7644 Table 9")),
             }
         }
-        _ => return p.skip(format!("the malformed filter was not refused with 400 ({}); see filter.malformed", ex.outcome())),
+        _ => {
+            return p.skip(format!(
+                "the malformed filter was not refused with 400 ({}); see filter.malformed",
+                ex.outcome()
+            ));
+        }
     }
     p.finish("the 400 carries a valid scimType")
 }
@@ -76,12 +94,18 @@ pub async fn content_type(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     let (ex, _) = provoke(&mut p).await;
     if !ex.status.is_some_and(|s| s >= 400) {
-        return p.skip(format!("the probe got no error response ({}); see errors.format", ex.outcome()));
+        return p.skip(format!(
+            "the probe got no error response ({}); see errors.format",
+            ex.outcome()
+        ));
     }
     let want = ctx.profile.errors.content_type.clone();
     let got = ex.header("content-type").map(str::to_string);
     p.require(classify::same_media_type(got.as_deref(), &want), || {
-        format!("the error's Content-Type is {}, the profile documents {want}", got.as_deref().unwrap_or("(none)"))
+        format!(
+            "the error's Content-Type is {}, the profile documents {want}",
+            got.as_deref().unwrap_or("(none)")
+        )
     });
     p.finish(format!("errors are sent as {want}"))
 }

@@ -14,7 +14,9 @@ fn index_ctx(ctx: &Ctx) -> Result<(), String> {
 
 fn page(ctx: &Ctx, start: u64, count: u64) -> Request {
     let _ = ctx;
-    Request::get("/Users").query("startIndex", start.to_string()).query("count", count.to_string())
+    Request::get("/Users")
+        .query("startIndex", start.to_string())
+        .query("count", count.to_string())
 }
 
 fn total(ctx: &Ctx) -> u64 {
@@ -31,20 +33,45 @@ pub async fn start_index(ctx: &Ctx) -> Outcome {
     }
     let mut p = Probe::new(ctx);
     let first = p.send(page(ctx, 1, 2)).await;
-    let Some(first) = p.json_ok(&first, "startIndex=1&count=2").map(|v| Page::parse(&v)) else { return p.finish("") };
-    p.require(first.start_index.is_none_or(|s| s == 1), || format!("startIndex=1 is echoed as {:?}", first.start_index));
+    let Some(first) = p
+        .json_ok(&first, "startIndex=1&count=2")
+        .map(|v| Page::parse(&v))
+    else {
+        return p.finish("");
+    };
+    p.require(first.start_index.is_none_or(|s| s == 1), || {
+        format!("startIndex=1 is echoed as {:?}", first.start_index)
+    });
     let second = p.send(page(ctx, 2, 1)).await;
-    if let Some(second) = p.json_ok(&second, "startIndex=2&count=1").map(|v| Page::parse(&v)) {
-        p.require(second.start_index.is_none_or(|s| s == 2), || format!("startIndex=2 is echoed as {:?}", second.start_index));
-        let want = first.ids().get(1).cloned();
-        p.require(want.is_some() && second.ids().first() == want.as_ref(), || {
-            format!("startIndex=2 returned {:?}, the second user of the first page is {:?}", second.ids(), want)
+    if let Some(second) = p
+        .json_ok(&second, "startIndex=2&count=1")
+        .map(|v| Page::parse(&v))
+    {
+        p.require(second.start_index.is_none_or(|s| s == 2), || {
+            format!("startIndex=2 is echoed as {:?}", second.start_index)
         });
+        let want = first.ids().get(1).cloned();
+        p.require(
+            want.is_some() && second.ids().first() == want.as_ref(),
+            || {
+                format!(
+                    "startIndex=2 returned {:?}, the second user of the first page is {:?}",
+                    second.ids(),
+                    want
+                )
+            },
+        );
     }
     let zero = p.send(page(ctx, 0, 1)).await;
-    if let Some(zero) = p.json_ok(&zero, "startIndex=0&count=1").map(|v| Page::parse(&v)) {
+    if let Some(zero) = p
+        .json_ok(&zero, "startIndex=0&count=1")
+        .map(|v| Page::parse(&v))
+    {
         p.require(zero.ids().first() == first.ids().first(), || {
-            format!("startIndex=0 must be read as 1 (RFC 7644 §3.4.2.4) but returned {:?}", zero.ids())
+            format!(
+                "startIndex=0 must be read as 1 (RFC 7644 §3.4.2.4) but returned {:?}",
+                zero.ids()
+            )
         });
     }
     p.finish("startIndex selects and echoes the page; 0 is read as 1")
@@ -58,13 +85,22 @@ pub async fn count(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     let zero = p.send(page(ctx, 1, 0)).await;
     if let Some(z) = p.json_ok(&zero, "count=0").map(|v| Page::parse(&v)) {
-        p.require(z.resources.is_empty(), || format!("count=0 returned {} resources; RFC 7644 §3.4.2.4 returns none", z.resources.len()));
-        p.require(z.total.is_some(), || "count=0 returned no totalResults".into());
+        p.require(z.resources.is_empty(), || {
+            format!(
+                "count=0 returned {} resources; RFC 7644 §3.4.2.4 returns none",
+                z.resources.len()
+            )
+        });
+        p.require(z.total.is_some(), || {
+            "count=0 returned no totalResults".into()
+        });
     }
     if total(ctx) >= 2 {
         let one = p.send(page(ctx, 1, 1)).await;
         if let Some(o) = p.json_ok(&one, "count=1").map(|v| Page::parse(&v)) {
-            p.require(o.resources.len() == 1, || format!("count=1 returned {} resources", o.resources.len()));
+            p.require(o.resources.len() == 1, || {
+                format!("count=1 returned {} resources", o.resources.len())
+            });
         }
     } else {
         p.note("fewer than 2 users: only count=0 was observable");
@@ -85,7 +121,9 @@ pub async fn items_per_page(ctx: &Ctx) -> Outcome {
         Pagination::None => (Request::get("/Users"), 0),
     };
     let ex = p.send(req).await;
-    let Some(pg) = p.json_ok(&ex, "list").map(|v| Page::parse(&v)) else { return p.finish("") };
+    let Some(pg) = p.json_ok(&ex, "list").map(|v| Page::parse(&v)) else {
+        return p.finish("");
+    };
     let returned = pg.resources.len() as u64;
     let want = match (meaning, ctx.profile.list.pagination) {
         (ItemsPerPage::Requested, Pagination::Index) => asked,
@@ -122,12 +160,22 @@ pub async fn cap(ctx: &Ctx) -> Outcome {
         OverMax::Clamp => {
             let t = total(ctx);
             if t <= cap {
-                return Outcome::skip(format!("the tenant has {t} users, not more than the cap of {cap}: clamping is not observable"));
+                return Outcome::skip(format!(
+                    "the tenant has {t} users, not more than the cap of {cap}: clamping is not observable"
+                ));
             }
             let ex = p.send(page(ctx, 1, cap + 1)).await;
-            if let Some(pg) = p.json_ok(&ex, &format!("count={}", cap + 1)).map(|v| Page::parse(&v)) {
+            if let Some(pg) = p
+                .json_ok(&ex, &format!("count={}", cap + 1))
+                .map(|v| Page::parse(&v))
+            {
                 let n = pg.resources.len() as u64;
-                p.require(n <= cap, || format!("count={} returned {n} resources; the documented cap is {cap}", cap + 1));
+                p.require(n <= cap, || {
+                    format!(
+                        "count={} returned {n} resources; the documented cap is {cap}",
+                        cap + 1
+                    )
+                });
             }
             p.finish(format!("count above {cap} is clamped to {cap}"))
         }
@@ -153,16 +201,25 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
     while pages < max_pages {
         let ex = p.send(page(ctx, start, size)).await;
         pages += 1;
-        let Some(pg) = p.json_ok(&ex, &format!("page {pages}")).map(|v| Page::parse(&v)) else { break };
+        let Some(pg) = p
+            .json_ok(&ex, &format!("page {pages}"))
+            .map(|v| Page::parse(&v))
+        else {
+            break;
+        };
         match (first_total, pg.total) {
             (None, Some(t)) => first_total = Some(t),
-            (Some(a), Some(b)) if a != b => p.problem(format!("totalResults changed from {a} to {b} on page {pages}")),
+            (Some(a), Some(b)) if a != b => p.problem(format!(
+                "totalResults changed from {a} to {b} on page {pages}"
+            )),
             _ => {}
         }
         let total = first_total.unwrap_or(0);
         if pg.resources.is_empty() {
             if start <= total {
-                p.problem(format!("the page at startIndex {start} is empty although totalResults is {total}"));
+                p.problem(format!(
+                    "the page at startIndex {start} is empty although totalResults is {total}"
+                ));
             }
             complete = true;
             break;
@@ -180,14 +237,21 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
             break;
         }
     }
-    p.require(dups.is_empty(), || format!("resources returned twice across pages: {}", dups.join(", ")));
-    p.require(missing_ids == 0, || format!("{missing_ids} listed resources have no id"));
+    p.require(dups.is_empty(), || {
+        format!("resources returned twice across pages: {}", dups.join(", "))
+    });
+    p.require(missing_ids == 0, || {
+        format!("{missing_ids} listed resources have no id")
+    });
     let total = first_total.unwrap_or(0);
     if complete {
         p.require(seen.len() as u64 + missing_ids as u64 == total, || {
             format!("walked {pages} page(s) of {size} and found {} distinct resources; totalResults says {total}", seen.len())
         });
-        p.finish(format!("{pages} page(s) of {size}: {} resources, each once, totalResults {total} stable", seen.len()))
+        p.finish(format!(
+            "{pages} page(s) of {size}: {} resources, each once, totalResults {total} stable",
+            seen.len()
+        ))
     } else {
         p.note(format!(
             "walk capped at {max_pages} pages of {size} ({} of {total} resources; raise --max-pages to walk further)",
@@ -199,7 +263,11 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
 
 fn cursor_ctx(ctx: &Ctx) -> Result<(), String> {
     ctx.scim()?;
-    ctx.feature(ctx.profile.list.cursor.is_some(), "RFC 9865 cursor pagination", "pagination.cursor")
+    ctx.feature(
+        ctx.profile.list.cursor.is_some(),
+        "RFC 9865 cursor pagination",
+        "pagination.cursor",
+    )
 }
 
 /// Follows nextCursor from `cursor=` (first page) to the end.
@@ -209,7 +277,10 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
     }
     let max_pages = ctx.cfg.max_pages.max(1);
     let cap = ctx.profile.list.max_count.unwrap_or(1000);
-    let size = total(ctx).div_ceil(max_pages as u64).clamp(2, cap.max(2)).to_string();
+    let size = total(ctx)
+        .div_ceil(max_pages as u64)
+        .clamp(2, cap.max(2))
+        .to_string();
     let mut p = Probe::new(ctx);
     let mut seen: HashSet<String> = HashSet::new();
     let mut cursors: HashSet<String> = HashSet::new();
@@ -218,8 +289,19 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
     let mut total = None;
     let mut complete = false;
     for n in 1..=max_pages {
-        let ex = p.send(Request::get("/Users").query("cursor", cursor.clone()).query("count", size.clone())).await;
-        let Some(pg) = p.json_ok(&ex, &format!("cursor page {n}")).map(|v| Page::parse(&v)) else { break };
+        let ex = p
+            .send(
+                Request::get("/Users")
+                    .query("cursor", cursor.clone())
+                    .query("count", size.clone()),
+            )
+            .await;
+        let Some(pg) = p
+            .json_ok(&ex, &format!("cursor page {n}"))
+            .map(|v| Page::parse(&v))
+        else {
+            break;
+        };
         total = total.or(pg.total);
         for id in pg.ids() {
             if !id.is_empty() && !seen.insert(id.clone()) && dups.len() < 5 {
@@ -232,7 +314,9 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
                 break;
             }
             Some(c) if !cursors.insert(c.clone()) => {
-                p.problem(format!("nextCursor {c:?} came back again: the walk would never end"));
+                p.problem(format!(
+                    "nextCursor {c:?} came back again: the walk would never end"
+                ));
                 break;
             }
             Some(_) if pg.resources.is_empty() => {
@@ -242,14 +326,30 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
             Some(c) => cursor = c,
         }
     }
-    p.require(dups.is_empty(), || format!("resources returned twice during the cursor walk: {}", dups.join(", ")));
+    p.require(dups.is_empty(), || {
+        format!(
+            "resources returned twice during the cursor walk: {}",
+            dups.join(", ")
+        )
+    });
     if complete {
         if let Some(t) = total {
-            p.require(seen.len() as u64 == t, || format!("the cursor walk found {} resources; totalResults says {t}", seen.len()));
+            p.require(seen.len() as u64 == t, || {
+                format!(
+                    "the cursor walk found {} resources; totalResults says {t}",
+                    seen.len()
+                )
+            });
         }
-        p.finish(format!("the cursor walk ended after {} resources, each once", seen.len()))
+        p.finish(format!(
+            "the cursor walk ended after {} resources, each once",
+            seen.len()
+        ))
     } else {
-        p.note(format!("walk capped at {max_pages} pages ({} resources)", seen.len()));
+        p.note(format!(
+            "walk capped at {max_pages} pages ({} resources)",
+            seen.len()
+        ));
         p.finish("no duplicates in the part walked")
     }
 }
@@ -260,7 +360,13 @@ pub async fn cursor_invalid(ctx: &Ctx) -> Outcome {
         return Outcome::skip(r);
     }
     let mut p = Probe::new(ctx);
-    let ex = p.send(Request::get("/Users").query("cursor", "scimock-check-not-a-cursor").query("count", "2")).await;
+    let ex = p
+        .send(
+            Request::get("/Users")
+                .query("cursor", "scimock-check-not-a-cursor")
+                .query("count", "2"),
+        )
+        .await;
     p.expect_error(&ex, "an invalid cursor", 400, Some("invalidCursor"));
     p.finish("an invalid cursor is refused with 400 invalidCursor")
 }

@@ -25,7 +25,12 @@ fn list_with(ctx: &Ctx, k: &str, v: &str) -> Request {
     }
 }
 
-fn resources_of(p: &mut Probe<'_>, ex: &crate::client::Exchange, what: &str, single: bool) -> Vec<Value> {
+fn resources_of(
+    p: &mut Probe<'_>,
+    ex: &crate::client::Exchange,
+    what: &str,
+    single: bool,
+) -> Vec<Value> {
     match p.json_ok(ex, what) {
         Some(v) if single => vec![v],
         Some(v) => Page::parse(&v).resources,
@@ -35,49 +40,105 @@ fn resources_of(p: &mut Probe<'_>, ex: &crate::client::Exchange, what: &str, sin
 
 /// attributes=userName: each user has id and userName and nothing else but schemas/meta.
 pub async fn attributes(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx, ctx.profile.projection.attributes, "the attributes parameter") {
+    if let Err(r) = users_ctx(
+        ctx,
+        ctx.profile.projection.attributes,
+        "the attributes parameter",
+    ) {
         return Outcome::skip(r);
     }
     let mut p = Probe::new(ctx);
     let mut users = Vec::new();
     let ex = p.send(list_with(ctx, "attributes", "userName")).await;
-    users.extend(resources_of(&mut p, &ex, "list with attributes=userName", false));
+    users.extend(resources_of(
+        &mut p,
+        &ex,
+        "list with attributes=userName",
+        false,
+    ));
     let id = id_of(&ctx.plan.sample[0]);
     if !id.is_empty() {
-        let ex = p.send(Request::get(format!("/Users/{}", encode_component(&id))).query("attributes", "userName")).await;
-        users.extend(resources_of(&mut p, &ex, "GET /Users/{id}?attributes=userName", true));
+        let ex = p
+            .send(
+                Request::get(format!("/Users/{}", encode_component(&id)))
+                    .query("attributes", "userName"),
+            )
+            .await;
+        users.extend(resources_of(
+            &mut p,
+            &ex,
+            "GET /Users/{id}?attributes=userName",
+            true,
+        ));
     }
     for u in &users {
         let Some(o) = u.as_object() else { continue };
         let extra: Vec<&str> = o
             .keys()
             .map(String::as_str)
-            .filter(|k| !ALWAYS.iter().any(|a| a.eq_ignore_ascii_case(k)) && !k.eq_ignore_ascii_case("userName"))
+            .filter(|k| {
+                !ALWAYS.iter().any(|a| a.eq_ignore_ascii_case(k))
+                    && !k.eq_ignore_ascii_case("userName")
+            })
             .collect();
-        p.require(extra.is_empty(), || format!("user {} carries {} although only userName was asked for", id_of(u), extra.join(", ")));
-        p.require(o.keys().any(|k| k.eq_ignore_ascii_case("userName")), || format!("user {} lacks the requested userName", id_of(u)));
-        p.require(!id_of(u).is_empty(), || "a projected user lacks id (returned: always)".into());
+        p.require(extra.is_empty(), || {
+            format!(
+                "user {} carries {} although only userName was asked for",
+                id_of(u),
+                extra.join(", ")
+            )
+        });
+        p.require(o.keys().any(|k| k.eq_ignore_ascii_case("userName")), || {
+            format!("user {} lacks the requested userName", id_of(u))
+        });
+        p.require(!id_of(u).is_empty(), || {
+            "a projected user lacks id (returned: always)".into()
+        });
     }
-    p.finish(format!("{} projected user(s) carry only id and userName", users.len()))
+    p.finish(format!(
+        "{} projected user(s) carry only id and userName",
+        users.len()
+    ))
 }
 
 /// excludedAttributes leaves out an attribute the users have.
 pub async fn excluded(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx, ctx.profile.projection.excluded_attributes, "the excludedAttributes parameter") {
+    if let Err(r) = users_ctx(
+        ctx,
+        ctx.profile.projection.excluded_attributes,
+        "the excludedAttributes parameter",
+    ) {
         return Outcome::skip(r);
     }
     let sample = &ctx.plan.sample[0];
-    let Some(attr) = ["emails", "name", "active", "displayName"].into_iter().find(|a| sample.get(*a).is_some()) else {
-        return Outcome::skip("the sampled user has none of emails, name, active, displayName to exclude");
+    let Some(attr) = ["emails", "name", "active", "displayName"]
+        .into_iter()
+        .find(|a| sample.get(*a).is_some())
+    else {
+        return Outcome::skip(
+            "the sampled user has none of emails, name, active, displayName to exclude",
+        );
     };
     let mut p = Probe::new(ctx);
     let ex = p.send(list_with(ctx, "excludedAttributes", attr)).await;
-    let users = resources_of(&mut p, &ex, &format!("list with excludedAttributes={attr}"), false);
+    let users = resources_of(
+        &mut p,
+        &ex,
+        &format!("list with excludedAttributes={attr}"),
+        false,
+    );
     for u in &users {
-        p.require(u.get(attr).is_none(), || format!("user {} still carries {attr}", id_of(u)));
-        p.require(!id_of(u).is_empty(), || "a user lacks id with excludedAttributes (id is returned always)".into());
+        p.require(u.get(attr).is_none(), || {
+            format!("user {} still carries {attr}", id_of(u))
+        });
+        p.require(!id_of(u).is_empty(), || {
+            "a user lacks id with excludedAttributes (id is returned always)".into()
+        });
     }
-    p.finish(format!("excludedAttributes={attr} leaves {attr} out of {} user(s)", users.len()))
+    p.finish(format!(
+        "excludedAttributes={attr} leaves {attr} out of {} user(s)",
+        users.len()
+    ))
 }
 
 /// Both parameters at once: refused where the vendor documents them as mutually exclusive.
@@ -86,10 +147,19 @@ pub async fn exclusive(ctx: &Ctx) -> Outcome {
         return Outcome::skip(r);
     }
     if !ctx.profile.projection.mutually_exclusive {
-        return Outcome::skip(format!("{} does not document attributes and excludedAttributes as exclusive", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{} does not document attributes and excludedAttributes as exclusive",
+            ctx.profile.title
+        ));
     }
     let mut p = Probe::new(ctx);
-    let ex = p.send(Request::get("/Users").query("attributes", "userName").query("excludedAttributes", "emails")).await;
+    let ex = p
+        .send(
+            Request::get("/Users")
+                .query("attributes", "userName")
+                .query("excludedAttributes", "emails"),
+        )
+        .await;
     p.expect_error(&ex, "attributes with excludedAttributes", 400, None);
     p.finish("attributes with excludedAttributes is refused with 400")
 }

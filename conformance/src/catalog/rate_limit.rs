@@ -17,14 +17,26 @@ pub async fn retry_after(ctx: &Ctx) -> Outcome {
     let mut problems = Vec::new();
     for t in &seen {
         match (&t.retry_after, t.parsed) {
-            (None, _) => problems.push(format!("{} answered 429 without Retry-After", t.evidence.request)),
-            (Some(v), None) => problems.push(format!("{} answered 429 with an unusable Retry-After {v:?}", t.evidence.request)),
+            (None, _) => problems.push(format!(
+                "{} answered 429 without Retry-After",
+                t.evidence.request
+            )),
+            (Some(v), None) => problems.push(format!(
+                "{} answered 429 with an unusable Retry-After {v:?}",
+                t.evidence.request
+            )),
             (Some(v), Some(_)) => match form {
                 Some(RetryAfter::HttpDate) if !t.http_date => {
-                    problems.push(format!("Retry-After {v:?} is delta-seconds; {} documents an HTTP-date", ctx.profile.title));
+                    problems.push(format!(
+                        "Retry-After {v:?} is delta-seconds; {} documents an HTTP-date",
+                        ctx.profile.title
+                    ));
                 }
                 Some(RetryAfter::Seconds) if t.http_date => {
-                    problems.push(format!("Retry-After {v:?} is an HTTP-date; {} documents seconds", ctx.profile.title));
+                    problems.push(format!(
+                        "Retry-After {v:?} is an HTTP-date; {} documents seconds",
+                        ctx.profile.title
+                    ));
                 }
                 _ => {}
             },
@@ -34,10 +46,17 @@ pub async fn retry_after(ctx: &Ctx) -> Outcome {
     if problems.is_empty() {
         Outcome {
             status: Status::Pass,
-            detail: format!("{} 429 response(s), each with a Retry-After the runner waited for", seen.len()),
+            detail: format!(
+                "{} 429 response(s), each with a Retry-After the runner waited for",
+                seen.len()
+            ),
             evidence,
         }
     } else {
-        Outcome { status: Status::Fail, detail: problems.join("; "), evidence }
+        Outcome {
+            status: Status::Fail,
+            detail: problems.join("; "),
+            evidence,
+        }
     }
 }

@@ -25,12 +25,23 @@ pub async fn get_by_id(ctx: &Ctx) -> Outcome {
         p.problem("the listed users carry no id to read them by");
         return p.finish("");
     }
-    let ex = p.send(Request::get(format!("/Users/{}", encode_component(&id)))).await;
+    let ex = p
+        .send(Request::get(format!("/Users/{}", encode_component(&id))))
+        .await;
     if let Some(v) = p.json_ok(&ex, "GET /Users/{id}") {
-        p.require(id_of(&v) == id, || format!("asked for {id}, got id {:?}", id_of(&v)));
-        p.require(str_attr(&v, "userName") == str_attr(listed, "userName"), || {
-            format!("userName {:?} differs from the listed {:?}", str_attr(&v, "userName"), str_attr(listed, "userName"))
+        p.require(id_of(&v) == id, || {
+            format!("asked for {id}, got id {:?}", id_of(&v))
         });
+        p.require(
+            str_attr(&v, "userName") == str_attr(listed, "userName"),
+            || {
+                format!(
+                    "userName {:?} differs from the listed {:?}",
+                    str_attr(&v, "userName"),
+                    str_attr(listed, "userName")
+                )
+            },
+        );
     }
     p.finish(format!("user {id} reads back as listed"))
 }
@@ -45,29 +56,46 @@ pub async fn core_attributes(ctx: &Ctx) -> Outcome {
     for u in &ctx.plan.sample {
         let label = str_attr(u, "userName").unwrap_or("a user").to_string();
         p.require(!id_of(u).is_empty(), || format!("{label} has no id"));
-        p.require(str_attr(u, "userName").is_some_and(|s| !s.is_empty()), || format!("user {} has no userName", id_of(u)));
-        let schemas: Vec<&str> = member(u, "schemas").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        p.require(
+            str_attr(u, "userName").is_some_and(|s| !s.is_empty()),
+            || format!("user {} has no userName", id_of(u)),
+        );
+        let schemas: Vec<&str> = member(u, "schemas")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         if schemas.is_empty() {
             p.problem(format!("{label} has no schemas"));
             continue;
         }
-        p.require(schemas.contains(&USER_URN), || format!("{label}'s schemas lack {USER_URN}"));
+        p.require(schemas.contains(&USER_URN), || {
+            format!("{label}'s schemas lack {USER_URN}")
+        });
         match shape.schemas {
             SchemasRule::Fixed => {
                 for s in &shape.fixed_schemas {
-                    p.require(schemas.contains(&s.as_str()), || format!("{label}'s schemas lack {s}"));
+                    p.require(schemas.contains(&s.as_str()), || {
+                        format!("{label}'s schemas lack {s}")
+                    });
                 }
             }
             SchemasRule::Present => {
                 if let Some(o) = u.as_object() {
                     for k in o.keys().filter(|k| k.starts_with("urn:")) {
-                        p.require(schemas.contains(&k.as_str()), || format!("{label} carries {k} but schemas does not list it (RFC 7643 §3)"));
+                        p.require(schemas.contains(&k.as_str()), || {
+                            format!(
+                                "{label} carries {k} but schemas does not list it (RFC 7643 §3)"
+                            )
+                        });
                     }
                 }
             }
         }
     }
-    p.finish(format!("{} sampled user(s) carry id, userName and schemas", ctx.plan.sample.len()))
+    p.finish(format!(
+        "{} sampled user(s) carry id, userName and schemas",
+        ctx.plan.sample.len()
+    ))
 }
 
 fn rfc3339(s: &str) -> bool {
@@ -90,30 +118,46 @@ pub async fn meta(ctx: &Ctx) -> Outcome {
         for f in &shape.meta_fields {
             let v = member(m, f);
             match f.as_str() {
-                "resourceType" => p.require(v.and_then(Value::as_str) == Some("User"), || format!("user {id}: meta.resourceType is {v:?}, not \"User\"")),
-                "created" | "lastModified" => p.require(v.and_then(Value::as_str).is_some_and(rfc3339), || {
-                    format!("user {id}: meta.{f} is {v:?}, not an RFC 3339 date-time")
+                "resourceType" => p.require(v.and_then(Value::as_str) == Some("User"), || {
+                    format!("user {id}: meta.resourceType is {v:?}, not \"User\"")
                 }),
+                "created" | "lastModified" => p
+                    .require(v.and_then(Value::as_str).is_some_and(rfc3339), || {
+                        format!("user {id}: meta.{f} is {v:?}, not an RFC 3339 date-time")
+                    }),
                 "location" => {
                     let loc = v.and_then(Value::as_str).unwrap_or_default();
                     let suffix = format!("/Users/{id}");
                     let style_ok = match shape.location {
-                        UrlStyle::Absolute => loc.starts_with("http://") || loc.starts_with("https://"),
+                        UrlStyle::Absolute => {
+                            loc.starts_with("http://") || loc.starts_with("https://")
+                        }
                         UrlStyle::Relative => loc.starts_with('/'),
                     };
-                    p.require(!loc.is_empty(), || format!("user {id}: meta.location is missing"));
+                    p.require(!loc.is_empty(), || {
+                        format!("user {id}: meta.location is missing")
+                    });
                     if !loc.is_empty() {
                         p.require(style_ok && loc.ends_with(&suffix), || {
-                            format!("user {id}: meta.location {loc:?} is not the {:?} URL of the user", shape.location)
+                            format!(
+                                "user {id}: meta.location {loc:?} is not the {:?} URL of the user",
+                                shape.location
+                            )
                         });
                     }
                 }
-                "version" => p.require(v.and_then(Value::as_str).is_some_and(|s| !s.is_empty()), || format!("user {id}: meta.version is missing")),
+                "version" => p.require(
+                    v.and_then(Value::as_str).is_some_and(|s| !s.is_empty()),
+                    || format!("user {id}: meta.version is missing"),
+                ),
                 _ => {}
             }
         }
     }
-    p.finish(format!("meta carries {}", ctx.profile.shape.meta_fields.join(", ")))
+    p.finish(format!(
+        "meta carries {}",
+        ctx.profile.shape.meta_fields.join(", ")
+    ))
 }
 
 /// An unknown id answers 404 in the profile's error format.

@@ -10,7 +10,9 @@ use std::collections::HashSet;
 
 fn list(ctx: &Ctx, limit: &str) -> Request {
     let acct = ctx.plan.account.clone().unwrap_or_default();
-    Request::get("").query("integrated_account_id", acct).query("limit", limit)
+    Request::get("")
+        .query("integrated_account_id", acct)
+        .query("limit", limit)
 }
 
 fn result_items(v: &Value) -> Option<&Vec<Value>> {
@@ -24,7 +26,9 @@ pub async fn envelope(ctx: &Ctx) -> Outcome {
     }
     let mut p = Probe::new(ctx);
     let ex = p.send(list(ctx, "2")).await;
-    let Some(v) = p.json_ok(&ex, "unified list") else { return p.finish("") };
+    let Some(v) = p.json_ok(&ex, "unified list") else {
+        return p.finish("");
+    };
     let Some(items) = result_items(&v) else {
         p.problem("result is missing or not an array");
         return p.finish("");
@@ -35,11 +39,20 @@ pub async fn envelope(ctx: &Ctx) -> Outcome {
         Some(other) => p.problem(format!("next_cursor is {other}, not a string or null")),
     }
     if let Some(n) = v.get("result_count") {
-        p.require(n.as_u64() == Some(items.len() as u64), || format!("result_count is {n} but result has {} item(s)", items.len()));
+        p.require(n.as_u64() == Some(items.len() as u64), || {
+            format!("result_count is {n} but result has {} item(s)", items.len())
+        });
     }
-    p.require(items.iter().all(|i| !id_of(i).is_empty()), || "an item of result has no id (required, S-000)".into());
-    p.require(items.len() <= 2, || format!("limit=2 returned {} items", items.len()));
-    p.finish(format!("{{result, next_cursor}} envelope with {} item(s)", items.len()))
+    p.require(items.iter().all(|i| !id_of(i).is_empty()), || {
+        "an item of result has no id (required, S-000)".into()
+    });
+    p.require(items.len() <= 2, || {
+        format!("limit=2 returned {} items", items.len())
+    });
+    p.finish(format!(
+        "{{result, next_cursor}} envelope with {} item(s)",
+        items.len()
+    ))
 }
 
 /// Follows next_cursor until it is null: every user once, and the walk ends.
@@ -60,7 +73,9 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
             req = req.query("next_cursor", c.clone());
         }
         let ex = p.send(req).await;
-        let Some(v) = p.json_ok(&ex, &format!("page {n}")) else { break };
+        let Some(v) = p.json_ok(&ex, &format!("page {n}")) else {
+            break;
+        };
         let Some(items) = result_items(&v) else {
             p.problem(format!("page {n} has no result array"));
             break;
@@ -70,7 +85,11 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
                 dups.push(id);
             }
         }
-        match v.get("next_cursor").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+        match v
+            .get("next_cursor")
+            .and_then(Value::as_str)
+            .filter(|c| !c.is_empty())
+        {
             None => {
                 complete = true;
                 break;
@@ -80,18 +99,28 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
                 break;
             }
             Some(c) if !cursors.insert(c.to_string()) => {
-                p.problem(format!("next_cursor {c:?} came back again: the walk would never end"));
+                p.problem(format!(
+                    "next_cursor {c:?} came back again: the walk would never end"
+                ));
                 break;
             }
             Some(c) => cursor = Some(c.to_string()),
         }
     }
-    p.require(dups.is_empty(), || format!("users returned twice during the walk: {}", dups.join(", ")));
+    p.require(dups.is_empty(), || {
+        format!("users returned twice during the walk: {}", dups.join(", "))
+    });
     if !complete && p.clean() {
-        p.note(format!("walk capped at {max_pages} pages ({} users)", seen.len()));
+        p.note(format!(
+            "walk capped at {max_pages} pages ({} users)",
+            seen.len()
+        ));
         return p.finish("no duplicates in the part walked");
     }
-    p.finish(format!("the walk reached next_cursor null after {} users, each once", seen.len()))
+    p.finish(format!(
+        "the walk reached next_cursor null after {} users, each once",
+        seen.len()
+    ))
 }
 
 fn need_items(ctx: &Ctx) -> Result<(), String> {
@@ -106,15 +135,24 @@ pub async fn key_by(ctx: &Ctx) -> Outcome {
     }
     let mut p = Probe::new(ctx);
     let ex = p.send(list(ctx, "2").query("truto_key_by", "id")).await;
-    let Some(v) = p.json_ok(&ex, "truto_key_by=id") else { return p.finish("") };
+    let Some(v) = p.json_ok(&ex, "truto_key_by=id") else {
+        return p.finish("");
+    };
     match v.get("result") {
         Some(Value::Object(m)) => {
-            p.require(!m.is_empty(), || "result is an empty object although the account has users".into());
+            p.require(!m.is_empty(), || {
+                "result is an empty object although the account has users".into()
+            });
             for (k, item) in m {
-                p.require(id_of(item) == *k, || format!("key {k:?} holds the item with id {:?}", id_of(item)));
+                p.require(id_of(item) == *k, || {
+                    format!("key {k:?} holds the item with id {:?}", id_of(item))
+                });
             }
         }
-        Some(other) => p.problem(format!("truto_key_by=id left result as {}, not an object keyed by id", kind(other))),
+        Some(other) => p.problem(format!(
+            "truto_key_by=id left result as {}, not an object keyed by id",
+            kind(other)
+        )),
         None => p.problem("result is missing"),
     }
     p.finish("truto_key_by=id keys result by id")
@@ -133,13 +171,26 @@ pub async fn exclude_fields(ctx: &Ctx) -> Outcome {
     if let Err(r) = need_items(ctx) {
         return Outcome::skip(r);
     }
-    let Some(field) = ["emails", "username", "first_name", "name"].into_iter().find(|f| ctx.plan.sample.iter().any(|u| u.get(*f).is_some())) else {
-        return Outcome::skip("the sampled users have none of emails, username, first_name, name to exclude");
+    let Some(field) = ["emails", "username", "first_name", "name"]
+        .into_iter()
+        .find(|f| ctx.plan.sample.iter().any(|u| u.get(*f).is_some()))
+    else {
+        return Outcome::skip(
+            "the sampled users have none of emails, username, first_name, name to exclude",
+        );
     };
     let mut p = Probe::new(ctx);
     let forms = [
-        ("truto_exclude_fields[]", list(ctx, "2").query("truto_exclude_fields[]", field).query("truto_exclude_fields[]", "title")),
-        ("truto_exclude_fields", list(ctx, "2").query("truto_exclude_fields", format!("{field},title"))),
+        (
+            "truto_exclude_fields[]",
+            list(ctx, "2")
+                .query("truto_exclude_fields[]", field)
+                .query("truto_exclude_fields[]", "title"),
+        ),
+        (
+            "truto_exclude_fields",
+            list(ctx, "2").query("truto_exclude_fields", format!("{field},title")),
+        ),
     ];
     for (form, req) in forms {
         let ex = p.send(req).await;
@@ -147,7 +198,9 @@ pub async fn exclude_fields(ctx: &Ctx) -> Outcome {
             let items = result_items(&v).cloned().unwrap_or_default();
             p.require(!items.is_empty(), || format!("{form}: result is empty"));
             for i in &items {
-                p.require(i.get(field).is_none(), || format!("{form}: user {} still carries {field}", id_of(i)));
+                p.require(i.get(field).is_none(), || {
+                    format!("{form}: user {} still carries {field}", id_of(i))
+                });
             }
         }
     }
@@ -160,14 +213,23 @@ pub async fn ignore_remote_data(ctx: &Ctx) -> Outcome {
         return Outcome::skip(r);
     }
     let mut p = Probe::new(ctx);
-    let ex = p.send(list(ctx, "2").query("truto_ignore_remote_data", "true")).await;
+    let ex = p
+        .send(list(ctx, "2").query("truto_ignore_remote_data", "true"))
+        .await;
     if let Some(v) = p.json_ok(&ex, "truto_ignore_remote_data=true") {
         let items = result_items(&v).cloned().unwrap_or_default();
         for i in &items {
-            p.require(i.get("remote_data").is_none(), || format!("user {} still carries remote_data", id_of(i)));
+            p.require(i.get("remote_data").is_none(), || {
+                format!("user {} still carries remote_data", id_of(i))
+            });
         }
     }
-    if !ctx.plan.sample.iter().any(|u| u.get("remote_data").is_some()) {
+    if !ctx
+        .plan
+        .sample
+        .iter()
+        .any(|u| u.get("remote_data").is_some())
+    {
         p.note("the users carry no remote_data even without the flag");
     }
     p.finish("truto_ignore_remote_data=true drops remote_data")

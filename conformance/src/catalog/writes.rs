@@ -15,7 +15,12 @@ const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 pub const PREFIX: &str = "scimock-check-";
 
 fn domain(ctx: &Ctx) -> String {
-    ctx.profile.writes.verified_domains.first().cloned().unwrap_or_else(|| "example.com".into())
+    ctx.profile
+        .writes
+        .verified_domains
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "example.com".into())
 }
 
 fn short_id() -> String {
@@ -28,7 +33,11 @@ pub fn new_user_name(ctx: &Ctx) -> String {
 }
 
 fn hidden(ctx: &Ctx, attr: &str) -> bool {
-    ctx.profile.shape.hidden_attributes.iter().any(|h| h.eq_ignore_ascii_case(attr))
+    ctx.profile
+        .shape
+        .hidden_attributes
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(attr))
 }
 
 /// The create body: what the profile's write rules require (Attio email userName on a verified
@@ -38,19 +47,28 @@ pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
     let mut o = Map::new();
     o.insert("schemas".into(), json!([USER_URN]));
     o.insert("userName".into(), json!(user_name));
-    o.insert("name".into(), json!({"givenName": "Scimock", "familyName": "Check"}));
+    o.insert(
+        "name".into(),
+        json!({"givenName": "Scimock", "familyName": "Check"}),
+    );
     o.insert("active".into(), json!(true));
     if !hidden(ctx, "displayName") {
         o.insert("displayName".into(), json!("Scimock Check"));
     }
     if !hidden(ctx, "externalId") {
-        o.insert("externalId".into(), json!(format!("{PREFIX}{}", short_id())));
+        o.insert(
+            "externalId".into(),
+            json!(format!("{PREFIX}{}", short_id())),
+        );
     }
     let emails_read_only = w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails");
     if !emails_read_only {
         let mut e = Map::new();
         e.insert("value".into(), json!(user_name));
-        e.insert("type".into(), json!(w.emails.only_type.clone().unwrap_or_else(|| "work".into())));
+        e.insert(
+            "type".into(),
+            json!(w.emails.only_type.clone().unwrap_or_else(|| "work".into())),
+        );
         if ctx.profile.shape.email_primary || w.emails.primary_required {
             e.insert("primary".into(), json!(true));
         }
@@ -98,35 +116,65 @@ pub async fn create(ctx: &Ctx) -> Outcome {
     let body = user_body(ctx, &user_name);
     ctx.track(&user_name);
     let mut p = Probe::new(ctx);
-    let ex = p.send(Request::new(Method::POST, "/Users").json(body.clone())).await;
+    let ex = p
+        .send(Request::new(Method::POST, "/Users").json(body.clone()))
+        .await;
     let v = ex.json().unwrap_or(Value::Null);
     let id = id_of(&v);
     if ex.ok() {
         ctx.track_id(&user_name, &id);
     }
-    p.require(ex.is(201), || format!("POST /Users answered {}; RFC 7644 §3.3 requires 201 Created", ex.outcome()));
+    p.require(ex.is(201), || {
+        format!(
+            "POST /Users answered {}; RFC 7644 §3.3 requires 201 Created",
+            ex.outcome()
+        )
+    });
     if !ex.ok() {
         return p.finish("");
     }
     p.require(!id.is_empty(), || "the created user has no id".into());
-    p.require(str_attr(&v, "userName").is_some_and(|u| u.eq_ignore_ascii_case(&user_name)), || {
-        format!("the created user's userName is {:?}, not {user_name:?}", str_attr(&v, "userName"))
-    });
+    p.require(
+        str_attr(&v, "userName").is_some_and(|u| u.eq_ignore_ascii_case(&user_name)),
+        || {
+            format!(
+                "the created user's userName is {:?}, not {user_name:?}",
+                str_attr(&v, "userName")
+            )
+        },
+    );
     match ex.header("location") {
         None => p.problem("no Location header (RFC 7644 §3.3: SHALL be returned with 201)"),
         Some(loc) => {
-            p.require(loc.ends_with(&format!("/Users/{id}")), || format!("Location {loc:?} does not point at /Users/{id}"));
+            p.require(loc.ends_with(&format!("/Users/{id}")), || {
+                format!("Location {loc:?} does not point at /Users/{id}")
+            });
             if let Some(ml) = member(&v, "meta").and_then(|m| str_attr(m, "location")) {
-                p.require(ml.starts_with('/') || ml == loc, || format!("Location {loc:?} differs from meta.location {ml:?}"));
+                p.require(ml.starts_with('/') || ml == loc, || {
+                    format!("Location {loc:?} differs from meta.location {ml:?}")
+                });
             }
         }
     }
-    if ctx.profile.shape.meta_fields.iter().any(|f| f == "resourceType") {
-        p.require(member(&v, "meta").and_then(|m| str_attr(m, "resourceType")) == Some("User"), || "meta.resourceType is not \"User\"".into());
+    if ctx
+        .profile
+        .shape
+        .meta_fields
+        .iter()
+        .any(|f| f == "resourceType")
+    {
+        p.require(
+            member(&v, "meta").and_then(|m| str_attr(m, "resourceType")) == Some("User"),
+            || "meta.resourceType is not \"User\"".into(),
+        );
     }
     if !id.is_empty() {
         if let Ok(mut c) = ctx.created.lock() {
-            *c = Some(Created { id: id.clone(), user_name: user_name.clone(), body });
+            *c = Some(Created {
+                id: id.clone(),
+                user_name: user_name.clone(),
+                body,
+            });
         }
     }
     p.finish(format!("created {user_name} ({id}) with 201 and Location"))
@@ -140,15 +188,28 @@ pub async fn duplicate(ctx: &Ctx) -> Outcome {
     };
     let refusal = &ctx.profile.writes.duplicate_refusal;
     let mut p = Probe::new(ctx);
-    let ex = p.send(Request::new(Method::POST, "/Users").json(c.body.clone())).await;
+    let ex = p
+        .send(Request::new(Method::POST, "/Users").json(c.body.clone()))
+        .await;
     if ex.ok() {
         let dup = ex.json().map(|v| id_of(&v)).unwrap_or_default();
         ctx.track_id(&c.user_name, &dup);
-        p.problem(format!("a second user with userName {} was created ({dup})", c.user_name));
+        p.problem(format!(
+            "a second user with userName {} was created ({dup})",
+            c.user_name
+        ));
     } else {
-        p.expect_error(&ex, "a duplicate userName", refusal.status, refusal.scim_type.as_deref());
+        p.expect_error(
+            &ex,
+            "a duplicate userName",
+            refusal.status,
+            refusal.scim_type.as_deref(),
+        );
     }
-    p.finish(format!("a duplicate userName is refused with {}", refusal.status))
+    p.finish(format!(
+        "a duplicate userName is refused with {}",
+        refusal.status
+    ))
 }
 
 async fn read_back(p: &mut Probe<'_>, id: &str) -> Option<Value> {
@@ -163,18 +224,35 @@ pub async fn replace(ctx: &Ctx) -> Outcome {
         Err(r) => return Outcome::skip(r),
     };
     if !ctx.profile.writes.replace {
-        return Outcome::skip(format!("{} documents no PUT /Users/{{id}}", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{} documents no PUT /Users/{{id}}",
+            ctx.profile.title
+        ));
     }
     let mut body = c.body.clone();
     body["name"]["givenName"] = json!("Replaced");
     let mut p = Probe::new(ctx);
-    let ex = p.send(Request::new(Method::PUT, user_path(&c.id)).json(body.clone())).await;
-    p.require(ex.is(200), || format!("PUT answered {}; RFC 7644 §3.5.1 answers 200 with the resource", ex.outcome()));
+    let ex = p
+        .send(Request::new(Method::PUT, user_path(&c.id)).json(body.clone()))
+        .await;
+    p.require(ex.is(200), || {
+        format!(
+            "PUT answered {}; RFC 7644 §3.5.1 answers 200 with the resource",
+            ex.outcome()
+        )
+    });
     if let Some(v) = ex.json().filter(|_| ex.is(200)) {
-        p.require(given_name(&v) == Some("Replaced"), || format!("the PUT response has givenName {:?}", given_name(&v)));
+        p.require(given_name(&v) == Some("Replaced"), || {
+            format!("the PUT response has givenName {:?}", given_name(&v))
+        });
     }
     if let Some(v) = read_back(&mut p, &c.id).await {
-        p.require(given_name(&v) == Some("Replaced"), || format!("after PUT the user reads back with givenName {:?}", given_name(&v)));
+        p.require(given_name(&v) == Some("Replaced"), || {
+            format!(
+                "after PUT the user reads back with givenName {:?}",
+                given_name(&v)
+            )
+        });
     }
     if let Ok(mut g) = ctx.created.lock() {
         if let Some(cc) = g.as_mut() {
@@ -185,7 +263,13 @@ pub async fn replace(ctx: &Ctx) -> Outcome {
 }
 
 fn patch_body(ctx: &Ctx, ops: Value) -> Value {
-    let key = ctx.profile.patch.operations_keys.first().cloned().unwrap_or_else(|| "Operations".into());
+    let key = ctx
+        .profile
+        .patch
+        .operations_keys
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "Operations".into());
     let mut o = Map::new();
     o.insert("schemas".into(), json!([PATCH_URN]));
     o.insert(key, ops);
@@ -193,7 +277,10 @@ fn patch_body(ctx: &Ctx, ops: Value) -> Value {
 }
 
 fn patch_allowed(ctx: &Ctx, path: &str) -> bool {
-    ctx.profile.patch.allowed_paths.as_ref().is_none_or(|a| a.iter().any(|x| x.eq_ignore_ascii_case(path) || path.starts_with(&format!("{x}["))))
+    ctx.profile.patch.allowed_paths.as_ref().is_none_or(|a| {
+        a.iter()
+            .any(|x| x.eq_ignore_ascii_case(path) || path.starts_with(&format!("{x}[")))
+    })
 }
 
 /// PATCH replace name.givenName: 200 with the resource or 204 (both valid), then reads back.
@@ -206,11 +293,19 @@ pub async fn patch(ctx: &Ctx) -> Outcome {
         return Outcome::skip(r);
     }
     if !patch_allowed(ctx, "name.givenName") {
-        return Outcome::skip(format!("{} does not allow PATCH on name.givenName", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{} does not allow PATCH on name.givenName",
+            ctx.profile.title
+        ));
     }
     let mut p = Probe::new(ctx);
-    let body = patch_body(ctx, json!([{"op": "replace", "path": "name.givenName", "value": "Patched"}]));
-    let ex = p.send(Request::new(Method::PATCH, user_path(&c.id)).json(body)).await;
+    let body = patch_body(
+        ctx,
+        json!([{"op": "replace", "path": "name.givenName", "value": "Patched"}]),
+    );
+    let ex = p
+        .send(Request::new(Method::PATCH, user_path(&c.id)).json(body))
+        .await;
     match ex.status {
         Some(204) => p.note("answered 204 No Content (RFC 7644 §3.5.2 allows it)"),
         Some(200) => match ex.json() {
@@ -220,7 +315,12 @@ pub async fn patch(ctx: &Ctx) -> Outcome {
         _ => p.problem(format!("PATCH answered {}", ex.outcome())),
     }
     if let Some(v) = read_back(&mut p, &c.id).await {
-        p.require(given_name(&v) == Some("Patched"), || format!("after PATCH the user reads back with givenName {:?}", given_name(&v)));
+        p.require(given_name(&v) == Some("Patched"), || {
+            format!(
+                "after PATCH the user reads back with givenName {:?}",
+                given_name(&v)
+            )
+        });
     }
     p.finish("PATCH replace changed name.givenName")
 }
@@ -236,20 +336,32 @@ pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
     }
     let w = &ctx.profile.writes;
     if w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails") {
-        return Outcome::skip(format!("{}'s emails are read-only: no value path to write", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{}'s emails are read-only: no value path to write",
+            ctx.profile.title
+        ));
     }
     let path = "emails[type eq \"work\"].value";
     if !patch_allowed(ctx, "emails") {
-        return Outcome::skip(format!("{} does not allow PATCH on emails", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{} does not allow PATCH on emails",
+            ctx.profile.title
+        ));
     }
     let new = format!("{PREFIX}{}-patched@{}", short_id(), domain(ctx));
     let mut p = Probe::new(ctx);
     let body = patch_body(ctx, json!([{"op": "replace", "path": path, "value": new}]));
-    let ex = p.send(Request::new(Method::PATCH, user_path(&c.id)).json(body)).await;
-    p.require(ex.is(200) || ex.is(204), || format!("PATCH {path} answered {}", ex.outcome()));
+    let ex = p
+        .send(Request::new(Method::PATCH, user_path(&c.id)).json(body))
+        .await;
+    p.require(ex.is(200) || ex.is(204), || {
+        format!("PATCH {path} answered {}", ex.outcome())
+    });
     if let Some(v) = read_back(&mut p, &c.id).await {
         let emails = values_of(&v, "emails");
-        p.require(emails.iter().any(|e| e.eq_ignore_ascii_case(&new)), || format!("after PATCH {path} the emails are {emails:?}"));
+        p.require(emails.iter().any(|e| e.eq_ignore_ascii_case(&new)), || {
+            format!("after PATCH {path} the emails are {emails:?}")
+        });
     }
     p.finish(format!("PATCH {path} changed the work email"))
 }
@@ -266,7 +378,11 @@ pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Stale"}]);
     let stale = p
-        .send(Request::new(Method::PATCH, user_path(&c.id)).header("If-Match", "W/\"scimock-check-stale\"").json(patch_body(ctx, ops)))
+        .send(
+            Request::new(Method::PATCH, user_path(&c.id))
+                .header("If-Match", "W/\"scimock-check-stale\"")
+                .json(patch_body(ctx, ops)),
+        )
         .await;
     p.expect_error(&stale, "PATCH with a stale If-Match", 412, None);
     let get = p.send(Request::get(user_path(&c.id))).await;
@@ -274,8 +390,16 @@ pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
         None => p.problem("GET /Users/{id} has no ETag header although ETags are supported"),
         Some(tag) => {
             let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Fresh"}]);
-            let fresh = p.send(Request::new(Method::PATCH, user_path(&c.id)).header("If-Match", tag).json(patch_body(ctx, ops))).await;
-            p.require(fresh.ok(), || format!("PATCH with the current ETag answered {}", fresh.outcome()));
+            let fresh = p
+                .send(
+                    Request::new(Method::PATCH, user_path(&c.id))
+                        .header("If-Match", tag)
+                        .json(patch_body(ctx, ops)),
+                )
+                .await;
+            p.require(fresh.ok(), || {
+                format!("PATCH with the current ETag answered {}", fresh.outcome())
+            });
         }
     }
     p.finish("a stale If-Match is refused with 412; the current ETag is accepted")
@@ -288,11 +412,19 @@ pub async fn delete(ctx: &Ctx) -> Outcome {
         Err(r) => return Outcome::skip(r),
     };
     if !ctx.profile.writes.delete {
-        return Outcome::skip(format!("{} documents no DELETE /Users/{{id}}", ctx.profile.title));
+        return Outcome::skip(format!(
+            "{} documents no DELETE /Users/{{id}}",
+            ctx.profile.title
+        ));
     }
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::new(Method::DELETE, user_path(&c.id))).await;
-    p.require(ex.is(204), || format!("DELETE answered {}; RFC 7644 §3.6 answers 204 No Content", ex.outcome()));
+    p.require(ex.is(204), || {
+        format!(
+            "DELETE answered {}; RFC 7644 §3.6 answers 204 No Content",
+            ex.outcome()
+        )
+    });
     let get = p.send(Request::get(user_path(&c.id))).await;
     let mode = ctx.profile.writes.delete_mode;
     match mode {

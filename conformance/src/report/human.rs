@@ -22,7 +22,12 @@ pub fn use_colour(is_terminal: bool) -> bool {
 impl<W: Write> HumanReporter<W> {
     /// A reporter; `colour` adds ANSI colours, `live` draws a transient running line (terminals).
     pub fn new(out: W, colour: bool, live: bool) -> HumanReporter<W> {
-        HumanReporter { out, colour, live, results: Vec::new() }
+        HumanReporter {
+            out,
+            colour,
+            live,
+            results: Vec::new(),
+        }
     }
 
     /// Gives the writer back.
@@ -31,7 +36,11 @@ impl<W: Write> HumanReporter<W> {
     }
 
     fn paint(&self, s: &str, code: &str) -> String {
-        if self.colour { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+        if self.colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
     }
 
     fn label(&self, s: Status) -> String {
@@ -50,22 +59,44 @@ impl<W: Write> HumanReporter<W> {
 
     fn write_event(&mut self, e: &Event) -> std::io::Result<()> {
         match e {
-            Event::RunStarted { target, profile, planned, allow_writes } => {
-                let mode = if *allow_writes { "with writes" } else { "read-only" };
-                writeln!(self.out, "scimock check {target} --profile {profile}: {planned} checks, {mode}")?;
+            Event::RunStarted {
+                target,
+                profile,
+                planned,
+                allow_writes,
+            } => {
+                let mode = if *allow_writes {
+                    "with writes"
+                } else {
+                    "read-only"
+                };
+                writeln!(
+                    self.out,
+                    "scimock check {target} --profile {profile}: {planned} checks, {mode}"
+                )?;
             }
-            Event::CheckStarted { index, total, id, .. } => {
+            Event::CheckStarted {
+                index, total, id, ..
+            } => {
                 if self.live {
                     write!(self.out, "\r\x1b[2K[{index:>3}/{total}] RUN  {id}")?;
                     self.out.flush()?;
                 }
             }
-            Event::CheckFinished { index, total, result } => {
+            Event::CheckFinished {
+                index,
+                total,
+                result,
+            } => {
                 if self.live {
                     write!(self.out, "\r\x1b[2K")?;
                 }
                 let detail: String = result.detail.chars().take(110).collect();
-                let more = if result.detail.chars().count() > 110 { "…" } else { "" };
+                let more = if result.detail.chars().count() > 110 {
+                    "…"
+                } else {
+                    ""
+                };
                 writeln!(
                     self.out,
                     "[{index:>3}/{total}] {} {:<36} {:>6} ms  {detail}{more}",
@@ -78,22 +109,45 @@ impl<W: Write> HumanReporter<W> {
             Event::CleanupStarted { users } => {
                 writeln!(self.out, "cleaning up {users} user(s) the run created…")?;
             }
-            Event::RunFinished { summary, cleanup, interrupted, duration_ms } => {
+            Event::RunFinished {
+                summary,
+                cleanup,
+                interrupted,
+                duration_ms,
+            } => {
                 self.finish(summary, cleanup, *interrupted, *duration_ms)?;
             }
         }
         self.out.flush()
     }
 
-    fn finish(&mut self, summary: &Summary, cleanup: &Cleanup, interrupted: bool, duration_ms: u64) -> std::io::Result<()> {
-        let failures: Vec<CheckResult> =
-            self.results.iter().filter(|r| matches!(r.status, Status::Fail | Status::Warn)).cloned().collect();
+    fn finish(
+        &mut self,
+        summary: &Summary,
+        cleanup: &Cleanup,
+        interrupted: bool,
+        duration_ms: u64,
+    ) -> std::io::Result<()> {
+        let failures: Vec<CheckResult> = self
+            .results
+            .iter()
+            .filter(|r| matches!(r.status, Status::Fail | Status::Warn))
+            .cloned()
+            .collect();
         if !failures.is_empty() {
             writeln!(self.out)?;
             writeln!(self.out, "{}", self.paint("Failures and warnings:", "1"))?;
             for r in failures {
                 writeln!(self.out)?;
-                writeln!(self.out, "{} {} — {} [{}; {}]", self.label(r.status), r.id, r.title, r.severity.as_str(), r.reference)?;
+                writeln!(
+                    self.out,
+                    "{} {} — {} [{}; {}]",
+                    self.label(r.status),
+                    r.id,
+                    r.title,
+                    r.severity.as_str(),
+                    r.reference
+                )?;
                 writeln!(self.out, "  {}", r.detail)?;
                 for line in evidence_text(&r.evidence).lines() {
                     writeln!(self.out, "    {line}")?;
@@ -102,19 +156,31 @@ impl<W: Write> HumanReporter<W> {
         }
         writeln!(self.out)?;
         if !cleanup.removed.is_empty() {
-            writeln!(self.out, "cleanup: removed {} user(s) the run created", cleanup.removed.len())?;
+            writeln!(
+                self.out,
+                "cleanup: removed {} user(s) the run created",
+                cleanup.removed.len()
+            )?;
         }
         if let Some(n) = &cleanup.note {
             writeln!(self.out, "cleanup: {n}")?;
         }
         if !cleanup.leftovers.is_empty() {
-            writeln!(self.out, "{}", self.paint("cleanup: could NOT remove these users:", "1;31"))?;
+            writeln!(
+                self.out,
+                "{}",
+                self.paint("cleanup: could NOT remove these users:", "1;31")
+            )?;
             for l in &cleanup.leftovers {
                 writeln!(self.out, "  - {l}")?;
             }
         }
         if interrupted {
-            writeln!(self.out, "{}", self.paint("interrupted: the remaining checks did not run", "1;33"))?;
+            writeln!(
+                self.out,
+                "{}",
+                self.paint("interrupted: the remaining checks did not run", "1;33")
+            )?;
         }
         if summary.warnings > 0 {
             writeln!(self.out, "{} warning(s)", summary.warnings)?;
@@ -134,7 +200,11 @@ pub fn events_of(report: &Report) -> Vec<Event> {
         allow_writes: report.allow_writes,
     }];
     for (i, c) in report.checks.iter().enumerate() {
-        ev.push(Event::CheckFinished { index: i + 1, total, result: c.clone() });
+        ev.push(Event::CheckFinished {
+            index: i + 1,
+            total,
+            result: c.clone(),
+        });
     }
     ev.push(Event::RunFinished {
         summary: report.summary,

@@ -49,7 +49,11 @@ fn case(r: &CheckResult) -> TestCase {
     c.add_property(Property::new("severity", r.severity.as_str()));
     c.add_property(Property::new("reference", r.reference.as_str()));
     if r.status == Status::Warn {
-        c.set_system_out(format!("warning: {}\n\n{}", r.detail, evidence_text(&r.evidence)));
+        c.set_system_out(format!(
+            "warning: {}\n\n{}",
+            r.detail,
+            evidence_text(&r.evidence)
+        ));
     }
     c
 }
@@ -71,5 +75,7 @@ pub fn render(report: &Report) -> String {
         suite.add_test_cases(report.checks.iter().filter(|c| c.group() == g).map(case));
         junit.add_test_suite(suite);
     }
-    junit.to_string().unwrap_or_else(|e| format!("<!-- cannot render JUnit XML: {e} -->\n"))
+    junit
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- cannot render JUnit XML: {e} -->\n"))
 }

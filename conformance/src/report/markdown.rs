@@ -24,13 +24,25 @@ fn icon(s: Status) -> &'static str {
 /// The report as Markdown.
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
-    let mut out = format!("### scimock check · `{}` · {}\n\n", report.profile, s.line());
+    let mut out = format!(
+        "### scimock check · `{}` · {}\n\n",
+        report.profile,
+        s.line()
+    );
     out.push_str(&format!(
         "Target `{}` · {} · {} ms{}\n\n",
         report.target,
-        if report.allow_writes { "with writes" } else { "read-only" },
+        if report.allow_writes {
+            "with writes"
+        } else {
+            "read-only"
+        },
         report.duration_ms,
-        if report.interrupted { " · **interrupted**" } else { "" }
+        if report.interrupted {
+            " · **interrupted**"
+        } else {
+            ""
+        }
     ));
     out.push_str("| Status | Check | Severity | Reference | Detail |\n|---|---|---|---|---|\n");
     let mut rows: Vec<_> = report.checks.iter().collect();

@@ -29,7 +29,9 @@ impl std::str::FromStr for Format {
             "json" => Ok(Format::Json),
             "junit" => Ok(Format::Junit),
             "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(format!("unknown format {s:?}; one of human, json, junit, markdown")),
+            _ => Err(format!(
+                "unknown format {s:?}; one of human, json, junit, markdown"
+            )),
         }
     }
 }

@@ -9,12 +9,19 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 /// Starts a mock of `vendor` with `extra` generated users and profile overrides.
-pub async fn mock(vendor: &str, extra: Option<usize>, overrides: &[(&str, serde_json::Value)]) -> MockServer {
+pub async fn mock(
+    vendor: &str,
+    extra: Option<usize>,
+    overrides: &[(&str, serde_json::Value)],
+) -> MockServer {
     MockServer::start_with(ServeConfig {
         vendor: VendorChoice::One(vendor.into()),
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         users: extra,
-        overrides: overrides.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        overrides: overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
         ..ServeConfig::default()
     })
     .await
@@ -23,8 +30,14 @@ pub async fn mock(vendor: &str, extra: Option<usize>, overrides: &[(&str, serde_
 
 /// The profile the mock serves (with the same overrides).
 pub fn profile(vendor: &str, overrides: &[(&str, serde_json::Value)]) -> Profile {
-    let o: Vec<(String, serde_json::Value)> = overrides.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-    Profile::builtin(vendor).unwrap().with_overrides(&o).unwrap()
+    let o: Vec<(String, serde_json::Value)> = overrides
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    Profile::builtin(vendor)
+        .unwrap()
+        .with_overrides(&o)
+        .unwrap()
 }
 
 /// A run configuration against the mock.
@@ -44,7 +57,12 @@ pub async fn check(cfg: Config) -> Report {
 
 /// Ids of the failed checks, sorted.
 pub fn failed(r: &Report) -> Vec<String> {
-    let mut v: Vec<String> = r.checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.id.clone()).collect();
+    let mut v: Vec<String> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.clone())
+        .collect();
     v.sort();
     v
 }
@@ -54,7 +72,14 @@ pub fn explain(r: &Report) -> String {
     r.checks
         .iter()
         .filter(|c| c.status == Status::Fail)
-        .map(|c| format!("{}: {}\n{}", c.id, c.detail, scimock_conformance::report::junit::evidence_text(&c.evidence)))
+        .map(|c| {
+            format!(
+                "{}: {}\n{}",
+                c.id,
+                c.detail,
+                scimock_conformance::report::junit::evidence_text(&c.evidence)
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
