@@ -91,7 +91,10 @@ fn vendor_choice(s: &str) -> Result<String, String> {
     if s == "all" || PROFILE_NAMES.contains(&s) {
         Ok(s.to_string())
     } else {
-        Err(format!("unknown vendor {s:?}; one of {}, all", PROFILE_NAMES.join(", ")))
+        Err(format!(
+            "unknown vendor {s:?}; one of {}, all",
+            PROFILE_NAMES.join(", ")
+        ))
     }
 }
 
@@ -138,7 +141,11 @@ fn serve(a: ServeArgs) -> u8 {
         }
     }
     let cfg = ServeConfig {
-        vendor: if a.vendor == "all" { VendorChoice::All } else { VendorChoice::One(a.vendor.clone()) },
+        vendor: if a.vendor == "all" {
+            VendorChoice::All
+        } else {
+            VendorChoice::One(a.vendor.clone())
+        },
         listen: a.listen,
         token: a.token.clone().unwrap_or_else(|| "scimock-token".into()),
         admin_token: a.admin_token.clone(),
@@ -151,7 +158,10 @@ fn serve(a: ServeArgs) -> u8 {
         overrides,
         state_file: a.state.clone(),
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
@@ -161,15 +171,25 @@ fn serve(a: ServeArgs) -> u8 {
             Err(e) => return fail(e),
         };
         println!("listening on http://{}", bound.addr);
-        let token_note = if a.token.is_some() { "the --token value".to_string() } else { format!("{:?}", cfg.token) };
+        let token_note = if a.token.is_some() {
+            "the --token value".to_string()
+        } else {
+            format!("{:?}", cfg.token)
+        };
         let mut notes = Vec::new();
         for t in &bound.app.tenants {
-            notes.push(format!("{:<10} {}  ({}: {})", t.profile.name, t.base_url, t.profile.auth.token_name, token_note));
+            notes.push(format!(
+                "{:<10} {}  ({}: {})",
+                t.profile.name, t.base_url, t.profile.auth.token_name, token_note
+            ));
             for (k, v) in &t.profile.path_params {
                 notes.push(format!("{:<10}   {k} = {v}", ""));
             }
             for (id, b) in &t.backends {
-                notes.push(format!("{:<10}   integrated_account_id {id} -> {}", "", b.profile.name));
+                notes.push(format!(
+                    "{:<10}   integrated_account_id {id} -> {}",
+                    "", b.profile.name
+                ));
             }
         }
         notes.push(format!("admin      {}/_scimock/info", bound.app.origin));
@@ -190,7 +210,10 @@ fn serve(a: ServeArgs) -> u8 {
 fn filter(a: FilterArgs) -> u8 {
     let limits = match &a.profile {
         Some(name) => match Profile::builtin(name) {
-            Ok(p) => scimock_filter::Limits { max_len: p.filter.max_length, max_depth: p.filter.max_depth },
+            Ok(p) => scimock_filter::Limits {
+                max_len: p.filter.max_length,
+                max_depth: p.filter.max_depth,
+            },
             Err(e) => return fail(e),
         },
         None => scimock_filter::Limits::default(),
@@ -219,7 +242,12 @@ fn filter(a: FilterArgs) -> u8 {
                 scimock_server::list::Refused::Construct(c) => (c.to_string(), *c),
             };
             let e = scimock_server::ScimError::from_refusal(&p.filter.refusal, &attr, op);
-            eprintln!("{} refuses this filter: {} {}", p.title, e.status.as_u16(), e.detail);
+            eprintln!(
+                "{} refuses this filter: {} {}",
+                p.title,
+                e.status.as_u16(),
+                e.detail
+            );
             return 3;
         }
     }
@@ -256,14 +284,27 @@ fn vendors(a: VendorsArgs) -> u8 {
                 println!("mock {k:<9} {v}");
             }
             println!("auth          Bearer {}", p.auth.token_name);
-            println!("errors        {:?} ({})", p.errors.format, p.errors.content_type);
+            println!(
+                "errors        {:?} ({})",
+                p.errors.format, p.errors.content_type
+            );
             println!();
-            println!("quirks (source tags: S-00x seed document, D: vendor doc, 3P: third party, I: inference; see VENDORS.md):");
+            println!(
+                "quirks (source tags: S-00x seed document, D: vendor doc, 3P: third party, I: inference; see VENDORS.md):"
+            );
             for q in &p.quirks {
                 println!("  {:<40} {}", q.id, q.summary);
                 println!("  {:<40} source: {}", "", q.source);
                 if !q.switches.is_empty() {
-                    println!("  {:<40} switch: {}", "", q.switches.iter().map(|s| format!("--set {s}=...")).collect::<Vec<_>>().join(", "));
+                    println!(
+                        "  {:<40} switch: {}",
+                        "",
+                        q.switches
+                            .iter()
+                            .map(|s| format!("--set {s}=..."))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
                 }
             }
             0

@@ -1,34 +1,4 @@
-//! Schema-aware evaluation of a filter over a JSON resource.
-//!
-//! Semantics (RFC 7644 §3.4.2.2, RFC 7643 §2):
-//! - Attribute names match JSON keys case-insensitively. A path qualified with a core schema
-//!   URN (`urn:ietf:params:scim:schemas:core:2.0:User:` / `Group:`) means the top level; any
-//!   other URN means the object stored under that URN key (matched case-insensitively).
-//!   Unqualified names are looked up at the top level only.
-//! - Multi-valued attributes match when ANY element matches. A value path
-//!   `emails[type eq "work" and value co "x"]` needs ONE element to satisfy the whole bracket
-//!   (and the trailing `.sub op value` of `emails[...].sub op value` too).
-//! - Comparing a complex attribute directly (`emails co "x"`) compares its `value` sub-attribute.
-//! - Strings compare case-insensitively unless the schema says `caseExact` (`id`, `externalId`,
-//!   `meta.version`, ...). `dateTime` attributes compare as instants across offsets when both
-//!   sides parse as RFC 3339 (otherwise as strings). Numbers compare numerically. `co`/`sw`/`ew`
-//!   only match strings; `gt`/`lt`/`ge`/`le` on strings are lexicographic.
-//! - `pr` is false for absent, `null`, `""`, `[]`, `{}` (recursively: a complex value needs a
-//!   non-empty member). For a multi-valued complex attribute whose schema has a `value`
-//!   sub-attribute (`emails`, `groups`, `members`, ...), an element counts only when its `value`
-//!   is non-empty; for others (`addresses`, unknown attributes) any non-empty member counts.
-//! - `ne` is `not eq`: a resource without the attribute matches `ne`, and a multi-valued
-//!   attribute matches `ne` only when no element is equal.
-//! - `eq null` matches when the attribute is absent or null (no non-null value); `ne null` is its
-//!   negation. Other operators with `null` are refused.
-//! - Refused when compiling (`invalidFilter`): `gt`/`lt`/`ge`/`le`/`co`/`sw`/`ew` against a
-//!   boolean literal or a Boolean attribute, `co`/`sw`/`ew` against a number, and anything but
-//!   `eq`/`ne` against `null`.
-//! - Unknown attributes simply do not match (no error).
-//!
-//! Speed: literals are case-folded and dateTime literals parsed once, at compile time; the scan
-//! of a resource does not allocate for ASCII strings (non-ASCII values are folded into a
-//! temporary string, correct but slower).
+//! Schema-aware evaluation of a filter over a JSON resource (semantics on [`CompiledFilter`]).
 
 use std::cmp::Ordering;
 
@@ -42,6 +12,37 @@ use crate::schema::{AttrInfo, AttrKind, SchemaInfo, is_core_urn};
 
 /// A filter prepared for fast repeated evaluation: case rules resolved from the schema,
 /// string literals pre-folded, dateTime literals pre-parsed.
+///
+/// Semantics (RFC 7644 §3.4.2.2, RFC 7643 §2):
+/// - Attribute names match JSON keys case-insensitively. A path qualified with a core schema
+///   URN (`urn:ietf:params:scim:schemas:core:2.0:User:` / `Group:`) means the top level; any
+///   other URN means the object stored under that URN key (matched case-insensitively).
+///   Unqualified names are looked up at the top level only.
+/// - Multi-valued attributes match when ANY element matches. A value path
+///   `emails[type eq "work" and value co "x"]` needs ONE element to satisfy the whole bracket
+///   (and the trailing `.sub op value` of `emails[...].sub op value` too).
+/// - Comparing a complex attribute directly (`emails co "x"`) compares its `value` sub-attribute.
+/// - Strings compare case-insensitively unless the schema says `caseExact` (`id`, `externalId`,
+///   `meta.version`, ...); case-insensitive means each character upper- then lower-cased, so
+///   `Straße` equals `STRASSE`. `dateTime` attributes compare as instants across offsets when both
+///   sides parse as RFC 3339 (otherwise as strings). Numbers compare numerically. `co`/`sw`/`ew`
+///   only match strings; `gt`/`lt`/`ge`/`le` on strings are lexicographic.
+/// - `pr` is false for absent, `null`, `""`, `[]`, `{}` (recursively: a complex value needs a
+///   non-empty member). For a multi-valued complex attribute whose schema has a `value`
+///   sub-attribute (`emails`, `groups`, `members`, ...), an element counts only when its `value`
+///   is non-empty; for others (`addresses`, unknown attributes) any non-empty member counts.
+/// - `ne` is `not eq`: a resource without the attribute matches `ne`, and a multi-valued
+///   attribute matches `ne` only when no element is equal.
+/// - `eq null` matches when the attribute is absent or null (no non-null value); `ne null` is its
+///   negation. Other operators with `null` are refused.
+/// - Refused when compiling (`invalidFilter`): `gt`/`lt`/`ge`/`le`/`co`/`sw`/`ew` against a
+///   boolean literal or a Boolean attribute, `co`/`sw`/`ew` against a number, and anything but
+///   `eq`/`ne` against `null`.
+/// - Unknown attributes simply do not match (no error).
+///
+/// Speed: literals are case-folded and dateTime literals parsed once, at compile time; the scan
+/// of a resource does not allocate for ASCII strings (non-ASCII values are folded into a
+/// temporary string, correct but slower).
 #[derive(Debug, Clone)]
 pub struct CompiledFilter {
     root: Node,
@@ -118,7 +119,8 @@ impl CompiledFilter {
         })
     }
 
-    /// True when `resource` matches.
+    /// True when `resource` matches. A resource that is not a JSON object matches nothing
+    /// (not even `not (...)`).
     pub fn matches(&self, resource: &Value) -> bool {
         match resource {
             Value::Object(root) => eval(&self.root, root),
@@ -318,6 +320,7 @@ fn compile_test(
     })
 }
 
+#[inline]
 fn eval(node: &Node, obj: &Map<String, Value>) -> bool {
     match node {
         Node::Test(test) => eval_test(test, obj),
@@ -351,31 +354,37 @@ fn lookup<'a>(obj: &'a Map<String, Value>, loc: &Loc) -> Option<&'a Value> {
     get_ci(base, &loc.name)
 }
 
-/// A member by name, ASCII case-insensitively (attribute names are ASCII).
+/// A member by name, ASCII case-insensitively (attribute names are ASCII). Keys usually have
+/// the canonical casing, so exact bytes are tried first: a `memcmp` is about twice as fast as a
+/// byte-wise case-insensitive loop on a scan of 100,000 users.
 #[inline]
 fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     obj.iter()
-        .find(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key))
+        .find(|(k, _)| {
+            k.len() == key.len() && (k.as_bytes() == key.as_bytes() || k.eq_ignore_ascii_case(key))
+        })
         .map(|(_, v)| v)
 }
 
+#[inline]
 fn eval_test(test: &Test, obj: &Map<String, Value>) -> bool {
     let found = lookup(obj, &test.loc);
     let sub = test.loc.sub.as_deref();
     match &test.check {
+        Check::Compare(cmp) => any_leaf(found, sub, |v| compare(cmp, v)),
         Check::Present { value_sub } => is_present(found, sub, *value_sub),
-        Check::IsNull => !any_leaf(found, sub, &mut |v| !v.is_null()),
-        Check::Compare(cmp) => any_leaf(found, sub, &mut |v| compare(cmp, v)),
+        Check::IsNull => !any_leaf(found, sub, |v| !v.is_null()),
     }
 }
 
 /// True when `f` holds for some value at the path: the sub-attribute of the attribute (or of
 /// each of its elements), or, without a sub-attribute, the attribute itself (each element of a
 /// multi-valued one; the `value` of a complex one).
-fn any_leaf(found: Option<&Value>, sub: Option<&str>, f: &mut dyn FnMut(&Value) -> bool) -> bool {
+#[inline]
+fn any_leaf(found: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value) -> bool) -> bool {
     let Some(v) = found else { return false };
     let mut leaf = |x: &Value| match x {
-        Value::Array(items) => items.iter().any(&mut *f),
+        Value::Array(items) => items.iter().any(&mut f),
         _ => f(x),
     };
     let key = sub.unwrap_or("value");
@@ -420,6 +429,7 @@ fn non_empty(v: &Value) -> bool {
     }
 }
 
+#[inline]
 fn compare(cmp: &Comparison, v: &Value) -> bool {
     match (v, &cmp.literal) {
         (Value::String(s), Literal::Str(lit)) => {
@@ -471,16 +481,16 @@ fn exact_str(op: CompareOp, s: &str, lit: &str) -> bool {
 fn ascii_str(op: CompareOp, s: &[u8], lit: &[u8]) -> bool {
     let n = lit.len();
     match op {
-        CompareOp::Eq => s.eq_ignore_ascii_case(lit),
-        CompareOp::Sw => s.len() >= n && s[..n].eq_ignore_ascii_case(lit),
-        CompareOp::Ew => s.len() >= n && s[s.len() - n..].eq_ignore_ascii_case(lit),
+        CompareOp::Eq => s.len() == n && ascii_eq_folded(s, lit),
+        CompareOp::Sw => s.len() >= n && ascii_eq_folded(&s[..n], lit),
+        CompareOp::Ew => s.len() >= n && ascii_eq_folded(&s[s.len() - n..], lit),
         CompareOp::Co => {
             let Some(&first) = lit.first() else {
                 return true;
             };
             s.len() >= n
                 && (0..=s.len() - n).any(|k| {
-                    s[k].to_ascii_lowercase() == first && s[k..k + n].eq_ignore_ascii_case(lit)
+                    s[k].to_ascii_lowercase() == first && ascii_eq_folded(&s[k..k + n], lit)
                 })
         }
         _ => ordering_matches(
@@ -490,6 +500,32 @@ fn ascii_str(op: CompareOp, s: &[u8], lit: &[u8]) -> bool {
                 .cmp(lit.iter().copied()),
         ),
     }
+}
+
+/// `s` lower-cased equals `lit` (same length, ASCII, already lower case), eight bytes at a time.
+#[inline]
+fn ascii_eq_folded(s: &[u8], lit: &[u8]) -> bool {
+    /// Sets the 0x20 bit of every byte in `A..=Z` (for ASCII bytes).
+    fn lower(w: u64) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let heptets = w & (0x7f * ONES);
+        let ge_a = heptets + (0x80 - u64::from(b'A')) * ONES;
+        let gt_z = heptets + (0x80 - u64::from(b'Z') - 1) * ONES;
+        w | ((ge_a & !gt_z & (0x80 * ONES)) >> 2)
+    }
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let (mut s, mut lit) = (s, lit);
+    while s.len() >= 8 && lit.len() >= 8 {
+        if lower(word(&s[..8])) != word(&lit[..8]) {
+            return false;
+        }
+        (s, lit) = (&s[8..], &lit[8..]);
+    }
+    s.len() == lit.len() && lower(word(s)) == word(lit)
 }
 
 /// Case folding for `caseExact: false` comparisons: upper- then lower-case each character, so
@@ -560,6 +596,26 @@ mod tests {
         assert_eq!(fold("STRAßE"), fold("strasse"));
         assert_eq!(fold("ΟΔΥΣΣΕΥΣ"), fold("οδυσσευς"));
         assert_eq!(fold("Émile"), "émile");
+    }
+
+    #[test]
+    fn word_at_a_time_lowering_matches_to_ascii_lowercase() {
+        for b in 0u8..=0x7f {
+            for len in 1..=17 {
+                let s = vec![b; len];
+                let lit: Vec<u8> = s.iter().map(u8::to_ascii_lowercase).collect();
+                assert!(ascii_eq_folded(&s, &lit), "{b:#x} x{len}");
+                let mut other = lit.clone();
+                other[len - 1] ^= 0x01;
+                assert!(!ascii_eq_folded(&s, &other), "{b:#x} x{len}");
+            }
+        }
+        assert!(ascii_eq_folded(
+            b"User77777@EXAMPLE.com",
+            b"user77777@example.com"
+        ));
+        assert!(!ascii_eq_folded(b"abc", b"abcd"));
+        assert!(ascii_eq_folded(b"", b""));
     }
 
     #[test]

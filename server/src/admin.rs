@@ -29,7 +29,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/faults", get(faults).post(add_faults).delete(clear_faults))
         .route("/snapshot", post(snapshot))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin endpoint") })
-        .layer(axum::middleware::from_fn_with_state(app.clone(), admin_auth))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            admin_auth,
+        ))
         .with_state(app)
 }
 
@@ -46,14 +49,21 @@ async fn admin_auth(State(app): AppState, req: Request, next: Next) -> Response 
                     .and_then(|v| bearer(v, false))
             });
         if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), want.as_bytes())) {
-            return admin_error(StatusCode::UNAUTHORIZED, "the admin API needs the --admin-token");
+            return admin_error(
+                StatusCode::UNAUTHORIZED,
+                "the admin API needs the --admin-token",
+            );
         }
     }
     next.run(req).await
 }
 
 async fn health() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"status":"ok"}"#,
+    )
+        .into_response()
 }
 
 async fn info(State(app): AppState) -> Json<Value> {
@@ -113,17 +123,32 @@ async fn reset(State(app): AppState) -> Response {
 async fn load_users(State(app): AppState, Query(q): Query<VendorParam>, body: Bytes) -> Response {
     let tenant = match &q.vendor {
         Some(v) => app.tenant(v),
-        None => app.tenants.iter().find(|t| t.profile.kind == scimock_profile::ProfileKind::Scim),
+        None => app
+            .tenants
+            .iter()
+            .find(|t| t.profile.kind == scimock_profile::ProfileKind::Scim),
     };
     let Some(t) = tenant.filter(|t| t.profile.kind == scimock_profile::ProfileKind::Scim) else {
-        return admin_error(StatusCode::NOT_FOUND, "no SCIM profile by that name is mounted");
+        return admin_error(
+            StatusCode::NOT_FOUND,
+            "no SCIM profile by that name is mounted",
+        );
     };
     let users: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("body must be a JSON array of users: {e}")),
+        Err(e) => {
+            return admin_error(
+                StatusCode::BAD_REQUEST,
+                format!("body must be a JSON array of users: {e}"),
+            );
+        }
     };
     match t.add_users(&users) {
-        Ok(n) => (StatusCode::CREATED, Json(json!({"loaded": n, "total": t.read().users.len()}))).into_response(),
+        Ok(n) => (
+            StatusCode::CREATED,
+            Json(json!({"loaded": n, "total": t.read().users.len()})),
+        )
+            .into_response(),
         Err(e) => admin_error(StatusCode::BAD_REQUEST, e),
     }
 }
@@ -158,7 +183,11 @@ async fn add_faults(State(app): AppState, body: Bytes) -> Response {
     let faults = &app.shared.faults;
     let names: Vec<(String, bool)> = match (&v.get("break"), &v.get("breaks"), &v.get("unbreak")) {
         (Some(Value::String(n)), _, _) => vec![(n.clone(), true)],
-        (_, Some(Value::Array(a)), _) => a.iter().filter_map(Value::as_str).map(|n| (n.to_string(), true)).collect(),
+        (_, Some(Value::Array(a)), _) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|n| (n.to_string(), true))
+            .collect(),
         (_, _, Some(Value::String(n))) => vec![(n.clone(), false)],
         _ => Vec::new(),
     };
@@ -183,14 +212,24 @@ async fn add_faults(State(app): AppState, body: Bytes) -> Response {
         _ => serde_json::from_value(v.clone()).map(|r| vec![r]),
     }
     .unwrap_or_default();
-    if rules.is_empty() || rules.iter().any(|r| r.status.is_none() && r.latency_ms.is_none()) {
+    if rules.is_empty()
+        || rules
+            .iter()
+            .any(|r| r.status.is_none() && r.latency_ms.is_none())
+    {
         return admin_error(
             StatusCode::BAD_REQUEST,
             "expected a fault {\"status\":429,\"times\":3,\"retry_after\":2,\"latency_ms\":0,\"match\":{\"method\":\"GET\",\"path_suffix\":\"/Users\"}} (status or latency_ms required), an array of them, or {\"break\":\"NAME\"}",
         );
     }
-    if rules.iter().any(|r| r.status.is_some_and(|s| StatusCode::from_u16(s).is_err() || s < 100)) {
-        return admin_error(StatusCode::BAD_REQUEST, "status must be a valid HTTP status code");
+    if rules.iter().any(|r| {
+        r.status
+            .is_some_and(|s| StatusCode::from_u16(s).is_err() || s < 100)
+    }) {
+        return admin_error(
+            StatusCode::BAD_REQUEST,
+            "status must be a valid HTTP status code",
+        );
     }
     let ids: Vec<u64> = rules.into_iter().map(|r| faults.add(r)).collect();
     (StatusCode::CREATED, Json(json!({"added": ids}))).into_response()

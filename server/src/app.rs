@@ -123,9 +123,16 @@ pub fn build_tenant(
     backends: Vec<(String, Arc<Tenant>)>,
 ) -> Result<Arc<Tenant>, String> {
     let public_path = format!("{prefix}{}", profile.concrete_base_path());
-    let seed = if profile.kind == ProfileKind::Scim { seed_data(&profile, cfg)? } else { json!({}) };
+    let seed = if profile.kind == ProfileKind::Scim {
+        seed_data(&profile, cfg)?
+    } else {
+        json!({})
+    };
     let mut store = Store::new();
-    store.unique_group_names = profile.groups.as_ref().is_some_and(|g| g.unique_display_name);
+    store.unique_group_names = profile
+        .groups
+        .as_ref()
+        .is_some_and(|g| g.unique_display_name);
     let t = Arc::new(Tenant {
         users_schema: ResourceSchemas::user(&profile),
         groups_schema: ResourceSchemas::group(&profile),
@@ -141,7 +148,8 @@ pub fn build_tenant(
         profile: Arc::new(profile),
     });
     if t.profile.kind == ProfileKind::Scim {
-        t.reset().map_err(|e| format!("{}: loading fixtures: {e}", t.profile.name))?;
+        t.reset()
+            .map_err(|e| format!("{}: loading fixtures: {e}", t.profile.name))?;
     }
     Ok(t)
 }
@@ -192,7 +200,10 @@ impl App {
                     for a in &u.accounts {
                         let bp = profile_for(&a.vendor, cfg)?;
                         let prefix = format!("/_backends/{}", a.id);
-                        backends.push((a.id.clone(), build_tenant(bp, &prefix, origin, cfg, &shared, Vec::new())?));
+                        backends.push((
+                            a.id.clone(),
+                            build_tenant(bp, &prefix, origin, cfg, &shared, Vec::new())?,
+                        ));
                     }
                 }
                 tenants.push(build_tenant(p, "", origin, cfg, &shared, backends)?);
@@ -223,7 +234,9 @@ impl App {
 
     /// Writes the state file, if one is configured.
     pub fn save_state(&self) -> Result<Option<PathBuf>, String> {
-        let Some(path) = &self.state_file else { return Ok(None) };
+        let Some(path) = &self.state_file else {
+            return Ok(None);
+        };
         state::write_atomic(path, &state::snapshot(&self.all_tenants()))
             .map_err(|e| format!("writing state file {}: {e}", path.display()))?;
         Ok(Some(path.clone()))
@@ -238,7 +251,10 @@ impl App {
                 ProfileKind::Unified => truto::router(t.clone()),
             };
             r = r.nest(&t.public_path, inner);
-            let prefix = t.public_path.strip_suffix(&t.profile.concrete_base_path()).unwrap_or_default();
+            let prefix = t
+                .public_path
+                .strip_suffix(&t.profile.concrete_base_path())
+                .unwrap_or_default();
             let template = format!("{prefix}{}", t.profile.base_path);
             if template != t.public_path {
                 r = r.nest(&template, unknown_scope_router(t.clone()));
@@ -269,7 +285,11 @@ async fn outside(app: Arc<App>, OriginalUri(uri): OriginalUri) -> Response {
     let e = ScimError::not_found(format!("No SCIM endpoint at {}", uri.path()));
     match app.tenants.first() {
         Some(t) if app.tenants.len() == 1 => t.render_error(&e, uri.path()),
-        _ => e.render(scimock_profile::ErrorFormat::Scim, "application/scim+json", uri.path()),
+        _ => e.render(
+            scimock_profile::ErrorFormat::Scim,
+            "application/scim+json",
+            uri.path(),
+        ),
     }
 }
 
@@ -312,12 +332,19 @@ pub async fn bind(cfg: &ServeConfig) -> Result<Bound, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let app = Arc::new(App::build(cfg, &format!("http://{addr}"))?);
-    Ok(Bound { listener, addr, app })
+    Ok(Bound {
+        listener,
+        addr,
+        app,
+    })
 }
 
 impl Bound {
     /// Serves until `shutdown` resolves, then finishes in-flight requests and saves state.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), String> {
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), String> {
         let router = self.app.router();
         axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)

@@ -106,7 +106,7 @@ pub struct ScimError {
     /// Extra headers (`Retry-After`, `WWW-Authenticate`).
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// For facades: the backing vendor's rendered error body, when it was the backend that refused.
-    pub remote: Option<Value>,
+    pub remote: Option<Box<Value>>,
 }
 
 impl std::error::Error for ScimError {}
@@ -256,7 +256,7 @@ impl ScimError {
                 "instance": instance,
             }),
             ErrorFormat::Attio => {
-                let (kind, c) = attio_type_and_code(code, self.scim_type);
+                let (kind, c) = attio_type_and_code(code);
                 json!({"status_code": code, "type": kind, "code": c, "message": self.detail})
             }
             ErrorFormat::Truto => {
@@ -266,7 +266,7 @@ impl ScimError {
                 m.insert("message".into(), json!(self.detail));
                 if let Some(raw) = &self.remote {
                     m.insert("truto_is_remote_error".into(), json!(true));
-                    m.insert("raw_response".into(), raw.clone());
+                    m.insert("raw_response".into(), (**raw).clone());
                 }
                 Value::Object(m)
             }
@@ -310,13 +310,9 @@ fn problem_type_uri(code: u16) -> &'static str {
 }
 
 /// Attio's `type` and `code` for a status (D:A7 for 429; the rest in its documented shape, [I]).
-fn attio_type_and_code(code: u16, scim_type: Option<ScimType>) -> (&'static str, &'static str) {
+fn attio_type_and_code(code: u16) -> (&'static str, &'static str) {
     match code {
-        400 => match scim_type {
-            Some(ScimType::InvalidFilter) => ("invalid_request_error", "validation_type"),
-            Some(ScimType::InvalidSyntax) => ("invalid_request_error", "invalid_json"),
-            _ => ("invalid_request_error", "validation_type"),
-        },
+        400 => ("invalid_request_error", "validation_type"),
         401 => ("auth_error", "not_authenticated"),
         403 => ("auth_error", "forbidden"),
         404 => ("invalid_request_error", "not_found"),

@@ -104,9 +104,17 @@ pub struct FaultMatch {
 
 impl FaultMatch {
     fn matches(&self, method: &str, path: &str, vendor: &str) -> bool {
-        self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self.path_suffix.as_ref().is_none_or(|s| path.ends_with(s.as_str()))
-            && self.path_contains.as_ref().is_none_or(|s| path.contains(s.as_str()))
+        self.method
+            .as_ref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self
+                .path_suffix
+                .as_ref()
+                .is_none_or(|s| path.ends_with(s.as_str()))
+            && self
+                .path_contains
+                .as_ref()
+                .is_none_or(|s| path.contains(s.as_str()))
             && self.vendor.as_ref().is_none_or(|v| v == vendor)
     }
 }
@@ -197,9 +205,9 @@ impl Faults {
     pub fn take(&self, method: &str, path: &str, vendor: &str) -> Option<Fired> {
         let mut g = self.rules.lock().unwrap_or_else(|e| e.into_inner());
         let list = &mut g.1;
-        let i = list.iter().position(|a| {
-            a.remaining != Some(0) && a.rule.matcher.matches(method, path, vendor)
-        })?;
+        let i = list
+            .iter()
+            .position(|a| a.remaining != Some(0) && a.rule.matcher.matches(method, path, vendor))?;
         let a = &mut list[i];
         if let Some(r) = a.remaining.as_mut() {
             *r -= 1;
@@ -234,7 +242,11 @@ impl Faults {
 
     /// Removes every fault and turns every switch off.
     pub fn clear(&self) {
-        self.rules.lock().unwrap_or_else(|e| e.into_inner()).1.clear();
+        self.rules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .clear();
         for f in &self.breaks {
             f.store(false, Ordering::SeqCst);
         }
@@ -246,9 +258,9 @@ impl Faults {
         let faults: Vec<Value> = g
             .1
             .iter()
-            .map(|a| {
-                json!({"id": a.id, "rule": a.rule, "remaining": a.remaining, "fired": a.fired})
-            })
+            .map(
+                |a| json!({"id": a.id, "rule": a.rule, "remaining": a.remaining, "fired": a.fired}),
+            )
             .collect();
         let on: Vec<&str> = Break::ALL
             .iter()

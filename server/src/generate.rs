@@ -5,19 +5,34 @@ use scimock_profile::Profile;
 use serde_json::{Map, Value, json};
 
 const GIVEN: [&str; 32] = [
-    "Ada", "Alan", "Barbara", "Brian", "Carla", "Chen", "Dana", "Dmitri", "Elena", "Emeka", "Fatima", "Felix", "Grace",
-    "Hiro", "Ines", "Ivan", "Jamal", "Jane", "Kofi", "Lena", "Liam", "Maya", "Nadia", "Noah", "Olga", "Omar", "Priya",
-    "Quinn", "Rosa", "Sven", "Tara", "Yusuf",
+    "Ada", "Alan", "Barbara", "Brian", "Carla", "Chen", "Dana", "Dmitri", "Elena", "Emeka",
+    "Fatima", "Felix", "Grace", "Hiro", "Ines", "Ivan", "Jamal", "Jane", "Kofi", "Lena", "Liam",
+    "Maya", "Nadia", "Noah", "Olga", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tara", "Yusuf",
 ];
 const FAMILY: [&str; 32] = [
-    "Abbott", "Baker", "Castro", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen", "Kowalski",
-    "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quispe", "Rossi", "Schmidt", "Tanaka", "Uddin", "Varga",
-    "Weber", "Xu", "Yilmaz", "Zhang", "Andersen", "Bianchi", "Costa", "Dvorak", "Evans", "Silva",
+    "Abbott", "Baker", "Castro", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito",
+    "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quispe", "Rossi",
+    "Schmidt", "Tanaka", "Uddin", "Varga", "Weber", "Xu", "Yilmaz", "Zhang", "Andersen", "Bianchi",
+    "Costa", "Dvorak", "Evans", "Silva",
 ];
 const TITLES: [&str; 8] = [
-    "Engineer", "Designer", "Account Executive", "Support Specialist", "Product Manager", "Analyst", "Recruiter", "Director",
+    "Engineer",
+    "Designer",
+    "Account Executive",
+    "Support Specialist",
+    "Product Manager",
+    "Analyst",
+    "Recruiter",
+    "Director",
 ];
-const DEPARTMENTS: [&str; 6] = ["Engineering", "Sales", "Support", "Product", "Finance", "People"];
+const DEPARTMENTS: [&str; 6] = [
+    "Engineering",
+    "Sales",
+    "Support",
+    "Product",
+    "Finance",
+    "People",
+];
 
 /// SplitMix64: small, fast and good enough for reproducible test data.
 #[derive(Debug, Clone)]
@@ -50,7 +65,8 @@ impl Rng {
 /// `n` users for `profile`, the same for the same `seed`.
 pub fn users(profile: &Profile, n: usize, seed: u64) -> Vec<Value> {
     let mut rng = Rng::new(seed);
-    let single_email = profile.writes.emails.exactly_one || profile.writes.emails.only_type.is_some();
+    let single_email =
+        profile.writes.emails.exactly_one || profile.writes.emails.only_type.is_some();
     let base = time::macros::datetime!(2024-01-01 00:00:00 UTC);
     (1..=n)
         .map(|i| {
@@ -117,10 +133,16 @@ mod tests {
     #[test]
     fn generated_users_follow_vendor_email_rules() {
         let adra = Profile::builtin("adra").unwrap();
-        assert!(users(&adra, 30, 1).iter().all(|u| u["emails"].as_array().unwrap().len() == 1));
+        assert!(
+            users(&adra, 30, 1)
+                .iter()
+                .all(|u| u["emails"].as_array().unwrap().len() == 1)
+        );
         let atl = Profile::builtin("atlassian").unwrap();
         let u = &users(&atl, 1, 1)[0];
-        let id = u["urn:scim:schemas:extension:atlassian-external:1.0"]["atlassianAccountId"].as_str().unwrap();
+        let id = u["urn:scim:schemas:extension:atlassian-external:1.0"]["atlassianAccountId"]
+            .as_str()
+            .unwrap();
         assert_eq!(id.len(), 24);
     }
 }

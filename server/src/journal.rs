@@ -6,7 +6,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
 /// Header names whose values never reach the journal.
-const REDACTED: &[&str] = &["authorization", "proxy-authorization", "cookie", "x-api-key", "x-scimock-admin-token"];
+const REDACTED: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "x-api-key",
+    "x-scimock-admin-token",
+];
 
 /// One recorded request.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -80,7 +86,11 @@ impl Journal {
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).1.clear();
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .clear();
     }
 }
 
@@ -116,6 +126,9 @@ mod tests {
     #[test]
     fn credentials_are_redacted() {
         assert_eq!(redact("Authorization", "Bearer s3cret"), "[redacted]");
-        assert_eq!(redact("accept", "application/scim+json"), "application/scim+json");
+        assert_eq!(
+            redact("accept", "application/scim+json"),
+            "application/scim+json"
+        );
     }
 }

@@ -37,7 +37,10 @@ impl SchemaInfo for CaseExact<'_> {
 /// The attribute path as the allow-list spells it: core URN prefixes removed.
 fn plain_path(p: &str) -> &str {
     for urn in [CORE_USER, CORE_GROUP] {
-        if p.len() > urn.len() + 1 && p[..urn.len()].eq_ignore_ascii_case(urn) && p.as_bytes()[urn.len()] == b':' {
+        if p.len() > urn.len() + 1
+            && p[..urn.len()].eq_ignore_ascii_case(urn)
+            && p.as_bytes()[urn.len()] == b':'
+        {
             return &p[urn.len() + 1..];
         }
     }
@@ -88,10 +91,9 @@ pub fn check_rules(caps: &Capabilities, rules: &FilterRules) -> Result<(), Refus
     for u in &caps.attrs {
         let path = plain_path(&u.path);
         let op = op_name(u.op);
-        let ok = rules
-            .allow
-            .iter()
-            .any(|a| a.attr.eq_ignore_ascii_case(path) && a.ops.iter().any(|o| o.eq_ignore_ascii_case(op)));
+        let ok = rules.allow.iter().any(|a| {
+            a.attr.eq_ignore_ascii_case(path) && a.ops.iter().any(|o| o.eq_ignore_ascii_case(op))
+        });
         if !ok {
             return Err(Refused::Attribute(path.to_string(), op));
         }
@@ -110,10 +112,11 @@ fn index_hint(kind: Kind, f: &Filter) -> Option<(Indexed, String)> {
     match f {
         Filter::Attr {
             path,
-            op: AttrOp::Compare {
-                op: CompareOp::Eq,
-                value: CompValue::String(s),
-            },
+            op:
+                AttrOp::Compare {
+                    op: CompareOp::Eq,
+                    value: CompValue::String(s),
+                },
         } if is_core(path) => {
             let name = path.name.to_ascii_lowercase();
             let sub = path.sub.as_deref().map(str::to_ascii_lowercase);
@@ -126,17 +129,23 @@ fn index_hint(kind: Kind, f: &Filter) -> Option<(Indexed, String)> {
             };
             Some((idx, s.clone()))
         }
-        Filter::ValuePath { attr, filter, then: None }
-            if kind == Kind::User && is_core(attr) && attr.name.eq_ignore_ascii_case("emails") =>
-        {
+        Filter::ValuePath {
+            attr,
+            filter,
+            then: None,
+        } if kind == Kind::User && is_core(attr) && attr.name.eq_ignore_ascii_case("emails") => {
             match &**filter {
                 Filter::Attr {
                     path,
-                    op: AttrOp::Compare {
-                        op: CompareOp::Eq,
-                        value: CompValue::String(s),
-                    },
-                } if path.urn.is_none() && path.sub.is_none() && path.name.eq_ignore_ascii_case("value") => {
+                    op:
+                        AttrOp::Compare {
+                            op: CompareOp::Eq,
+                            value: CompValue::String(s),
+                        },
+                } if path.urn.is_none()
+                    && path.sub.is_none()
+                    && path.name.eq_ignore_ascii_case("value") =>
+                {
                     Some((Indexed::Email, s.clone()))
                 }
                 _ => None,
@@ -173,7 +182,9 @@ impl Tenant {
         };
         let filter = match parse_filter_with(raw, &limits) {
             Ok(f) => f,
-            Err(_) if faults.is_broken(Break::FilterMalformedAccepted) => return Ok(Selection::All),
+            Err(_) if faults.is_broken(Break::FilterMalformedAccepted) => {
+                return Ok(Selection::All);
+            }
             Err(e) => return Err(ScimError::invalid_filter(e.to_string())),
         };
         let rules = match kind {
@@ -183,9 +194,15 @@ impl Tenant {
         if !faults.is_broken(Break::FilterAcceptUnsupported) {
             match check_rules(&Capabilities::of(&filter), rules) {
                 Ok(()) => {}
-                Err(Refused::Attribute(_, _)) if spec.unknown_attr_empty => return Ok(Selection::Nothing),
-                Err(Refused::Attribute(attr, op)) => return Err(ScimError::from_refusal(&spec.refusal, &attr, op)),
-                Err(Refused::Construct(what)) => return Err(ScimError::from_refusal(&spec.refusal, what, what)),
+                Err(Refused::Attribute(_, _)) if spec.unknown_attr_empty => {
+                    return Ok(Selection::Nothing);
+                }
+                Err(Refused::Attribute(attr, op)) => {
+                    return Err(ScimError::from_refusal(&spec.refusal, &attr, op));
+                }
+                Err(Refused::Construct(what)) => {
+                    return Err(ScimError::from_refusal(&spec.refusal, what, what));
+                }
             }
         }
         let schema = self.schemas(kind);
@@ -194,7 +211,8 @@ impl Tenant {
                 .map_err(|e| ScimError::invalid_filter(e.to_string()))?;
             return Ok(Selection::Matching(compiled, None));
         }
-        let compiled = CompiledFilter::new(&filter, schema).map_err(|e| ScimError::invalid_filter(e.to_string()))?;
+        let compiled = CompiledFilter::new(&filter, schema)
+            .map_err(|e| ScimError::invalid_filter(e.to_string()))?;
         Ok(Selection::Matching(compiled, index_hint(kind, &filter)))
     }
 
@@ -216,7 +234,12 @@ impl Tenant {
                 v.sort_by_key(|s| s.seq);
                 Some(v)
             }
-            Selection::Matching(f, None) => Some(coll.iter().filter(|s| f.matches(&s.value)).cloned().collect()),
+            Selection::Matching(f, None) => Some(
+                coll.iter()
+                    .filter(|s| f.matches(&s.value))
+                    .cloned()
+                    .collect(),
+            ),
         }
     }
 }
@@ -284,14 +307,28 @@ fn mac(secret: u64, pos: u64, issued: u64, qhash: u64) -> u64 {
 
 impl Cursor {
     fn encode(&self, secret: u64, qhash: u64) -> String {
-        format!("{:x}.{:x}.{:x}", self.pos, self.issued, mac(secret, self.pos, self.issued, qhash))
+        format!(
+            "{:x}.{:x}.{:x}",
+            self.pos,
+            self.issued,
+            mac(secret, self.pos, self.issued, qhash)
+        )
     }
 
     fn decode(s: &str, secret: u64, qhash: u64, timeout: u64) -> ScimResult<Cursor> {
-        let invalid = || ScimError::bad_request(ScimType::InvalidCursor, format!("Cursor {s:?} is not valid for this query"));
+        let invalid = || {
+            ScimError::bad_request(
+                ScimType::InvalidCursor,
+                format!("Cursor {s:?} is not valid for this query"),
+            )
+        };
         let mut parts = s.split('.');
         let mut next = || parts.next().and_then(|p| u64::from_str_radix(p, 16).ok());
-        let (pos, issued, m) = (next().ok_or_else(invalid)?, next().ok_or_else(invalid)?, next().ok_or_else(invalid)?);
+        let (pos, issued, m) = (
+            next().ok_or_else(invalid)?,
+            next().ok_or_else(invalid)?,
+            next().ok_or_else(invalid)?,
+        );
         if parts.next().is_some() || mac(secret, pos, issued, qhash) != m {
             return Err(invalid());
         }
@@ -305,6 +342,25 @@ impl Cursor {
     }
 }
 
+/// A fetched page: what a list request selects, before rendering.
+pub struct Fetched {
+    /// Matching resources in all pages.
+    pub total: usize,
+    /// This page.
+    pub items: Vec<Arc<Stored>>,
+    page: Page,
+    matched: Option<Vec<Arc<Stored>>>,
+    qhash: u64,
+    sorted: bool,
+}
+
+impl Fetched {
+    /// 0-based index of the first item of this page in the whole result.
+    pub fn start(&self) -> usize {
+        self.page.start
+    }
+}
+
 /// The page to return, resolved from the request.
 struct Page {
     start: usize,
@@ -314,29 +370,51 @@ struct Page {
 }
 
 impl Tenant {
+    /// `attributes` / `excludedAttributes`, as far as the profile honours them.
+    pub fn projection(
+        &self,
+        attributes: Option<&str>,
+        excluded: Option<&str>,
+    ) -> ScimResult<Projection> {
+        let p = &self.profile.projection;
+        if self.shared.faults.is_broken(Break::ProjectionIgnored) {
+            return Ok(Projection::default());
+        }
+        let a = attributes.filter(|_| p.attributes);
+        let e = excluded.filter(|_| p.excluded_attributes);
+        if p.mutually_exclusive && a.is_some() && e.is_some() {
+            return Err(ScimError::invalid_value(
+                "attributes and excludedAttributes are mutually exclusive",
+            ));
+        }
+        Projection::parse(a, e)
+    }
+
     /// GET /Users, GET /Groups, POST .search.
     pub fn list(&self, kind: Kind, req: &ListRequest) -> ScimResult<Response> {
+        let proj = self.projection(req.attributes.as_deref(), req.excluded.as_deref())?;
+        let f = self.fetch(kind, req)?;
+        let body = self.render_list(kind, req, &f, &proj);
+        Ok(self.json(StatusCode::OK, body))
+    }
+
+    /// The page a list request selects, with the vendor's filter rules, caps and paging.
+    pub fn fetch(&self, kind: Kind, req: &ListRequest) -> ScimResult<Fetched> {
         let p = &self.profile;
         let faults = &self.shared.faults;
-        let proj = if faults.is_broken(Break::ProjectionIgnored) {
-            Projection::default()
-        } else {
-            let a = req.attributes.as_deref().filter(|_| p.projection.attributes);
-            let e = req.excluded.as_deref().filter(|_| p.projection.excluded_attributes);
-            if p.projection.mutually_exclusive && a.is_some() && e.is_some() {
-                return Err(ScimError::invalid_value(
-                    "attributes and excludedAttributes are mutually exclusive",
-                ));
-            }
-            Projection::parse(a, e)?
-        };
         let sort = match req.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(_) if !p.sort.supported && p.sort.reject_when_unsupported => {
                 return Err(ScimError::invalid_value("Sorting is not supported"));
             }
             Some(by) if p.sort.supported && !faults.is_broken(Break::SortIgnored) => {
-                let path = parse_attr_path(by).map_err(|e| ScimError::invalid_value(format!("sortBy: {e}")))?;
-                let descending = match req.sort_order.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                let path = parse_attr_path(by)
+                    .map_err(|e| ScimError::invalid_value(format!("sortBy: {e}")))?;
+                let descending = match req
+                    .sort_order
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     None | Some("ascending") => false,
                     Some("descending") => true,
                     Some(other) => {
@@ -356,12 +434,20 @@ impl Tenant {
                 .schemas(kind)
                 .attribute(path)
                 .is_some_and(|i| i.case_exact);
-            let all = matched.take().unwrap_or_else(|| self.read().collection(kind).iter().cloned().collect());
-            let mut keyed: Vec<(SortKey, Arc<Stored>)> =
-                all.into_iter().map(|s| (sort_key(&s.value, path, case_exact), s)).collect();
+            let all = matched
+                .take()
+                .unwrap_or_else(|| self.read().collection(kind).iter().cloned().collect());
+            let mut keyed: Vec<(SortKey, Arc<Stored>)> = all
+                .into_iter()
+                .map(|s| (sort_key(&s.value, path, case_exact), s))
+                .collect();
             keyed.sort_by(|a, b| {
                 let o = cmp_keys(&a.0, &b.0);
-                if *descending && a.0 != SortKey::Missing && b.0 != SortKey::Missing { o.reverse() } else { o }
+                if *descending && a.0 != SortKey::Missing && b.0 != SortKey::Missing {
+                    o.reverse()
+                } else {
+                    o
+                }
             });
             matched = Some(keyed.into_iter().map(|(_, s)| s).collect());
         }
@@ -371,21 +457,41 @@ impl Tenant {
         };
         let qhash = {
             let mut h = DefaultHasher::new();
-            (kind.endpoint(), &req.filter, &req.sort_by, &req.sort_order, &req.count, &req.attributes, &req.excluded).hash(&mut h);
+            (
+                kind.endpoint(),
+                &req.filter,
+                &req.sort_by,
+                &req.sort_order,
+                &req.count,
+                &req.attributes,
+                &req.excluded,
+            )
+                .hash(&mut h);
             h.finish()
         };
         let page = self.page(kind, req, total, &matched, qhash, sort.is_some())?;
         let end = (page.start + page.count).min(total);
         let items: Vec<Arc<Stored>> = match &matched {
-            Some(m) => m.get(page.start.min(total)..end).unwrap_or_default().to_vec(),
+            Some(m) => m
+                .get(page.start.min(total)..end)
+                .unwrap_or_default()
+                .to_vec(),
             None => {
                 let store = self.read();
                 let coll = store.collection(kind);
-                (page.start..end).filter_map(|i| coll.at(i).cloned()).collect()
+                (page.start..end)
+                    .filter_map(|i| coll.at(i).cloned())
+                    .collect()
             }
         };
-        let body = self.render_list(kind, req, &page, total, &items, &matched, qhash, sort.is_some(), &proj);
-        Ok(self.json(StatusCode::OK, body))
+        Ok(Fetched {
+            total,
+            items,
+            page,
+            matched,
+            qhash,
+            sorted: sort.is_some(),
+        })
     }
 
     fn page(
@@ -403,7 +509,12 @@ impl Tenant {
         let default = p.list.default_count.map_or(usize::MAX, |d| d as usize);
         let cursor_mode = req.cursor.is_some() && p.list.cursor.is_some();
         if p.list.pagination == Pagination::None {
-            return Ok(Page { start: 0, count: total, cursor_mode: false, requested: total });
+            return Ok(Page {
+                start: 0,
+                count: total,
+                cursor_mode: false,
+                requested: total,
+            });
         }
         let mut count = match req.count {
             None => default,
@@ -420,8 +531,15 @@ impl Tenant {
             if faults.is_broken(Break::ListIgnoreCount) {
                 count = count.saturating_add(1);
             } else if p.list.over_max == OverMax::Reject {
-                let t = if cursor_mode { ScimType::InvalidCount } else { ScimType::InvalidValue };
-                return Err(ScimError::bad_request(t, format!("count must not exceed {m}")));
+                let t = if cursor_mode {
+                    ScimType::InvalidCount
+                } else {
+                    ScimType::InvalidValue
+                };
+                return Err(ScimError::bad_request(
+                    t,
+                    format!("count must not exceed {m}"),
+                ));
             } else {
                 count = m;
             }
@@ -442,13 +560,24 @@ impl Tenant {
                     Err(e) => return Err(e),
                 }
             };
-            return Ok(Page { start, count, cursor_mode, requested });
+            return Ok(Page {
+                start,
+                count,
+                cursor_mode,
+                requested,
+            });
         }
-        let mut start = usize::try_from(req.start_index.unwrap_or(1).max(1) - 1).unwrap_or(usize::MAX);
+        let mut start =
+            usize::try_from(req.start_index.unwrap_or(1).max(1) - 1).unwrap_or(usize::MAX);
         if start > 0 && faults.is_broken(Break::ListPagesOverlap) {
             start -= 1;
         }
-        Ok(Page { start, count, cursor_mode, requested })
+        Ok(Page {
+            start,
+            count,
+            cursor_mode,
+            requested,
+        })
     }
 
     /// Index of the first resource with sequence number `>= seq` in the (unsorted) result.
@@ -459,19 +588,21 @@ impl Tenant {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn render_list(
         &self,
         kind: Kind,
         req: &ListRequest,
-        page: &Page,
-        total: usize,
-        items: &[Arc<Stored>],
-        matched: &Option<Vec<Arc<Stored>>>,
-        qhash: u64,
-        sorted: bool,
+        f: &Fetched,
         proj: &Projection,
     ) -> Vec<u8> {
+        let (page, total, items, matched, qhash, sorted) = (
+            &f.page,
+            f.total,
+            &f.items[..],
+            &f.matched,
+            f.qhash,
+            f.sorted,
+        );
         let p = &self.profile;
         let faults = &self.shared.faults;
         let mut out: Vec<u8> = Vec::with_capacity(64 + items.len() * 512);
@@ -482,7 +613,11 @@ impl Tenant {
         let reported_total = total + usize::from(faults.is_broken(Break::ListTotalResultsWrong));
         out.extend_from_slice(format!("\"totalResults\":{reported_total}").as_bytes());
         if !page.cursor_mode {
-            let si = if faults.is_broken(Break::ListStartIndexZero) { 0 } else { page.start + 1 };
+            let si = if faults.is_broken(Break::ListStartIndexZero) {
+                0
+            } else {
+                page.start + 1
+            };
             out.extend_from_slice(format!(",\"startIndex\":{si}").as_bytes());
         }
         let mut ipp = match p.list.items_per_page {
@@ -493,9 +628,14 @@ impl Tenant {
             ipp += 1;
         }
         out.extend_from_slice(format!(",\"itemsPerPage\":{ipp}").as_bytes());
-        let count_zero = req.count == Some(0) || (req.count.is_some_and(|c| c < 0) && !page.cursor_mode);
+        let count_zero =
+            req.count == Some(0) || (req.count.is_some_and(|c| c < 0) && !page.cursor_mode);
         if !(count_zero || items.is_empty() && p.list.omit_empty_resources) {
-            let key = if faults.is_broken(Break::ListResourcesKeyLowercase) { "resources" } else { "Resources" };
+            let key = if faults.is_broken(Break::ListResourcesKeyLowercase) {
+                "resources"
+            } else {
+                "Resources"
+            };
             out.extend_from_slice(format!(",\"{key}\":[").as_bytes());
             for (i, s) in items.iter().enumerate() {
                 if i > 0 {
@@ -514,19 +654,31 @@ impl Tenant {
                 } else {
                     match matched {
                         Some(m) => m.get(i).map_or(u64::MAX, |s| s.seq),
-                        None => self.read().collection(kind).at(i).map_or(u64::MAX, |s| s.seq),
+                        None => self
+                            .read()
+                            .collection(kind)
+                            .at(i)
+                            .map_or(u64::MAX, |s| s.seq),
                     }
                 }
             };
             let end = page.start + items.len();
             if end < total || faults.is_broken(Break::CursorRepeats) {
-                let pos = if faults.is_broken(Break::CursorRepeats) { pos_at(0) } else { pos_at(end) };
+                let pos = if faults.is_broken(Break::CursorRepeats) {
+                    pos_at(0)
+                } else {
+                    pos_at(end)
+                };
                 let c = Cursor { pos, issued }.encode(secret, qhash);
                 out.extend_from_slice(format!(",\"nextCursor\":\"{c}\"").as_bytes());
             }
             if page.start > 0 {
                 let prev = page.start.saturating_sub(page.count.max(1));
-                let c = Cursor { pos: pos_at(prev), issued }.encode(secret, qhash);
+                let c = Cursor {
+                    pos: pos_at(prev),
+                    issued,
+                }
+                .encode(secret, qhash);
                 out.extend_from_slice(format!(",\"previousCursor\":\"{c}\"").as_bytes());
             }
         }

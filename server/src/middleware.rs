@@ -31,7 +31,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The bearer token in an Authorization header (bare tokens where the profile accepts them).
-pub fn bearer<'a>(value: &'a str, accept_bare: bool) -> Option<&'a str> {
+pub fn bearer(value: &str, accept_bare: bool) -> Option<&str> {
     match value.trim().split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => Some(rest.trim()),
         Some(_) => None,
@@ -62,12 +62,16 @@ fn now_secs() -> u64 {
 impl Tenant {
     /// `Retry-After` in the profile's form: seconds, or an HTTP-date (Attio, D:A7).
     pub fn retry_after_value(&self, secs: u64) -> String {
-        let form = self.profile.rate_limit.as_ref().map_or(RetryAfter::Seconds, |r| r.retry_after);
+        let form = self
+            .profile
+            .rate_limit
+            .as_ref()
+            .map_or(RetryAfter::Seconds, |r| r.retry_after);
         match form {
             RetryAfter::Seconds => secs.to_string(),
-            RetryAfter::HttpDate => {
-                clock::http_date(clock::now() + time::Duration::seconds(i64::try_from(secs).unwrap_or(1)))
-            }
+            RetryAfter::HttpDate => clock::http_date(
+                clock::now() + time::Duration::seconds(i64::try_from(secs).unwrap_or(1)),
+            ),
         }
     }
 
@@ -98,7 +102,11 @@ impl Tenant {
             &self.profile.errors.content_type
         };
         if faults.is_broken(Break::ErrorGenericFormat) {
-            let mut r = (e.status, [(header::CONTENT_TYPE, content_type.to_string())], json!({"error": e.detail}).to_string())
+            let mut r = (
+                e.status,
+                [(header::CONTENT_TYPE, content_type.to_string())],
+                json!({"error": e.detail}).to_string(),
+            )
                 .into_response();
             for (n, v) in &e.headers {
                 r.headers_mut().append(n.clone(), v.clone());
@@ -109,7 +117,12 @@ impl Tenant {
         if format == ErrorFormat::Scim && faults.is_broken(Break::ErrorStatusInteger) {
             let mut body = e.body(format, instance);
             body["status"] = json!(e.status.as_u16());
-            let mut r = (e.status, [(header::CONTENT_TYPE, content_type.to_string())], body.to_string()).into_response();
+            let mut r = (
+                e.status,
+                [(header::CONTENT_TYPE, content_type.to_string())],
+                body.to_string(),
+            )
+                .into_response();
             for (n, v) in &e.headers {
                 r.headers_mut().append(n.clone(), v.clone());
             }
@@ -120,7 +133,10 @@ impl Tenant {
 
     /// The 401 for a missing or wrong credential.
     fn unauthorized(&self) -> ScimError {
-        let mut e = ScimError::new(StatusCode::UNAUTHORIZED, format!("Missing or invalid {}", self.profile.auth.token_name));
+        let mut e = ScimError::new(
+            StatusCode::UNAUTHORIZED,
+            format!("Missing or invalid {}", self.profile.auth.token_name),
+        );
         if let Some(w) = &self.profile.auth.www_authenticate {
             e = e.with_header(header::WWW_AUTHENTICATE, w);
         }
@@ -130,18 +146,26 @@ impl Tenant {
 
 async fn guarded(t: &Tenant, parts: Parts, body: Bytes, path: &str, next: Next) -> Response {
     let shared = &t.shared;
-    let fired = shared.faults.take(parts.method.as_str(), path, &t.profile.name);
+    let fired = shared
+        .faults
+        .take(parts.method.as_str(), path, &t.profile.name);
     let latency = shared.latency_ms + fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     if let Some(f) = fired.as_ref().filter(|f| f.status.is_some()) {
-        let status = f.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = f
+            .status
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let detail = f.detail.clone();
         let e = if status == StatusCode::TOO_MANY_REQUESTS {
             t.too_many(f.retry_after.unwrap_or(1), detail)
         } else {
-            let mut e = ScimError::new(status, detail.unwrap_or_else(|| format!("Injected fault: {status}")));
+            let mut e = ScimError::new(
+                status,
+                detail.unwrap_or_else(|| format!("Injected fault: {status}")),
+            );
             if let Some(secs) = f.retry_after {
                 e = e.with_header(header::RETRY_AFTER, &t.retry_after_value(secs));
             }
@@ -150,7 +174,11 @@ async fn guarded(t: &Tenant, parts: Parts, body: Bytes, path: &str, next: Next) 
         return e.into_response();
     }
     if shared.fail_rate > 0.0 && shared.random() < shared.fail_rate {
-        return ScimError::new(StatusCode::INTERNAL_SERVER_ERROR, "Injected failure (--fail-rate)").into_response();
+        return ScimError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Injected failure (--fail-rate)",
+        )
+        .into_response();
     }
     if !authorized(t, &parts) && !shared.faults.is_broken(Break::AuthAcceptAnyToken) {
         return t.unauthorized().into_response();
@@ -193,13 +221,21 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     let started = Instant::now();
     let arrived = clock::format(clock::now(), Precision::Micros);
     let (parts, body) = req.into_parts();
-    let uri = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.clone(), |u| u.0.clone());
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |u| u.0.clone());
     let path = uri.path().to_string();
     let method = parts.method.clone();
     let headers: BTreeMap<String, String> = parts
         .headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), journal::redact(k.as_str(), &String::from_utf8_lossy(v.as_bytes()))))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                journal::redact(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+            )
+        })
         .collect();
     let limit = t.shared.body_limit;
     let too_big = parts
@@ -209,11 +245,17 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         .and_then(|v| v.parse::<usize>().ok())
         .is_some_and(|n| n > limit);
     let (bytes, resp) = if too_big {
-        (Bytes::new(), Some(ScimError::payload_too_large(limit).into_response()))
+        (
+            Bytes::new(),
+            Some(ScimError::payload_too_large(limit).into_response()),
+        )
     } else {
         match axum::body::to_bytes(body, limit).await {
             Ok(b) => (b, None),
-            Err(_) => (Bytes::new(), Some(ScimError::payload_too_large(limit).into_response())),
+            Err(_) => (
+                Bytes::new(),
+                Some(ScimError::payload_too_large(limit).into_response()),
+            ),
         }
     };
     let resp = match resp {

@@ -29,7 +29,9 @@ pub struct MockServer {
 
 impl std::fmt::Debug for MockServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockServer").field("addr", &self.addr).finish()
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish()
     }
 }
 
@@ -77,7 +79,11 @@ impl MockServer {
 
     /// The SCIM base URL of the first (or only) profile, e.g. `http://127.0.0.1:PORT/scim/v2`.
     pub fn base_url(&self) -> String {
-        self.app.tenants.first().map(|t| t.base_url.clone()).unwrap_or_else(|| self.uri())
+        self.app
+            .tenants
+            .first()
+            .map(|t| t.base_url.clone())
+            .unwrap_or_else(|| self.uri())
     }
 
     /// The base URL of `vendor` (with `all`).

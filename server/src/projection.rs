@@ -6,9 +6,6 @@
 //! when `attributes` names them. Names match case-insensitively; the input's key order is
 //! kept.
 
-// `ScimError` is the crate-wide error (error.rs); its size is that module's call.
-#![allow(clippy::result_large_err)]
-
 use crate::error::ScimError;
 use crate::schema::{AttrDef, ResourceSchemas, Returned, is_bare_urn, lookup_sub, urn_path};
 use scimock_filter::{AttrPath, parse_attr_list, parse_attr_path};
@@ -373,4 +370,333 @@ fn retain_not_never(def: Option<&AttrDef>, v: &mut Value) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ScimType;
+    use crate::schema::{ATLASSIAN_EXTERNAL_URN, AttrDef, ENTERPRISE_USER_URN, ResourceSchemas};
+    use scimock_filter::AttrKind;
+    use scimock_profile::Profile;
+    use serde_json::json;
+
+    fn users(name: &str) -> ResourceSchemas {
+        ResourceSchemas::user(&Profile::builtin(name).expect("profile"))
+    }
+
+    fn bjensen() -> Value {
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE_USER_URN],
+            "id": "2819c223",
+            "externalId": "701984",
+            "userName": "bjensen@example.com",
+            "name": {"formatted": "Ms. Barbara J Jensen", "familyName": "Jensen", "givenName": "Barbara"},
+            "displayName": "Babs Jensen",
+            "password": "t1meMa$heen",
+            "emails": [
+                {"value": "bjensen@example.com", "type": "work", "primary": true},
+                {"value": "babs@jensen.org", "type": "home"}
+            ],
+            "active": true,
+            ENTERPRISE_USER_URN: {"employeeNumber": "701984", "department": "Tour Operations", "manager": {"value": "m1", "displayName": "Boss"}},
+            "meta": {"resourceType": "User", "created": "2010-01-23T04:56:22Z"}
+        })
+    }
+
+    fn project_with(attributes: Option<&str>, excluded: Option<&str>) -> Value {
+        let proj = Projection::parse(attributes, excluded).expect("valid projection");
+        project(&bjensen(), &proj, &users("generic"))
+    }
+
+    fn keys(v: &Value) -> Vec<&str> {
+        v.as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn absent_or_blank_parameters_are_no_projection() {
+        assert!(Projection::parse(None, None).expect("none").is_empty());
+        assert!(
+            Projection::parse(Some(""), Some("  "))
+                .expect("blank")
+                .is_empty()
+        );
+        let p = Projection::parse(Some("userName, name.givenName"), None).expect("list");
+        assert!(!p.is_empty());
+        assert_eq!(p.attributes.len(), 2);
+        assert_eq!(p.attributes[1].sub.as_deref(), Some("givenName"));
+    }
+
+    #[test]
+    fn a_malformed_list_is_invalid_value() {
+        for bad in [
+            "userName,",
+            "name..givenName",
+            "emails[type eq \"work\"]",
+            "user name",
+            "1abc",
+        ] {
+            let e = Projection::parse(Some(bad), None).unwrap_err();
+            assert_eq!(e.status.as_u16(), 400, "{bad}");
+            assert_eq!(e.scim_type, Some(ScimType::InvalidValue), "{bad}");
+            assert!(e.detail.contains("attributes"), "{e}");
+        }
+        let e = Projection::parse(None, Some(",")).unwrap_err();
+        assert!(e.detail.contains("excludedAttributes"), "{e}");
+    }
+
+    #[test]
+    fn a_bare_urn_the_grammar_cannot_split_is_a_whole_schema() {
+        let p = Projection::parse(Some(&format!("userName,{ATLASSIAN_EXTERNAL_URN}")), None)
+            .expect("parses");
+        assert_eq!(p.attributes[1].urn.as_deref(), Some(ATLASSIAN_EXTERNAL_URN));
+        assert!(p.attributes[1].name.is_empty());
+        let user = json!({"id": "1", "userName": "u", "title": "t", ATLASSIAN_EXTERNAL_URN: {"atlassianAccountId": "a1"}});
+        let out = project(&user, &p, &users("atlassian"));
+        assert_eq!(
+            out,
+            json!({"id": "1", "userName": "u", ATLASSIAN_EXTERNAL_URN: {"atlassianAccountId": "a1"}})
+        );
+    }
+
+    #[test]
+    fn id_schemas_and_meta_are_always_returned() {
+        let out = project_with(Some("userName"), None);
+        assert_eq!(keys(&out), ["schemas", "id", "userName", "meta"]);
+        let out = project_with(None, Some("id,schemas,meta,userName"));
+        assert!(
+            out.get("id").is_some() && out.get("meta").is_some() && out.get("schemas").is_some()
+        );
+        assert!(out.get("userName").is_none());
+    }
+
+    #[test]
+    fn attributes_keep_a_single_sub_attribute_of_a_complex_attribute() {
+        let out = project_with(Some("name.givenName"), None);
+        assert_eq!(out["name"], json!({"givenName": "Barbara"}));
+        assert!(out.get("displayName").is_none());
+    }
+
+    #[test]
+    fn attributes_keep_one_sub_attribute_of_every_element() {
+        let out = project_with(Some("emails.value"), None);
+        assert_eq!(
+            out["emails"],
+            json!([{"value": "bjensen@example.com"}, {"value": "babs@jensen.org"}])
+        );
+        let out = project_with(Some("emails.value,emails.type"), None);
+        assert_eq!(
+            out["emails"][1],
+            json!({"value": "babs@jensen.org", "type": "home"})
+        );
+    }
+
+    #[test]
+    fn attributes_with_an_extension_urn_keep_that_extension_attribute() {
+        let out = project_with(Some(&format!("{ENTERPRISE_USER_URN}:department")), None);
+        assert_eq!(
+            out[ENTERPRISE_USER_URN],
+            json!({"department": "Tour Operations"})
+        );
+        assert!(out.get("userName").is_none());
+        let out = project_with(Some(&format!("{ENTERPRISE_USER_URN}:manager.value")), None);
+        assert_eq!(
+            out[ENTERPRISE_USER_URN],
+            json!({"manager": {"value": "m1"}})
+        );
+    }
+
+    #[test]
+    fn attributes_with_a_bare_extension_urn_keep_the_whole_extension() {
+        let out = project_with(Some(ENTERPRISE_USER_URN), None);
+        assert_eq!(out[ENTERPRISE_USER_URN], bjensen()[ENTERPRISE_USER_URN]);
+        assert_eq!(keys(&out), ["schemas", "id", ENTERPRISE_USER_URN, "meta"]);
+    }
+
+    #[test]
+    fn core_urn_qualified_attributes_mean_core_attributes() {
+        let out = project_with(
+            Some(
+                "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName,urn:ietf:params:scim:schemas:core:2.0:User:active",
+            ),
+            None,
+        );
+        assert_eq!(out["name"], json!({"familyName": "Jensen"}));
+        assert_eq!(out["active"], true);
+    }
+
+    #[test]
+    fn excluded_attributes_remove_attributes_and_sub_attributes() {
+        let out = project_with(None, Some("emails.type,displayName,name"));
+        assert_eq!(
+            out["emails"],
+            json!([{"value": "bjensen@example.com", "primary": true}, {"value": "babs@jensen.org"}])
+        );
+        assert!(out.get("displayName").is_none() && out.get("name").is_none());
+        assert_eq!(out["userName"], "bjensen@example.com");
+        assert!(out.get("password").is_none());
+    }
+
+    #[test]
+    fn excluded_extension_urn_or_extension_attribute() {
+        let out = project_with(None, Some(ENTERPRISE_USER_URN));
+        assert!(out.get(ENTERPRISE_USER_URN).is_none());
+        let out = project_with(
+            None,
+            Some(&format!(
+                "{ENTERPRISE_USER_URN}:manager,{ENTERPRISE_USER_URN}:employeeNumber"
+            )),
+        );
+        assert_eq!(
+            out[ENTERPRISE_USER_URN],
+            json!({"department": "Tour Operations"})
+        );
+        let out = project_with(
+            None,
+            Some(&format!("{ENTERPRISE_USER_URN}:manager.displayName")),
+        );
+        assert_eq!(out[ENTERPRISE_USER_URN]["manager"], json!({"value": "m1"}));
+    }
+
+    #[test]
+    fn password_is_never_returned_even_when_asked_for() {
+        assert!(
+            project_with(Some("password,userName"), None)
+                .get("password")
+                .is_none()
+        );
+        assert!(project_with(None, None).get("password").is_none());
+    }
+
+    #[test]
+    fn request_only_attributes_appear_only_when_named() {
+        let mut s = users("generic");
+        s.core.attributes.push(
+            AttrDef::new("secretQuestion", AttrKind::String, "t").returned(Returned::Request),
+        );
+        let user = json!({"id": "1", "userName": "u", "secretQuestion": "pet?"});
+        let none = Projection::default();
+        assert!(project(&user, &none, &s).get("secretQuestion").is_none());
+        let excl = Projection::parse(None, Some("userName")).expect("p");
+        assert_eq!(project(&user, &excl, &s), json!({"id": "1"}));
+        let asked = Projection::parse(Some("secretQuestion"), None).expect("p");
+        assert_eq!(
+            project(&user, &asked, &s),
+            json!({"id": "1", "secretQuestion": "pet?"})
+        );
+    }
+
+    #[test]
+    fn always_returned_attributes_survive_exclusion_and_selection() {
+        let mut s = users("generic");
+        if let Some(u) = s.core.attributes.iter_mut().find(|a| a.name == "userName") {
+            u.returned = Returned::Always;
+        }
+        let user = json!({"id": "1", "userName": "u", "title": "t"});
+        let excl = Projection::parse(None, Some("userName,title")).expect("p");
+        assert_eq!(
+            project(&user, &excl, &s),
+            json!({"id": "1", "userName": "u"})
+        );
+        let only = Projection::parse(Some("title"), None).expect("p");
+        assert_eq!(
+            project(&user, &only, &s),
+            json!({"id": "1", "userName": "u", "title": "t"})
+        );
+    }
+
+    #[test]
+    fn attribute_names_match_case_insensitively() {
+        let out = project_with(Some("USERNAME,Name.GIVENNAME,emails.VALUE"), None);
+        assert_eq!(out["userName"], "bjensen@example.com");
+        assert_eq!(out["name"], json!({"givenName": "Barbara"}));
+        assert_eq!(out["emails"][0], json!({"value": "bjensen@example.com"}));
+        let odd = json!({"id": "1", "USERNAME": "u", "Title": "t"});
+        let p = Projection::parse(Some("userName"), None).expect("p");
+        assert_eq!(
+            project(&odd, &p, &users("generic")),
+            json!({"id": "1", "USERNAME": "u"})
+        );
+    }
+
+    #[test]
+    fn the_input_key_order_is_preserved() {
+        let out = project_with(Some("active,userName,emails,displayName"), None);
+        assert_eq!(
+            keys(&out),
+            [
+                "schemas",
+                "id",
+                "userName",
+                "displayName",
+                "emails",
+                "active",
+                "meta"
+            ]
+        );
+        let all = project_with(None, Some("password"));
+        let original = bjensen();
+        let mut expected = keys(&original);
+        expected.retain(|k| *k != "password");
+        assert_eq!(keys(&all), expected);
+    }
+
+    #[test]
+    fn unknown_attributes_behave_like_default_returned_ones() {
+        let user = json!({"id": "1", "userName": "u", "favouriteColour": "blue"});
+        let s = users("generic");
+        assert_eq!(project(&user, &Projection::default(), &s), user);
+        let only = Projection::parse(Some("favouriteColour"), None).expect("p");
+        assert_eq!(
+            project(&user, &only, &s),
+            json!({"id": "1", "favouriteColour": "blue"})
+        );
+        let excl = Projection::parse(None, Some("favouriteColour")).expect("p");
+        assert_eq!(
+            project(&user, &excl, &s),
+            json!({"id": "1", "userName": "u"})
+        );
+    }
+
+    #[test]
+    fn sub_attributes_of_elements_that_lack_them_drop_the_element() {
+        let user = json!({"id": "1", "emails": [{"value": "a"}, {"type": "home"}]});
+        let p = Projection::parse(Some("emails.value"), None).expect("p");
+        assert_eq!(
+            project(&user, &p, &users("generic")),
+            json!({"id": "1", "emails": [{"value": "a"}]})
+        );
+        let p = Projection::parse(Some("emails.display"), None).expect("p");
+        assert_eq!(project(&user, &p, &users("generic")), json!({"id": "1"}));
+    }
+
+    #[test]
+    fn strip_never_removes_only_never_returned_attributes() {
+        let mut user = bjensen();
+        strip_never(&mut user, &users("generic"));
+        let mut expected = bjensen();
+        expected.as_object_mut().map(|m| m.shift_remove("password"));
+        assert_eq!(user, expected);
+        let mut s = users("generic");
+        if let Some(mgr) = s.extensions[0]
+            .attributes
+            .iter_mut()
+            .find(|a| a.name == "manager")
+        {
+            mgr.sub_attributes[1].returned = Returned::Never;
+            mgr.sub_attributes[2].returned = Returned::Never;
+        }
+        if let Some(emails) = s.core.attributes.iter_mut().find(|a| a.name == "emails") {
+            emails.sub_attributes[2].returned = Returned::Never;
+        }
+        let mut user = bjensen();
+        strip_never(&mut user, &s);
+        assert_eq!(user[ENTERPRISE_USER_URN]["manager"], json!({"value": "m1"}));
+        assert_eq!(user["emails"][1], json!({"value": "babs@jensen.org"}));
+        let mut not_object = json!(["x"]);
+        strip_never(&mut not_object, &s);
+        assert_eq!(not_object, json!(["x"]));
+    }
 }

@@ -17,15 +17,18 @@ pub struct Query {
 fn decode(raw: &str) -> ScimResult<String> {
     let spaced = raw.replace('+', " ");
     let bytes: Vec<u8> = percent_decode(spaced.as_bytes()).collect();
-    if raw.split('%').skip(1).any(|s| {
-        s.len() < 2 || !s.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit)
-    }) {
+    if raw
+        .split('%')
+        .skip(1)
+        .any(|s| s.len() < 2 || !s.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit))
+    {
         return Err(ScimError::invalid_syntax(format!(
             "Malformed percent-encoding in query: {raw:?}"
         )));
     }
-    String::from_utf8(bytes)
-        .map_err(|_| ScimError::invalid_syntax("Query string is not valid UTF-8 after percent-decoding"))
+    String::from_utf8(bytes).map_err(|_| {
+        ScimError::invalid_syntax("Query string is not valid UTF-8 after percent-decoding")
+    })
 }
 
 impl Query {
@@ -117,8 +120,14 @@ impl ListRequest {
         let s = |n: &str| q.single(n).map(|v| v.map(str::to_string));
         Ok(ListRequest {
             filter: s("filter")?,
-            start_index: q.single("startIndex")?.map(|v| parse_int("startIndex", v)).transpose()?,
-            count: q.single("count")?.map(|v| parse_int("count", v)).transpose()?,
+            start_index: q
+                .single("startIndex")?
+                .map(|v| parse_int("startIndex", v))
+                .transpose()?,
+            count: q
+                .single("count")?
+                .map(|v| parse_int("count", v))
+                .transpose()?,
             sort_by: s("sortBy")?,
             sort_order: s("sortOrder")?,
             attributes: s("attributes")?,
@@ -143,7 +152,11 @@ impl ListRequest {
                 )));
             }
         }
-        let get = |k: &str| obj.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v);
+        let get = |k: &str| {
+            obj.iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .map(|(_, v)| v)
+        };
         let string = |k: &str| -> ScimResult<Option<String>> {
             match get(k) {
                 None | Some(Value::Null) => Ok(None),
@@ -158,23 +171,27 @@ impl ListRequest {
                 Some(Value::Array(a)) => a
                     .iter()
                     .map(|v| {
-                        v.as_str()
-                            .map(str::to_string)
-                            .ok_or_else(|| ScimError::invalid_value(format!("{k} must be an array of strings")))
+                        v.as_str().map(str::to_string).ok_or_else(|| {
+                            ScimError::invalid_value(format!("{k} must be an array of strings"))
+                        })
                     })
                     .collect::<ScimResult<Vec<_>>>()
                     .map(|v| Some(v.join(","))),
-                Some(_) => Err(ScimError::invalid_value(format!("{k} must be an array of strings"))),
+                Some(_) => Err(ScimError::invalid_value(format!(
+                    "{k} must be an array of strings"
+                ))),
             }
         };
         let int = |k: &str| -> ScimResult<Option<i64>> {
             match get(k) {
                 None | Some(Value::Null) => Ok(None),
-                Some(Value::Number(n)) => Ok(Some(n.as_i64().unwrap_or(if n.as_f64().unwrap_or(0.0) < 0.0 {
-                    i64::MIN
-                } else {
-                    i64::MAX
-                }))),
+                Some(Value::Number(n)) => Ok(Some(n.as_i64().unwrap_or(
+                    if n.as_f64().unwrap_or(0.0) < 0.0 {
+                        i64::MIN
+                    } else {
+                        i64::MAX
+                    },
+                ))),
                 Some(Value::String(s)) => parse_int(k, s).map(Some),
                 Some(_) => Err(ScimError::invalid_value(format!("{k} must be an integer"))),
             }
@@ -222,7 +239,10 @@ mod tests {
 
     #[test]
     fn integers_saturate_and_non_integers_are_refused() {
-        assert_eq!(parse_int("count", "99999999999999999999999").unwrap(), i64::MAX);
+        assert_eq!(
+            parse_int("count", "99999999999999999999999").unwrap(),
+            i64::MAX
+        );
         assert_eq!(parse_int("count", "-5").unwrap(), -5);
         assert!(parse_int("count", "ten").is_err());
         assert!(parse_int("count", "1.5").is_err());

@@ -48,16 +48,15 @@ impl Tenant {
                         meta.insert(f.clone(), Value::String(t));
                     }
                 }
-                "location" => {
-                    if !self.shared.faults.is_broken(Break::MetaLocationMissing) {
-                        let style = self.profile.shape.location;
-                        meta.insert(f.clone(), Value::String(self.resource_url(kind, &stored.id, style)));
-                    }
+                "location" if !self.shared.faults.is_broken(Break::MetaLocationMissing) => {
+                    let style = self.profile.shape.location;
+                    meta.insert(
+                        f.clone(),
+                        Value::String(self.resource_url(kind, &stored.id, style)),
+                    );
                 }
-                "version" => {
-                    if self.profile.etag.supported {
-                        meta.insert(f.clone(), Value::String(stored.etag()));
-                    }
+                "version" if self.profile.etag.supported => {
+                    meta.insert(f.clone(), Value::String(stored.etag()));
                 }
                 _ => {}
             }
@@ -71,7 +70,11 @@ impl Tenant {
         let src = stored.value.as_object();
         let mut out = Map::new();
         let schemas: Vec<Value> = match shape.schemas {
-            SchemasRule::Fixed => shape.fixed_schemas.iter().map(|s| Value::String(s.clone())).collect(),
+            SchemasRule::Fixed => shape
+                .fixed_schemas
+                .iter()
+                .map(|s| Value::String(s.clone()))
+                .collect(),
             SchemasRule::Present => {
                 let mut v = vec![Value::String(USER_URN.into())];
                 if let Some(o) = src {
@@ -123,7 +126,10 @@ impl Tenant {
         }
         self.behaviour.shape_user(&mut out, stored);
         if !shape.meta_fields.is_empty() {
-            out.insert("meta".into(), self.shape_meta(Kind::User, stored, &shape.meta_fields));
+            out.insert(
+                "meta".into(),
+                self.shape_meta(Kind::User, stored, &shape.meta_fields),
+            );
         }
         Value::Object(out)
     }
@@ -131,7 +137,10 @@ impl Tenant {
     /// The profile-shaped group, before projection.
     pub fn shape_group(&self, stored: &Stored) -> Value {
         let mut out = Map::new();
-        out.insert("schemas".into(), Value::Array(vec![Value::String(GROUP_URN.into())]));
+        out.insert(
+            "schemas".into(),
+            Value::Array(vec![Value::String(GROUP_URN.into())]),
+        );
         out.insert("id".into(), Value::String(stored.id.to_string()));
         let style = self
             .profile
@@ -154,7 +163,10 @@ impl Tenant {
                     _ => Kind::User,
                 };
                 if let Some(id) = id {
-                    m.insert("$ref".into(), Value::String(self.resource_url(kind, &id, style)));
+                    m.insert(
+                        "$ref".into(),
+                        Value::String(self.resource_url(kind, &id, style)),
+                    );
                 }
             }
         }

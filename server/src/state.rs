@@ -27,15 +27,24 @@ pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
             })
             .collect();
         let groups: Vec<Value> = store.groups.iter().map(|s| s.value.clone()).collect();
-        out.insert(t.public_path.clone(), json!({"vendor": t.profile.name, "users": users, "groups": groups}));
+        out.insert(
+            t.public_path.clone(),
+            json!({"vendor": t.profile.name, "users": users, "groups": groups}),
+        );
     }
     json!({"format": FORMAT, "version": 1, "tenants": out})
 }
 
 /// Writes `doc` to `path` so that a crash leaves either the old file or the new one.
 pub fn write_atomic(path: &Path, doc: &Value) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "state".into());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp)?;
@@ -64,7 +73,9 @@ pub fn read(path: &Path) -> Result<Option<Value>, String> {
             path.display()
         )
     })?;
-    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) || doc.get("version") != Some(&json!(1)) {
+    if doc.get("format").and_then(Value::as_str) != Some(FORMAT)
+        || doc.get("version") != Some(&json!(1))
+    {
         return Err(format!(
             "{} is not a scimock state file (format {FORMAT}, version 1); refusing to start so it is not overwritten",
             path.display()
@@ -80,7 +91,8 @@ pub fn restore(doc: &Value, tenants: &[Arc<Tenant>]) -> Result<(), String> {
     };
     for t in tenants {
         if let Some(data) = all.get(&t.public_path) {
-            t.load(data).map_err(|e| format!("state for {}: {e}", t.public_path))?;
+            t.load(data)
+                .map_err(|e| format!("state for {}: {e}", t.public_path))?;
         }
     }
     Ok(())

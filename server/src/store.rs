@@ -215,10 +215,19 @@ impl Store {
     /// Ids whose indexed attribute equals `value` (folded where the attribute is case-insensitive).
     pub fn lookup(&self, attr: Indexed, value: &str) -> Vec<Id> {
         match attr {
-            Indexed::UserName => self.by_user_name.get(&fold(value)).cloned().into_iter().collect(),
+            Indexed::UserName => self
+                .by_user_name
+                .get(&fold(value))
+                .cloned()
+                .into_iter()
+                .collect(),
             Indexed::Email => self.by_email.get(&fold(value)).cloned().unwrap_or_default(),
             Indexed::ExternalId => self.by_external_id.get(value).cloned().unwrap_or_default(),
-            Indexed::GroupName => self.by_group_name.get(&fold(value)).cloned().unwrap_or_default(),
+            Indexed::GroupName => self
+                .by_group_name
+                .get(&fold(value))
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 
@@ -485,7 +494,8 @@ impl Store {
                 return Err(StoreError::UnknownMember(v));
             };
             if let Some(o) = m.as_object_mut() {
-                o.entry("type").or_insert_with(|| Value::String(kind.into()));
+                o.entry("type")
+                    .or_insert_with(|| Value::String(kind.into()));
             }
         }
         Ok(())
@@ -571,7 +581,10 @@ impl Store {
             rendered: OnceLock::new(),
         });
         if let Some(n) = stored.str_attr("displayName") {
-            self.by_group_name.entry(fold(n)).or_default().push(id.clone());
+            self.by_group_name
+                .entry(fold(n))
+                .or_default()
+                .push(id.clone());
         }
         let members = Self::member_ids(&stored.value);
         self.groups.items.insert(id, stored.clone());
@@ -602,7 +615,10 @@ impl Store {
             remove_from(&mut self.by_group_name, &fold(n), &old.id);
         }
         if let Some(n) = stored.str_attr("displayName") {
-            self.by_group_name.entry(fold(n)).or_default().push(old.id.clone());
+            self.by_group_name
+                .entry(fold(n))
+                .or_default()
+                .push(old.id.clone());
         }
         let mut affected = Self::member_ids(&old.value);
         affected.extend(Self::member_ids(&stored.value));
@@ -681,7 +697,10 @@ mod tests {
     fn indexes_follow_replace_and_delete() {
         let mut s = Store::new();
         let a = s.create_user(user("alice"), Insert::default()).unwrap();
-        assert_eq!(s.lookup(Indexed::Email, "ALICE@example.COM"), vec![a.id.clone()]);
+        assert_eq!(
+            s.lookup(Indexed::Email, "ALICE@example.COM"),
+            vec![a.id.clone()]
+        );
         assert_eq!(s.lookup(Indexed::ExternalId, "x-alice"), vec![a.id.clone()]);
         assert!(s.lookup(Indexed::ExternalId, "X-ALICE").is_empty());
         s.replace_user(&a.id, user("alicia"), false).unwrap();
@@ -730,7 +749,10 @@ mod tests {
         let mut s = Store::new();
         let a = s.create_user(user("a"), Insert::default()).unwrap();
         let g = s
-            .create_group(json!({"displayName": "g", "members": [{"value": &*a.id}]}), Insert::default())
+            .create_group(
+                json!({"displayName": "g", "members": [{"value": &*a.id}]}),
+                Insert::default(),
+            )
             .unwrap();
         s.delete_group(&g.id).unwrap();
         assert!(s.users.get(&a.id).unwrap().value.get("groups").is_none());
@@ -740,7 +762,12 @@ mod tests {
     fn position_of_seq_finds_the_next_resource_after_deletes() {
         let mut s = Store::new();
         let ids: Vec<Id> = (0..10)
-            .map(|i| s.create_user(user(&format!("u{i}")), Insert::default()).unwrap().id.clone())
+            .map(|i| {
+                s.create_user(user(&format!("u{i}")), Insert::default())
+                    .unwrap()
+                    .id
+                    .clone()
+            })
             .collect();
         let seq5 = s.users.get(&ids[5]).unwrap().seq;
         s.delete_user(&ids[5]).unwrap();

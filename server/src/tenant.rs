@@ -133,10 +133,12 @@ pub struct Written {
 fn store_error(profile: &Profile, kind: Kind, e: StoreError) -> ScimError {
     match e {
         StoreError::NotFound => ScimError::not_found(format!("{} not found", kind.resource_type())),
-        StoreError::Duplicate(v) => ScimError::from_refusal(&profile.writes.duplicate_refusal, &v, ""),
-        StoreError::UnknownMember(m) => {
-            ScimError::invalid_value(format!("Group member {m:?} is not an existing User or Group"))
+        StoreError::Duplicate(v) => {
+            ScimError::from_refusal(&profile.writes.duplicate_refusal, &v, "")
         }
+        StoreError::UnknownMember(m) => ScimError::invalid_value(format!(
+            "Group member {m:?} is not an existing User or Group"
+        )),
     }
 }
 
@@ -148,7 +150,12 @@ pub fn check_if_match(stored: &Stored, if_match: Option<&str>) -> ScimResult<()>
         return Ok(());
     }
     let have = stored.etag();
-    let strip = |s: &str| s.trim().trim_start_matches("W/").trim_matches('"').to_string();
+    let strip = |s: &str| {
+        s.trim()
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .to_string()
+    };
     if want.split(',').any(|w| strip(w) == strip(&have)) {
         Ok(())
     } else {
@@ -229,7 +236,9 @@ impl Tenant {
 
     /// Moves top-level mirrors (Atlassian `department`) into their extension before validation.
     fn mirror_in(&self, body: &mut Value) {
-        let Some(obj) = body.as_object_mut() else { return };
+        let Some(obj) = body.as_object_mut() else {
+            return;
+        };
         for m in &self.profile.shape.mirrors {
             let key = obj.keys().find(|k| k.eq_ignore_ascii_case(&m.top)).cloned();
             if let Some(v) = key.and_then(|k| obj.shift_remove(&k)) {
@@ -245,9 +254,16 @@ impl Tenant {
     fn check_emails(&self, attrs: &mut Value) -> ScimResult<()> {
         let rules = &self.profile.writes.emails;
         if rules.from_user_name {
-            if let Some(u) = attrs.get("userName").and_then(Value::as_str).map(str::to_string) {
+            if let Some(u) = attrs
+                .get("userName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            {
                 if let Some(o) = attrs.as_object_mut() {
-                    o.insert("emails".into(), json!([{"value": u, "type": "work", "primary": true}]));
+                    o.insert(
+                        "emails".into(),
+                        json!([{"value": u, "type": "work", "primary": true}]),
+                    );
                 }
             }
             return Ok(());
@@ -278,7 +294,9 @@ impl Tenant {
                 }
             }
             if rules.primary_required && e.get("primary") != Some(&Value::Bool(true)) {
-                return Err(ScimError::invalid_value("The email must have primary: true"));
+                return Err(ScimError::invalid_value(
+                    "The email must have primary: true",
+                ));
             }
         }
         Ok(())
@@ -286,7 +304,11 @@ impl Tenant {
 
     /// Runs every write rule over a normalized user body. `existing` is the stored user for
     /// replace and patch. Returns the attributes to store and whether it is a pending invite.
-    fn finish_user_write(&self, mut attrs: Value, existing: Option<&Stored>) -> ScimResult<(Value, bool)> {
+    fn finish_user_write(
+        &self,
+        mut attrs: Value,
+        existing: Option<&Stored>,
+    ) -> ScimResult<(Value, bool)> {
         let p = &self.profile;
         self.check_emails(&mut attrs)?;
         if let Some(obj) = attrs.as_object_mut() {
@@ -300,16 +322,26 @@ impl Tenant {
             }
         }
         if let Err(attr) = self.users_schema.check_required(&attrs) {
-            return Err(ScimError::from_refusal(&p.writes.required_refusal, &attr, ""));
+            return Err(ScimError::from_refusal(
+                &p.writes.required_refusal,
+                &attr,
+                "",
+            ));
         }
         for r in &p.writes.required {
             if is_blank(dotted(&attrs, r)) {
                 return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
             }
         }
-        let user_name = attrs.get("userName").and_then(Value::as_str).unwrap_or_default().to_string();
+        let user_name = attrs
+            .get("userName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         if p.writes.user_name_is_email && !user_name.contains('@') {
-            return Err(ScimError::invalid_value(format!("userName {user_name:?} must be an email address")));
+            return Err(ScimError::invalid_value(format!(
+                "userName {user_name:?} must be an email address"
+            )));
         }
         if existing.is_none() && p.writes.unverified_domain == UnverifiedDomain::Reject {
             let email = attrs
@@ -344,12 +376,21 @@ impl Tenant {
     /// POST /Users.
     pub fn create_user(&self, mut body: Value) -> ScimResult<Written> {
         self.mirror_in(&mut body);
-        let attrs = self.users_schema.normalize_write(body, &self.write_options())?;
+        let attrs = self
+            .users_schema
+            .normalize_write(body, &self.write_options())?;
         let (attrs, invite) = self.finish_user_write(attrs, None)?;
         let mut store = self.write();
-        store.allow_duplicate_user_names = self.shared.faults.is_broken(Break::CreateAllowDuplicates);
+        store.allow_duplicate_user_names =
+            self.shared.faults.is_broken(Break::CreateAllowDuplicates);
         let stored = store
-            .create_user(attrs, Insert { invite, ..Insert::default() })
+            .create_user(
+                attrs,
+                Insert {
+                    invite,
+                    ..Insert::default()
+                },
+            )
             .map_err(|e| store_error(&self.profile, Kind::User, e))?;
         let status = self
             .behaviour
@@ -393,14 +434,28 @@ impl Tenant {
     }
 
     /// PUT /Users/{id}.
-    pub fn replace_user(&self, id: &str, mut body: Value, if_match: Option<&str>) -> ScimResult<Written> {
+    pub fn replace_user(
+        &self,
+        id: &str,
+        mut body: Value,
+        if_match: Option<&str>,
+    ) -> ScimResult<Written> {
         self.mirror_in(&mut body);
-        let attrs = self.users_schema.normalize_write(body, &self.write_options())?;
+        let attrs = self
+            .users_schema
+            .normalize_write(body, &self.write_options())?;
         let mut store = self.write();
-        let old = store.users.get(id).cloned().ok_or_else(|| ScimError::not_found(format!("User {id} not found")))?;
+        let old = store
+            .users
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ScimError::not_found(format!("User {id} not found")))?;
         self.check_etag(&old, if_match)?;
         if self.shared.faults.is_broken(Break::ReplaceIgnored) {
-            return Ok(Written { stored: old, status: StatusCode::OK });
+            return Ok(Written {
+                stored: old,
+                status: StatusCode::OK,
+            });
         }
         self.replace_user_locked(&mut store, &old, attrs)
     }
@@ -408,11 +463,19 @@ impl Tenant {
     /// Rewrites PATCH paths that name a top-level mirror (Atlassian `department`) to the extension.
     fn mirror_ops(&self, ops: &mut [PatchOp]) {
         for op in ops.iter_mut() {
-            let Some(path) = op.path.as_mut() else { continue };
+            let Some(path) = op.path.as_mut() else {
+                continue;
+            };
             if path.attr.urn.is_some() {
                 continue;
             }
-            if let Some(m) = self.profile.shape.mirrors.iter().find(|m| m.top.eq_ignore_ascii_case(&path.attr.name)) {
+            if let Some(m) = self
+                .profile
+                .shape
+                .mirrors
+                .iter()
+                .find(|m| m.top.eq_ignore_ascii_case(&path.attr.name))
+            {
                 path.attr.urn = Some(m.urn.clone());
                 path.attr.name = m.sub.clone();
             }
@@ -430,8 +493,25 @@ impl Tenant {
     }
 
     /// PATCH /Users/{id} or /Groups/{id}: every operation applies, or none does.
-    pub fn patch(&self, kind: Kind, id: &str, body: &Value, if_match: Option<&str>) -> ScimResult<Written> {
-        let mut ops = patch::parse_patch_body(body, &self.profile.patch)?;
+    pub fn patch(
+        &self,
+        kind: Kind,
+        id: &str,
+        body: &Value,
+        if_match: Option<&str>,
+    ) -> ScimResult<Written> {
+        let ops = patch::parse_patch_body(body, &self.profile.patch)?;
+        self.patch_ops(kind, id, ops, if_match)
+    }
+
+    /// Applies parsed PATCH operations (also used by the unified facade).
+    pub fn patch_ops(
+        &self,
+        kind: Kind,
+        id: &str,
+        mut ops: Vec<PatchOp>,
+        if_match: Option<&str>,
+    ) -> ScimResult<Written> {
         if kind == Kind::User {
             self.mirror_ops(&mut ops);
         }
@@ -450,22 +530,27 @@ impl Tenant {
                     .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case("displayName"))),
             });
             if renames && touches_name {
-                return Err(ScimError::mutability("Group displayName cannot be changed with PATCH"));
+                return Err(ScimError::mutability(
+                    "Group displayName cannot be changed with PATCH",
+                ));
             }
         }
         let mut store = self.write();
-        let old = store
-            .collection(kind)
-            .get(id)
-            .cloned()
-            .ok_or_else(|| ScimError::not_found(format!("{} {id} not found", kind.resource_type())))?;
+        let old = store.collection(kind).get(id).cloned().ok_or_else(|| {
+            ScimError::not_found(format!("{} {id} not found", kind.resource_type()))
+        })?;
         self.check_etag(&old, if_match)?;
         if self.shared.faults.is_broken(Break::PatchIgnored) {
-            return Ok(Written { stored: old, status: StatusCode::OK });
+            return Ok(Written {
+                stored: old,
+                status: StatusCode::OK,
+            });
         }
         let mut work = Self::writable_view(&old);
         patch::apply_patch(&mut work, &ops, self.schemas(kind), &self.profile.patch)?;
-        let attrs = self.schemas(kind).normalize_write(work, &self.write_options())?;
+        let attrs = self
+            .schemas(kind)
+            .normalize_write(work, &self.write_options())?;
         let mut written = match kind {
             Kind::User => self.replace_user_locked(&mut store, &old, attrs)?,
             Kind::Group => self.replace_group_locked(&mut store, &old, attrs)?,
@@ -481,14 +566,20 @@ impl Tenant {
     /// DELETE /Users/{id}: delete, deactivate-then-404 or suspend, per the profile.
     pub fn delete_user(&self, id: &str, if_match: Option<&str>) -> ScimResult<()> {
         let mut store = self.write();
-        let old = store.users.get(id).cloned().ok_or_else(|| ScimError::not_found(format!("User {id} not found")))?;
+        let old = store
+            .users
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ScimError::not_found(format!("User {id} not found")))?;
         self.check_etag(&old, if_match)?;
         if self.shared.faults.is_broken(Break::DeleteIgnored) {
             return Ok(());
         }
         match self.profile.writes.delete_mode {
             DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
-                store.delete_user(id).map_err(|e| store_error(&self.profile, Kind::User, e))?;
+                store
+                    .delete_user(id)
+                    .map_err(|e| store_error(&self.profile, Kind::User, e))?;
             }
             DeleteMode::Suspend => {
                 let mut v = Self::writable_view(&old);
@@ -504,9 +595,15 @@ impl Tenant {
     }
 
     fn group_attrs(&self, body: Value) -> ScimResult<Value> {
-        let attrs = self.groups_schema.normalize_write(body, &self.write_options())?;
+        let attrs = self
+            .groups_schema
+            .normalize_write(body, &self.write_options())?;
         if let Err(attr) = self.groups_schema.check_required(&attrs) {
-            return Err(ScimError::from_refusal(&self.profile.writes.required_refusal, &attr, ""));
+            return Err(ScimError::from_refusal(
+                &self.profile.writes.required_refusal,
+                &attr,
+                "",
+            ));
         }
         Ok(attrs)
     }
@@ -518,28 +615,57 @@ impl Tenant {
             .write()
             .create_group(attrs, Insert::default())
             .map_err(|e| store_error(&self.profile, Kind::Group, e))?;
-        Ok(Written { stored, status: StatusCode::CREATED })
+        Ok(Written {
+            stored,
+            status: StatusCode::CREATED,
+        })
     }
 
-    fn replace_group_locked(&self, store: &mut Store, old: &Arc<Stored>, attrs: Value) -> ScimResult<Written> {
+    fn replace_group_locked(
+        &self,
+        store: &mut Store,
+        old: &Arc<Stored>,
+        attrs: Value,
+    ) -> ScimResult<Written> {
         self.groups_schema.check_immutable(&old.value, &attrs)?;
         if let Err(attr) = self.groups_schema.check_required(&attrs) {
-            return Err(ScimError::from_refusal(&self.profile.writes.required_refusal, &attr, ""));
+            return Err(ScimError::from_refusal(
+                &self.profile.writes.required_refusal,
+                &attr,
+                "",
+            ));
         }
         let stored = store
             .replace_group(&old.id, attrs)
             .map_err(|e| store_error(&self.profile, Kind::Group, e))?;
-        Ok(Written { stored, status: StatusCode::OK })
+        Ok(Written {
+            stored,
+            status: StatusCode::OK,
+        })
     }
 
     /// PUT /Groups/{id}.
-    pub fn replace_group(&self, id: &str, body: Value, if_match: Option<&str>) -> ScimResult<Written> {
-        let attrs = self.groups_schema.normalize_write(body, &self.write_options())?;
+    pub fn replace_group(
+        &self,
+        id: &str,
+        body: Value,
+        if_match: Option<&str>,
+    ) -> ScimResult<Written> {
+        let attrs = self
+            .groups_schema
+            .normalize_write(body, &self.write_options())?;
         let mut store = self.write();
-        let old = store.groups.get(id).cloned().ok_or_else(|| ScimError::not_found(format!("Group {id} not found")))?;
+        let old = store
+            .groups
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ScimError::not_found(format!("Group {id} not found")))?;
         self.check_etag(&old, if_match)?;
         if self.shared.faults.is_broken(Break::ReplaceIgnored) {
-            return Ok(Written { stored: old, status: StatusCode::OK });
+            return Ok(Written {
+                stored: old,
+                status: StatusCode::OK,
+            });
         }
         self.replace_group_locked(&mut store, &old, attrs)
     }
@@ -547,12 +673,18 @@ impl Tenant {
     /// DELETE /Groups/{id}.
     pub fn delete_group(&self, id: &str, if_match: Option<&str>) -> ScimResult<()> {
         let mut store = self.write();
-        let old = store.groups.get(id).cloned().ok_or_else(|| ScimError::not_found(format!("Group {id} not found")))?;
+        let old = store
+            .groups
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ScimError::not_found(format!("Group {id} not found")))?;
         self.check_etag(&old, if_match)?;
         if self.shared.faults.is_broken(Break::DeleteIgnored) {
             return Ok(());
         }
-        store.delete_group(id).map_err(|e| store_error(&self.profile, Kind::Group, e))?;
+        store
+            .delete_group(id)
+            .map_err(|e| store_error(&self.profile, Kind::Group, e))?;
         Ok(())
     }
 
@@ -565,11 +697,27 @@ impl Tenant {
         self.add_users(data.get("users").unwrap_or(&Value::Null))?;
         let mut store = self.write();
         let mut groups = 0;
-        for g in data.get("groups").and_then(Value::as_array).into_iter().flatten() {
+        for g in data
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let id = g.get("id").and_then(Value::as_str).map(str::to_string);
             store
-                .create_group(g.clone(), Insert { id, ..Insert::default() })
-                .map_err(|e| format!("group {}: {e:?}", g.get("displayName").unwrap_or(&Value::Null)))?;
+                .create_group(
+                    g.clone(),
+                    Insert {
+                        id,
+                        ..Insert::default()
+                    },
+                )
+                .map_err(|e| {
+                    format!(
+                        "group {}: {e:?}",
+                        g.get("displayName").unwrap_or(&Value::Null)
+                    )
+                })?;
             groups += 1;
         }
         Ok((store.users.len(), groups))
@@ -602,7 +750,14 @@ impl Tenant {
                 return Err(format!("user #{i} has no userName"));
             }
             store
-                .create_user(attrs, Insert { id, invite, ..Insert::default() })
+                .create_user(
+                    attrs,
+                    Insert {
+                        id,
+                        invite,
+                        ..Insert::default()
+                    },
+                )
                 .map_err(|e| format!("user #{i}: {e:?}"))?;
         }
         Ok(list.len())
@@ -625,7 +780,10 @@ mod tests {
         let v = json!({"name": {"givenName": "A"}, "urn:scim:schemas:extension:atlassian-external:1.0": {"atlassianAccountId": "x"}});
         assert_eq!(dotted(&v, "name.givenName"), Some(&json!("A")));
         assert_eq!(
-            dotted(&v, "urn:scim:schemas:extension:atlassian-external:1.0.atlassianAccountId"),
+            dotted(
+                &v,
+                "urn:scim:schemas:extension:atlassian-external:1.0.atlassianAccountId"
+            ),
             Some(&json!("x"))
         );
         assert_eq!(dotted(&v, "name.familyName"), None);
@@ -634,7 +792,9 @@ mod tests {
     #[test]
     fn if_match_accepts_star_and_the_current_weak_or_strong_tag() {
         let mut s = Store::new();
-        let u = s.create_user(json!({"userName": "a"}), Insert::default()).unwrap();
+        let u = s
+            .create_user(json!({"userName": "a"}), Insert::default())
+            .unwrap();
         assert!(check_if_match(&u, Some("*")).is_ok());
         assert!(check_if_match(&u, Some(&u.etag())).is_ok());
         assert!(check_if_match(&u, Some(u.etag().trim_start_matches("W/"))).is_ok());

@@ -1,19 +1,623 @@
-//! The Truto-style unified user directory facade (filled in with the vendor profiles).
+//! The Truto-style unified user directory (VENDORS.md §2): a facade over other profiles'
+//! stores in the same process. Each integrated account maps to one backing vendor tenant;
+//! requests are translated to that vendor's SCIM semantics (its caps, its filter rules, its
+//! errors), and its users are mapped to the unified user model.
 
-use crate::error::ScimError;
+use crate::error::{ScimError, ScimResult};
+use crate::faults::Break;
 use crate::middleware::tenant_middleware;
+use crate::patch::{PatchOp, PatchOpKind};
+use crate::query::{ListRequest, Query};
+use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
 use axum::Router;
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
-/// The routes of a unified facade tenant.
+type Ten = State<Arc<Tenant>>;
+
+/// The routes of a unified facade tenant, mounted at `/unified/user-directory/users`.
 pub fn router(t: Arc<Tenant>) -> Router {
-    async fn todo() -> ScimError {
-        ScimError::new(StatusCode::NOT_IMPLEMENTED, "not yet")
+    async fn not_found() -> ScimError {
+        ScimError::not_found("Route not found")
+    }
+    async fn method_not_allowed() -> ScimError {
+        ScimError::method_not_allowed("Method not allowed")
     }
     Router::new()
-        .fallback(todo)
+        .route("/", get(list).post(create))
+        .route("/{id}", get(get_one).patch(update).delete(remove))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(t.clone())
         .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
+}
+
+/// A backend failure re-wrapped as Truto does (D:T5): same status, `truto_is_remote_error`,
+/// the provider's body as `raw_response`, and its `Retry-After` carried through.
+fn remote(backend: &Tenant, e: ScimError, instance: &str) -> ScimError {
+    let raw = e.body(backend.profile.errors.format, instance);
+    let mut out = ScimError::new(e.status, e.detail.clone());
+    out.headers = e.headers.clone();
+    out.remote = Some(Box::new(raw));
+    out
+}
+
+fn param<'a>(q: &'a Query, name: &'a str) -> Option<&'a str> {
+    q.all(name).next()
+}
+
+fn truthy(q: &Query, name: &str) -> bool {
+    param(q, name).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
+
+/// The backend named by `integrated_account_id`: 400 when missing, 404 when unknown.
+fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
+    let id = match param(q, "integrated_account_id").filter(|v| !v.is_empty()) {
+        Some(id) => id,
+        None if t.shared.faults.is_broken(Break::UnifiedAccountOptional) => {
+            return t
+                .backends
+                .first()
+                .map(|(_, b)| b)
+                .ok_or_else(|| ScimError::not_found("No integrated accounts"));
+        }
+        None => {
+            return Err(ScimError::new(
+                StatusCode::BAD_REQUEST,
+                "integrated_account_id is required",
+            ));
+        }
+    };
+    t.backends
+        .iter()
+        .find(|(a, _)| a == id)
+        .map(|(_, b)| b)
+        .ok_or_else(|| ScimError::not_found(format!("Integrated account {id} not found")))
+}
+
+/// The backend's own faults and rate limits, as if the facade had called it over HTTP.
+fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
+    if let Some(f) = b.shared.faults.take(method, path, &b.profile.name) {
+        if let Some(status) = f.status.and_then(|s| StatusCode::from_u16(s).ok()) {
+            let mut e = ScimError::new(
+                status,
+                f.detail
+                    .unwrap_or_else(|| format!("Injected fault: {status}")),
+            );
+            if let Some(secs) = f
+                .retry_after
+                .or((status == StatusCode::TOO_MANY_REQUESTS).then_some(1))
+            {
+                e = e.with_header(header::RETRY_AFTER, &b.retry_after_value(secs));
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
+pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
+    let mut u = Map::new();
+    let s = |k: &str| {
+        scim.get(k)
+            .and_then(Value::as_str)
+            .map(|v| Value::String(v.to_string()))
+    };
+    let mut put = |k: &str, v: Option<Value>| match v {
+        Some(v) => {
+            u.insert(k.to_string(), v);
+        }
+        None if normalized => {
+            u.insert(k.to_string(), Value::Null);
+        }
+        None => {}
+    };
+    put("id", s("id"));
+    put("external_id", s("externalId"));
+    let given = scim.pointer("/name/givenName").and_then(Value::as_str);
+    let family = scim.pointer("/name/familyName").and_then(Value::as_str);
+    put("first_name", given.map(|v| json!(v)));
+    put("last_name", family.map(|v| json!(v)));
+    let name = s("displayName")
+        .or_else(|| scim.pointer("/name/formatted").cloned())
+        .or_else(|| match (given, family) {
+            (Some(g), Some(f)) => Some(json!(format!("{g} {f}"))),
+            (Some(g), None) => Some(json!(g)),
+            (None, Some(f)) => Some(json!(f)),
+            _ => None,
+        });
+    put("name", name);
+    put("username", s("userName"));
+    put("title", s("title"));
+    let emails: Vec<Value> = scim
+        .get("emails")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": e.get("primary").and_then(Value::as_bool).unwrap_or(false)}))
+        .collect();
+    put(
+        "emails",
+        (!emails.is_empty()).then_some(Value::Array(emails)),
+    );
+    let phones: Vec<Value> = scim
+        .get("phoneNumbers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}))
+        .collect();
+    put(
+        "phones",
+        (!phones.is_empty()).then_some(Value::Array(phones)),
+    );
+    // status: active/inactive, pending invites are invited, else the raw value (S-000).
+    let status = if invite {
+        Some(json!("invited"))
+    } else {
+        match scim.get("active") {
+            Some(Value::Bool(true)) => Some(json!("active")),
+            Some(Value::Bool(false)) => Some(json!("inactive")),
+            Some(other) => Some(other.clone()),
+            None => None,
+        }
+    };
+    put("status", status);
+    let mut roles: Vec<Value> = scim
+        .get("roles")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| json!({"id": r.get("value"), "name": r.get("display").or_else(|| r.get("value"))}))
+        .collect();
+    if let Some(role) = scim.get("appRole").and_then(Value::as_str) {
+        roles.push(json!({"id": role, "name": role}));
+    }
+    put("roles", (!roles.is_empty()).then_some(Value::Array(roles)));
+    let groups: Vec<Value> = scim
+        .get("groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|g| json!({"id": g.get("value"), "name": g.get("display")}))
+        .collect();
+    put(
+        "groups",
+        (!groups.is_empty()).then_some(Value::Array(groups)),
+    );
+    put("user_type", s("userType"));
+    put("avatar", scim.pointer("/photos/0/value").cloned());
+    put("timezone", s("timezone"));
+    put(
+        "languages",
+        s("preferredLanguage")
+            .or_else(|| s("locale"))
+            .map(|l| Value::Array(vec![l])),
+    );
+    put(
+        "is_2fa_enabled",
+        scim.pointer("/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus")
+            .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true))),
+    );
+    put("created_at", scim.pointer("/meta/created").cloned());
+    put("updated_at", scim.pointer("/meta/lastModified").cloned());
+    if !normalized {
+        u.insert("remote_data".into(), scim.clone());
+    }
+    Value::Object(u)
+}
+
+/// Opaque cursor: the backend's 1-based startIndex, hex with a prefix.
+fn encode_cursor(start_index: usize) -> String {
+    format!("c{start_index:x}")
+}
+
+fn decode_cursor(raw: &str) -> ScimResult<usize> {
+    raw.strip_prefix('c')
+        .and_then(|h| usize::from_str_radix(h, 16).ok())
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, format!("Invalid cursor {raw:?}")))
+}
+
+/// `truto_exclude_fields` in both forms: `truto_exclude_fields[]=a&...` and `a,b` (S-000, 3P:T7).
+fn excluded_fields(q: &Query) -> Vec<String> {
+    q.all("truto_exclude_fields[]")
+        .chain(q.all("truto_exclude_fields"))
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+struct Shaping {
+    normalized: bool,
+    drop_remote: bool,
+    exclude: Vec<String>,
+}
+
+impl Shaping {
+    fn from(t: &Tenant, q: &Query) -> Shaping {
+        let faults = &t.shared.faults;
+        let format = param(q, "truto_response_format").unwrap_or("unified");
+        Shaping {
+            normalized: format == "normalized",
+            drop_remote: truthy(q, "truto_ignore_remote_data")
+                && !faults.is_broken(Break::UnifiedRemoteDataKept),
+            exclude: if faults.is_broken(Break::UnifiedExcludeFieldsIgnored) {
+                Vec::new()
+            } else {
+                excluded_fields(q)
+            },
+        }
+    }
+
+    fn apply(&self, backend: &Tenant, s: &Stored) -> Value {
+        let scim = backend.shape_user(s);
+        let mut u = unified_user(&scim, s.invite, self.normalized);
+        if let Some(o) = u.as_object_mut() {
+            if self.drop_remote {
+                o.shift_remove("remote_data");
+            }
+            for f in &self.exclude {
+                o.shift_remove(f);
+            }
+        }
+        u
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut r = Response::new(Body::from(body.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    let b = backend(&t, &q)?;
+    let spec = t.profile.unified.as_ref();
+    let default_limit = spec.map_or(100, |u| u.default_limit) as usize;
+    let max_limit = spec.map_or(1000, |u| u.max_limit) as usize;
+    let limit = match param(&q, "limit").filter(|v| !v.is_empty()) {
+        None => default_limit,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n >= 1 => n.min(max_limit),
+            _ => {
+                return Err(ScimError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("limit must be a positive integer, got {v:?}"),
+                ));
+            }
+        },
+    };
+    let format = param(&q, "truto_response_format").unwrap_or("unified");
+    if !matches!(format, "unified" | "raw" | "normalized" | "stream") {
+        return Err(ScimError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Unknown truto_response_format {format:?}"),
+        ));
+    }
+    // An empty next_cursor= is the first page (the TS SDK sends it, D:T12).
+    let start = match param(&q, "next_cursor").filter(|c| !c.is_empty()) {
+        Some(c) => decode_cursor(c)?,
+        None => 1,
+    };
+    let all_pages = truthy(&q, "truto_ignore_limit") || format == "stream";
+    let filter = param(&q, "remote_query[filter]").map(str::to_string);
+    let path = format!("{}/Users", b.public_path);
+    backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
+    let fetch = |start: usize, count: usize| {
+        b.fetch(
+            Kind::User,
+            &ListRequest {
+                filter: filter.clone(),
+                start_index: Some(start as i64),
+                count: Some(count as i64),
+                ..ListRequest::default()
+            },
+        )
+        .map_err(|e| remote(b, e, &path))
+    };
+    let first = fetch(start, limit)?;
+    let total = first.total;
+    let mut items = first.items.clone();
+    if format == "raw" {
+        let raw = json!({
+            "schemas": [crate::shape::LIST_URN],
+            "totalResults": total,
+            "startIndex": start,
+            "itemsPerPage": items.len(),
+            "Resources": items.iter().map(|s| b.shape_user(s)).collect::<Vec<_>>(),
+        });
+        return Ok(json_response(StatusCode::OK, &raw));
+    }
+    let mut next_start = first.start() + items.len() + 1;
+    if all_pages {
+        while next_start <= total && !items.is_empty() {
+            let more = fetch(next_start, max_limit)?;
+            if more.items.is_empty() {
+                break;
+            }
+            next_start = more.start() + more.items.len() + 1;
+            items.extend(more.items);
+        }
+    }
+    let shaping = Shaping::from(&t, &q);
+    let users: Vec<Value> = items.iter().map(|s| shaping.apply(b, s)).collect();
+    if format == "stream" {
+        let mut body = String::new();
+        for u in &users {
+            body.push_str(&u.to_string());
+            body.push('\n');
+        }
+        let mut r = Response::new(Body::from(body));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/x-ndjson"),
+        );
+        return Ok(r);
+    }
+    let last = next_start > total || items.is_empty();
+    let next = if last && !t.shared.faults.is_broken(Break::UnifiedNextCursorNeverNull) {
+        Value::Null
+    } else {
+        json!(encode_cursor(next_start))
+    };
+    let prev = if start > 1 && !all_pages {
+        json!(encode_cursor(start.saturating_sub(limit).max(1)))
+    } else {
+        Value::Null
+    };
+    let count = users.len();
+    let result = match param(&q, "truto_key_by").filter(|k| !k.is_empty()) {
+        Some(key) if !t.shared.faults.is_broken(Break::UnifiedKeyByIgnored) => {
+            let mut m = Map::new();
+            for u in users {
+                let k = match u.get(key) {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Null) | None => continue,
+                    Some(other) => other.to_string(),
+                };
+                m.insert(k, u);
+            }
+            Value::Object(m)
+        }
+        _ => Value::Array(users),
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"result": result, "next_cursor": next, "prev_cursor": prev, "result_count": count}),
+    ))
+}
+
+async fn get_one(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    let b = backend(&t, &q)?;
+    let path = format!("{}/Users/{id}", b.public_path);
+    backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
+    let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
+    if param(&q, "truto_response_format") == Some("raw") {
+        return Ok(json_response(StatusCode::OK, &b.shape_user(&s)));
+    }
+    Ok(json_response(
+        StatusCode::OK,
+        &Shaping::from(&t, &q).apply(b, &s),
+    ))
+}
+
+/// Unified fields to SCIM attributes (the reverse of [`unified_user`]), for writes.
+fn scim_from_unified(u: &Map<String, Value>) -> (Value, Vec<(String, Value)>) {
+    let mut scim = Map::new();
+    let mut paths = Vec::new();
+    let mut set = |path: &str, v: Value| paths.push((path.to_string(), v));
+    for (k, v) in u {
+        match k.as_str() {
+            "username" => set("userName", v.clone()),
+            "first_name" => set("name.givenName", v.clone()),
+            "last_name" => set("name.familyName", v.clone()),
+            "name" => set("displayName", v.clone()),
+            "title" => set("title", v.clone()),
+            "external_id" => set("externalId", v.clone()),
+            "timezone" => set("timezone", v.clone()),
+            "status" => set(
+                "active",
+                json!(v.as_str() != Some("inactive") && v.as_str() != Some("deleted")),
+            ),
+            "emails" => {
+                let emails: Vec<Value> = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let mut m = Map::new();
+                        m.insert(
+                            "value".into(),
+                            e.get("email").cloned().unwrap_or(Value::Null),
+                        );
+                        m.insert(
+                            "type".into(),
+                            e.get("type").cloned().unwrap_or(json!("work")),
+                        );
+                        m.insert(
+                            "primary".into(),
+                            e.get("is_primary").cloned().unwrap_or(json!(false)),
+                        );
+                        Value::Object(m)
+                    })
+                    .collect();
+                set("emails", Value::Array(emails));
+            }
+            _ => {}
+        }
+    }
+    for (path, v) in &paths {
+        match path.split_once('.') {
+            Some((a, b)) => {
+                let e = scim.entry(a.to_string()).or_insert_with(|| json!({}));
+                if let Some(o) = e.as_object_mut() {
+                    o.insert(b.to_string(), v.clone());
+                }
+            }
+            None => {
+                scim.insert(path.clone(), v.clone());
+            }
+        }
+    }
+    (Value::Object(scim), paths)
+}
+
+fn unified_body(headers: &HeaderMap, body: &Bytes) -> ScimResult<Map<String, Value>> {
+    if let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        if !ct.to_ascii_lowercase().starts_with("application/json") {
+            return Err(ScimError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("Content-Type {ct:?} is not supported; use application/json"),
+            ));
+        }
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ScimError::new(
+            StatusCode::BAD_REQUEST,
+            "Body must be a JSON object",
+        )),
+        Err(e) => Err(ScimError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Malformed JSON: {e}"),
+        )),
+    }
+}
+
+async fn create(
+    State(t): Ten,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    let b = backend(&t, &q)?;
+    let u = unified_body(&headers, &body)?;
+    let (scim, _) = scim_from_unified(&u);
+    let path = format!("{}/Users", b.public_path);
+    backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
+    let w = b.create_user(scim).map_err(|e| remote(b, e, &path))?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        &Shaping::from(&t, &q).apply(b, &w.stored),
+    ))
+}
+
+async fn update(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    let b = backend(&t, &q)?;
+    let u = unified_body(&headers, &body)?;
+    let (_, paths) = scim_from_unified(&u);
+    let path = format!("{}/Users/{id}", b.public_path);
+    backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
+    let ops: Vec<PatchOp> = paths
+        .into_iter()
+        .map(|(p, v)| PatchOp {
+            op: PatchOpKind::Replace,
+            path: scimock_filter::parse_patch_path(&p).ok(),
+            raw_path: Some(p),
+            value: Some(v),
+        })
+        .collect();
+    let w = b
+        .patch_ops(Kind::User, &id, ops, None)
+        .map_err(|e| remote(b, e, &path))?;
+    let s = if w.status == StatusCode::NO_CONTENT {
+        b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
+    } else {
+        w.stored
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        &Shaping::from(&t, &q).apply(b, &s),
+    ))
+}
+
+async fn remove(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ScimResult<Response> {
+    let q = Query::parse(raw.as_deref())?;
+    let b = backend(&t, &q)?;
+    let path = format!("{}/Users/{id}", b.public_path);
+    backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
+    b.delete_user(&id, None).map_err(|e| remote(b, e, &path))?;
+    Ok(json_response(StatusCode::OK, &json!({"id": id})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unified_mapping_follows_the_vendors_table() {
+        let scim = json!({
+            "id": "u1", "externalId": "x1", "userName": "a@example.com",
+            "name": {"givenName": "Ada", "familyName": "Lovelace"},
+            "emails": [{"value": "a@example.com", "type": "work", "primary": true}],
+            "active": false, "appRole": "admin", "title": "Countess",
+            "groups": [{"value": "g1", "display": "Math"}],
+            "meta": {"created": "2024-01-01T00:00:00Z", "lastModified": "2024-01-02T00:00:00Z"}
+        });
+        let u = unified_user(&scim, false, false);
+        assert_eq!(u["id"], "u1");
+        assert_eq!(u["external_id"], "x1");
+        assert_eq!(u["name"], "Ada Lovelace");
+        assert_eq!(u["username"], "a@example.com");
+        assert_eq!(
+            u["emails"][0],
+            json!({"email": "a@example.com", "type": "work", "is_primary": true})
+        );
+        assert_eq!(u["status"], "inactive");
+        assert_eq!(u["roles"][0], json!({"id": "admin", "name": "admin"}));
+        assert_eq!(u["groups"][0], json!({"id": "g1", "name": "Math"}));
+        assert_eq!(u["created_at"], "2024-01-01T00:00:00Z");
+        assert_eq!(u["remote_data"], scim);
+        assert_eq!(unified_user(&scim, true, false)["status"], "invited");
+        let n = unified_user(&scim, false, true);
+        assert!(n.get("remote_data").is_none());
+        assert_eq!(n["avatar"], Value::Null, "normalized lists every field");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        assert_eq!(decode_cursor(&encode_cursor(101)).unwrap(), 101);
+        assert!(decode_cursor("zz").is_err());
+        assert!(decode_cursor("c0").is_err());
+    }
+
+    #[test]
+    fn exclude_fields_accepts_both_forms() {
+        let q = Query::parse(Some("truto_exclude_fields%5B%5D=id&truto_exclude_fields%5B%5D=name&truto_exclude_fields=emails,title")).unwrap();
+        assert_eq!(excluded_fields(&q), vec!["id", "name", "emails", "title"]);
+    }
 }

@@ -33,7 +33,9 @@ pub fn routes(mut r: Router<Arc<Tenant>>, p: &Profile) -> Router<Arc<Tenant>> {
             .route("/ResourceTypes/{id}", get(resource_type));
     }
     if p.discovery.schemas {
-        r = r.route("/Schemas", get(schemas)).route("/Schemas/{id}", get(schema));
+        r = r
+            .route("/Schemas", get(schemas))
+            .route("/Schemas/{id}", get(schema));
     }
     r
 }
@@ -73,7 +75,11 @@ impl Tenant {
         let p = &self.profile;
         let max = p.list.max_count.unwrap_or(10_000);
         let lies = self.shared.faults.is_broken(Break::DiscoverySpcLies);
-        let path = p.discovery.service_provider_config.as_deref().unwrap_or("/ServiceProviderConfig");
+        let path = p
+            .discovery
+            .service_provider_config
+            .as_deref()
+            .unwrap_or("/ServiceProviderConfig");
         let mut doc = json!({
             "schemas": [SPC_URN],
             "documentationUri": "https://github.com/scimock/scimock",
@@ -181,16 +187,28 @@ async fn service_provider_config(State(t): Ten, RawQuery(q): RawQuery) -> ScimRe
 }
 
 async fn resource_types(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
-    missing(t.shared.faults.is_broken(Break::DiscoveryResourceTypesMissing))?;
+    missing(
+        t.shared
+            .faults
+            .is_broken(Break::DiscoveryResourceTypesMissing),
+    )?;
     refuse_filter(q.as_deref())?;
     Ok(t.list_of(t.resource_type_docs()))
 }
 
 async fn resource_type(State(t): Ten, Path(id): Path<String>) -> ScimResult<Response> {
-    missing(t.shared.faults.is_broken(Break::DiscoveryResourceTypesMissing))?;
+    missing(
+        t.shared
+            .faults
+            .is_broken(Break::DiscoveryResourceTypesMissing),
+    )?;
     t.resource_type_docs()
         .into_iter()
-        .find(|d| d["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id)))
+        .find(|d| {
+            d["id"]
+                .as_str()
+                .is_some_and(|i| i.eq_ignore_ascii_case(&id))
+        })
         .map(|d| t.json_value(StatusCode::OK, &d))
         .ok_or_else(|| ScimError::not_found(format!("Resource type {id} not found")))
 }
@@ -205,7 +223,11 @@ async fn schema(State(t): Ten, Path(id): Path<String>) -> ScimResult<Response> {
     missing(t.shared.faults.is_broken(Break::DiscoverySchemasMissing))?;
     t.schema_docs()
         .into_iter()
-        .find(|d| d["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id)))
+        .find(|d| {
+            d["id"]
+                .as_str()
+                .is_some_and(|i| i.eq_ignore_ascii_case(&id))
+        })
         .map(|d| t.json_value(StatusCode::OK, &d))
         .ok_or_else(|| ScimError::not_found(format!("Schema {id} not found")))
 }

@@ -25,13 +25,16 @@ pub fn json_body(t: &Tenant, headers: &HeaderMap, body: &Bytes) -> ScimResult<Va
         }
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ScimError::invalid_syntax("Request body is empty; a JSON object is required"));
+        return Err(ScimError::invalid_syntax(
+            "Request body is empty; a JSON object is required",
+        ));
     }
-    serde_json::from_slice(body).map_err(|e| ScimError::invalid_syntax(format!("Malformed JSON: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ScimError::invalid_syntax(format!("Malformed JSON: {e}")))
 }
 
 /// The header value as text, if present and valid.
-pub fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+pub fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -51,7 +54,10 @@ pub fn scim_router(t: Arc<Tenant>) -> Router {
         .route("/Users/.search", post(search_users))
         .route(
             "/Users/{id}",
-            get(get_user).put(replace_user).patch(patch_user).delete(delete_user),
+            get(get_user)
+                .put(replace_user)
+                .patch(patch_user)
+                .delete(delete_user),
         )
         .route("/.search", post(search_root));
     if t.profile.groups.is_some() {
@@ -60,7 +66,10 @@ pub fn scim_router(t: Arc<Tenant>) -> Router {
             .route("/Groups/.search", post(search_groups))
             .route(
                 "/Groups/{id}",
-                get(get_group).put(replace_group).patch(patch_group).delete(delete_group),
+                get(get_group)
+                    .put(replace_group)
+                    .patch(patch_group)
+                    .delete(delete_group),
             );
     }
     r = discovery::routes(r, &t.profile);

@@ -18,18 +18,7 @@ type Ten = State<Arc<Tenant>>;
 
 /// `attributes` / `excludedAttributes` from a query, as far as the profile honours them.
 fn projection(t: &Tenant, q: &Query) -> ScimResult<Projection> {
-    if t.shared.faults.is_broken(Break::ProjectionIgnored) {
-        return Ok(Projection::default());
-    }
-    let p = &t.profile.projection;
-    let a = q.single("attributes")?.filter(|_| p.attributes);
-    let e = q.single("excludedAttributes")?.filter(|_| p.excluded_attributes);
-    if p.mutually_exclusive && a.is_some() && e.is_some() {
-        return Err(ScimError::invalid_value(
-            "attributes and excludedAttributes are mutually exclusive",
-        ));
-    }
-    Projection::parse(a, e)
+    t.projection(q.single("attributes")?, q.single("excludedAttributes")?)
 }
 
 fn ensure_method(allowed: bool) -> ScimResult<()> {
@@ -46,7 +35,9 @@ fn group_ops(t: &Tenant) -> (bool, bool, bool, bool) {
     t.profile
         .groups
         .as_ref()
-        .map_or((false, false, false, false), |g| (g.create, g.replace, g.patch, g.delete))
+        .map_or((false, false, false, false), |g| {
+            (g.create, g.replace, g.patch, g.delete)
+        })
 }
 
 async fn list(t: &Tenant, kind: Kind, raw: Option<String>) -> ScimResult<Response> {
@@ -59,7 +50,13 @@ async fn search(t: &Tenant, kind: Kind, headers: &HeaderMap, body: &Bytes) -> Sc
     t.list(kind, &ListRequest::from_search_body(&v)?)
 }
 
-fn get_one(t: &Tenant, kind: Kind, id: &str, raw: Option<String>, headers: &HeaderMap) -> ScimResult<Response> {
+fn get_one(
+    t: &Tenant,
+    kind: Kind,
+    id: &str,
+    raw: Option<String>,
+    headers: &HeaderMap,
+) -> ScimResult<Response> {
     let q = Query::parse(raw.as_deref())?;
     let proj = projection(t, &q)?;
     let stored = match t.get(kind, id) {
@@ -112,17 +109,32 @@ pub async fn search_root(State(t): Ten, headers: HeaderMap, body: Bytes) -> Scim
 }
 
 /// GET /Users/{id}
-pub async fn get_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> ScimResult<Response> {
+pub async fn get_user(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> ScimResult<Response> {
     get_one(&t, Kind::User, &id, q, &headers)
 }
 
 /// GET /Groups/{id}
-pub async fn get_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> ScimResult<Response> {
+pub async fn get_group(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> ScimResult<Response> {
     get_one(&t, Kind::Group, &id, q, &headers)
 }
 
 /// POST /Users
-pub async fn create_user(State(t): Ten, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+pub async fn create_user(
+    State(t): Ten,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
     ensure_method(t.profile.writes.create)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, &q)?;
@@ -132,7 +144,12 @@ pub async fn create_user(State(t): Ten, RawQuery(q): RawQuery, headers: HeaderMa
 }
 
 /// POST /Groups
-pub async fn create_group(State(t): Ten, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+pub async fn create_group(
+    State(t): Ten,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
     ensure_method(group_ops(&t).0)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, &q)?;
@@ -142,7 +159,13 @@ pub async fn create_group(State(t): Ten, RawQuery(q): RawQuery, headers: HeaderM
 }
 
 /// PUT /Users/{id}
-pub async fn replace_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+pub async fn replace_user(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
     ensure_method(t.profile.writes.replace)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, &q)?;
@@ -152,7 +175,13 @@ pub async fn replace_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): Ra
 }
 
 /// PUT /Groups/{id}
-pub async fn replace_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+pub async fn replace_group(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
     ensure_method(group_ops(&t).1)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, &q)?;
@@ -161,7 +190,14 @@ pub async fn replace_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): R
     Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
 }
 
-async fn patch(t: &Tenant, kind: Kind, id: &str, q: Option<String>, headers: &HeaderMap, body: &Bytes) -> ScimResult<Response> {
+async fn patch(
+    t: &Tenant,
+    kind: Kind,
+    id: &str,
+    q: Option<String>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> ScimResult<Response> {
     let q = Query::parse(q.as_deref())?;
     let proj = projection(t, &q)?;
     let v = json_body(t, headers, body)?;
@@ -170,13 +206,25 @@ async fn patch(t: &Tenant, kind: Kind, id: &str, q: Option<String>, headers: &He
 }
 
 /// PATCH /Users/{id}
-pub async fn patch_user(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+pub async fn patch_user(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
     ensure_method(t.profile.writes.patch)?;
     patch(&t, Kind::User, &id, q, &headers, &body).await
 }
 
 /// PATCH /Groups/{id}
-pub async fn patch_group(State(t): Ten, Path(id): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
+pub async fn patch_group(
+    State(t): Ten,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ScimResult<Response> {
     ensure_method(group_ops(&t).2)?;
     patch(&t, Kind::Group, &id, q, &headers, &body).await
 }
@@ -188,14 +236,22 @@ fn no_content() -> Response {
 }
 
 /// DELETE /Users/{id}
-pub async fn delete_user(State(t): Ten, Path(id): Path<String>, headers: HeaderMap) -> ScimResult<Response> {
+pub async fn delete_user(
+    State(t): Ten,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ScimResult<Response> {
     ensure_method(t.profile.writes.delete)?;
     t.delete_user(&id, header_str(&headers, header::IF_MATCH))?;
     Ok(no_content())
 }
 
 /// DELETE /Groups/{id}
-pub async fn delete_group(State(t): Ten, Path(id): Path<String>, headers: HeaderMap) -> ScimResult<Response> {
+pub async fn delete_group(
+    State(t): Ten,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ScimResult<Response> {
     ensure_method(group_ops(&t).3)?;
     t.delete_group(&id, header_str(&headers, header::IF_MATCH))?;
     Ok(no_content())

@@ -1,0 +1,349 @@
+//! The Truto-style unified user directory facade, one test per documented quirk.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+use scimock_server::{FaultMatch, FaultRule, ServeConfig};
+use serde_json::{Value, json};
+
+const GENERIC: &str = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
+const ATTIO: &str = "0b5e7c1a-3f42-4d8e-9a61-7c2f1e9d4b30";
+const ATLASSIAN: &str = "a8d3f6e2-51c7-4b09-8e2d-6f1a9c3b7e54";
+const ELFSQUAD: &str = "e1f7b3d9-8a24-4c6e-a0b5-3d9c7e1f5a48";
+
+async fn truto(users: usize) -> Client {
+    Client::start_with(ServeConfig {
+        users: (users > 0).then_some(users),
+        ..config("truto")
+    })
+    .await
+}
+
+fn assert_truto_error(r: &Resp, status: u16, remote: bool) {
+    assert_eq!(r.status, status, "{}", r.text);
+    assert_eq!(r.body["statusCode"], status, "{}", r.text);
+    assert!(
+        r.body["error"].as_str().is_some() && r.body["message"].as_str().is_some(),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        r.body.get("truto_is_remote_error") == Some(&json!(true)),
+        remote,
+        "{}",
+        r.text
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
+}
+
+#[tokio::test]
+async fn truto_integrated_account_required() {
+    let c = truto(0).await;
+    let r = c.get("").await;
+    assert_truto_error(&r, 400, false);
+    assert_eq!(r.body["message"], "integrated_account_id is required");
+    let r = c
+        .get("?integrated_account_id=00000000-0000-0000-0000-000000000000")
+        .await;
+    assert_truto_error(&r, 404, false);
+    let r = c
+        .send_with(
+            Method::GET,
+            &format!("?integrated_account_id={GENERIC}"),
+            None,
+            &[("authorization", "Bearer nope")],
+        )
+        .await;
+    assert_truto_error(&r, 401, false);
+}
+
+#[tokio::test]
+async fn truto_cursor_pagination() {
+    let c = truto(9).await;
+    let mut next = String::new();
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let r = c
+            .get(&format!(
+                "?integrated_account_id={GENERIC}&limit=4&next_cursor={next}"
+            ))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let result = r.body["result"].as_array().unwrap();
+        assert_eq!(r.body["result_count"], result.len());
+        if pages > 0 {
+            assert!(r.body["prev_cursor"].is_string());
+        } else {
+            assert!(r.body["prev_cursor"].is_null());
+        }
+        ids.extend(result.iter().map(|u| u["id"].as_str().unwrap().to_string()));
+        pages += 1;
+        match &r.body["next_cursor"] {
+            Value::String(s) => next = s.clone(),
+            Value::Null => break,
+            other => panic!("next_cursor {other}"),
+        }
+        assert!(pages < 10);
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(ids.len(), 12);
+    let bad = c
+        .get(&format!(
+            "?integrated_account_id={GENERIC}&next_cursor=garbage"
+        ))
+        .await;
+    assert_truto_error(&bad, 400, false);
+}
+
+#[tokio::test]
+async fn truto_key_by() {
+    let c = truto(0).await;
+    let r = c
+        .get(&format!(
+            "?integrated_account_id={ATTIO}&truto_key_by=username"
+        ))
+        .await;
+    let obj = r.body["result"]
+        .as_object()
+        .expect("result keyed by username");
+    assert!(obj.contains_key("john.doe@example.com") && obj.contains_key("ada.admin@example.com"));
+}
+
+#[tokio::test]
+async fn truto_exclude_fields() {
+    let c = truto(0).await;
+    let r = c.get(&format!("?integrated_account_id={ATTIO}&truto_exclude_fields%5B%5D=emails&truto_exclude_fields%5B%5D=roles")).await;
+    let u = &r.body["result"][0];
+    assert!(u.get("emails").is_none() && u.get("roles").is_none() && u.get("username").is_some());
+    let r = c
+        .get(&format!(
+            "?integrated_account_id={ATTIO}&truto_exclude_fields=emails,remote_data"
+        ))
+        .await;
+    let u = &r.body["result"][0];
+    assert!(u.get("emails").is_none() && u.get("remote_data").is_none() && u.get("id").is_some());
+}
+
+#[tokio::test]
+async fn truto_ignore_remote_data() {
+    let c = truto(250).await;
+    let r = c.get(&format!("?integrated_account_id={ATLASSIAN}")).await;
+    assert!(r.body["result"][0]["remote_data"].is_object());
+    assert_eq!(
+        r.body["result_count"], 100,
+        "limit defaults to 100 (and Atlassian caps pages at 100)"
+    );
+    let r = c.get(&format!("?integrated_account_id={ATLASSIAN}&truto_ignore_remote_data=true&truto_ignore_limit=true")).await;
+    assert!(r.body["result"][0].get("remote_data").is_none());
+    assert_eq!(
+        r.body["result_count"], 252,
+        "truto_ignore_limit walks every backend page"
+    );
+    assert!(r.body["next_cursor"].is_null());
+}
+
+#[tokio::test]
+async fn truto_response_formats() {
+    let c = truto(0).await;
+    let raw = c
+        .get(&format!(
+            "?integrated_account_id={ATTIO}&truto_response_format=raw"
+        ))
+        .await;
+    assert_eq!(
+        raw.body["schemas"][0],
+        "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+    );
+    assert_eq!(raw.body["Resources"][0]["appRole"], "member");
+    let norm = c
+        .get(&format!(
+            "?integrated_account_id={ATTIO}&truto_response_format=normalized"
+        ))
+        .await;
+    let u = &norm.body["result"][0];
+    assert!(u.get("remote_data").is_none());
+    assert_eq!(
+        u["avatar"],
+        Value::Null,
+        "normalized lists every unified field"
+    );
+    let stream = c
+        .get(&format!(
+            "?integrated_account_id={ELFSQUAD}&truto_response_format=stream"
+        ))
+        .await;
+    assert_eq!(stream.header("content-type"), Some("application/x-ndjson"));
+    let lines: Vec<Value> = stream
+        .text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["username"], "jane.doe@example.com");
+    assert_truto_error(
+        &c.get(&format!(
+            "?integrated_account_id={ATTIO}&truto_response_format=xml"
+        ))
+        .await,
+        400,
+        false,
+    );
+}
+
+#[tokio::test]
+async fn truto_remote_query_filter() {
+    let c = truto(0).await;
+    let ok = c.get(&format!("?integrated_account_id={ATLASSIAN}&remote_query%5Bfilter%5D=userName%20eq%20%22bob@example.com%22")).await;
+    assert_eq!(ok.body["result_count"], 1);
+    assert_eq!(ok.body["result"][0]["username"], "bob@example.com");
+    let refused = c.get(&format!("?integrated_account_id={ATLASSIAN}&remote_query%5Bfilter%5D=emails.value%20eq%20%22x%22")).await;
+    assert_truto_error(&refused, 400, true);
+    assert_eq!(
+        refused.body["raw_response"]["scimType"], "invalidFilter",
+        "the backing vendor's rules judge it"
+    );
+    let attio = c
+        .get(&format!(
+            "?integrated_account_id={ATTIO}&remote_query%5Bfilter%5D=externalId%20eq%20%22x%22"
+        ))
+        .await;
+    assert_truto_error(&attio, 400, true);
+    assert_eq!(
+        attio.body["raw_response"]["code"], "validation_type",
+        "raw_response is in Attio's own format"
+    );
+}
+
+#[tokio::test]
+async fn truto_remote_errors_wrapped() {
+    let c = truto(0).await;
+    c.mock.inject(FaultRule {
+        status: Some(429),
+        times: Some(1),
+        retry_after: Some(2),
+        matcher: FaultMatch {
+            vendor: Some("attio".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    });
+    let r = c.get(&format!("?integrated_account_id={ATTIO}")).await;
+    assert_truto_error(&r, 429, true);
+    assert_eq!(r.body["raw_response"]["status_code"], 429);
+    assert!(
+        r.header("retry-after").unwrap().ends_with("GMT"),
+        "Attio's HTTP-date Retry-After is carried through"
+    );
+    let r = c
+        .get(&format!("/nope?integrated_account_id={ATLASSIAN}"))
+        .await;
+    assert_truto_error(&r, 404, true);
+    assert_eq!(r.body["raw_response"]["status"], "404");
+}
+
+#[tokio::test]
+async fn truto_single_resource_unwrapped() {
+    let c = truto(0).await;
+    let created = c
+        .send_with(
+            Method::POST,
+            &format!("?integrated_account_id={GENERIC}"),
+            None,
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_truto_error(&created, 400, false);
+    let body = json!({"username": "uni@example.com", "first_name": "Uni", "last_name": "Fied", "emails": [{"email": "uni@example.com", "type": "work", "is_primary": true}]});
+    let r = c
+        .http
+        .post(format!("{}?integrated_account_id={GENERIC}", c.base))
+        .bearer_auth(&c.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let u: Value = r.json().await.unwrap();
+    assert!(
+        u.get("result").is_none(),
+        "single resources are not wrapped"
+    );
+    assert_eq!(u["username"], "uni@example.com");
+    let id = u["id"].as_str().unwrap().to_string();
+    let got = c
+        .get(&format!("/{id}?integrated_account_id={GENERIC}"))
+        .await;
+    assert_eq!(got.body["first_name"], "Uni");
+    let r = c
+        .http
+        .patch(format!("{}/{id}?integrated_account_id={GENERIC}", c.base))
+        .bearer_auth(&c.token)
+        .json(&json!({"title": "Boss", "status": "inactive"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["title"], "Boss");
+    assert_eq!(p["status"], "inactive");
+    let d = c
+        .delete(&format!("/{id}?integrated_account_id={GENERIC}"))
+        .await;
+    assert_eq!(d.status, 200);
+    assert_eq!(d.body, json!({"id": id}));
+    assert_truto_error(
+        &c.get(&format!("/{id}?integrated_account_id={GENERIC}"))
+            .await,
+        404,
+        true,
+    );
+}
+
+#[tokio::test]
+async fn truto_status_raw_fallback() {
+    let c = truto(0).await;
+    let r = c
+        .http
+        .post(format!("{}?integrated_account_id={ATTIO}", c.base))
+        .bearer_auth(&c.token)
+        .json(&json!({"username": "invitee@gmail.com"}))
+        .send()
+        .await
+        .unwrap();
+    let u: Value = r.json().await.unwrap();
+    assert_eq!(u["status"], "invited", "an Attio pending invite is invited");
+    let r = c.get(&format!("?integrated_account_id={ELFSQUAD}")).await;
+    let statuses: Vec<&str> = r.body["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["active", "inactive"]);
+}
+
+#[tokio::test]
+async fn all_mode_truto_reads_the_mounted_vendor_stores() {
+    let c = Client::start("all").await;
+    let truto = c.mock.base_url_of("truto").unwrap();
+    let attio = c.mock.base_url_of("attio").unwrap();
+    let created = c
+        .post(
+            &format!("{attio}/Users"),
+            &json!({"userName": "shared@example.com"}),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    let r = c
+        .get(&format!(
+            "{truto}?integrated_account_id={ATTIO}&truto_key_by=username"
+        ))
+        .await;
+    assert!(
+        r.body["result"].get("shared@example.com").is_some(),
+        "{}",
+        r.text
+    );
+}
