@@ -703,7 +703,7 @@ pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
     let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
     if out.len() < body.len() {
-        out.push_str("…");
+        out.push('…');
     }
     out
 }

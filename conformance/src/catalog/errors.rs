@@ -93,7 +93,7 @@ pub async fn scim_type(ctx: &Ctx) -> Outcome {
 pub async fn content_type(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     let (ex, _) = provoke(&mut p).await;
-    if !ex.status.is_some_and(|s| s >= 400) {
+    if ex.status.is_none_or(|s| s < 400) {
         return p.skip(format!(
             "the probe got no error response ({}); see errors.format",
             ex.outcome()
