@@ -205,7 +205,7 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
             .json_ok(&ex, &format!("page {pages}"))
             .map(|v| Page::parse(&v))
         else {
-            break;
+            return p.finish("");
         };
         match (first_total, pg.total) {
             (None, Some(t)) => first_total = Some(t),
@@ -267,7 +267,15 @@ fn cursor_ctx(ctx: &Ctx) -> Result<(), String> {
         ctx.profile.list.cursor.is_some(),
         "RFC 9865 cursor pagination",
         "pagination.cursor",
-    )
+    )?;
+    // RFC 9865 §5: a provider offering cursors advertises pagination.cursor; one whose
+    // configuration is readable and does not, does not offer them.
+    if ctx.plan.spc.is_some() && ctx.spc_claim("pagination.cursor") != Some(true) {
+        return Err(
+            "the ServiceProviderConfig does not advertise pagination.cursor (RFC 9865 §5)".into(),
+        );
+    }
+    Ok(())
 }
 
 /// Follows nextCursor from `cursor=` (first page) to the end.
@@ -300,7 +308,7 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
             .json_ok(&ex, &format!("cursor page {n}"))
             .map(|v| Page::parse(&v))
         else {
-            break;
+            return p.finish("");
         };
         total = total.or(pg.total);
         for id in pg.ids() {

@@ -74,7 +74,7 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
         }
         let ex = p.send(req).await;
         let Some(v) = p.json_ok(&ex, &format!("page {n}")) else {
-            break;
+            return p.finish("");
         };
         let Some(items) = result_items(&v) else {
             p.problem(format!("page {n} has no result array"));
