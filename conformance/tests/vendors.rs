@@ -161,3 +161,52 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_answered_204_is_accepted_as_rfc_7644_allows() {
+    let o = [("patch.response", serde_json::json!("no_content"))];
+    let m = mock("generic", None, &o).await;
+    let r = check(config(&m, profile("generic", &o), true)).await;
+    assert_eq!(r.summary.failed, 0, "{}", explain(&r));
+    let patch = r.checks.iter().find(|c| c.id == "writes.patch").unwrap();
+    assert_eq!(patch.status, Status::Pass);
+    assert!(patch.detail.contains("204"), "{}", patch.detail);
+    assert_eq!(patch.evidence[0].status, Some(204));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_that_cannot_be_removed_are_listed_as_leftovers() {
+    let m = mock("generic", None, &[]).await;
+    m.set_break(scimock_server::Break::DeleteIgnored, true);
+    let r = check(config(&m, profile("generic", &[]), true)).await;
+    assert_eq!(r.cleanup.leftovers.len(), 1, "{:?}", r.cleanup);
+    assert!(
+        r.cleanup.leftovers[0].starts_with("scimock-check-"),
+        "{:?}",
+        r.cleanup.leftovers
+    );
+    let human = scimock_conformance::report::render(scimock_conformance::report::Format::Human, &r);
+    assert!(
+        human.contains("could NOT remove") && human.contains(&r.cleanup.leftovers[0]),
+        "{human}"
+    );
+    let md = scimock_conformance::report::render(scimock_conformance::report::Format::Markdown, &r);
+    assert!(md.contains("could not remove"), "{md}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_and_skip_select_checks_by_glob_and_group() {
+    let m = mock("generic", None, &[]).await;
+    let mut cfg = config(&m, profile("generic", &[]), false);
+    cfg.only = vec!["filter".into(), "list.pagination.*".into()];
+    cfg.skip = vec!["*.cursor-*".into()];
+    let r = check(cfg).await;
+    let ids: Vec<&str> = r.checks.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        ids.iter()
+            .all(|i| i.starts_with("filter.") || i.starts_with("list.pagination.")),
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"filter.eq") && ids.contains(&"list.pagination.walk"));
+    assert!(!ids.iter().any(|i| i.contains("cursor")), "{ids:?}");
+}

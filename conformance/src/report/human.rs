@@ -223,3 +223,84 @@ pub fn render(report: &Report) -> String {
     }
     String::from_utf8_lossy(&r.into_inner()).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Evidence, Severity};
+
+    fn result(id: &str, status: Status) -> CheckResult {
+        CheckResult {
+            id: id.into(),
+            title: "t".into(),
+            severity: Severity::Must,
+            reference: "RFC 7644 §3.4.2".into(),
+            status,
+            detail: format!("{id} detail"),
+            duration_ms: 3,
+            evidence: vec![Evidence {
+                request: "GET /Users".into(),
+                curl: "curl -sS -H \"Authorization: Bearer $SCIM_TOKEN\" 'http://x/Users'".into(),
+                status: Some(200),
+                headers: Default::default(),
+                response_excerpt: "{}".into(),
+                error: None,
+            }],
+        }
+    }
+
+    fn report(checks: Vec<CheckResult>) -> Report {
+        let mut summary = Summary::default();
+        for c in &checks {
+            summary.add(c.status);
+        }
+        Report {
+            report_version: 1,
+            tool: "scimock".into(),
+            tool_version: "0".into(),
+            target: "http://x".into(),
+            profile: "generic".into(),
+            started_at: "2026-01-01T00:00:00Z".into(),
+            duration_ms: 5,
+            summary,
+            checks,
+            allow_writes: false,
+            interrupted: false,
+            cleanup: Cleanup::default(),
+        }
+    }
+
+    #[test]
+    fn failures_are_grouped_at_the_end_and_the_last_line_is_the_summary() {
+        let r = report(vec![
+            result("a.one", Status::Pass),
+            result("b.two", Status::Fail),
+            result("c.three", Status::Skip),
+        ]);
+        let out = render(&r);
+        assert_eq!(out.lines().last(), Some("1 passed, 1 failed, 1 skipped"));
+        let grouped = out
+            .split("Failures and warnings:")
+            .nth(1)
+            .expect("a failure section");
+        assert!(
+            grouped.contains("FAIL b.two")
+                && grouped.contains("> GET /Users")
+                && !grouped.contains("a.one")
+        );
+        assert!(!out.contains('\x1b'), "no colour without a terminal");
+    }
+
+    #[test]
+    fn colour_is_only_for_terminals_and_live_lines_only_when_asked() {
+        assert!(!use_colour(false));
+        let mut h = HumanReporter::new(Vec::new(), true, false);
+        h.event(&Event::CheckFinished {
+            index: 1,
+            total: 1,
+            result: result("a.one", Status::Pass),
+        });
+        let s = String::from_utf8(h.into_inner()).unwrap();
+        assert!(s.contains("\x1b[32mPASS\x1b[0m") && !s.contains('\r'));
+    }
+}
