@@ -192,6 +192,11 @@ async fn users_that_cannot_be_removed_are_listed_as_leftovers() {
     );
     let md = scimock_conformance::report::render(scimock_conformance::report::Format::Markdown, &r);
     assert!(md.contains("could not remove"), "{md}");
+    let junit = scimock_conformance::report::render(scimock_conformance::report::Format::Junit, &r);
+    assert!(
+        junit.contains("could not remove: scimock-check-"),
+        "{junit}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -837,6 +837,18 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_catalog_lists_every_check() {
+        let readme = include_str!("../../../README.md");
+        for d in CATALOG {
+            assert!(
+                readme.contains(&format!("| `{}` |", d.id)),
+                "README.md does not list {}",
+                d.id
+            );
+        }
+    }
+
+    #[test]
     fn references_add_the_vendor_sources_of_the_switches() {
         let attio = Profile::builtin("attio").unwrap();
         let cap = find("list.pagination.cap").unwrap();

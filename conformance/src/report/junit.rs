@@ -75,6 +75,18 @@ pub fn render(report: &Report) -> String {
         suite.add_test_cases(report.checks.iter().filter(|c| c.group() == g).map(case));
         junit.add_test_suite(suite);
     }
+    if !report.cleanup.leftovers.is_empty() || report.cleanup.note.is_some() {
+        let mut suite = TestSuite::new("cleanup");
+        let mut text = String::new();
+        if let Some(n) = &report.cleanup.note {
+            text.push_str(&format!("{n}\n"));
+        }
+        for l in &report.cleanup.leftovers {
+            text.push_str(&format!("could not remove: {l}\n"));
+        }
+        suite.set_system_out(text);
+        junit.add_test_suite(suite);
+    }
     junit
         .to_string()
         .unwrap_or_else(|e| format!("<!-- cannot render JUnit XML: {e} -->\n"))
