@@ -11,6 +11,8 @@
 //! that prove every check can fail) or parsing filters for a server (`scimock-filter`).
 //! Vendor facts are never written here: they come from the profile.
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod classify;
 pub mod client;

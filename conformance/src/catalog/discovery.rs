@@ -87,7 +87,7 @@ pub async fn spc_consistent(ctx: &Ctx) -> Outcome {
     }
     let mut p = Probe::new(ctx);
     let mut observed = Vec::new();
-    let id = id_of(&ctx.plan.sample[0]);
+    let id = ctx.plan.sample.first().map(id_of).unwrap_or_default();
     if !id.is_empty() {
         let ex = p
             .send(Request::get(format!(
