@@ -100,7 +100,10 @@ pub fn run(a: CheckArgs) -> u8 {
     cfg.allow_writes = a.allow_writes;
     cfg.only = a.only.clone();
     cfg.skip = a.skip.clone();
-    cfg.timeout = Duration::from_secs_f64(a.timeout);
+    cfg.timeout = match Duration::try_from_secs_f64(a.timeout) {
+        Ok(d) => d,
+        Err(_) => return fail("--timeout is too large"),
+    };
     cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
     cfg.max_pages = a.max_pages.max(1);
     cfg.account = a.account.clone();

@@ -310,7 +310,7 @@ impl Bucket {
         if self.tokens >= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(-self.tokens / self.rate)
+            Duration::try_from_secs_f64(-self.tokens / self.rate).unwrap_or(Duration::MAX)
         }
     }
 }
@@ -369,7 +369,10 @@ pub fn parse_retry_after(v: &str, now: time::OffsetDateTime) -> Option<(Duration
     );
     let at = time::PrimitiveDateTime::parse(v, &fmt).ok()?.assume_utc();
     let secs = (at - now).as_seconds_f64().max(0.0);
-    Some((Duration::from_secs_f64(secs), true))
+    Some((
+        Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX),
+        true,
+    ))
 }
 
 impl Client {

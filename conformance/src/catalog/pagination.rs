@@ -153,8 +153,8 @@ pub async fn cap(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     match ctx.profile.list.over_max {
         OverMax::Reject => {
-            let ex = p.send(page(ctx, 1, cap + 1)).await;
-            p.expect_error(&ex, &format!("count={}", cap + 1), 400, None);
+            let ex = p.send(page(ctx, 1, cap.saturating_add(1))).await;
+            p.expect_error(&ex, &format!("count={}", cap.saturating_add(1)), 400, None);
             p.finish(format!("count above {cap} is refused with 400"))
         }
         OverMax::Clamp => {
@@ -164,16 +164,16 @@ pub async fn cap(ctx: &Ctx) -> Outcome {
                     "the tenant has {t} users, not more than the cap of {cap}: clamping is not observable"
                 ));
             }
-            let ex = p.send(page(ctx, 1, cap + 1)).await;
+            let ex = p.send(page(ctx, 1, cap.saturating_add(1))).await;
             if let Some(pg) = p
-                .json_ok(&ex, &format!("count={}", cap + 1))
+                .json_ok(&ex, &format!("count={}", cap.saturating_add(1)))
                 .map(|v| Page::parse(&v))
             {
                 let n = pg.resources.len() as u64;
                 p.require(n <= cap, || {
                     format!(
                         "count={} returned {n} resources; the documented cap is {cap}",
-                        cap + 1
+                        cap.saturating_add(1)
                     )
                 });
             }
