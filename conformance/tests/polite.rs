@@ -239,3 +239,63 @@ async fn no_report_format_ever_contains_the_token() {
         "curl lines use the placeholder"
     );
 }
+
+/// A server that answers every request with 200 and the next odd body of a list.
+async fn hostile() -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let h = tokio::spawn(async move {
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let bodies: Vec<(&str, Vec<u8>)> = vec![
+            ("application/scim+json", b"[]".to_vec()),
+            ("application/json", b"null".to_vec()),
+            ("application/scim+json", br#"{"Resources":"x","totalResults":"many","startIndex":{}}"#.to_vec()),
+            ("text/plain", vec![0xff, 0xfe, 0x00, 0x7b]),
+            ("text/html", b"<html><body>gateway</body></html>".to_vec()),
+            ("application/json", deep.into_bytes()),
+            ("application/scim+json", br#"{"schemas":[1],"Resources":[1,null,{"id":{}},{"id":"x","meta":7,"emails":"e"}],"nextCursor":5}"#.to_vec()),
+            ("application/scim+json", Vec::new()),
+            ("application/json", br#"{"result":{"a":1},"next_cursor":[],"result_count":"3"}"#.to_vec()),
+            ("application/scim+json", br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":{},"scimType":[]}"#.to_vec()),
+        ];
+        let mut i = 0usize;
+        while let Ok((mut s, _)) = l.accept().await {
+            let (ct, body) = bodies[i % bodies.len()].clone();
+            i += 1;
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = s.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(&body).await;
+            });
+        }
+    });
+    (format!("http://{addr}/scim/v2"), h)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn odd_bodies_never_crash_the_runner() {
+    let (base, h) = hostile().await;
+    for name in ["generic", "attio", "adra", "truto"] {
+        let mut cfg = Config::new(base.clone(), profile(name, &[]));
+        cfg.credentials = vec![Credential::bearer("t0ken")];
+        cfg.allow_writes = true;
+        cfg.max_pages = 5;
+        let r = run(cfg, None, &mut |_| {})
+            .await
+            .expect("the run completes");
+        assert!(
+            r.summary.failed > 0,
+            "{name}: an odd server cannot pass everything"
+        );
+        for f in [Format::Human, Format::Json, Format::Junit, Format::Markdown] {
+            assert!(!report::render(f, &r).is_empty());
+        }
+    }
+    h.abort();
+}
