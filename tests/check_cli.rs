@@ -26,7 +26,7 @@ fn text(b: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_passes_every_vendor_mock_with_writes_and_ends_with_the_summary_line() {
-    for vendor in ["generic", "attio", "atlassian", "adra", "elfsquad"] {
+    for vendor in ["generic", "attio", "atlassian", "adra", "elfsquad", "truto"] {
         let m = MockServer::start(vendor).await.unwrap();
         let out = output(scimock(&[
             "check",
@@ -237,6 +237,15 @@ async fn reports_go_to_stdout_or_to_a_file_and_never_carry_the_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_during_a_slow_request_still_removes_the_created_user() {
+    interrupted_run_cleans_up("-INT").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_slow_request_still_removes_the_created_user() {
+    interrupted_run_cleans_up("-TERM").await;
+}
+
+async fn interrupted_run_cleans_up(signal: &str) {
     let m = MockServer::start("generic").await.unwrap();
     // The PUT of writes.replace hangs for 30 s: the run is interrupted there, after the create.
     m.inject(FaultRule {
@@ -287,7 +296,7 @@ async fn sigint_during_a_slow_request_still_removes_the_created_user() {
         .unwrap();
     assert!(
         t0.elapsed() < Duration::from_secs(20),
-        "SIGINT did not stop the run promptly"
+        "{signal} did not stop the run promptly"
     );
     let stdout = text(&out.stdout);
     assert_eq!(
