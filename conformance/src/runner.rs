@@ -174,11 +174,6 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The SCIM users endpoint path.
-    pub fn users(&self) -> &'static str {
-        "/Users"
-    }
-
     /// Skip reason unless the profile is a SCIM endpoint.
     pub fn scim(&self) -> Result<(), String> {
         match self.profile.kind {
@@ -226,12 +221,13 @@ impl Ctx {
         v.as_bool()
     }
 
-    /// Skip reason unless the profile documents `offered` and the configuration does not deny it.
-    pub fn feature(&self, offered: bool, what: &str, spc_path: &str) -> Result<(), String> {
+    /// Skip reason unless the profile documents `offered` and the configuration (its
+    /// `spc_path` claim, when it has one) does not deny it.
+    pub fn feature(&self, offered: bool, what: &str, spc_path: Option<&str>) -> Result<(), String> {
         if !offered {
             return Err(format!("{} documents no {what}", self.profile.title));
         }
-        if self.spc_claim(spc_path) == Some(false) {
+        if let Some(spc_path) = spc_path.filter(|p| self.spc_claim(p) == Some(false)) {
             return Err(format!(
                 "the ServiceProviderConfig says {spc_path} is false"
             ));

@@ -159,7 +159,7 @@ fn list_ids(v: &Value) -> Vec<Value> {
 pub async fn schemas(ctx: &Ctx) -> Outcome {
     if let Err(r) = ctx
         .scim()
-        .and_then(|()| ctx.feature(ctx.profile.discovery.schemas, "/Schemas endpoint", "-"))
+        .and_then(|()| ctx.feature(ctx.profile.discovery.schemas, "/Schemas endpoint", None))
     {
         return Outcome::skip(r);
     }
@@ -202,7 +202,7 @@ pub async fn resource_types(ctx: &Ctx) -> Outcome {
         ctx.feature(
             ctx.profile.discovery.resource_types,
             "/ResourceTypes endpoint",
-            "-",
+            None,
         )
     }) {
         return Outcome::skip(r);

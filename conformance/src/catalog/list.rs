@@ -126,7 +126,7 @@ pub async fn sort(ctx: &Ctx) -> Outcome {
         p.expect_error(&ex, "sortBy on a target without sorting", 400, None);
         return p.finish("sortBy is refused with the documented 400");
     }
-    if let Err(r) = ctx.feature(s.supported, "sorting", "sort.supported") {
+    if let Err(r) = ctx.feature(s.supported, "sorting", Some("sort.supported")) {
         return Outcome::skip(r);
     }
     if ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) < 2 {

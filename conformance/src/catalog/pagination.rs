@@ -12,8 +12,7 @@ fn index_ctx(ctx: &Ctx) -> Result<(), String> {
     ctx.index_paging()
 }
 
-fn page(ctx: &Ctx, start: u64, count: u64) -> Request {
-    let _ = ctx;
+fn page(start: u64, count: u64) -> Request {
     Request::get("/Users")
         .query("startIndex", start.to_string())
         .query("count", count.to_string())
@@ -32,7 +31,7 @@ pub async fn start_index(ctx: &Ctx) -> Outcome {
         return Outcome::skip("needs at least 2 users to tell pages apart");
     }
     let mut p = Probe::new(ctx);
-    let first = p.send(page(ctx, 1, 2)).await;
+    let first = p.send(page(1, 2)).await;
     let Some(first) = p
         .json_ok(&first, "startIndex=1&count=2")
         .map(|v| Page::parse(&v))
@@ -42,7 +41,7 @@ pub async fn start_index(ctx: &Ctx) -> Outcome {
     p.require(first.start_index.is_none_or(|s| s == 1), || {
         format!("startIndex=1 is echoed as {:?}", first.start_index)
     });
-    let second = p.send(page(ctx, 2, 1)).await;
+    let second = p.send(page(2, 1)).await;
     if let Some(second) = p
         .json_ok(&second, "startIndex=2&count=1")
         .map(|v| Page::parse(&v))
@@ -62,7 +61,7 @@ pub async fn start_index(ctx: &Ctx) -> Outcome {
             },
         );
     }
-    let zero = p.send(page(ctx, 0, 1)).await;
+    let zero = p.send(page(0, 1)).await;
     if let Some(zero) = p
         .json_ok(&zero, "startIndex=0&count=1")
         .map(|v| Page::parse(&v))
@@ -83,7 +82,7 @@ pub async fn count(ctx: &Ctx) -> Outcome {
         return Outcome::skip(r);
     }
     let mut p = Probe::new(ctx);
-    let zero = p.send(page(ctx, 1, 0)).await;
+    let zero = p.send(page(1, 0)).await;
     if let Some(z) = p.json_ok(&zero, "count=0").map(|v| Page::parse(&v)) {
         p.require(z.resources.is_empty(), || {
             format!(
@@ -96,7 +95,7 @@ pub async fn count(ctx: &Ctx) -> Outcome {
         });
     }
     if total(ctx) >= 2 {
-        let one = p.send(page(ctx, 1, 1)).await;
+        let one = p.send(page(1, 1)).await;
         if let Some(o) = p.json_ok(&one, "count=1").map(|v| Page::parse(&v)) {
             p.require(o.resources.len() == 1, || {
                 format!("count=1 returned {} resources", o.resources.len())
@@ -117,7 +116,7 @@ pub async fn items_per_page(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     // The last user alone on a page of 2: "returned" (1) and "requested" (2) differ.
     let (req, asked) = match ctx.profile.list.pagination {
-        Pagination::Index => (page(ctx, total(ctx).max(1), 2), 2),
+        Pagination::Index => (page(total(ctx).max(1), 2), 2),
         Pagination::None => (Request::get("/Users"), 0),
     };
     let ex = p.send(req).await;
@@ -153,7 +152,7 @@ pub async fn cap(ctx: &Ctx) -> Outcome {
     let mut p = Probe::new(ctx);
     match ctx.profile.list.over_max {
         OverMax::Reject => {
-            let ex = p.send(page(ctx, 1, cap.saturating_add(1))).await;
+            let ex = p.send(page(1, cap.saturating_add(1))).await;
             p.expect_error(&ex, &format!("count={}", cap.saturating_add(1)), 400, None);
             p.finish(format!("count above {cap} is refused with 400"))
         }
@@ -164,7 +163,7 @@ pub async fn cap(ctx: &Ctx) -> Outcome {
                     "the tenant has {t} users, not more than the cap of {cap}: clamping is not observable"
                 ));
             }
-            let ex = p.send(page(ctx, 1, cap.saturating_add(1))).await;
+            let ex = p.send(page(1, cap.saturating_add(1))).await;
             if let Some(pg) = p
                 .json_ok(&ex, &format!("count={}", cap.saturating_add(1)))
                 .map(|v| Page::parse(&v))
@@ -199,7 +198,7 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
     let (mut start, mut pages, mut missing_ids) = (1u64, 0u64, 0usize);
     let mut complete = false;
     while pages < max_pages {
-        let ex = p.send(page(ctx, start, size)).await;
+        let ex = p.send(page(start, size)).await;
         pages += 1;
         let Some(pg) = p
             .json_ok(&ex, &format!("page {pages}"))
@@ -266,7 +265,7 @@ fn cursor_ctx(ctx: &Ctx) -> Result<(), String> {
     ctx.feature(
         ctx.profile.list.cursor.is_some(),
         "RFC 9865 cursor pagination",
-        "pagination.cursor",
+        Some("pagination.cursor"),
     )?;
     // RFC 9865 §5: a provider offering cursors advertises pagination.cursor; one whose
     // configuration is readable and does not, does not offer them.

@@ -289,7 +289,7 @@ pub async fn patch(ctx: &Ctx) -> Outcome {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", "patch.supported") {
+    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported")) {
         return Outcome::skip(r);
     }
     if !patch_allowed(ctx, "name.givenName") {
@@ -331,7 +331,7 @@ pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", "patch.supported") {
+    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported")) {
         return Outcome::skip(r);
     }
     let w = &ctx.profile.writes;
@@ -372,7 +372,7 @@ pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if let Err(r) = ctx.feature(ctx.profile.etag.supported, "ETags", "etag.supported") {
+    if let Err(r) = ctx.feature(ctx.profile.etag.supported, "ETags", Some("etag.supported")) {
         return Outcome::skip(r);
     }
     let mut p = Probe::new(ctx);
