@@ -105,7 +105,7 @@ pub const CATALOG: &[CheckDef] = &[
     def!(
         "list.pagination.count",
         Must,
-        "count bounds the page size; count=0 returns no resources",
+        "count bounds the page size; count=0 and negative counts return no resources",
         "RFC 7644 §3.4.2.4",
         ["list.pagination"],
         []
@@ -180,7 +180,7 @@ pub const CATALOG: &[CheckDef] = &[
         "meta carries the profile's fields: resourceType, timestamps, location",
         "RFC 7643 §3.1",
         ["shape.meta_fields"],
-        []
+        ["meta-without-location"]
     ),
     def!(
         "resource.not-found",

@@ -94,6 +94,21 @@ pub async fn count(ctx: &Ctx) -> Outcome {
             "count=0 returned no totalResults".into()
         });
     }
+    let negative = p
+        .send(
+            Request::get("/Users")
+                .query("startIndex", "1")
+                .query("count", "-1"),
+        )
+        .await;
+    if let Some(n) = p.json_ok(&negative, "count=-1").map(|v| Page::parse(&v)) {
+        p.require(n.resources.is_empty(), || {
+            format!(
+                "count=-1 returned {} resources; RFC 7644 §3.4.2.4 reads a negative count as 0",
+                n.resources.len()
+            )
+        });
+    }
     if total(ctx) >= 2 {
         let one = p.send(page(1, 1)).await;
         if let Some(o) = p.json_ok(&one, "count=1").map(|v| Page::parse(&v)) {
