@@ -22,6 +22,8 @@ enum Command {
     Filter(FilterArgs),
     /// List the vendor profiles and what each one bends.
     Vendors(VendorsArgs),
+    /// Check a SCIM service provider (a live tenant or a mock) against RFC 7644 and a vendor profile.
+    Check(crate::check::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +104,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(a) => serve(a),
         Command::Filter(a) => filter(a),
         Command::Vendors(a) => vendors(a),
+        Command::Check(a) => crate::check::run(a),
     }
 }
 

@@ -379,7 +379,8 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     } else {
         Value::Null
     };
-    let count = users.len();
+    let count =
+        users.len() + usize::from(t.shared.faults.is_broken(Break::UnifiedResultCountWrong));
     let result = match param(&q, "truto_key_by").filter(|k| !k.is_empty()) {
         Some(key) if !t.shared.faults.is_broken(Break::UnifiedKeyByIgnored) => {
             let mut m = Map::new();
