@@ -282,6 +282,7 @@ fn sigterm_during_concurrent_writes_keeps_every_acknowledged_write() {
         "the load ran: {} writes",
         acknowledged.len()
     );
+    eprintln!("{} writes acknowledged before SIGTERM", acknowledged.len());
     let restarted = serve(&["--state", path.to_str().unwrap()]);
     let (_, body) = get(
         &format!("{}/scim/v2/Users?count=0", restarted.origin),
