@@ -8,7 +8,11 @@
 # each against three servers: an empty one (`--fixtures` with no users and no groups), the
 # built-in fixtures, and `--users 1000`. A fresh server per run, on 127.0.0.1 only.
 #
-#   bash scripts/interop.sh [--peer scim2-tester|scim-sanity]... [--dataset empty|fixtures|users1000]...
+# Then the other direction (issue 5): `scimock check --profile generic --allow-writes` against
+# an independent server, python-scim's scim2-server 0.8.3, seeded with a few users; no check may
+# fail and the token must not appear in the reports.
+#
+#   bash scripts/interop.sh [--peer scim2-tester|scim-sanity|scimock-check]... [--dataset empty|fixtures|users1000]...
 #
 # Environment: SCIMOCK_BIN=path skips `cargo build` and uses that binary; otherwise the debug
 # binary is built with `cargo build --bin scimock` (what `cargo test --workspace` in .ci/run
@@ -34,7 +38,13 @@ while (($#)); do
     *) interop_die "unknown argument '$1' (try --help)" ;;
     esac
 done
-((${#PEERS[@]})) || PEERS=(scim2-tester scim-sanity)
+((${#PEERS[@]})) || PEERS=(scim2-tester scim-sanity scimock-check)
+RUN_CHECK=0
+SERVER_PEERS=()
+for peer in "${PEERS[@]}"; do
+    if [[ "$peer" == scimock-check ]]; then RUN_CHECK=1; else SERVER_PEERS+=("$peer"); fi
+done
+PEERS=(${SERVER_PEERS[@]+"${SERVER_PEERS[@]}"})
 ((${#DATASETS[@]})) || DATASETS=(empty fixtures users1000)
 
 LOGS="${INTEROP_LOGS:-$REPO/target/interop-logs}"
@@ -115,7 +125,7 @@ EOF
 declare -A VERDICT
 failures=0
 for dataset in "${DATASETS[@]}"; do
-    for peer in "${PEERS[@]}"; do
+    for peer in ${PEERS[@]+"${PEERS[@]}"}; do
         prefix="$LOGS/$dataset.$peer"
         serve_args "$dataset" "$peer"
         t0=$SECONDS
@@ -136,15 +146,44 @@ for dataset in "${DATASETS[@]}"; do
     done
 done
 
+if ((RUN_CHECK)); then
+    # scimock check against python-scim's scim2-server (README "Interoperability").
+    t0=$SECONDS
+    interop_start_scim2_server "$LOGS/scim2-server"
+    timeout 300 "$INTEROP_VENV/bin/python" "$INTEROP_DIR/seed.py" "$SCIM2_SERVER_URL" "$INTEROP_TOKEN" 12 >&2
+    echo "== scimock check --profile generic --allow-writes against scim2-server $SCIM2_SERVER_URL"
+    check_rc=0
+    SCIM_TOKEN="$INTEROP_TOKEN" timeout 600 "$BIN" check "$SCIM2_SERVER_URL" --profile generic --allow-writes \
+        --max-rps 0 --format json --output "$LOGS/scim2-server.check.json" >"$LOGS/scim2-server.check.txt" 2>&1 ||
+        check_rc=$?
+    tail -n 1 "$LOGS/scim2-server.check.txt" | sed 's/^/   /'
+    if ((check_rc == 0)) && ! grep -q -- "$INTEROP_TOKEN" "$LOGS"/scim2-server.check.*; then
+        VERDICT["scim2-server/scimock-check"]="pass"
+    else
+        grep -E '^\[.*\] FAIL' "$LOGS/scim2-server.check.txt" | sed 's/^/   /' || true
+        ((check_rc == 0)) || echo "   scimock check exited $check_rc"
+        VERDICT["scim2-server/scimock-check"]="FAIL"
+        failures=$((failures + 1))
+    fi
+    interop_stop "$SCIM2_SERVER_PID"
+    echo "   ${VERDICT["scim2-server/scimock-check"]} in $((SECONDS - t0)) s; logs: $LOGS/scim2-server.*"
+fi
+
 echo
 echo "== interoperability summary ($((SECONDS - started)) s, logs in $LOGS)"
+runs=0
 for dataset in "${DATASETS[@]}"; do
-    for peer in "${PEERS[@]}"; do
+    for peer in ${PEERS[@]+"${PEERS[@]}"}; do
         printf '   %-10s %-13s %s\n' "$dataset" "$peer" "${VERDICT["$dataset/$peer"]}"
+        runs=$((runs + 1))
     done
 done
+if ((RUN_CHECK)); then
+    printf '   %-10s %-13s %s\n' "scim2-srv" "scimock-check" "${VERDICT["scim2-server/scimock-check"]}"
+    runs=$((runs + 1))
+fi
 if ((failures)); then
-    echo "$failures of $((${#DATASETS[@]} * ${#PEERS[@]})) runs failed"
+    echo "$failures of $runs runs failed"
     exit 1
 fi
-echo "all $((${#DATASETS[@]} * ${#PEERS[@]})) runs passed"
+echo "all $runs runs passed"
