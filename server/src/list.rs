@@ -9,8 +9,8 @@ use crate::shape::LIST_URN;
 use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
 use axum::http::StatusCode;
-use bytes::Bytes;
 use axum::response::Response;
+use bytes::Bytes;
 use scimock_filter::{
     AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter, Limits,
     SchemaInfo, parse_attr_path, parse_filter_with, resolve_values,
@@ -465,7 +465,12 @@ impl Tenant {
             Some(by) if p.sort.supported && !self.shared.faults.is_broken(Break::SortIgnored) => {
                 let path = parse_attr_path(by)
                     .map_err(|e| ScimError::invalid_value(format!("sortBy: {e}")))?;
-                let descending = match req.sort_order.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                let descending = match req
+                    .sort_order
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     None | Some("ascending") => false,
                     Some("descending") => true,
                     Some(other) => {
@@ -481,11 +486,19 @@ impl Tenant {
     }
 
     /// Sorts resources (possibly of both kinds) by `path`; missing values last (RFC 7644 §3.4.2.3).
-    fn sort_resources(&self, items: &mut Vec<(Kind, Arc<Stored>)>, path: &AttrPath, descending: bool) {
+    fn sort_resources(
+        &self,
+        items: &mut Vec<(Kind, Arc<Stored>)>,
+        path: &AttrPath,
+        descending: bool,
+    ) {
         let mut keyed: Vec<(SortKey, (Kind, Arc<Stored>))> = items
             .drain(..)
             .map(|(k, s)| {
-                let case_exact = self.schemas(k).attribute(path).is_some_and(|i| i.case_exact);
+                let case_exact = self
+                    .schemas(k)
+                    .attribute(path)
+                    .is_some_and(|i| i.case_exact);
                 (sort_key(&s.value, path, case_exact), (k, s))
             })
             .collect();
@@ -533,7 +546,10 @@ impl Tenant {
         if let Some((path, descending)) = &sort {
             self.sort_resources(&mut all, path, *descending);
         }
-        let index_only = ListRequest { cursor: None, ..req.clone() };
+        let index_only = ListRequest {
+            cursor: None,
+            ..req.clone()
+        };
         let page = self.page(Kind::User, &index_only, all.len(), &None, 0, false)?;
         let end = (page.start + page.count).min(all.len());
         let resources: Vec<Bytes> = all
@@ -542,7 +558,10 @@ impl Tenant {
             .iter()
             .map(|(k, s)| self.render(*k, s, &proj))
             .collect();
-        Ok(self.json(StatusCode::OK, self.envelope(&page, all.len(), &resources, (None, None))))
+        Ok(self.json(
+            StatusCode::OK,
+            self.envelope(&page, all.len(), &resources, (None, None)),
+        ))
     }
 
     fn page(
@@ -660,7 +679,11 @@ impl Tenant {
             } else {
                 match &f.matched {
                     Some(m) => m.get(i).map_or(u64::MAX, |s| s.seq),
-                    None => self.read().collection(kind).at(i).map_or(u64::MAX, |s| s.seq),
+                    None => self
+                        .read()
+                        .collection(kind)
+                        .at(i)
+                        .map_or(u64::MAX, |s| s.seq),
                 }
             }
         };
@@ -671,7 +694,8 @@ impl Tenant {
         } else {
             (end < total).then(|| encode(pos_at(end)))
         };
-        let prev = (page.start > 0).then(|| encode(pos_at(page.start.saturating_sub(page.count.max(1)))));
+        let prev =
+            (page.start > 0).then(|| encode(pos_at(page.start.saturating_sub(page.count.max(1)))));
         (next, prev)
     }
 

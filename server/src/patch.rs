@@ -620,7 +620,10 @@ impl Patcher<'_> {
         };
         // `schemas` is a resource-level attribute (RFC 7643 §3); clients echo it inside
         // extension values, where it carries nothing. Ignored, as in a path-less value.
-        for (k, v) in members.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("schemas")) {
+        for (k, v) in members
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("schemas"))
+        {
             let (name, sub) = match k.split_once('.') {
                 Some((n, s)) => (n.to_string(), Some(s.to_string())),
                 None => (k.clone(), None),

@@ -453,7 +453,11 @@ async fn battery(vendor: &str) {
         }
     }
 
-    eprintln!("{}: {} bad requests answered", p.name, c.mock.requests().len());
+    eprintln!(
+        "{}: {} bad requests answered",
+        p.name,
+        c.mock.requests().len()
+    );
     // Still serving.
     let health = c.get("/_scimock/health").await;
     assert_eq!(health.status, 200);

@@ -160,7 +160,12 @@ async fn start_index_and_count_follow_rfc_7644_3_4_2_4() {
     assert_eq!(r.body["totalResults"], 23);
     let r = c.get("/Users?count=0").await;
     assert_eq!(r.body["totalResults"], 23);
-    assert_eq!(r.body["Resources"], json!([]), "count=0 returns no resources: {}", r.text);
+    assert_eq!(
+        r.body["Resources"],
+        json!([]),
+        "count=0 returns no resources: {}",
+        r.text
+    );
     let r = c.get("/Users?startIndex=22&count=10").await;
     assert_eq!(r.body["itemsPerPage"], 2);
     let r = c.get("/Users?startIndex=100").await;
