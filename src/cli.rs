@@ -120,6 +120,17 @@ fn serve(a: ServeArgs) -> u8 {
             a.listen
         ));
     }
+    if !a.listen.ip().is_loopback() && a.admin_token.is_none() {
+        return fail(format!(
+            "refusing to listen on {} (not loopback) with the admin API open; pass --admin-token with a secret of your own",
+            a.listen
+        ));
+    }
+    if a.admin_token.is_some() && a.admin_token == a.token {
+        return fail(
+            "--admin-token must differ from --token: the SCIM token never opens the admin API",
+        );
+    }
     if !(0.0..=1.0).contains(&a.fail_rate) {
         return fail("--fail-rate must be between 0 and 1");
     }

@@ -228,6 +228,30 @@ fn binding_beyond_loopback_needs_an_explicit_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--token"));
+    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--token", "s3cret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--admin-token"));
+}
+
+#[test]
+fn the_admin_token_must_differ_from_the_scim_token() {
+    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "same",
+            "--admin-token",
+            "same",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must differ"));
 }
 
 #[test]
