@@ -286,7 +286,7 @@ async fn interrupted_run_cleans_up(signal: &str) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         Command::new("kill")
-            .args(["-INT", &pid])
+            .args([signal, &pid])
             .status()
             .unwrap()
             .success()
