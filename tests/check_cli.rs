@@ -245,8 +245,29 @@ async fn sigterm_during_a_slow_request_still_removes_the_created_user() {
     interrupted_run_cleans_up("-TERM").await;
 }
 
+/// The userNames of the tenant's users that the run did not create.
+fn fixture_user_names(m: &MockServer) -> Vec<String> {
+    let mut names: Vec<String> = m
+        .tenant("generic")
+        .unwrap()
+        .read()
+        .users
+        .iter()
+        .filter_map(|u| u.value.get("userName").and_then(Value::as_str))
+        .filter(|n| !n.starts_with("scimock-check-"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
 async fn interrupted_run_cleans_up(signal: &str) {
     let m = MockServer::start("generic").await.unwrap();
+    // A target that ignores `filter`: cleanup's userName lookup answers every user, and only the
+    // run's own may be removed.
+    m.set_break(Break::FilterIgnored, true);
+    let fixtures = fixture_user_names(&m);
+    assert!(!fixtures.is_empty());
     // The PUT of writes.replace hangs for 30 s: the run is interrupted there, after the create.
     m.inject(FaultRule {
         latency_ms: Some(30_000),
@@ -323,6 +344,11 @@ async fn interrupted_run_cleans_up(signal: &str) {
         .filter(|n| n.starts_with("scimock-check-"))
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(
+        fixture_user_names(&m),
+        fixtures,
+        "cleanup removed users that were not its own"
+    );
     assert!(
         m.requests()
             .iter()

@@ -2,7 +2,7 @@
 //! catalog order emitting events, and always cleans up the users it created — after the
 //! last check, after a failure, or when cancelled (Ctrl-C / SIGTERM in the binary).
 
-use crate::catalog::{self, CATALOG, CheckDef, Page, id_of, member, quote};
+use crate::catalog::{self, CATALOG, CheckDef, Page, id_of, member, quote, str_attr};
 use crate::client::{Client, ClientConfig, Credential, Request};
 use crate::glob;
 use crate::model::{CheckResult, Cleanup, Event, Report, Status, Summary};
@@ -533,7 +533,12 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
                 )
                 .await;
             if let Some(v) = ex.json().filter(|_| ex.ok()) {
-                for r in Page::parse(&v).resources {
+                // A target may ignore or mis-evaluate the filter: remove only the run's own user.
+                for r in Page::parse(&v)
+                    .resources
+                    .into_iter()
+                    .filter(|r| is_own(r, &t.user_name))
+                {
                     let id = id_of(&r);
                     let already_suspended =
                         suspend && member(&r, "active") == Some(&Value::Bool(false));
@@ -572,6 +577,17 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
     out
 }
 
+/// True when `resource` is the user the run created as `user_name`: the same userName
+/// (case-insensitively: userName is caseExact false), which carries the run's prefix.
+fn is_own(resource: &Value, user_name: &str) -> bool {
+    let prefix = crate::catalog::writes::PREFIX;
+    str_attr(resource, "userName").is_some_and(|n| {
+        n.eq_ignore_ascii_case(user_name)
+            && n.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    })
+}
+
 /// DELETE and verify (404, or `active:false` where DELETE suspends).
 async fn remove_user(ctx: &Ctx, id: &str, suspend: bool) -> Result<(), String> {
     let path = format!("/Users/{}", crate::client::encode_component(id));
@@ -598,4 +614,34 @@ async fn remove_user(ctx: &Ctx, id: &str, suspend: bool) -> Result<(), String> {
         "still readable after DELETE (GET answered {})",
         get.outcome()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cleanup_removes_only_users_with_its_own_prefixed_user_name() {
+        let own = "scimock-check-0123456789ab@example.com";
+        assert!(is_own(&json!({"id": "1", "userName": own}), own));
+        assert!(is_own(
+            &json!({"id": "1", "userName": "SCIMOCK-CHECK-0123456789AB@Example.com"}),
+            own
+        ));
+        assert!(!is_own(
+            &json!({"id": "2", "userName": "jdoe@example.com"}),
+            own
+        ));
+        assert!(!is_own(&json!({"id": "3"}), own));
+        assert!(!is_own(
+            &json!({"id": "4", "userName": "scimock-check-other@example.com"}),
+            own
+        ));
+        // Never a user without the prefix, even if the run was somehow told that name.
+        assert!(!is_own(
+            &json!({"id": "5", "userName": "jdoe@example.com"}),
+            "jdoe@example.com"
+        ));
+    }
 }

@@ -108,10 +108,26 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
         if let Some(f) = &row.fault {
             m.inject(f.clone());
         }
+        let before = fixture_users(m);
         let r = check(config(m, profile(&row.profile, &[]), row.writes)).await;
         let mut want = row.fails.clone();
         want.sort();
         let got = failed(&r);
+        // Whatever the target breaks, the run touches no user but its own.
+        let after = fixture_users(m);
+        if after != before {
+            let lost: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+            mismatches.push(format!(
+                "{} on {} (writes {}): users that are not the run's own changed or vanished \
+                 ({} before, {} after; gone: {lost:?}); cleanup: {:?}",
+                row.brk,
+                row.profile,
+                row.writes,
+                before.len(),
+                after.len(),
+                r.cleanup
+            ));
+        }
         if got != want {
             mismatches.push(format!(
                 "{} on {} (writes {}): expected {want:?}, got {got:?}\n{}",

@@ -83,3 +83,23 @@ pub fn explain(r: &Report) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Every user of every tenant the run did not create (userName not `scimock-check-...`), by
+/// tenant and id, as stored: a run may change and remove only its own users.
+pub fn fixture_users(m: &MockServer) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut out = std::collections::BTreeMap::new();
+    for t in m.app().all_tenants() {
+        let store = t.read();
+        for u in store.users.iter() {
+            let name = u
+                .value
+                .get("userName")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            if !name.starts_with("scimock-check-") {
+                out.insert(format!("{}/{}", t.profile.name, u.id), u.value.clone());
+            }
+        }
+    }
+    out
+}
