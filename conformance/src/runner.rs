@@ -523,7 +523,9 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
     }
     for t in tracked {
         let mut ids = t.ids.clone();
-        // Sweep by userName: finds users whose create answer was lost (timeout, Ctrl-C).
+        // Sweep by userName: finds users whose create answer was lost (timeout, Ctrl-C). `None`:
+        // no lookup; `Err`: the lookup did not answer with a list.
+        let mut lookup: Option<Result<(), String>> = None;
         if ctx.filterable("userName") {
             let ex = ctx
                 .client
@@ -532,9 +534,19 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
                         .query("filter", format!("userName eq {}", quote(&t.user_name))),
                 )
                 .await;
-            if let Some(v) = ex.json().filter(|_| ex.ok()) {
+            let page = ex
+                .json()
+                .filter(|_| ex.ok())
+                .map(|v| Page::parse(&v))
+                .filter(|p| p.has_resources || p.total.is_some());
+            lookup = Some(match &page {
+                Some(_) => Ok(()),
+                None if ex.ok() => Err(format!("{} without a list", ex.outcome())),
+                None => Err(ex.outcome()),
+            });
+            if let Some(page) = page {
                 // A target may ignore or mis-evaluate the filter: remove only the run's own user.
-                for r in Page::parse(&v)
+                for r in page
                     .resources
                     .into_iter()
                     .filter(|r| is_own(r, &t.user_name))
@@ -549,13 +561,18 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
             }
         }
         if ids.is_empty() {
-            if t.removed || ctx.filterable("userName") {
-                out.removed.push(t.user_name.clone());
-            } else {
-                out.leftovers.push(format!(
+            // Removed only when known: its DELETE was verified, or the lookup found nobody.
+            match lookup {
+                _ if t.removed => out.removed.push(t.user_name.clone()),
+                Some(Ok(())) => out.removed.push(t.user_name.clone()),
+                Some(Err(why)) => out.leftovers.push(format!(
+                    "{}: could not verify it is gone: its id is unknown and the userName lookup answered {why}",
+                    t.user_name
+                )),
+                None => out.leftovers.push(format!(
                     "{}: its id is unknown and the target cannot filter on userName",
                     t.user_name
-                ));
+                )),
             }
             continue;
         }

@@ -200,6 +200,42 @@ async fn users_that_cannot_be_removed_are_listed_as_leftovers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_whose_create_answer_was_lost_counts_as_removed_only_once_the_lookup_answered() {
+    use scimock_server::{FaultMatch, FaultRule};
+    let fault = |method: &str, status: u16, times: Option<u32>| FaultRule {
+        status: Some(status),
+        times,
+        matcher: FaultMatch {
+            method: Some(method.into()),
+            path_suffix: Some("/Users".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    };
+    let m = mock("generic", None, &[]).await;
+    let mut cfg = config(&m, profile("generic", &[]), true);
+    cfg.only = vec!["writes.create".into()];
+    // The create is answered 500: the run cannot know whether the user exists. Every list,
+    // including cleanup's userName lookup, answers 503.
+    m.inject(fault("POST", 500, Some(1)));
+    m.inject(fault("GET", 503, None));
+    let r = check(cfg.clone()).await;
+    assert!(r.cleanup.removed.is_empty(), "{:?}", r.cleanup);
+    assert_eq!(r.cleanup.leftovers.len(), 1, "{:?}", r.cleanup);
+    let l = &r.cleanup.leftovers[0];
+    assert!(
+        l.starts_with("scimock-check-") && l.contains("could not verify") && l.contains("503"),
+        "{l}"
+    );
+    // With a lookup that answers (and finds nobody), the user is known to be absent.
+    m.clear_faults();
+    m.inject(fault("POST", 500, Some(1)));
+    let r = check(cfg).await;
+    assert_eq!(r.cleanup.removed.len(), 1, "{:?}", r.cleanup);
+    assert!(r.cleanup.leftovers.is_empty(), "{:?}", r.cleanup);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_and_skip_select_checks_by_glob_and_group() {
     let m = mock("generic", None, &[]).await;
     let mut cfg = config(&m, profile("generic", &[]), false);
