@@ -121,6 +121,28 @@ async fn exit_status_is_1_on_a_failure_and_2_when_it_cannot_run() {
     .await;
     assert_eq!(bad_header.status.code(), Some(2));
     assert!(!text(&bad_header.stderr).contains("s3cret"));
+    // Credentials in the URL would reach the report's target, evidence and curl lines: refused.
+    let with_userinfo = m.base_url().replacen("://", "://admin:pa55word@", 1);
+    let journalled = m.requests().len();
+    let userinfo = output(scimock(&[
+        "check",
+        &with_userinfo,
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+    ]))
+    .await;
+    assert_eq!(
+        userinfo.status.code(),
+        Some(2),
+        "{}",
+        text(&userinfo.stdout)
+    );
+    let (stdout, stderr) = (text(&userinfo.stdout), text(&userinfo.stderr));
+    assert!(stderr.contains("user:password@"), "{stderr}");
+    assert!(!stderr.contains("pa55word") && !stdout.contains("pa55word"));
+    assert_eq!(m.requests().len(), journalled, "a request was sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
