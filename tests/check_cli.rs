@@ -146,6 +146,64 @@ async fn exit_status_is_1_on_a_failure_and_2_when_it_cannot_run() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_status_is_2_when_every_request_of_the_checks_is_refused() {
+    let m = MockServer::start("generic").await.unwrap();
+    // The first request (GET /Users) is accepted; every request after it is answered 401.
+    m.inject(FaultRule {
+        latency_ms: Some(1),
+        times: Some(1),
+        matcher: FaultMatch {
+            method: Some("GET".into()),
+            path_suffix: Some("/Users".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    });
+    m.inject(FaultRule {
+        status: Some(401),
+        ..FaultRule::default()
+    });
+    let out = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+        "--format",
+        "json",
+    ]))
+    .await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("rejected the credentials"), "{stderr}");
+    // The report is still written, and says why.
+    let v: Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(v["credentials_rejected"], true);
+    // Refusals of some requests are findings: exit status 1.
+    m.clear_faults();
+    m.set_break(Break::FilterIgnored, true);
+    let out = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_str(&text(&out.stdout)).expect("valid JSON");
+    assert_eq!(v["credentials_rejected"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_go_to_stdout_or_to_a_file_and_never_carry_the_token() {
     let m = MockServer::start("generic").await.unwrap();
     m.set_break(Break::CreateNoLocation, true);

@@ -344,6 +344,8 @@ pub async fn run(
         planned: total,
         allow_writes: cfg.allow_writes,
     });
+    // Requests with the credentials before the checks (the preflight), and how many were refused.
+    let (sent_before, refused_before) = ctx.client.counts();
     let mut cancel = cancel;
     let mut results = Vec::new();
     let mut summary = Summary::default();
@@ -402,6 +404,11 @@ pub async fn run(
             break;
         }
     }
+    // The preflight proves the first request is accepted; a token revoked or expired just after
+    // it (or one accepted only by the list endpoint) leaves every check's request refused.
+    let (sent, refused) = ctx.client.counts();
+    let (sent, refused) = (sent - sent_before, refused - refused_before);
+    let credentials_rejected = sent > 0 && refused == sent;
     let cleanup = cleanup(&ctx, sink).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     sink(&Event::RunFinished {
@@ -422,6 +429,7 @@ pub async fn run(
         checks: results,
         allow_writes: cfg.allow_writes,
         interrupted,
+        credentials_rejected,
         cleanup,
     })
 }
