@@ -10,17 +10,6 @@ use serde_json::Value;
 
 const VENDORS: &[&str] = &["generic", "attio", "atlassian", "adra", "elfsquad", "truto"];
 
-/// True when the unified facade answers (another branch fills it in).
-async fn facade_ready(m: &MockServer) -> bool {
-    let url = format!("{}?limit=1", m.base_url());
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(m.token())
-        .send()
-        .await
-        .is_ok_and(|r| r.status().as_u16() != 501)
-}
-
 fn check_users_left(m: &MockServer) -> Vec<String> {
     let mut left = Vec::new();
     for t in m.app().all_tenants() {
@@ -45,9 +34,8 @@ fn check_users_left(m: &MockServer) -> Vec<String> {
 async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
     for vendor in VENDORS {
         let m = mock(vendor, None, &[]).await;
-        if *vendor == "truto" && !facade_ready(&m).await {
-            eprintln!("truto: the unified facade is not implemented yet; skipped");
-            continue;
+        if *vendor == "truto" {
+            assert_facade_up(&m).await;
         }
         m.clear_requests();
         let r = check(config(&m, profile(vendor, &[]), false)).await;
@@ -80,8 +68,8 @@ async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
 async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
     for vendor in VENDORS {
         let m = mock(vendor, None, &[]).await;
-        if *vendor == "truto" && !facade_ready(&m).await {
-            continue;
+        if *vendor == "truto" {
+            assert_facade_up(&m).await;
         }
         let r = check(config(&m, profile(vendor, &[]), true)).await;
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));

@@ -103,3 +103,27 @@ pub fn fixture_users(m: &MockServer) -> std::collections::BTreeMap<String, serde
     }
     out
 }
+
+/// Panics unless the unified facade of a truto mock answers a list for its first account: the
+/// unified rows and runs are never skipped.
+pub async fn assert_facade_up(m: &MockServer) {
+    let p = profile("truto", &[]);
+    let account = p
+        .unified
+        .as_ref()
+        .and_then(|u| u.accounts.first())
+        .map(|a| a.id.clone())
+        .expect("the truto profile has a mock account");
+    let url = format!("{}?limit=1&integrated_account_id={account}", m.base_url());
+    let r = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(m.token())
+        .send()
+        .await
+        .expect("the unified facade answers");
+    assert!(
+        r.status().is_success(),
+        "the unified facade answered {}",
+        r.status()
+    );
+}
