@@ -64,12 +64,17 @@ impl Rng {
 
 /// `n` users for `profile`, the same for the same `seed`.
 pub fn users(profile: &Profile, n: usize, seed: u64) -> Vec<Value> {
+    iter(profile, n, seed).collect()
+}
+
+/// The same users as [`users`], one at a time (a million of them never exist at once).
+pub fn iter(profile: &Profile, n: usize, seed: u64) -> impl Iterator<Item = Value> + '_ {
     let mut rng = Rng::new(seed);
     let single_email =
         profile.writes.emails.exactly_one || profile.writes.emails.only_type.is_some();
     let base = time::macros::datetime!(2024-01-01 00:00:00 UTC);
     (1..=n)
-        .map(|i| {
+        .map(move |i| {
             let given = GIVEN[(rng.next_u64() % 32) as usize];
             let family = FAMILY[(rng.next_u64() % 32) as usize];
             let user_name = format!("user{i}@example.com");
@@ -113,7 +118,6 @@ pub fn users(profile: &Profile, n: usize, seed: u64) -> Vec<Value> {
             u.insert("meta".into(), json!({"created": ts, "lastModified": ts}));
             Value::Object(u)
         })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! List and search (RFC 7644 §3.4.2, RFC 9865): filter with the profile's allow-list, index
 //! lookups for `eq`, sorting, index or cursor pagination, and the ListResponse envelope.
 
+use crate::doc::DocView;
 use crate::error::{ScimError, ScimResult, ScimType};
 use crate::faults::Break;
 use crate::projection::Projection;
@@ -11,11 +12,10 @@ use crate::tenant::Tenant;
 use axum::http::StatusCode;
 use axum::response::Response;
 use scimock_filter::{
-    AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter, Limits,
-    SchemaInfo, parse_attr_path, parse_filter_with, resolve_values,
+    AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter,
+    JsonKind, JsonView, Limits, SchemaInfo, parse_attr_path, parse_filter_with, resolve_view,
 };
 use scimock_profile::{FilterRules, ItemsPerPage, OverMax, Pagination};
-use serde_json::Value;
 use std::cmp::Ordering;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -228,7 +228,7 @@ impl Tenant {
                     .lookup(*idx, value)
                     .iter()
                     .filter_map(|id| coll.get(id))
-                    .filter(|s| f.matches(&s.value))
+                    .filter(|s| f.matches_view(s.view()))
                     .cloned()
                     .collect();
                 v.sort_by_key(|s| s.seq);
@@ -236,7 +236,7 @@ impl Tenant {
             }
             Selection::Matching(f, None) => Some(
                 coll.iter()
-                    .filter(|s| f.matches(&s.value))
+                    .filter(|s| f.matches_view(s.view()))
                     .cloned()
                     .collect(),
             ),
@@ -269,18 +269,23 @@ fn cmp_keys(a: &SortKey, b: &SortKey) -> Ordering {
     }
 }
 
-fn sort_key(v: &Value, path: &AttrPath, case_exact: bool) -> SortKey {
-    let vals = resolve_values(v, path);
+fn sort_key(v: DocView<'_>, path: &AttrPath, case_exact: bool) -> SortKey {
+    let vals = resolve_view(v, path);
     // Multi-valued: the primary value if one is marked, else the first (RFC 7644 §3.4.2.3).
-    let first = vals.first().copied();
-    match first {
-        Some(Value::String(s)) if case_exact => SortKey::Str(s.clone()),
-        Some(Value::String(s)) => SortKey::Str(crate::store::fold(s)),
-        Some(Value::Number(n)) => SortKey::Num(n.as_f64().unwrap_or(0.0)),
-        Some(Value::Bool(b)) => SortKey::Bool(*b),
-        Some(Value::Object(o)) => match o.get("value") {
-            Some(Value::String(s)) => SortKey::Str(crate::store::fold(s)),
-            _ => SortKey::Missing,
+    let Some(first) = vals.first().copied() else {
+        return SortKey::Missing;
+    };
+    match first.kind() {
+        JsonKind::String => match first.str() {
+            Some(s) if case_exact => SortKey::Str(s.to_string()),
+            Some(s) => SortKey::Str(crate::store::fold(s)),
+            None => SortKey::Missing,
+        },
+        JsonKind::Number => SortKey::Num(first.number().and_then(|n| n.as_f64()).unwrap_or(0.0)),
+        JsonKind::Bool => first.boolean().map_or(SortKey::Missing, SortKey::Bool),
+        JsonKind::Object => match first.get("value").and_then(DocView::str) {
+            Some(s) => SortKey::Str(crate::store::fold(s)),
+            None => SortKey::Missing,
         },
         _ => SortKey::Missing,
     }
@@ -439,7 +444,7 @@ impl Tenant {
                 .unwrap_or_else(|| self.read().collection(kind).iter().cloned().collect());
             let mut keyed: Vec<(SortKey, Arc<Stored>)> = all
                 .into_iter()
-                .map(|s| (sort_key(&s.value, path, case_exact), s))
+                .map(|s| (sort_key(s.view(), path, case_exact), s))
                 .collect();
             keyed.sort_by(|a, b| {
                 let o = cmp_keys(&a.0, &b.0);

@@ -17,18 +17,19 @@ impl Tenant {
     }
 
     /// The resource as JSON bytes: shaped for the profile, `returned: never` removed, projected.
-    /// Without projection the bytes are computed once per resource version and reused.
+    /// Without projection the bytes are computed once per resource version and reused (while the
+    /// store's render cache budget lasts).
     pub fn render(&self, kind: Kind, stored: &Stored, proj: &Projection) -> Bytes {
         let schema = self.schemas(kind);
         if proj.is_empty() && !self.shape_broken() {
-            return stored
-                .rendered
-                .get_or_init(|| {
-                    let mut v = self.shape(kind, stored);
-                    projection::strip_never(&mut v, schema);
-                    Bytes::from(serde_json::to_vec(&v).unwrap_or_default())
-                })
-                .clone();
+            if let Some(b) = stored.rendered() {
+                return b;
+            }
+            let mut v = self.shape(kind, stored);
+            projection::strip_never(&mut v, schema);
+            let b = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
+            stored.keep_rendered(&b);
+            return b;
         }
         let mut v = self.shape(kind, stored);
         projection::strip_never(&mut v, schema);

@@ -3,15 +3,17 @@
 //! Users and Groups live in insertion order (so index pagination is a slice and a cursor
 //! is a sequence number), with hash indexes for `eq` on `userName` and `emails.value`
 //! (case-insensitive, RFC 7643 `caseExact: false`) and `externalId` (exact). Resources are
-//! immutable `Arc`s: a write builds a new one, so readers never see half an update.
-//! Locking is the caller's job (one `RwLock` per tenant).
+//! immutable `Arc`s holding a compact [`Doc`]: a write builds a new one, so readers never see
+//! half an update. Locking is the caller's job (one `RwLock` per tenant).
 
 use crate::clock;
+use crate::doc::{Doc, DocBuilder, DocView};
 use bytes::Bytes;
 use indexmap::IndexMap;
 use scimock_profile::Precision;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use time::OffsetDateTime;
 
@@ -45,7 +47,7 @@ impl Kind {
     }
 }
 
-/// One stored resource: its canonical JSON and bookkeeping.
+/// One stored resource: its canonical JSON (compact) and bookkeeping.
 #[derive(Debug)]
 pub struct Stored {
     /// Resource id.
@@ -56,22 +58,77 @@ pub struct Stored {
     pub version: u64,
     /// Canonical resource: `id`, attributes, `meta` {resourceType, created, lastModified, version}
     /// (timestamps in microseconds), and for users the read-only `groups`.
-    pub value: Value,
+    pub doc: Doc,
     /// A pending invite rather than an active member (Attio).
     pub invite: bool,
-    /// The profile-shaped JSON without projection, filled on first render.
-    pub rendered: OnceLock<Bytes>,
+    /// The profile-shaped JSON without projection, kept after the first render while the
+    /// process-wide [`RENDER_CACHE_BUDGET`] lasts.
+    rendered: OnceLock<Bytes>,
 }
 
+/// Bytes of rendered JSON kept across all resources, so walking every page of a million users
+/// cannot double the memory: past the budget, resources are rendered on each request instead.
+pub const RENDER_CACHE_BUDGET: usize = 256 * 1024 * 1024;
+
+static RENDER_CACHE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
 impl Stored {
+    fn new(id: Id, seq: u64, version: u64, doc: Doc, invite: bool) -> Stored {
+        Stored {
+            id,
+            seq,
+            version,
+            doc,
+            invite,
+            rendered: OnceLock::new(),
+        }
+    }
+
     /// The weak ETag of this version.
     pub fn etag(&self) -> String {
         etag_of(self.version)
     }
 
+    /// A view of the canonical resource (read it in place: filters, indexes, sort keys).
+    #[inline]
+    pub fn view(&self) -> DocView<'_> {
+        self.doc.root()
+    }
+
+    /// The canonical resource as a `serde_json::Value` (a copy, for code that edits or shapes it).
+    pub fn to_value(&self) -> Value {
+        self.doc.to_value()
+    }
+
     /// A string attribute at the top level.
     pub fn str_attr(&self, name: &str) -> Option<&str> {
-        self.value.get(name).and_then(Value::as_str)
+        self.view().get(name).and_then(DocView::str)
+    }
+
+    /// The cached rendering, if there is one.
+    pub fn rendered(&self) -> Option<Bytes> {
+        self.rendered.get().cloned()
+    }
+
+    /// Keeps `bytes` as this resource's rendering while the cache budget allows.
+    pub fn keep_rendered(&self, bytes: &Bytes) {
+        let len = bytes.len();
+        let reserved = RENDER_CACHE_BYTES
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                (used + len <= RENDER_CACHE_BUDGET).then_some(used + len)
+            })
+            .is_ok();
+        if reserved && self.rendered.set(bytes.clone()).is_err() {
+            RENDER_CACHE_BYTES.fetch_sub(len, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for Stored {
+    fn drop(&mut self) {
+        if let Some(b) = self.rendered.get() {
+            RENDER_CACHE_BYTES.fetch_sub(b.len(), Ordering::Relaxed);
+        }
     }
 }
 
@@ -88,6 +145,14 @@ pub enum StoreError {
     Duplicate(String),
     /// A group member id that is neither a user nor a group.
     UnknownMember(String),
+    /// Beyond what the compact form holds (see [`crate::doc::TooLarge`]).
+    TooLarge,
+}
+
+impl From<crate::doc::TooLarge> for StoreError {
+    fn from(_: crate::doc::TooLarge) -> StoreError {
+        StoreError::TooLarge
+    }
 }
 
 /// Options for inserting a resource.
@@ -166,6 +231,8 @@ pub struct Store {
     pub allow_duplicate_user_names: bool,
     next_seq: u64,
     next_version: u64,
+    /// Scratch space for building documents.
+    builder: DocBuilder,
 }
 
 /// The attributes with an `eq` index.
@@ -190,12 +257,29 @@ pub fn fold(s: &str) -> String {
     }
 }
 
-fn emails_of(v: &Value) -> impl Iterator<Item = &str> {
-    v.get("emails")
-        .and_then(Value::as_array)
+fn emails_of(d: DocView<'_>) -> impl Iterator<Item = &str> {
+    d.get("emails")
         .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("value").and_then(Value::as_str))
+        .flat_map(DocView::elements)
+        .filter_map(|e| e.get("value").and_then(DocView::str))
+}
+
+/// `meta.created` / `meta.lastModified` of a resource body.
+fn meta_str<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get("meta").and_then(|m| m.get(k)).and_then(Value::as_str)
+}
+
+/// `meta.created` / `meta.lastModified` of a stored resource.
+fn doc_meta_str<'a>(d: DocView<'a>, k: &str) -> Option<&'a str> {
+    d.get("meta").and_then(|m| m.get(k)).and_then(DocView::str)
+}
+
+/// The `value` of each element of `attr` (`members`, `groups`).
+fn values_of<'a>(d: DocView<'a>, attr: &str) -> impl Iterator<Item = &'a str> {
+    d.get(attr)
+        .into_iter()
+        .flat_map(DocView::elements)
+        .filter_map(|e| e.get("value").and_then(DocView::str))
 }
 
 impl Store {
@@ -236,53 +320,65 @@ impl Store {
         self.next_version
     }
 
-    /// Builds the canonical JSON: `id` first, attributes, then `meta`.
+    /// Builds the canonical document: `id` first, attributes, then `meta`.
     fn canonical(
+        &mut self,
         kind: Kind,
         id: &str,
         attrs: &Value,
         created: OffsetDateTime,
         modified: OffsetDateTime,
         version: u64,
-    ) -> Value {
-        let mut m = Map::new();
-        m.insert("id".into(), Value::String(id.to_string()));
+    ) -> Result<Doc, StoreError> {
+        let b = &mut self.builder;
+        b.begin_object();
+        b.key("id");
+        b.string(id);
         if let Some(obj) = attrs.as_object() {
             for (k, v) in obj {
                 if k != "id" && k != "meta" && k != "schemas" {
-                    m.insert(k.clone(), v.clone());
+                    b.key(k);
+                    b.value(v);
                 }
             }
         }
-        m.insert(
-            "meta".into(),
-            json!({
-                "resourceType": kind.resource_type(),
-                "created": clock::format(created, Precision::Micros),
-                "lastModified": clock::format(modified, Precision::Micros),
-                "version": etag_of(version),
-            }),
-        );
-        Value::Object(m)
+        b.key("meta");
+        b.begin_object();
+        b.key("resourceType");
+        b.string(kind.resource_type());
+        b.key("created");
+        b.string(&clock::format(created, Precision::Micros));
+        b.key("lastModified");
+        b.string(&clock::format(modified, Precision::Micros));
+        b.key("version");
+        b.string(&etag_of(version));
+        b.end();
+        b.end();
+        Ok(b.finish()?)
     }
 
-    fn meta_times(v: &Value) -> (OffsetDateTime, OffsetDateTime) {
-        let get = |k: &str| {
-            v.get("meta")
-                .and_then(|m| m.get(k))
-                .and_then(Value::as_str)
-                .and_then(clock::parse)
-        };
-        let now = clock::now();
-        let created = get("created").unwrap_or(now);
-        (created, get("lastModified").unwrap_or(created))
+    /// Created and lastModified from `meta` strings (now, and created, when absent or invalid).
+    fn meta_times(
+        created: Option<&str>,
+        modified: Option<&str>,
+    ) -> (OffsetDateTime, OffsetDateTime) {
+        let created = created.and_then(clock::parse).unwrap_or_else(clock::now);
+        (created, modified.and_then(clock::parse).unwrap_or(created))
+    }
+
+    /// Makes room for `n` more users (bulk loads: no rehashing on the way).
+    pub fn reserve_users(&mut self, n: usize) {
+        self.users.items.reserve(n);
+        self.by_user_name.reserve(n);
+        self.by_email.reserve(n);
+        self.by_external_id.reserve(n);
     }
 
     fn index_user(&mut self, s: &Stored) {
         if let Some(u) = s.str_attr("userName") {
             self.by_user_name.insert(fold(u), s.id.clone());
         }
-        for e in emails_of(&s.value) {
+        for e in emails_of(s.view()) {
             let ids = self.by_email.entry(fold(e)).or_default();
             if !ids.contains(&s.id) {
                 ids.push(s.id.clone());
@@ -303,7 +399,7 @@ impl Store {
                 self.by_user_name.remove(&k);
             }
         }
-        for e in emails_of(&s.value) {
+        for e in emails_of(s.view()) {
             remove_from(&mut self.by_email, &fold(e), &s.id);
         }
         if let Some(x) = s.str_attr("externalId") {
@@ -343,24 +439,26 @@ impl Store {
             Some(id) => return Err(StoreError::Duplicate(id)),
             None => uuid::Uuid::new_v4().to_string().into(),
         };
-        let (fc, fm) = Self::meta_times(&attrs);
+        let (fc, fm) = Self::meta_times(
+            meta_str(&attrs, "created"),
+            meta_str(&attrs, "lastModified"),
+        );
         let created = opts.created.unwrap_or(fc);
         let modified = opts.modified.unwrap_or(fm);
-        let version = self.next_version();
         let mut attrs = attrs;
         if let Some(o) = attrs.as_object_mut() {
             o.remove("groups");
         }
-        let value = Self::canonical(Kind::User, &id, &attrs, created, modified, version);
+        let version = self.next_version();
+        let doc = self.canonical(Kind::User, &id, &attrs, created, modified, version)?;
         self.next_seq += 1;
-        let stored = Arc::new(Stored {
-            id: id.clone(),
-            seq: self.next_seq,
+        let stored = Arc::new(Stored::new(
+            id.clone(),
+            self.next_seq,
             version,
-            value,
-            invite: opts.invite,
-            rendered: OnceLock::new(),
-        });
+            doc,
+            opts.invite,
+        ));
         self.index_user(&stored);
         self.users.items.insert(id, stored.clone());
         Ok(stored)
@@ -377,24 +475,17 @@ impl Store {
         if let Some(u) = self.user_name_taken(&attrs, Some(id)) {
             return Err(StoreError::Duplicate(u));
         }
-        let (created, _) = Self::meta_times(&old.value);
-        let version = self.next_version();
+        let (created, _) = Self::meta_times(doc_meta_str(old.view(), "created"), None);
         let mut attrs = attrs;
         if let Some(o) = attrs.as_object_mut() {
             o.remove("groups");
-            if let Some(g) = old.value.get("groups") {
-                o.insert("groups".into(), g.clone());
+            if let Some(g) = old.view().get("groups") {
+                o.insert("groups".into(), g.to_value());
             }
         }
-        let value = Self::canonical(Kind::User, id, &attrs, created, clock::now(), version);
-        let stored = Arc::new(Stored {
-            id: old.id.clone(),
-            seq: old.seq,
-            version,
-            value,
-            invite,
-            rendered: OnceLock::new(),
-        });
+        let version = self.next_version();
+        let doc = self.canonical(Kind::User, id, &attrs, created, clock::now(), version)?;
+        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, invite));
         self.unindex_user(&old);
         self.index_user(&stored);
         self.users.items.insert(old.id.clone(), stored.clone());
@@ -409,29 +500,26 @@ impl Store {
             .shift_remove(id)
             .ok_or(StoreError::NotFound)?;
         self.unindex_user(&old);
-        let groups: Vec<Id> = old
-            .value
-            .get("groups")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|g| g.get("value").and_then(Value::as_str))
-            .map(Id::from)
-            .collect();
+        let groups: Vec<Id> = values_of(old.view(), "groups").map(Id::from).collect();
         for gid in groups {
             if let Some(g) = self.groups.get(&gid).cloned() {
-                let mut v = g.value.clone();
+                let mut v = g.to_value();
                 if let Some(members) = v.get_mut("members").and_then(Value::as_array_mut) {
                     members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
                 }
-                self.rewrite_group(&g, v, true);
+                self.rewrite_group(&g, v, true)?;
             }
         }
         Ok(old)
     }
 
     /// Replaces a stored group's canonical value in place (new version; `touch` bumps lastModified).
-    fn rewrite_group(&mut self, old: &Arc<Stored>, mut value: Value, touch: bool) -> Arc<Stored> {
+    fn rewrite_group(
+        &mut self,
+        old: &Arc<Stored>,
+        mut value: Value,
+        touch: bool,
+    ) -> Result<Arc<Stored>, StoreError> {
         let version = self.next_version();
         if let Some(meta) = value.get_mut("meta").and_then(Value::as_object_mut) {
             meta.insert("version".into(), Value::String(etag_of(version)));
@@ -442,33 +530,28 @@ impl Store {
                 );
             }
         }
-        let stored = Arc::new(Stored {
-            id: old.id.clone(),
-            seq: old.seq,
-            version,
-            value,
-            invite: false,
-            rendered: OnceLock::new(),
-        });
+        let doc = Doc::from_value(&value)?;
+        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, false));
         self.groups.items.insert(old.id.clone(), stored.clone());
-        stored
+        Ok(stored)
     }
 
     /// Replaces a stored user's canonical value in place (new version, same lastModified).
-    fn rewrite_user(&mut self, old: &Arc<Stored>, mut value: Value) {
+    fn rewrite_user(&mut self, old: &Arc<Stored>, mut value: Value) -> Result<(), StoreError> {
         let version = self.next_version();
         if let Some(meta) = value.get_mut("meta").and_then(Value::as_object_mut) {
             meta.insert("version".into(), Value::String(etag_of(version)));
         }
-        let stored = Arc::new(Stored {
-            id: old.id.clone(),
-            seq: old.seq,
+        let doc = Doc::from_value(&value)?;
+        let stored = Arc::new(Stored::new(
+            old.id.clone(),
+            old.seq,
             version,
-            value,
-            invite: old.invite,
-            rendered: OnceLock::new(),
-        });
+            doc,
+            old.invite,
+        ));
         self.users.items.insert(old.id.clone(), stored);
+        Ok(())
     }
 
     /// Checks members and fills in their `type`.
@@ -501,18 +584,15 @@ impl Store {
         Ok(())
     }
 
-    fn member_ids(v: &Value) -> HashSet<String> {
-        v.get("members")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|m| m.get("value").and_then(Value::as_str))
-            .map(str::to_string)
-            .collect()
+    fn member_ids(d: DocView<'_>) -> HashSet<String> {
+        values_of(d, "members").map(str::to_string).collect()
     }
 
     /// Recomputes `User.groups` for `user_ids`.
-    fn sync_user_groups(&mut self, user_ids: impl IntoIterator<Item = String>) {
+    fn sync_user_groups(
+        &mut self,
+        user_ids: impl IntoIterator<Item = String>,
+    ) -> Result<(), StoreError> {
         for uid in user_ids {
             let Some(u) = self.users.get(&uid).cloned() else {
                 continue;
@@ -520,7 +600,7 @@ impl Store {
             let groups: Vec<Value> = self
                 .groups
                 .iter()
-                .filter(|g| Self::member_ids(&g.value).contains(&uid))
+                .filter(|g| values_of(g.view(), "members").any(|m| m == uid))
                 .map(|g| {
                     let mut e = Map::new();
                     e.insert("value".into(), Value::String(g.id.to_string()));
@@ -531,7 +611,8 @@ impl Store {
                     Value::Object(e)
                 })
                 .collect();
-            let mut v = u.value.clone();
+            let before = u.to_value();
+            let mut v = before.clone();
             if let Some(o) = v.as_object_mut() {
                 let meta = o.shift_remove("meta");
                 if groups.is_empty() {
@@ -543,10 +624,11 @@ impl Store {
                     o.insert("meta".into(), meta);
                 }
             }
-            if v != u.value {
-                self.rewrite_user(&u, v);
+            if v != before {
+                self.rewrite_user(&u, v)?;
             }
         }
+        Ok(())
     }
 
     /// Inserts a group; every member must exist.
@@ -561,34 +643,30 @@ impl Store {
             Some(id) => return Err(StoreError::Duplicate(id)),
             None => uuid::Uuid::new_v4().to_string().into(),
         };
-        let (fc, fm) = Self::meta_times(&attrs);
+        let (fc, fm) = Self::meta_times(
+            meta_str(&attrs, "created"),
+            meta_str(&attrs, "lastModified"),
+        );
         let version = self.next_version();
-        let value = Self::canonical(
+        let doc = self.canonical(
             Kind::Group,
             &id,
             &attrs,
             opts.created.unwrap_or(fc),
             opts.modified.unwrap_or(fm),
             version,
-        );
+        )?;
         self.next_seq += 1;
-        let stored = Arc::new(Stored {
-            id: id.clone(),
-            seq: self.next_seq,
-            version,
-            value,
-            invite: false,
-            rendered: OnceLock::new(),
-        });
+        let stored = Arc::new(Stored::new(id.clone(), self.next_seq, version, doc, false));
         if let Some(n) = stored.str_attr("displayName") {
             self.by_group_name
                 .entry(fold(n))
                 .or_default()
                 .push(id.clone());
         }
-        let members = Self::member_ids(&stored.value);
+        let members = Self::member_ids(stored.view());
         self.groups.items.insert(id, stored.clone());
-        self.sync_user_groups(members);
+        self.sync_user_groups(members)?;
         Ok(stored)
     }
 
@@ -600,17 +678,10 @@ impl Store {
             return Err(StoreError::Duplicate(n));
         }
         self.check_members(&mut attrs, Some(id))?;
-        let (created, _) = Self::meta_times(&old.value);
+        let (created, _) = Self::meta_times(doc_meta_str(old.view(), "created"), None);
         let version = self.next_version();
-        let value = Self::canonical(Kind::Group, id, &attrs, created, clock::now(), version);
-        let stored = Arc::new(Stored {
-            id: old.id.clone(),
-            seq: old.seq,
-            version,
-            value,
-            invite: false,
-            rendered: OnceLock::new(),
-        });
+        let doc = self.canonical(Kind::Group, id, &attrs, created, clock::now(), version)?;
+        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, false));
         if let Some(n) = old.str_attr("displayName") {
             remove_from(&mut self.by_group_name, &fold(n), &old.id);
         }
@@ -620,10 +691,10 @@ impl Store {
                 .or_default()
                 .push(old.id.clone());
         }
-        let mut affected = Self::member_ids(&old.value);
-        affected.extend(Self::member_ids(&stored.value));
+        let mut affected = Self::member_ids(old.view());
+        affected.extend(Self::member_ids(stored.view()));
         self.groups.items.insert(old.id.clone(), stored.clone());
-        self.sync_user_groups(affected);
+        self.sync_user_groups(affected)?;
         Ok(stored)
     }
 
@@ -640,17 +711,17 @@ impl Store {
         let parents: Vec<Arc<Stored>> = self
             .groups
             .iter()
-            .filter(|g| Self::member_ids(&g.value).contains(id))
+            .filter(|g| values_of(g.view(), "members").any(|m| m == id))
             .cloned()
             .collect();
         for g in parents {
-            let mut v = g.value.clone();
+            let mut v = g.to_value();
             if let Some(members) = v.get_mut("members").and_then(Value::as_array_mut) {
                 members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
             }
-            self.rewrite_group(&g, v, true);
+            self.rewrite_group(&g, v, true)?;
         }
-        self.sync_user_groups(Self::member_ids(&old.value));
+        self.sync_user_groups(Self::member_ids(old.view()))?;
         Ok(old)
     }
 
@@ -678,6 +749,8 @@ fn remove_from(map: &mut HashMap<String, Vec<Id>>, key: &str, id: &Id) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use serde_json::json;
 
     fn user(name: &str) -> Value {
         json!({"userName": name, "emails": [{"value": format!("{name}@Example.com")}], "externalId": format!("x-{name}")})
@@ -719,7 +792,10 @@ mod tests {
         let a2 = s.replace_user(&a.id, user("a2"), false).unwrap();
         assert_eq!(s.users.at(0).unwrap().id, a.id);
         assert_ne!(a.etag(), a2.etag());
-        assert_eq!(a.value["meta"]["created"], a2.value["meta"]["created"]);
+        assert_eq!(
+            a.to_value()["meta"]["created"],
+            a2.to_value()["meta"]["created"]
+        );
     }
 
     #[test]
@@ -737,11 +813,14 @@ mod tests {
                 Insert::default(),
             )
             .unwrap();
-        let a_now = s.users.get(&a.id).unwrap();
-        assert_eq!(a_now.value["groups"][0]["value"], json!(&*g.id));
-        assert_eq!(a_now.value["groups"][0]["display"], json!("g"));
+        let a_now = s.users.get(&a.id).unwrap().to_value();
+        assert_eq!(a_now["groups"][0]["value"], json!(&*g.id));
+        assert_eq!(a_now["groups"][0]["display"], json!("g"));
         s.delete_user(&a.id).unwrap();
-        assert_eq!(s.groups.get(&g.id).unwrap().value["members"], json!([]));
+        assert_eq!(
+            s.groups.get(&g.id).unwrap().to_value()["members"],
+            json!([])
+        );
     }
 
     #[test]
@@ -755,7 +834,7 @@ mod tests {
             )
             .unwrap();
         s.delete_group(&g.id).unwrap();
-        assert!(s.users.get(&a.id).unwrap().value.get("groups").is_none());
+        assert!(s.users.get(&a.id).unwrap().view().get("groups").is_none());
     }
 
     #[test]
