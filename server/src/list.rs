@@ -234,12 +234,7 @@ impl Tenant {
                 v.sort_by_key(|s| s.seq);
                 Some(v)
             }
-            Selection::Matching(f, None) => Some(
-                coll.iter()
-                    .filter(|s| f.matches_view(s.view()))
-                    .cloned()
-                    .collect(),
-            ),
+            Selection::Matching(f, None) => Some(coll.scan(|s| f.matches_view(s.view()))),
         }
     }
 }

@@ -168,6 +168,9 @@ pub struct Insert {
     pub invite: bool,
 }
 
+/// Resources read ahead together by [`Collection::scan`].
+const SCAN_BATCH: usize = 16;
+
 /// An insertion-ordered set of resources of one kind.
 #[derive(Debug, Default)]
 pub struct Collection {
@@ -198,6 +201,37 @@ impl Collection {
     /// Resources in insertion order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Arc<Stored>> + ExactSizeIterator {
         self.items.values()
+    }
+
+    /// The resources for which `keep` is true, in insertion order.
+    ///
+    /// Made for full scans, which are bound by memory latency: a resource is three dependent
+    /// reads away (its `Stored`, then its document's nodes and text), each usually a cache
+    /// miss. Resources are taken [`SCAN_BATCH`] at a time and the lines each will need are
+    /// read for the whole batch first; those reads are independent of one another, so the
+    /// processor overlaps their misses instead of waiting for them one resource at a time.
+    pub fn scan(&self, mut keep: impl FnMut(&Stored) -> bool) -> Vec<Arc<Stored>> {
+        let mut out = Vec::new();
+        let len = self.items.len();
+        for start in (0..len).step_by(SCAN_BATCH) {
+            let Some(batch) = self.items.get_range(start..(start + SCAN_BATCH).min(len)) else {
+                break;
+            };
+            let mut touched = 0u64;
+            for s in batch.values() {
+                touched ^= s.version;
+            }
+            for s in batch.values() {
+                touched ^= s.doc.touch();
+            }
+            std::hint::black_box(touched);
+            for s in batch.values() {
+                if keep(s) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        out
     }
 
     /// The position of the first resource whose sequence number is `>= seq`.
@@ -852,6 +886,26 @@ mod tests {
         s.delete_user(&ids[5]).unwrap();
         let p = s.position_of_seq_for_test(seq5);
         assert_eq!(s.users.at(p).unwrap().id, ids[6]);
+    }
+
+    #[test]
+    fn scan_keeps_matches_in_order_across_batch_edges() {
+        let mut s = Store::new();
+        for i in 0..(3 * SCAN_BATCH + 5) {
+            s.create_user(user(&format!("u{i}")), Insert::default())
+                .unwrap();
+        }
+        let odd = |st: &Stored| st.seq % 2 == 1;
+        let want: Vec<Id> = s
+            .users
+            .iter()
+            .filter(|st| odd(st))
+            .map(|st| st.id.clone())
+            .collect();
+        let got: Vec<Id> = s.users.scan(odd).iter().map(|st| st.id.clone()).collect();
+        assert_eq!(got, want);
+        assert_eq!(s.users.scan(|_| true).len(), s.users.len());
+        assert!(Store::new().users.scan(|_| true).is_empty());
     }
 
     impl Store {
