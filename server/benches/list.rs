@@ -62,5 +62,58 @@ fn start_up(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, list, start_up);
+/// One request through the whole router (middleware, handler, body), without sockets: the
+/// user-space cost per request that `scripts/bench.sh` measures together with the kernel's.
+fn router(c: &mut Criterion) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let app = std::sync::Arc::new(app(USERS));
+    let router = app.router();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let id = {
+        let t = app.tenant("generic").expect("generic tenant");
+        let req = ListRequest {
+            start_index: Some(50_000),
+            count: Some(1),
+            ..ListRequest::default()
+        };
+        let f = t.fetch(Kind::User, &req).expect("page");
+        f.items[0].id.to_string()
+    };
+    let mut group = c.benchmark_group("router_100k_users");
+    let mut bench = |name: &str, uri: String| {
+        let call = || {
+            let req = Request::get(&uri)
+                .header("authorization", "Bearer scimock-token")
+                .header("host", "127.0.0.1:8080")
+                .body(Body::empty())
+                .expect("request");
+            rt.block_on(async {
+                let resp = router.clone().oneshot(req).await.expect("infallible");
+                let status = resp.status();
+                let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                    .await
+                    .expect("body");
+                (status, body.len())
+            })
+        };
+        assert!(call().0.is_success(), "{uri}");
+        group.bench_function(name, |b| b.iter(call));
+    };
+    bench("health", "/_scimock/health".into());
+    bench("service_provider_config", "/scim/v2/ServiceProviderConfig".into());
+    bench("get_by_id", format!("/scim/v2/Users/{id}"));
+    bench(
+        "userName_eq",
+        "/scim/v2/Users?filter=userName%20eq%20%22user50000%40example.com%22".into(),
+    );
+    bench("first_page", "/scim/v2/Users?count=100".into());
+    group.finish();
+}
+
+criterion_group!(benches, list, router, start_up);
 criterion_main!(benches);
