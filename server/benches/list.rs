@@ -105,7 +105,10 @@ fn router(c: &mut Criterion) {
         group.bench_function(name, |b| b.iter(call));
     };
     bench("health", "/_scimock/health".into());
-    bench("service_provider_config", "/scim/v2/ServiceProviderConfig".into());
+    bench(
+        "service_provider_config",
+        "/scim/v2/ServiceProviderConfig".into(),
+    );
     bench("get_by_id", format!("/scim/v2/Users/{id}"));
     bench(
         "userName_eq",

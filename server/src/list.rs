@@ -18,6 +18,7 @@ use scimock_filter::{
 use scimock_profile::{FilterRules, ItemsPerPage, OverMax, Pagination};
 use std::cmp::Ordering;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write as _;
 use std::sync::Arc;
 
 const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -118,13 +119,17 @@ fn index_hint(kind: Kind, f: &Filter) -> Option<(Indexed, String)> {
                     value: CompValue::String(s),
                 },
         } if is_core(path) => {
-            let name = path.name.to_ascii_lowercase();
-            let sub = path.sub.as_deref().map(str::to_ascii_lowercase);
-            let idx = match (kind, name.as_str(), sub.as_deref()) {
-                (Kind::User, "username", None) => Indexed::UserName,
-                (Kind::User, "externalid", None) => Indexed::ExternalId,
-                (Kind::User, "emails", Some("value")) => Indexed::Email,
-                (Kind::Group, "displayname", None) => Indexed::GroupName,
+            let is = |n: &str| path.name.eq_ignore_ascii_case(n);
+            let sub_is = |n: &str| {
+                path.sub
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
+            };
+            let idx = match (kind, path.sub.is_some()) {
+                (Kind::User, false) if is("userName") => Indexed::UserName,
+                (Kind::User, false) if is("externalId") => Indexed::ExternalId,
+                (Kind::User, true) if is("emails") && sub_is("value") => Indexed::Email,
+                (Kind::Group, false) if is("displayName") => Indexed::GroupName,
                 _ => return None,
             };
             Some((idx, s.clone()))
@@ -455,7 +460,11 @@ impl Tenant {
             Some(m) => m.len(),
             None => self.read().collection(kind).len(),
         };
-        let qhash = {
+        // The query's hash binds cursors to it; only cursor pages need it.
+        let cursor_mode = req.cursor.is_some() && p.list.cursor.is_some();
+        let qhash = if !cursor_mode {
+            0
+        } else {
             let mut h = DefaultHasher::new();
             (
                 kind.endpoint(),
@@ -605,20 +614,27 @@ impl Tenant {
         );
         let p = &self.profile;
         let faults = &self.shared.faults;
-        let mut out: Vec<u8> = Vec::with_capacity(64 + items.len() * 512);
+        let mut out: Vec<u8> = Vec::with_capacity(
+            256 + items
+                .iter()
+                .map(|s| s.rendered_len().map_or(1024, |n| n + 1))
+                .sum::<usize>(),
+        );
         out.push(b'{');
         if !faults.is_broken(Break::ListSchemasMissing) {
-            out.extend_from_slice(format!("\"schemas\":[\"{LIST_URN}\"],").as_bytes());
+            out.extend_from_slice(b"\"schemas\":[\"");
+            out.extend_from_slice(LIST_URN.as_bytes());
+            out.extend_from_slice(b"\"],");
         }
         let reported_total = total + usize::from(faults.is_broken(Break::ListTotalResultsWrong));
-        out.extend_from_slice(format!("\"totalResults\":{reported_total}").as_bytes());
+        let _ = write!(out, "\"totalResults\":{reported_total}");
         if !page.cursor_mode {
             let si = if faults.is_broken(Break::ListStartIndexZero) {
                 0
             } else {
                 page.start + 1
             };
-            out.extend_from_slice(format!(",\"startIndex\":{si}").as_bytes());
+            let _ = write!(out, ",\"startIndex\":{si}");
         }
         let mut ipp = match p.list.items_per_page {
             ItemsPerPage::Returned => items.len(),
@@ -627,7 +643,7 @@ impl Tenant {
         if faults.is_broken(Break::ListItemsPerPageWrong) {
             ipp += 1;
         }
-        out.extend_from_slice(format!(",\"itemsPerPage\":{ipp}").as_bytes());
+        let _ = write!(out, ",\"itemsPerPage\":{ipp}");
         let count_zero =
             req.count == Some(0) || (req.count.is_some_and(|c| c < 0) && !page.cursor_mode);
         if !(count_zero || items.is_empty() && p.list.omit_empty_resources) {
@@ -636,7 +652,7 @@ impl Tenant {
             } else {
                 "Resources"
             };
-            out.extend_from_slice(format!(",\"{key}\":[").as_bytes());
+            let _ = write!(out, ",\"{key}\":[");
             for (i, s) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');

@@ -6,16 +6,15 @@
 use crate::clock;
 use crate::error::ScimError;
 use crate::faults::Break;
-use crate::journal::{self, Entry};
+use crate::journal::Captured;
 use crate::tenant::Tenant;
 use axum::body::{Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use scimock_profile::{ErrorFormat, Precision, RetryAfter};
+use scimock_profile::{ErrorFormat, RetryAfter};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -219,7 +218,7 @@ fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
 /// The middleware wrapped around every tenant router.
 pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let arrived = clock::format(clock::now(), Precision::Micros);
+    let arrived = clock::now();
     let (parts, body) = req.into_parts();
     let uri = parts
         .extensions
@@ -227,16 +226,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         .map_or_else(|| parts.uri.clone(), |u| u.0.clone());
     let path = uri.path().to_string();
     let method = parts.method.clone();
-    let headers: BTreeMap<String, String> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                journal::redact(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
-            )
-        })
-        .collect();
+    let headers = Captured::pack_headers(&parts.headers);
     let limit = t.shared.body_limit;
     let too_big = parts
         .headers
@@ -267,11 +257,10 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     if bytes.len() > 64 * 1024 {
         text.push_str("…[truncated]");
     }
-    t.shared.journal.record(Entry {
-        seq: 0,
-        time: arrived,
-        vendor: t.profile.name.clone(),
-        method: method.to_string(),
+    t.shared.journal.record_captured(Captured {
+        arrived,
+        profile: t.profile.clone(),
+        method,
         path,
         query: uri.query().map(str::to_string),
         headers,

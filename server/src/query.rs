@@ -15,6 +15,9 @@ pub struct Query {
 }
 
 fn decode(raw: &str) -> ScimResult<String> {
+    if !raw.contains(['%', '+']) {
+        return Ok(raw.to_string());
+    }
     let spaced = raw.replace('+', " ");
     let bytes: Vec<u8> = percent_decode(spaced.as_bytes()).collect();
     if raw

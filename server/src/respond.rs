@@ -60,7 +60,7 @@ impl Tenant {
     pub fn json(&self, status: StatusCode, body: impl Into<Bytes>) -> Response {
         let mut resp = Response::new(Body::from(body.into()));
         *resp.status_mut() = status;
-        if let Ok(v) = HeaderValue::from_str(self.media_type()) {
+        if let Some(v) = media_header(self.media_type()) {
             resp.headers_mut().insert(header::CONTENT_TYPE, v);
         }
         resp
@@ -102,5 +102,14 @@ impl Tenant {
             }
         }
         resp
+    }
+}
+
+/// The `Content-Type` value for `media`; the usual ones without parsing or copying.
+fn media_header(media: &str) -> Option<HeaderValue> {
+    const KNOWN: [&str; 3] = ["application/scim+json", "application/json", "text/plain"];
+    match KNOWN.iter().find(|k| **k == media) {
+        Some(k) => Some(HeaderValue::from_static(k)),
+        None => HeaderValue::from_str(media).ok(),
     }
 }

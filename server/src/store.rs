@@ -12,6 +12,7 @@ use bytes::Bytes;
 use indexmap::IndexMap;
 use scimock_profile::Precision;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -108,6 +109,11 @@ impl Stored {
     /// The cached rendering, if there is one.
     pub fn rendered(&self) -> Option<Bytes> {
         self.rendered.get().cloned()
+    }
+
+    /// The length of the cached rendering, if there is one.
+    pub fn rendered_len(&self) -> Option<usize> {
+        self.rendered.get().map(Bytes::len)
     }
 
     /// Keeps `bytes` as this resource's rendering while the cache budget allows.
@@ -291,6 +297,15 @@ pub fn fold(s: &str) -> String {
     }
 }
 
+/// [`fold`], without a copy when `s` is already folded.
+fn folded(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fold(s))
+    }
+}
+
 fn emails_of(d: DocView<'_>) -> impl Iterator<Item = &str> {
     d.get("emails")
         .into_iter()
@@ -332,18 +347,23 @@ impl Store {
 
     /// Ids whose indexed attribute equals `value` (folded where the attribute is case-insensitive).
     pub fn lookup(&self, attr: Indexed, value: &str) -> Vec<Id> {
+        let fold = folded;
         match attr {
             Indexed::UserName => self
                 .by_user_name
-                .get(&fold(value))
+                .get(&*fold(value))
                 .cloned()
                 .into_iter()
                 .collect(),
-            Indexed::Email => self.by_email.get(&fold(value)).cloned().unwrap_or_default(),
+            Indexed::Email => self
+                .by_email
+                .get(&*fold(value))
+                .cloned()
+                .unwrap_or_default(),
             Indexed::ExternalId => self.by_external_id.get(value).cloned().unwrap_or_default(),
             Indexed::GroupName => self
                 .by_group_name
-                .get(&fold(value))
+                .get(&*fold(value))
                 .cloned()
                 .unwrap_or_default(),
         }
