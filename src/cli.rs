@@ -22,6 +22,8 @@ enum Command {
     Filter(FilterArgs),
     /// List the vendor profiles and what each one bends.
     Vendors(VendorsArgs),
+    /// Check a SCIM service provider (a live tenant or a mock) against RFC 7644 and a vendor profile.
+    Check(crate::check::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +104,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(a) => serve(a),
         Command::Filter(a) => filter(a),
         Command::Vendors(a) => vendors(a),
+        Command::Check(a) => crate::check::run(a),
     }
 }
 
@@ -116,6 +119,17 @@ fn serve(a: ServeArgs) -> u8 {
             "refusing to listen on {} (not loopback) with the default token; pass --token with a secret of your own",
             a.listen
         ));
+    }
+    if !a.listen.ip().is_loopback() && a.admin_token.is_none() {
+        return fail(format!(
+            "refusing to listen on {} (not loopback) with the admin API open; pass --admin-token with a secret of your own",
+            a.listen
+        ));
+    }
+    if a.admin_token.is_some() && a.admin_token == a.token {
+        return fail(
+            "--admin-token must differ from --token: the SCIM token never opens the admin API",
+        );
     }
     if !(0.0..=1.0).contains(&a.fail_rate) {
         return fail("--fail-rate must be between 0 and 1");

@@ -1,5 +1,6 @@
 //! `scimock`: clap wiring only. The work happens in the library crates.
 
+mod check;
 mod cli;
 
 use clap::Parser;

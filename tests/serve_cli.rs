@@ -228,4 +228,133 @@ fn binding_beyond_loopback_needs_an_explicit_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--token"));
+    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--token", "s3cret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--admin-token"));
+}
+
+#[test]
+fn the_admin_token_must_differ_from_the_scim_token() {
+    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "same",
+            "--admin-token",
+            "same",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must differ"));
+}
+
+#[test]
+fn sigterm_during_concurrent_writes_keeps_every_acknowledged_write() {
+    let dir = std::env::temp_dir().join(format!("scimock-load-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    let _ = std::fs::remove_file(&path);
+    let mut s = serve(&["--state", path.to_str().unwrap()]);
+    let url = format!("{}/scim/v2/Users", s.origin);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let acknowledged = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut tasks = Vec::new();
+        for w in 0..16 {
+            let (client, url) = (client.clone(), url.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut ok = Vec::new();
+                for k in 0..10_000 {
+                    let name = format!("w{w}-{k}@example.com");
+                    let r = client
+                        .post(&url)
+                        .bearer_auth("scimock-token")
+                        .header("content-type", "application/scim+json")
+                        .body(format!("{{\"userName\":\"{name}\"}}"))
+                        .send()
+                        .await;
+                    match r {
+                        Ok(r) if r.status().as_u16() == 201 => ok.push(name),
+                        Ok(r) => panic!("create answered {}", r.status()),
+                        Err(_) => break, // the server went away: stop
+                    }
+                }
+                ok
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        sigterm(&s.child);
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all
+    });
+    assert_eq!(wait_exit(&mut s.child), Some(0), "graceful exit under load");
+    assert!(
+        acknowledged.len() > 50,
+        "the load ran: {} writes",
+        acknowledged.len()
+    );
+    eprintln!("{} writes acknowledged before SIGTERM", acknowledged.len());
+    let restarted = serve(&["--state", path.to_str().unwrap()]);
+    let (_, body) = get(
+        &format!("{}/scim/v2/Users?count=0", restarted.origin),
+        "scimock-token",
+    );
+    let total = body["totalResults"].as_u64().unwrap() as usize;
+    assert!(
+        total >= acknowledged.len() + 3,
+        "{total} users after restart, {} acknowledged",
+        acknowledged.len()
+    );
+    for name in acknowledged
+        .iter()
+        .step_by((acknowledged.len() / 200).max(1))
+    {
+        let (_, b) = get(
+            &format!(
+                "{}/scim/v2/Users?filter=userName%20eq%20%22{name}%22",
+                restarted.origin
+            ),
+            "scimock-token",
+        );
+        assert_eq!(b["totalResults"], 1, "acknowledged {name} lost");
+    }
+    // Exact check over everything: walk every page.
+    let mut names = std::collections::HashSet::new();
+    let mut start = 1;
+    loop {
+        let (_, page) = get(
+            &format!(
+                "{}/scim/v2/Users?startIndex={start}&count=1000",
+                restarted.origin
+            ),
+            "scimock-token",
+        );
+        let items = page["Resources"].as_array().cloned().unwrap_or_default();
+        if items.is_empty() {
+            break;
+        }
+        start += items.len();
+        names.extend(
+            items
+                .iter()
+                .filter_map(|u| u["userName"].as_str().map(str::to_string)),
+        );
+    }
+    assert_eq!(names.len(), total);
+    for name in &acknowledged {
+        assert!(names.contains(name), "acknowledged {name} lost");
+    }
 }

@@ -4,7 +4,10 @@
 
 use crate::app::{App, admin_error};
 use crate::faults::{Break, FaultRule};
-use crate::middleware::{bearer, constant_time_eq};
+use crate::middleware::{MAX_RETRY_AFTER, bearer, constant_time_eq};
+
+/// The longest injected latency accepted (an hour).
+const MAX_LATENCY_MS: u64 = 3_600_000;
 use axum::body::Bytes;
 use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
@@ -229,6 +232,17 @@ async fn add_faults(State(app): AppState, body: Bytes) -> Response {
         return admin_error(
             StatusCode::BAD_REQUEST,
             "status must be a valid HTTP status code",
+        );
+    }
+    if rules.iter().any(|r| {
+        r.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER)
+            || r.latency_ms.is_some_and(|l| l > MAX_LATENCY_MS)
+    }) {
+        return admin_error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "retry_after is at most {MAX_RETRY_AFTER} seconds and latency_ms at most {MAX_LATENCY_MS}"
+            ),
         );
     }
     let ids: Vec<u64> = rules.into_iter().map(|r| faults.add(r)).collect();

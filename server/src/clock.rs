@@ -102,6 +102,20 @@ pub fn http_date(t: OffsetDateTime) -> String {
     )
 }
 
+/// Seconds until a `Retry-After` value: delay-seconds, or an IMF-fixdate HTTP-date
+/// (RFC 9110 §10.2.3); a date in the past is 0.
+pub fn retry_after_secs(v: &str) -> Option<u64> {
+    let v = v.trim();
+    if let Ok(n) = v.parse::<u64>() {
+        return Some(n);
+    }
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let t = time::PrimitiveDateTime::parse(v, &fmt).ok()?.assume_utc();
+    Some(u64::try_from((t - now()).whole_seconds()).unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +156,15 @@ mod tests {
             "2024-01-01T00:00:00.000Z"
         );
         assert_eq!(reformat("not a date", Precision::Millis), "not a date");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(retry_after_secs("7"), Some(7));
+        assert_eq!(retry_after_secs("Sun, 06 Nov 1994 08:49:37 GMT"), Some(0));
+        let soon = http_date(now() + time::Duration::seconds(30));
+        assert!((28..=30).contains(&retry_after_secs(&soon).unwrap()));
+        assert_eq!(retry_after_secs("soon"), None);
     }
 
     #[test]

@@ -275,7 +275,11 @@ impl ScimError {
 
     /// The complete response: status, headers, body in `format` with `content_type`.
     pub fn render(&self, format: ErrorFormat, content_type: &str, instance: &str) -> Response {
-        let body = self.body(format, instance);
+        self.respond_with(&self.body(format, instance), content_type)
+    }
+
+    /// This error's status and headers around any body.
+    pub fn respond_with(&self, body: &Value, content_type: &str) -> Response {
         let mut resp = (
             self.status,
             [(header::CONTENT_TYPE, content_type.to_string())],

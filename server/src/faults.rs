@@ -82,6 +82,7 @@ breaks! {
     UnifiedExcludeFieldsIgnored = "unified.exclude-fields-ignored": "truto_exclude_fields is ignored",
     UnifiedRemoteDataKept = "unified.remote-data-kept": "truto_ignore_remote_data is ignored",
     UnifiedAccountOptional = "unified.account-optional": "a missing integrated_account_id is not refused",
+    UnifiedResultCountWrong = "unified.result-count-wrong": "unified lists report a result_count one more than the items in result",
 }
 
 /// Which requests a fault applies to.

@@ -43,9 +43,123 @@ pub struct Entry {
     pub duration_ms: f64,
 }
 
+/// Longest header value or query string kept, in bytes.
+pub const MAX_FIELD: usize = 4 * 1024;
+/// Most headers kept per request.
+pub const MAX_HEADERS: usize = 64;
+/// Longest body kept, in bytes.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// `s` cut to at most `max` bytes on a character boundary, marked when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…[truncated]", &s[..end])
+}
+
+/// Request headers as journaled: credentials redacted, values clipped, at most [`MAX_HEADERS`].
+pub fn headers<'a>(pairs: impl Iterator<Item = (&'a str, &'a [u8])>) -> BTreeMap<String, String> {
+    pairs
+        .take(MAX_HEADERS)
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                clip(&redact(k, &String::from_utf8_lossy(v)), MAX_FIELD),
+            )
+        })
+        .collect()
+}
+
+fn is_secret(name: &str) -> bool {
+    let leaf = name.rsplit([':', '.']).next().unwrap_or(name);
+    leaf.eq_ignore_ascii_case("password")
+}
+
+/// Replaces secret values (`password`, RFC 7643 `returned: never`) in a JSON body: as a member,
+/// and as the `value` of a PATCH operation whose `path` is the password.
+fn redact_json(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let patches_secret = m
+                .iter()
+                .any(|(k, p)| k.eq_ignore_ascii_case("path") && p.as_str().is_some_and(is_secret));
+            for (k, x) in m.iter_mut() {
+                if is_secret(k) || (patches_secret && k.eq_ignore_ascii_case("value")) {
+                    *x = Value::String("[redacted]".into());
+                } else {
+                    redact_json(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// Replaces `"password": "..."` members in text that is not valid JSON.
+fn redact_text(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(found) = lower[i..].find("\"password\"") {
+        let key_end = i + found + "\"password\"".len();
+        out.push_str(&text[i..key_end]);
+        let rest = &text[key_end..];
+        let after_colon = rest.trim_start().strip_prefix(':').map(str::trim_start);
+        match after_colon.and_then(|r| r.strip_prefix('"')) {
+            Some(value) => {
+                let mut end = value.len();
+                let mut escaped = false;
+                for (j, c) in value.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => {
+                            end = j;
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let value_start = text.len() - value.len();
+                out.push_str(&text[key_end..value_start]);
+                out.push_str("[redacted]");
+                i = (value_start + end).min(text.len());
+            }
+            None => i = key_end,
+        }
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+/// A request body as journaled: secrets redacted, clipped to [`MAX_BODY`].
+pub fn body(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let text = match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(mut v) => {
+            redact_json(&mut v);
+            v.to_string()
+        }
+        Err(_) => redact_text(&String::from_utf8_lossy(bytes)),
+    };
+    Some(clip(&text, MAX_BODY))
+}
+
+fn is_credential(name: &str) -> bool {
+    REDACTED.iter().any(|r| r.eq_ignore_ascii_case(name))
+}
+
 /// Replaces credential header values.
 pub fn redact(name: &str, value: &str) -> String {
-    if REDACTED.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+    if is_credential(name) {
         "[redacted]".to_string()
     } else {
         value.to_string()
@@ -77,13 +191,21 @@ pub struct Captured {
 }
 
 impl Captured {
-    /// Packs request headers for [`Captured::headers`].
+    /// Packs request headers for [`Captured::headers`] by the rules of [`headers`]: at most
+    /// [`MAX_HEADERS`], credentials redacted, values clipped to [`MAX_FIELD`].
     pub fn pack_headers(headers: &HeaderMap) -> String {
         let mut out = String::with_capacity(headers.len() * 32);
-        for (k, v) in headers {
-            out.push_str(k.as_str());
+        for (k, v) in headers.iter().take(MAX_HEADERS) {
+            let name = k.as_str();
+            out.push_str(name);
             out.push_str(": ");
-            out.push_str(&String::from_utf8_lossy(v.as_bytes()));
+            match std::str::from_utf8(v.as_bytes()) {
+                Ok(text) if text.len() <= MAX_FIELD && !is_credential(name) => out.push_str(text),
+                _ => out.push_str(&clip(
+                    &redact(name, &String::from_utf8_lossy(v.as_bytes())),
+                    MAX_FIELD,
+                )),
+            }
             out.push('\n');
         }
         out
@@ -95,7 +217,7 @@ impl Captured {
             .headers
             .lines()
             .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_string(), redact(k, v)))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Entry {
             seq,
@@ -250,6 +372,36 @@ mod tests {
         assert_eq!(c.headers["x-trace"], "a: b");
         assert_eq!(c.headers["accept"], "application/scim+json");
         assert_eq!(c.headers.len(), 3);
+    }
+
+    #[test]
+    fn passwords_never_reach_the_journal() {
+        let b = body(br#"{"userName":"a","password":"hunter2","x":{"PassWord":"p2"}}"#).unwrap();
+        assert!(!b.contains("hunter2") && !b.contains("p2"), "{b}");
+        let p = body(br#"{"Operations":[{"op":"replace","path":"password","value":"s3cret"}]}"#)
+            .unwrap();
+        assert!(!p.contains("s3cret"), "{p}");
+        let broken = body(br#"{"userName":"a", "password" : "hun"ter2", "#).unwrap();
+        assert!(
+            !broken.contains("hun") && broken.contains("[redacted]"),
+            "{broken}"
+        );
+        assert_eq!(body(b""), None);
+    }
+
+    #[test]
+    fn long_fields_are_clipped_on_char_boundaries() {
+        assert_eq!(clip("abc", 10), "abc");
+        assert_eq!(clip("aé", 2), "a…[truncated]");
+        let many = (0..100)
+            .map(|i| (format!("h{i}"), vec![b'x'; 10_000]))
+            .collect::<Vec<_>>();
+        let h = headers(many.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+        assert_eq!(h.len(), MAX_HEADERS);
+        assert!(
+            h.values()
+                .all(|v| v.len() <= MAX_FIELD + "…[truncated]".len())
+        );
     }
 
     #[test]

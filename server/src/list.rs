@@ -11,6 +11,7 @@ use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
 use axum::http::StatusCode;
 use axum::response::Response;
+use bytes::Bytes;
 use scimock_filter::{
     AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter,
     JsonKind, JsonView, Limits, SchemaInfo, parse_attr_path, parse_filter_with, resolve_view,
@@ -399,69 +400,29 @@ impl Tenant {
     pub fn list(&self, kind: Kind, req: &ListRequest) -> ScimResult<Response> {
         let proj = self.projection(req.attributes.as_deref(), req.excluded.as_deref())?;
         let f = self.fetch(kind, req)?;
-        let body = self.render_list(kind, req, &f, &proj);
+        let body = self.render_list(kind, &f, &proj);
         Ok(self.json(StatusCode::OK, body))
     }
 
     /// The page a list request selects, with the vendor's filter rules, caps and paging.
     pub fn fetch(&self, kind: Kind, req: &ListRequest) -> ScimResult<Fetched> {
-        let p = &self.profile;
-        let faults = &self.shared.faults;
-        let sort = match req.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(_) if !p.sort.supported && p.sort.reject_when_unsupported => {
-                return Err(ScimError::invalid_value("Sorting is not supported"));
-            }
-            Some(by) if p.sort.supported && !faults.is_broken(Break::SortIgnored) => {
-                let path = parse_attr_path(by)
-                    .map_err(|e| ScimError::invalid_value(format!("sortBy: {e}")))?;
-                let descending = match req
-                    .sort_order
-                    .as_deref()
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    None | Some("ascending") => false,
-                    Some("descending") => true,
-                    Some(other) => {
-                        return Err(ScimError::invalid_value(format!(
-                            "sortOrder must be ascending or descending, got {other:?}"
-                        )));
-                    }
-                };
-                Some((path, descending))
-            }
-            _ => None,
-        };
+        let sort = self.sort_spec(req)?;
         let sel = self.select(kind, req.filter.as_deref())?;
         let mut matched = self.matching(kind, &sel);
         if let Some((path, descending)) = &sort {
-            let case_exact = self
-                .schemas(kind)
-                .attribute(path)
-                .is_some_and(|i| i.case_exact);
             let all = matched
                 .take()
                 .unwrap_or_else(|| self.read().collection(kind).iter().cloned().collect());
-            let mut keyed: Vec<(SortKey, Arc<Stored>)> = all
-                .into_iter()
-                .map(|s| (sort_key(s.view(), path, case_exact), s))
-                .collect();
-            keyed.sort_by(|a, b| {
-                let o = cmp_keys(&a.0, &b.0);
-                if *descending && a.0 != SortKey::Missing && b.0 != SortKey::Missing {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
-            matched = Some(keyed.into_iter().map(|(_, s)| s).collect());
+            let mut tagged: Vec<(Kind, Arc<Stored>)> = all.into_iter().map(|s| (kind, s)).collect();
+            self.sort_resources(&mut tagged, path, *descending);
+            matched = Some(tagged.into_iter().map(|(_, s)| s).collect());
         }
         let total = match &matched {
             Some(m) => m.len(),
             None => self.read().collection(kind).len(),
         };
         // The query's hash binds cursors to it; only cursor pages need it.
-        let cursor_mode = req.cursor.is_some() && p.list.cursor.is_some();
+        let cursor_mode = req.cursor.is_some() && self.profile.list.cursor.is_some();
         let qhash = if !cursor_mode {
             0
         } else {
@@ -503,6 +464,115 @@ impl Tenant {
         })
     }
 
+    /// `sortBy` / `sortOrder` as far as the profile honours them.
+    fn sort_spec(&self, req: &ListRequest) -> ScimResult<Option<(AttrPath, bool)>> {
+        let p = &self.profile;
+        match req.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(_) if !p.sort.supported && p.sort.reject_when_unsupported => {
+                Err(ScimError::invalid_value("Sorting is not supported"))
+            }
+            Some(by) if p.sort.supported && !self.shared.faults.is_broken(Break::SortIgnored) => {
+                let path = parse_attr_path(by)
+                    .map_err(|e| ScimError::invalid_value(format!("sortBy: {e}")))?;
+                let descending = match req
+                    .sort_order
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    None | Some("ascending") => false,
+                    Some("descending") => true,
+                    Some(other) => {
+                        return Err(ScimError::invalid_value(format!(
+                            "sortOrder must be ascending or descending, got {other:?}"
+                        )));
+                    }
+                };
+                Ok(Some((path, descending)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Sorts resources (possibly of both kinds) by `path`; missing values last (RFC 7644 §3.4.2.3).
+    fn sort_resources(
+        &self,
+        items: &mut Vec<(Kind, Arc<Stored>)>,
+        path: &AttrPath,
+        descending: bool,
+    ) {
+        let mut keyed: Vec<(SortKey, (Kind, Arc<Stored>))> = items
+            .drain(..)
+            .map(|(k, s)| {
+                let case_exact = self
+                    .schemas(k)
+                    .attribute(path)
+                    .is_some_and(|i| i.case_exact);
+                (sort_key(s.view(), path, case_exact), (k, s))
+            })
+            .collect();
+        keyed.sort_by(|a, b| {
+            let o = cmp_keys(&a.0, &b.0);
+            if descending && a.0 != SortKey::Missing && b.0 != SortKey::Missing {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        items.extend(keyed.into_iter().map(|(_, x)| x));
+    }
+
+    /// POST /.search at the root: every resource type the tenant has (RFC 7644 §3.4.2.1, §3.4.3).
+    /// A filter a type's rules refuse matches none of that type; if every type refuses, the
+    /// first refusal is the answer. Index pagination only.
+    pub fn list_root(&self, req: &ListRequest) -> ScimResult<Response> {
+        let proj = self.projection(req.attributes.as_deref(), req.excluded.as_deref())?;
+        let sort = self.sort_spec(req)?;
+        let mut kinds = vec![Kind::User];
+        if self.profile.groups.is_some() {
+            kinds.push(Kind::Group);
+        }
+        let mut all: Vec<(Kind, Arc<Stored>)> = Vec::new();
+        let mut refused = None;
+        let mut accepted = false;
+        for kind in kinds {
+            match self.select(kind, req.filter.as_deref()) {
+                Ok(sel) => {
+                    accepted = true;
+                    let m = self
+                        .matching(kind, &sel)
+                        .unwrap_or_else(|| self.read().collection(kind).iter().cloned().collect());
+                    all.extend(m.into_iter().map(|s| (kind, s)));
+                }
+                Err(e) => {
+                    refused.get_or_insert(e);
+                }
+            }
+        }
+        if let (false, Some(e)) = (accepted, refused) {
+            return Err(e);
+        }
+        if let Some((path, descending)) = &sort {
+            self.sort_resources(&mut all, path, *descending);
+        }
+        let index_only = ListRequest {
+            cursor: None,
+            ..req.clone()
+        };
+        let page = self.page(Kind::User, &index_only, all.len(), &None, 0, false)?;
+        let end = (page.start + page.count).min(all.len());
+        let resources: Vec<Bytes> = all
+            .get(page.start.min(end)..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, s)| self.render(*k, s, &proj))
+            .collect();
+        Ok(self.json(
+            StatusCode::OK,
+            self.envelope(&page, all.len(), &resources, (None, None)),
+        ))
+    }
+
     fn page(
         &self,
         kind: Kind,
@@ -516,7 +586,7 @@ impl Tenant {
         let faults = &self.shared.faults;
         let max = p.list.max_count.map(|m| m as usize);
         let default = p.list.default_count.map_or(usize::MAX, |d| d as usize);
-        let cursor_mode = req.cursor.is_some() && p.list.cursor.is_some();
+        let cursor_mode = req.cursor.is_some() && self.profile.list.cursor.is_some();
         if p.list.pagination == Pagination::None {
             return Ok(Page {
                 start: 0,
@@ -597,29 +667,59 @@ impl Tenant {
         }
     }
 
-    fn render_list(
+    fn render_list(&self, kind: Kind, f: &Fetched, proj: &Projection) -> Vec<u8> {
+        let resources: Vec<Bytes> = f.items.iter().map(|s| self.render(kind, s, proj)).collect();
+        let cursors = if f.page.cursor_mode {
+            self.cursors(kind, f)
+        } else {
+            (None, None)
+        };
+        self.envelope(&f.page, f.total, &resources, cursors)
+    }
+
+    /// RFC 9865 `nextCursor` / `previousCursor` for a fetched cursor page.
+    fn cursors(&self, kind: Kind, f: &Fetched) -> (Option<String>, Option<String>) {
+        let faults = &self.shared.faults;
+        let (page, total) = (&f.page, f.total);
+        let issued = now_secs();
+        let pos_at = |i: usize| -> u64 {
+            if f.sorted {
+                i as u64
+            } else {
+                match &f.matched {
+                    Some(m) => m.get(i).map_or(u64::MAX, |s| s.seq),
+                    None => self
+                        .read()
+                        .collection(kind)
+                        .at(i)
+                        .map_or(u64::MAX, |s| s.seq),
+                }
+            }
+        };
+        let encode = |pos| Cursor { pos, issued }.encode(self.cursor_secret, f.qhash);
+        let end = page.start + f.items.len();
+        let next = if faults.is_broken(Break::CursorRepeats) {
+            Some(encode(pos_at(0)))
+        } else {
+            (end < total).then(|| encode(pos_at(end)))
+        };
+        let prev =
+            (page.start > 0).then(|| encode(pos_at(page.start.saturating_sub(page.count.max(1)))));
+        (next, prev)
+    }
+
+    /// The ListResponse envelope around already-rendered resources.
+    fn envelope(
         &self,
-        kind: Kind,
-        req: &ListRequest,
-        f: &Fetched,
-        proj: &Projection,
+        page: &Page,
+        total: usize,
+        resources: &[Bytes],
+        (next, prev): (Option<String>, Option<String>),
     ) -> Vec<u8> {
-        let (page, total, items, matched, qhash, sorted) = (
-            &f.page,
-            f.total,
-            &f.items[..],
-            &f.matched,
-            f.qhash,
-            f.sorted,
-        );
         let p = &self.profile;
         let faults = &self.shared.faults;
-        let mut out: Vec<u8> = Vec::with_capacity(
-            256 + items
-                .iter()
-                .map(|s| s.rendered_len().map_or(1024, |n| n + 1))
-                .sum::<usize>(),
-        );
+        let size: usize = resources.iter().map(Bytes::len).sum();
+        let mut out: Vec<u8> = Vec::with_capacity(160 + size + resources.len());
         out.push(b'{');
         if !faults.is_broken(Break::ListSchemasMissing) {
             out.extend_from_slice(b"\"schemas\":[\"");
@@ -637,66 +737,35 @@ impl Tenant {
             let _ = write!(out, ",\"startIndex\":{si}");
         }
         let mut ipp = match p.list.items_per_page {
-            ItemsPerPage::Returned => items.len(),
+            ItemsPerPage::Returned => resources.len(),
             ItemsPerPage::Requested => page.requested.min(1_000_000),
         };
         if faults.is_broken(Break::ListItemsPerPageWrong) {
             ipp += 1;
         }
         let _ = write!(out, ",\"itemsPerPage\":{ipp}");
-        let count_zero =
-            req.count == Some(0) || (req.count.is_some_and(|c| c < 0) && !page.cursor_mode);
-        if !(count_zero || items.is_empty() && p.list.omit_empty_resources) {
+        // count=0 returns no resources "except for totalResults" (RFC 7644 §3.4.2.4); an empty
+        // `Resources` still satisfies §3.4.2's "REQUIRED if totalResults is non-zero".
+        if !(resources.is_empty() && p.list.omit_empty_resources) {
             let key = if faults.is_broken(Break::ListResourcesKeyLowercase) {
                 "resources"
             } else {
                 "Resources"
             };
             let _ = write!(out, ",\"{key}\":[");
-            for (i, s) in items.iter().enumerate() {
+            for (i, r) in resources.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(&self.render(kind, s, proj));
+                out.extend_from_slice(r);
             }
             out.push(b']');
         }
-        if page.cursor_mode {
-            let secret = self.cursor_secret;
-            let issued = now_secs();
-            let pos_at = |i: usize| -> u64 {
-                if sorted {
-                    i as u64
-                } else {
-                    match matched {
-                        Some(m) => m.get(i).map_or(u64::MAX, |s| s.seq),
-                        None => self
-                            .read()
-                            .collection(kind)
-                            .at(i)
-                            .map_or(u64::MAX, |s| s.seq),
-                    }
-                }
-            };
-            let end = page.start + items.len();
-            if end < total || faults.is_broken(Break::CursorRepeats) {
-                let pos = if faults.is_broken(Break::CursorRepeats) {
-                    pos_at(0)
-                } else {
-                    pos_at(end)
-                };
-                let c = Cursor { pos, issued }.encode(secret, qhash);
-                out.extend_from_slice(format!(",\"nextCursor\":\"{c}\"").as_bytes());
-            }
-            if page.start > 0 {
-                let prev = page.start.saturating_sub(page.count.max(1));
-                let c = Cursor {
-                    pos: pos_at(prev),
-                    issued,
-                }
-                .encode(secret, qhash);
-                out.extend_from_slice(format!(",\"previousCursor\":\"{c}\"").as_bytes());
-            }
+        if let Some(c) = next {
+            out.extend_from_slice(format!(",\"nextCursor\":\"{c}\"").as_bytes());
+        }
+        if let Some(c) = prev {
+            out.extend_from_slice(format!(",\"previousCursor\":\"{c}\"").as_bytes());
         }
         out.push(b'}');
         out

@@ -5,8 +5,8 @@
 
 use crate::clock;
 use crate::error::ScimError;
-use crate::faults::Break;
-use crate::journal::Captured;
+use crate::faults::{Break, Fired};
+use crate::journal::{self, Captured};
 use crate::tenant::Tenant;
 use axum::body::{Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
@@ -17,6 +17,9 @@ use scimock_profile::{ErrorFormat, RetryAfter};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The longest `Retry-After` delay rendered (a year), so HTTP-date arithmetic cannot overflow.
+pub const MAX_RETRY_AFTER: u64 = 365 * 24 * 3600;
 
 /// Compares secrets without an early exit on the first differing byte.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -60,7 +63,9 @@ fn now_secs() -> u64 {
 
 impl Tenant {
     /// `Retry-After` in the profile's form: seconds, or an HTTP-date (Attio, D:A7).
+    /// Delays are clamped to a year so no date arithmetic can overflow.
     pub fn retry_after_value(&self, secs: u64) -> String {
+        let secs = secs.min(MAX_RETRY_AFTER);
         let form = self
             .profile
             .rate_limit
@@ -68,12 +73,24 @@ impl Tenant {
             .map_or(RetryAfter::Seconds, |r| r.retry_after);
         match form {
             RetryAfter::Seconds => secs.to_string(),
-            RetryAfter::HttpDate => clock::http_date(
-                clock::now() + time::Duration::seconds(i64::try_from(secs).unwrap_or(1)),
-            ),
+            RetryAfter::HttpDate => {
+                clock::http_date(clock::now() + time::Duration::seconds(secs as i64))
+            }
         }
     }
 
+    /// The vendor's 429 when `--rate-limits` is on and this request is over its documented limit.
+    pub fn over_rate_limit(&self, write: bool) -> Option<ScimError> {
+        let rl = self
+            .profile
+            .rate_limit
+            .as_ref()
+            .filter(|_| self.shared.rate_limits)?;
+        let limit = if write { rl.write_rps } else { rl.read_rps };
+        (!self.limiter.admit(write, limit, now_secs())).then(|| self.too_many(1, None))
+    }
+
+    /// A 429 in the profile's words, with `Retry-After` in its form.
     fn too_many(&self, secs: u64, detail: Option<String>) -> ScimError {
         let detail = detail.unwrap_or_else(|| {
             self.profile
@@ -83,6 +100,26 @@ impl Tenant {
         });
         ScimError::new(StatusCode::TOO_MANY_REQUESTS, detail)
             .with_header(header::RETRY_AFTER, &self.retry_after_value(secs))
+    }
+
+    /// The error an injected fault answers with, if it carries a status: in this profile's words
+    /// and `Retry-After` form (also used by the unified facade for its backends).
+    pub fn fault_error(&self, f: &Fired) -> Option<ScimError> {
+        let status = f
+            .status
+            .map(|s| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))?;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Some(self.too_many(f.retry_after.unwrap_or(1), f.detail.clone()));
+        }
+        let detail = f
+            .detail
+            .clone()
+            .unwrap_or_else(|| format!("Injected fault: {status}"));
+        let mut e = ScimError::new(status, detail);
+        if let Some(secs) = f.retry_after {
+            e = e.with_header(header::RETRY_AFTER, &self.retry_after_value(secs));
+        }
+        Some(e)
     }
 
     /// Renders a `ScimError` as this profile does, applying error break switches.
@@ -101,31 +138,13 @@ impl Tenant {
             &self.profile.errors.content_type
         };
         if faults.is_broken(Break::ErrorGenericFormat) {
-            let mut r = (
-                e.status,
-                [(header::CONTENT_TYPE, content_type.to_string())],
-                json!({"error": e.detail}).to_string(),
-            )
-                .into_response();
-            for (n, v) in &e.headers {
-                r.headers_mut().append(n.clone(), v.clone());
-            }
-            return r;
+            return e.respond_with(&json!({"error": e.detail}), content_type);
         }
         let format = self.profile.errors.format;
         if format == ErrorFormat::Scim && faults.is_broken(Break::ErrorStatusInteger) {
             let mut body = e.body(format, instance);
             body["status"] = json!(e.status.as_u16());
-            let mut r = (
-                e.status,
-                [(header::CONTENT_TYPE, content_type.to_string())],
-                body.to_string(),
-            )
-                .into_response();
-            for (n, v) in &e.headers {
-                r.headers_mut().append(n.clone(), v.clone());
-            }
-            return r;
+            return e.respond_with(&body, content_type);
         }
         e.render(format, content_type, instance)
     }
@@ -148,28 +167,13 @@ async fn guarded(t: &Tenant, parts: Parts, body: Bytes, path: &str, next: Next) 
     let fired = shared
         .faults
         .take(parts.method.as_str(), path, &t.profile.name);
-    let latency = shared.latency_ms + fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0);
+    let latency = shared
+        .latency_ms
+        .saturating_add(fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0));
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    if let Some(f) = fired.as_ref().filter(|f| f.status.is_some()) {
-        let status = f
-            .status
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let detail = f.detail.clone();
-        let e = if status == StatusCode::TOO_MANY_REQUESTS {
-            t.too_many(f.retry_after.unwrap_or(1), detail)
-        } else {
-            let mut e = ScimError::new(
-                status,
-                detail.unwrap_or_else(|| format!("Injected fault: {status}")),
-            );
-            if let Some(secs) = f.retry_after {
-                e = e.with_header(header::RETRY_AFTER, &t.retry_after_value(secs));
-            }
-            e
-        };
+    if let Some(e) = fired.as_ref().and_then(|f| t.fault_error(f)) {
         return e.into_response();
     }
     if shared.fail_rate > 0.0 && shared.random() < shared.fail_rate {
@@ -182,14 +186,8 @@ async fn guarded(t: &Tenant, parts: Parts, body: Bytes, path: &str, next: Next) 
     if !authorized(t, &parts) && !shared.faults.is_broken(Break::AuthAcceptAnyToken) {
         return t.unauthorized().into_response();
     }
-    if shared.rate_limits {
-        if let Some(rl) = &t.profile.rate_limit {
-            let write = is_write(&parts.method);
-            let limit = if write { rl.write_rps } else { rl.read_rps };
-            if !t.limiter.admit(write, limit, now_secs()) {
-                return t.too_many(1, None).into_response();
-            }
-        }
+    if let Some(e) = t.over_rate_limit(is_write(&parts.method)) {
+        return e.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
@@ -253,18 +251,14 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         None => guarded(&t, parts, bytes.clone(), &path, next).await,
     };
     let resp = finalize(&t, resp, &path);
-    let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]).into_owned();
-    if bytes.len() > 64 * 1024 {
-        text.push_str("…[truncated]");
-    }
     t.shared.journal.record_captured(Captured {
         arrived,
         profile: t.profile.clone(),
         method,
         path,
-        query: uri.query().map(str::to_string),
+        query: uri.query().map(|q| journal::clip(q, journal::MAX_FIELD)),
         headers,
-        body: (!bytes.is_empty()).then_some(text),
+        body: journal::body(&bytes),
         status: resp.status().as_u16(),
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
     });

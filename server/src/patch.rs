@@ -26,9 +26,6 @@
 //! - Read-only sub-attributes inside a complex value (`manager.displayName`) are ignored as
 //!   in a PUT body, and unknown ones dropped.
 
-// `ScimError` is the crate-wide error (error.rs); its size is that module's call.
-#![allow(clippy::result_large_err)]
-
 use crate::error::ScimError;
 use crate::schema::{
     AttrDef, Mutability, ResourceSchemas, SchemaDef, WriteOptions, check_depth, check_one_primary,
@@ -621,7 +618,12 @@ impl Patcher<'_> {
                 w.label
             )));
         };
-        for (k, v) in members {
+        // `schemas` is a resource-level attribute (RFC 7643 §3); clients echo it inside
+        // extension values, where it carries nothing. Ignored, as in a path-less value.
+        for (k, v) in members
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("schemas"))
+        {
             let (name, sub) = match k.split_once('.') {
                 Some((n, s)) => (n.to_string(), Some(s.to_string())),
                 None => (k.clone(), None),
@@ -2326,5 +2328,124 @@ mod tests {
         assert!(apply_patch(&mut odd.clone(), &ops, &ResourceSchemas::user(&p), &p.patch).is_err());
         let ext = parse_patch_body(&body(json!([{"op": "add", "path": format!("{ENTERPRISE_USER_URN}:department"), "value": "x"}])), &p.patch).expect("parses");
         assert!(apply_patch(&mut odd, &ext, &ResourceSchemas::user(&p), &p.patch).is_err());
+    }
+
+    // ---- untrusted input never panics -------------------------------------------------
+
+    mod never_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        const KEYS: &[&str] = &[
+            "value",
+            "type",
+            "primary",
+            "display",
+            "givenName",
+            "userName",
+            "active",
+            "emails",
+            "name",
+            "id",
+            "members",
+            "department",
+            "manager",
+            "schemas",
+            "op",
+            "path",
+            "Operations",
+            "meta",
+            "name.givenName",
+            ENTERPRISE_USER_URN,
+        ];
+        const PATHS: &[&str] = &[
+            "userName",
+            "name",
+            "name.givenName",
+            "emails",
+            "emails[type eq \"work\"]",
+            "emails[type eq \"work\"].value",
+            "emails[value pr].primary",
+            "members",
+            "members[value eq \"u1\"]",
+            "meta.created",
+            "id",
+            "groups",
+            "active",
+            "x[",
+            "roles",
+            "addresses[type eq \"work\" and country eq \"NL\"].locality",
+            ENTERPRISE_USER_URN,
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+            "urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/isAdmin",
+        ];
+
+        fn arb_json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| json!(n)),
+                "[a-zA-Z@. ]{0,8}".prop_map(Value::String),
+                prop::sample::select(vec!["true", "False", "work", "{\"value\": \"r\"}", "u1"])
+                    .prop_map(|s| json!(s)),
+            ];
+            leaf.prop_recursive(4, 32, 5, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec((prop::sample::select(KEYS), inner), 0..4).prop_map(
+                        |kv| Value::Object(
+                            kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                        )
+                    ),
+                ]
+            })
+        }
+
+        fn arb_op() -> impl Strategy<Value = Value> {
+            (
+                prop::sample::select(vec!["add", "remove", "replace", "Replace"]),
+                prop::option::of(prop::sample::select(PATHS)),
+                prop::option::of(arb_json()),
+            )
+                .prop_map(|(op, path, value)| {
+                    let mut m = Map::new();
+                    m.insert("op".into(), json!(op));
+                    if let Some(p) = path {
+                        m.insert("path".into(), json!(p));
+                    }
+                    if let Some(v) = value {
+                        m.insert("value".into(), v);
+                    }
+                    Value::Object(m)
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn patch_parsing_and_application_never_panic(
+                ops in prop::collection::vec(arb_op(), 1..4),
+                vendor in prop::sample::select(vec!["generic", "attio", "atlassian", "adra", "elfsquad"]),
+                start in arb_json(),
+            ) {
+                let _ = run(vendor, user(), Value::Array(ops.clone()));
+                let _ = run_group(vendor, group(), Value::Array(ops.clone()));
+                let _ = run(vendor, start, Value::Array(ops.clone()));
+                let _ = parse(vendor, &Value::Array(ops));
+            }
+
+            #[test]
+            fn write_normalisation_never_panics(body in arb_json()) {
+                for vendor in ["generic", "atlassian", "elfsquad"] {
+                    let s = ResourceSchemas::user(&profile(vendor));
+                    for unknown in [UnknownAttributes::Keep, UnknownAttributes::Drop, UnknownAttributes::Reject] {
+                        let opts = WriteOptions { unknown, string_booleans: true };
+                        if let Ok(v) = s.normalize_write(body.clone(), &opts) {
+                            let _ = s.check_required(&v);
+                            let _ = s.check_immutable(&body, &v);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -6,9 +6,6 @@
 //! when `attributes` names them. Names match case-insensitively; the input's key order is
 //! kept.
 
-// `ScimError` is the crate-wide error (error.rs); its size is that module's call.
-#![allow(clippy::result_large_err)]
-
 use crate::error::ScimError;
 use crate::schema::{AttrDef, ResourceSchemas, Returned, is_bare_urn, lookup_sub, urn_path};
 use scimock_filter::{AttrPath, parse_attr_list, parse_attr_path};

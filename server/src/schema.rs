@@ -5,9 +5,6 @@
 //! A profile adds its extensions, its top-level vendor attributes and its read-only list to
 //! the RFC definitions; nothing else about a vendor lives here.
 
-// `ScimError` is the crate-wide error (error.rs); its size is that module's call.
-#![allow(clippy::result_large_err)]
-
 use crate::error::ScimError;
 use scimock_filter::{AttrInfo, AttrKind, AttrPath, SchemaInfo};
 use scimock_profile::{Profile, UnknownAttributes};

@@ -37,6 +37,11 @@ pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
 
 /// Writes `doc` to `path` so that a crash leaves either the old file or the new one.
 pub fn write_atomic(path: &Path, doc: &Value) -> std::io::Result<()> {
+    // One writer at a time, each with its own temporary file: concurrent snapshots never
+    // truncate or rename each other's half-written file.
+    static WRITING: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+    let mut n = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+    *n += 1;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -45,7 +50,7 @@ pub fn write_atomic(path: &Path, doc: &Value) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), *n));
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&serde_json::to_vec(doc).map_err(std::io::Error::other)?)?;

@@ -647,40 +647,54 @@ impl Store {
         &mut self,
         user_ids: impl IntoIterator<Item = String>,
     ) -> Result<(), StoreError> {
-        for uid in user_ids {
+        let users: Vec<String> = user_ids.into_iter().collect();
+        if users.is_empty() {
+            return Ok(());
+        }
+        // Each group's members once, not once per user.
+        let groups: Vec<(Value, HashSet<String>)> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let mut e = Map::new();
+                e.insert("value".into(), Value::String(g.id.to_string()));
+                if let Some(d) = g.str_attr("displayName") {
+                    e.insert("display".into(), Value::String(d.to_string()));
+                }
+                e.insert("type".into(), Value::String("direct".into()));
+                (Value::Object(e), Self::member_ids(g.view()))
+            })
+            .collect();
+        for uid in users {
             let Some(u) = self.users.get(&uid).cloned() else {
                 continue;
             };
-            let groups: Vec<Value> = self
-                .groups
+            let mine: Vec<Value> = groups
                 .iter()
-                .filter(|g| values_of(g.view(), "members").any(|m| m == uid))
-                .map(|g| {
-                    let mut e = Map::new();
-                    e.insert("value".into(), Value::String(g.id.to_string()));
-                    if let Some(d) = g.str_attr("displayName") {
-                        e.insert("display".into(), Value::String(d.to_string()));
-                    }
-                    e.insert("type".into(), Value::String("direct".into()));
-                    Value::Object(e)
-                })
+                .filter(|(_, members)| members.contains(&uid))
+                .map(|(e, _)| e.clone())
                 .collect();
-            let before = u.to_value();
-            let mut v = before.clone();
+            let current = u.view().get("groups").map(DocView::to_value);
+            if current
+                .as_ref()
+                .and_then(Value::as_array)
+                .map_or(mine.is_empty(), |c| *c == mine)
+            {
+                continue;
+            }
+            let mut v = u.to_value();
             if let Some(o) = v.as_object_mut() {
                 let meta = o.shift_remove("meta");
-                if groups.is_empty() {
+                if mine.is_empty() {
                     o.shift_remove("groups");
                 } else {
-                    o.insert("groups".into(), Value::Array(groups));
+                    o.insert("groups".into(), Value::Array(mine));
                 }
                 if let Some(meta) = meta {
                     o.insert("meta".into(), meta);
                 }
             }
-            if v != before {
-                self.rewrite_user(&u, v)?;
-            }
+            self.rewrite_user(&u, v)?;
         }
         Ok(())
     }
@@ -745,8 +759,18 @@ impl Store {
                 .or_default()
                 .push(old.id.clone());
         }
-        let mut affected = Self::member_ids(old.view());
-        affected.extend(Self::member_ids(stored.view()));
+        let (before, after) = (
+            Self::member_ids(old.view()),
+            Self::member_ids(stored.view()),
+        );
+        // Only users whose membership changed need a new `groups`, unless the group was renamed
+        // (every member shows the group's display name).
+        let affected: HashSet<String> =
+            if old.str_attr("displayName") == stored.str_attr("displayName") {
+                before.symmetric_difference(&after).cloned().collect()
+            } else {
+                before.union(&after).cloned().collect()
+            };
         self.groups.items.insert(old.id.clone(), stored.clone());
         self.sync_user_groups(affected)?;
         Ok(stored)

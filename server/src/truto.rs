@@ -23,17 +23,11 @@ type Ten = State<Arc<Tenant>>;
 
 /// The routes of a unified facade tenant, mounted at `/unified/user-directory/users`.
 pub fn router(t: Arc<Tenant>) -> Router {
-    async fn not_found() -> ScimError {
-        ScimError::not_found("Route not found")
-    }
-    async fn method_not_allowed() -> ScimError {
-        ScimError::method_not_allowed("Method not allowed")
-    }
     Router::new()
         .route("/", get(list).post(create))
         .route("/{id}", get(get_one).patch(update).delete(remove))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(crate::routes::not_found)
+        .method_not_allowed_fallback(crate::routes::method_not_allowed)
         .with_state(t.clone())
         .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
 }
@@ -45,6 +39,29 @@ fn remote(backend: &Tenant, e: ScimError, instance: &str) -> ScimError {
     let mut out = ScimError::new(e.status, e.detail.clone());
     out.headers = e.headers.clone();
     out.remote = Some(Box::new(raw));
+    // Truto normalises the provider's rate-limit headers (D:T6).
+    if e.status == StatusCode::TOO_MANY_REQUESTS {
+        let reset = e
+            .header(&header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::clock::retry_after_secs)
+            .unwrap_or(1);
+        let limit = backend
+            .profile
+            .rate_limit
+            .as_ref()
+            .map_or(0, |r| r.read_rps);
+        out = out
+            .with_header(
+                header::HeaderName::from_static("ratelimit-limit"),
+                &limit.to_string(),
+            )
+            .with_header(header::HeaderName::from_static("ratelimit-remaining"), "0")
+            .with_header(
+                header::HeaderName::from_static("ratelimit-reset"),
+                &reset.to_string(),
+            );
+    }
     out
 }
 
@@ -83,23 +100,14 @@ fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
 
 /// The backend's own faults and rate limits, as if the facade had called it over HTTP.
 fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
-    if let Some(f) = b.shared.faults.take(method, path, &b.profile.name) {
-        if let Some(status) = f.status.and_then(|s| StatusCode::from_u16(s).ok()) {
-            let mut e = ScimError::new(
-                status,
-                f.detail
-                    .unwrap_or_else(|| format!("Injected fault: {status}")),
-            );
-            if let Some(secs) = f
-                .retry_after
-                .or((status == StatusCode::TOO_MANY_REQUESTS).then_some(1))
-            {
-                e = e.with_header(header::RETRY_AFTER, &b.retry_after_value(secs));
-            }
-            return Err(e);
-        }
+    let fired = b.shared.faults.take(method, path, &b.profile.name);
+    if let Some(e) = fired.as_ref().and_then(|f| b.fault_error(f)) {
+        return Err(e);
     }
-    Ok(())
+    match b.over_rate_limit(method != "GET") {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
@@ -273,16 +281,6 @@ impl Shaping {
     }
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut r = Response::new(Body::from(body.to_string()));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    r
-}
-
 async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     let q = Query::parse(raw.as_deref())?;
     let b = backend(&t, &q)?;
@@ -340,7 +338,7 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
             "itemsPerPage": items.len(),
             "Resources": items.iter().map(|s| b.shape_user(s)).collect::<Vec<_>>(),
         });
-        return Ok(json_response(StatusCode::OK, &raw));
+        return Ok(t.json_value(StatusCode::OK, &raw));
     }
     let mut next_start = first.start() + items.len() + 1;
     if all_pages {
@@ -379,7 +377,8 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     } else {
         Value::Null
     };
-    let count = users.len();
+    let count =
+        users.len() + usize::from(t.shared.faults.is_broken(Break::UnifiedResultCountWrong));
     let result = match param(&q, "truto_key_by").filter(|k| !k.is_empty()) {
         Some(key) if !t.shared.faults.is_broken(Break::UnifiedKeyByIgnored) => {
             let mut m = Map::new();
@@ -395,7 +394,7 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
         }
         _ => Value::Array(users),
     };
-    Ok(json_response(
+    Ok(t.json_value(
         StatusCode::OK,
         &json!({"result": result, "next_cursor": next, "prev_cursor": prev, "result_count": count}),
     ))
@@ -412,12 +411,9 @@ async fn get_one(
     backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
     let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
     if param(&q, "truto_response_format") == Some("raw") {
-        return Ok(json_response(StatusCode::OK, &b.shape_user(&s)));
+        return Ok(t.json_value(StatusCode::OK, &b.shape_user(&s)));
     }
-    Ok(json_response(
-        StatusCode::OK,
-        &Shaping::from(&t, &q).apply(b, &s),
-    ))
+    Ok(t.json_value(StatusCode::OK, &Shaping::from(&t, &q).apply(b, &s)))
 }
 
 /// Unified fields to SCIM attributes (the reverse of [`unified_user`]), for writes.
@@ -519,7 +515,7 @@ async fn create(
     let path = format!("{}/Users", b.public_path);
     backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
     let w = b.create_user(scim).map_err(|e| remote(b, e, &path))?;
-    Ok(json_response(
+    Ok(t.json_value(
         StatusCode::CREATED,
         &Shaping::from(&t, &q).apply(b, &w.stored),
     ))
@@ -555,10 +551,7 @@ async fn update(
     } else {
         w.stored
     };
-    Ok(json_response(
-        StatusCode::OK,
-        &Shaping::from(&t, &q).apply(b, &s),
-    ))
+    Ok(t.json_value(StatusCode::OK, &Shaping::from(&t, &q).apply(b, &s)))
 }
 
 async fn remove(
@@ -571,7 +564,7 @@ async fn remove(
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
     b.delete_user(&id, None).map_err(|e| remote(b, e, &path))?;
-    Ok(json_response(StatusCode::OK, &json!({"id": id})))
+    Ok(t.json_value(StatusCode::OK, &json!({"id": id})))
 }
 
 #[cfg(test)]

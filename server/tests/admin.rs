@@ -340,3 +340,95 @@ async fn snapshot_without_state_file_is_a_conflict() {
     let v: Value = r.body;
     assert!(v["error"].as_str().unwrap().contains("--state"));
 }
+
+#[tokio::test]
+async fn absurd_fault_delays_are_refused_and_the_largest_allowed_render() {
+    let c = Client::start("attio").await;
+    let huge = json!({"status": 429, "retry_after": u64::MAX, "match": {"vendor": "attio"}});
+    assert_eq!(
+        c.send_with(Method::POST, "/_scimock/faults", Some(&huge), &[])
+            .await
+            .status,
+        400
+    );
+    let slow = json!({"latency_ms": u64::MAX});
+    assert_eq!(
+        c.send_with(Method::POST, "/_scimock/faults", Some(&slow), &[])
+            .await
+            .status,
+        400
+    );
+    let year = json!({"status": 429, "times": 1, "retry_after": 365 * 24 * 3600});
+    assert_eq!(
+        c.send_with(Method::POST, "/_scimock/faults", Some(&year), &[])
+            .await
+            .status,
+        201
+    );
+    let r = c.get("/Users").await;
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").unwrap().ends_with("GMT"));
+}
+
+#[tokio::test]
+async fn passwords_and_oversized_fields_never_reach_the_journal() {
+    let c = Client::start("generic").await;
+    c.post(
+        "/Users",
+        &json!({"userName": "p@example.com", "password": "hunter2"}),
+    )
+    .await;
+    let long = "x".repeat(20_000);
+    c.send_with(
+        Method::GET,
+        &format!("/Users?filter=userName%20eq%20%22{long}%22"),
+        None,
+        &[("x-big", &long)],
+    )
+    .await;
+    let j = c.get("/_scimock/requests").await;
+    assert!(!j.text.contains("hunter2"), "password in the journal");
+    assert!(j.text.contains("[redacted]"));
+    let last = j.body["requests"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(last["query"].as_str().unwrap().len() < 5_000);
+    assert!(last["headers"]["x-big"].as_str().unwrap().len() < 5_000);
+}
+
+#[tokio::test]
+async fn concurrent_snapshots_all_succeed_and_leave_a_valid_file() {
+    let dir = std::env::temp_dir().join(format!("scimock-snap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    let cfg = ServeConfig {
+        state_file: Some(path.clone()),
+        users: Some(2_000),
+        ..config("generic")
+    };
+    let c = std::sync::Arc::new(Client::start_with(cfg).await);
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.send_with(Method::POST, "/_scimock/snapshot", None, &[])
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(doc["format"], "scimock-state");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}

@@ -160,9 +160,10 @@ async fn start_index_and_count_follow_rfc_7644_3_4_2_4() {
     assert_eq!(r.body["totalResults"], 23);
     let r = c.get("/Users?count=0").await;
     assert_eq!(r.body["totalResults"], 23);
-    assert!(
-        r.body.get("Resources").is_none(),
-        "count=0 returns only totalResults: {}",
+    assert_eq!(
+        r.body["Resources"],
+        json!([]),
+        "count=0 returns no resources: {}",
         r.text
     );
     let r = c.get("/Users?startIndex=22&count=10").await;

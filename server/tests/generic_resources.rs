@@ -601,3 +601,52 @@ async fn search_endpoints_accept_search_requests() {
         .await;
     assert_scim_error(&bad, 400, Some("invalidSyntax"));
 }
+
+#[tokio::test]
+async fn root_search_covers_every_resource_type() {
+    let c = Client::start("generic").await;
+    let all = c
+        .post(
+            "/.search",
+            &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
+        )
+        .await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(all.body["totalResults"], 4, "3 users and 1 group");
+    let types: Vec<&str> = all.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["meta"]["resourceType"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, vec!["User", "User", "User", "Group"]);
+    let g = c
+        .post(
+            "/.search",
+            &json!({"filter": "displayName eq \"Tour Guides\"", "attributes": ["displayName"]}),
+        )
+        .await;
+    assert_eq!(g.body["totalResults"], 1);
+    assert_eq!(g.body["Resources"][0]["id"], GROUP);
+    let sorted = c
+        .post("/.search", &json!({"sortBy": "meta.created", "count": 2}))
+        .await;
+    assert_eq!(sorted.body["itemsPerPage"], 2);
+    assert_eq!(sorted.body["Resources"][0]["id"], BJENSEN, "2010 first");
+}
+
+#[tokio::test]
+async fn schemas_echoed_inside_an_extension_value_are_ignored() {
+    let c = Client::start("generic").await;
+    let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    for op in ["add", "replace"] {
+        let r = c
+            .patch(
+                &format!("/Users/{JSMITH}"),
+                &patch_op(json!([{"op": op, "path": ext, "value": {"schemas": [ext], "employeeNumber": "42"}}])),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{op}: {}", r.text);
+        assert_eq!(r.body[ext]["employeeNumber"], "42");
+    }
+}

@@ -236,6 +236,17 @@ async fn truto_remote_errors_wrapped() {
         r.header("retry-after").unwrap().ends_with("GMT"),
         "Attio's HTTP-date Retry-After is carried through"
     );
+    assert_eq!(
+        r.header("ratelimit-remaining"),
+        Some("0"),
+        "Truto's normalised headers (D:T6)"
+    );
+    assert_eq!(r.header("ratelimit-limit"), Some("100"));
+    assert!(r.header("ratelimit-reset").unwrap().parse::<u64>().unwrap() <= 2);
+    assert_eq!(
+        r.body["message"], "Rate limit exceeded, please try again later",
+        "the backend's own words"
+    );
     let r = c
         .get(&format!("/nope?integrated_account_id={ATLASSIAN}"))
         .await;

@@ -38,11 +38,13 @@ pub fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str>
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn not_found() -> ScimError {
+/// The profile's 404 for a path with no route.
+pub(crate) async fn not_found() -> ScimError {
     ScimError::not_found("No such endpoint")
 }
 
-async fn method_not_allowed() -> ScimError {
+/// The profile's 405 for a method a route does not have.
+pub(crate) async fn method_not_allowed() -> ScimError {
     ScimError::method_not_allowed("Method not allowed on this endpoint")
 }
 

@@ -102,10 +102,10 @@ pub async fn search_groups(State(t): Ten, headers: HeaderMap, body: Bytes) -> Sc
     search(&t, Kind::Group, &headers, &body).await
 }
 
-/// POST /.search: searches Users (RFC 7644 §3.4.3 allows a root search across types; scimock's
-/// root search covers Users, the resource type every profile has).
+/// POST /.search: searches every resource type at once (RFC 7644 §3.4.2.1, §3.4.3).
 pub async fn search_root(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
-    search(&t, Kind::User, &headers, &body).await
+    let v = json_body(&t, &headers, &body)?;
+    t.list_root(&ListRequest::from_search_body(&v)?)
 }
 
 /// GET /Users/{id}

@@ -1,0 +1,237 @@
+//! Discovery (RFC 7644 §4): the service provider configuration, /Schemas, /ResourceTypes.
+
+use super::{Outcome, Page, Probe, id_of, member, str_attr};
+use crate::client::Request;
+use crate::runner::Ctx;
+use serde_json::Value;
+
+const SPC_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
+const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+fn spc_path(ctx: &Ctx) -> Result<String, String> {
+    ctx.scim()?;
+    ctx.profile
+        .discovery
+        .service_provider_config
+        .clone()
+        .ok_or_else(|| {
+            format!(
+                "{} documents no service provider configuration endpoint",
+                ctx.profile.title
+            )
+        })
+}
+
+/// GET the service provider configuration: schema URN and every RFC 7643 §5 member.
+pub async fn service_provider_config(ctx: &Ctx) -> Outcome {
+    let path = match spc_path(ctx) {
+        Ok(p) => p,
+        Err(r) => return Outcome::skip(r),
+    };
+    let mut p = Probe::new(ctx);
+    let ex = p.send(Request::get(path.clone())).await;
+    let Some(v) = p.json_ok(&ex, "service provider configuration") else {
+        return p.finish("");
+    };
+    let has_urn = member(&v, "schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(SPC_URN)));
+    p.require(has_urn, || format!("schemas does not contain {SPC_URN}"));
+    for feature in ["patch", "bulk", "filter", "changePassword", "sort", "etag"] {
+        let ok = member(&v, feature)
+            .and_then(|f| member(f, "supported"))
+            .is_some_and(Value::is_boolean);
+        p.require(ok, || {
+            format!("{feature}.supported is missing or not a boolean (RFC 7643 §5)")
+        });
+    }
+    let schemes = member(&v, "authenticationSchemes").and_then(Value::as_array);
+    p.require(schemes.is_some(), || {
+        "authenticationSchemes is missing (RFC 7643 §5)".into()
+    });
+    p.finish(format!("{path} is served with every RFC 7643 §5 member"))
+}
+
+fn sorted(names: &[String], descending: bool) -> bool {
+    names.windows(2).all(|w| {
+        if descending {
+            w[0] >= w[1]
+        } else {
+            w[0] <= w[1]
+        }
+    })
+}
+
+/// User names of a sorted page, folded for comparison (userName is caseExact false).
+fn names(v: &Value) -> Vec<String> {
+    Page::parse(v)
+        .resources
+        .iter()
+        .filter_map(|r| str_attr(r, "userName"))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The claims of the configuration against what the target does: ETags and sorting.
+pub async fn spc_consistent(ctx: &Ctx) -> Outcome {
+    if let Err(r) = spc_path(ctx) {
+        return Outcome::skip(r);
+    }
+    if ctx.plan.spc.is_none() {
+        return Outcome::skip(
+            "no service provider configuration could be read (see discovery.service-provider-config)",
+        );
+    }
+    if let Err(r) = ctx.need_users() {
+        return Outcome::skip(format!("{r}: nothing to compare the claims with"));
+    }
+    let mut p = Probe::new(ctx);
+    let mut observed = Vec::new();
+    let id = ctx.plan.sample.first().map(id_of).unwrap_or_default();
+    if !id.is_empty() {
+        let ex = p
+            .send(Request::get(format!(
+                "/Users/{}",
+                crate::client::encode_component(&id)
+            )))
+            .await;
+        if ex.ok() {
+            let version = ex.json().and_then(|v| {
+                member(&v, "meta")
+                    .and_then(|m| member(m, "version"))
+                    .cloned()
+            });
+            let etags = ex.header("etag").is_some() || version.is_some();
+            match ctx.spc_claim("etag.supported") {
+                Some(false) if etags => p.problem("etag.supported is false, yet the user carries an ETag / meta.version"),
+                Some(true) if !etags => p.problem("etag.supported is true, yet GET /Users/{id} has no ETag header and no meta.version"),
+                _ => {}
+            }
+            observed.push("ETags");
+        }
+    }
+    if ctx.spc_claim("sort.supported") == Some(false)
+        && ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) >= 2
+    {
+        let n = ctx.profile.list.max_count.unwrap_or(50).min(50).to_string();
+        let asc = p
+            .send(
+                Request::get("/Users")
+                    .query("sortBy", "userName")
+                    .query("sortOrder", "ascending")
+                    .query("count", n.clone()),
+            )
+            .await;
+        let desc = p
+            .send(
+                Request::get("/Users")
+                    .query("sortBy", "userName")
+                    .query("sortOrder", "descending")
+                    .query("count", n),
+            )
+            .await;
+        if let (Some(a), Some(d)) = (
+            asc.json().filter(|_| asc.ok()),
+            desc.json().filter(|_| desc.ok()),
+        ) {
+            let (a, d) = (names(&a), names(&d));
+            let distinct = a.iter().collect::<std::collections::HashSet<_>>().len() >= 2;
+            if distinct && a != d && sorted(&a, false) && sorted(&d, true) {
+                p.problem("sort.supported is false, yet sortBy=userName&sortOrder=ascending/descending sorts the users");
+            }
+            observed.push("sorting");
+        }
+    }
+    if observed.is_empty() {
+        return p.skip("nothing observable to compare the configuration's claims with");
+    }
+    p.finish(format!(
+        "the configuration's claims match what the target does ({})",
+        observed.join(", ")
+    ))
+}
+
+fn list_ids(v: &Value) -> Vec<Value> {
+    Page::parse(v).resources
+}
+
+/// GET /Schemas: the core User schema with attributes, and every extension the profile knows.
+pub async fn schemas(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx
+        .scim()
+        .and_then(|()| ctx.feature(ctx.profile.discovery.schemas, "/Schemas endpoint", None))
+    {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let ex = p.send(Request::get("/Schemas")).await;
+    let Some(v) = p.json_ok(&ex, "/Schemas") else {
+        return p.finish("");
+    };
+    let docs = list_ids(&v);
+    let user = docs.iter().find(|d| str_attr(d, "id") == Some(USER_URN));
+    match user {
+        None => p.problem(format!("/Schemas does not list {USER_URN}")),
+        Some(u) => {
+            let attrs = member(u, "attributes").and_then(Value::as_array);
+            p.require(
+                attrs.is_some_and(|a| {
+                    a.iter().any(|x| {
+                        str_attr(x, "name").is_some_and(|n| n.eq_ignore_ascii_case("userName"))
+                    })
+                }),
+                || "the User schema does not define userName in attributes".into(),
+            );
+        }
+    }
+    for urn in &ctx.profile.shape.extensions {
+        p.require(
+            docs.iter().any(|d| str_attr(d, "id") == Some(urn.as_str())),
+            || format!("/Schemas does not list the extension {urn}"),
+        );
+    }
+    p.finish(format!(
+        "/Schemas lists the User schema and {} extension(s)",
+        ctx.profile.shape.extensions.len()
+    ))
+}
+
+/// GET /ResourceTypes: User at /Users with the core schema and the profile's extensions.
+pub async fn resource_types(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.scim().and_then(|()| {
+        ctx.feature(
+            ctx.profile.discovery.resource_types,
+            "/ResourceTypes endpoint",
+            None,
+        )
+    }) {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let ex = p.send(Request::get("/ResourceTypes")).await;
+    let Some(v) = p.json_ok(&ex, "/ResourceTypes") else {
+        return p.finish("");
+    };
+    let docs = list_ids(&v);
+    let user = docs
+        .iter()
+        .find(|d| str_attr(d, "endpoint").is_some_and(|e| e.eq_ignore_ascii_case("/Users")));
+    match user {
+        None => p.problem("no resource type has endpoint /Users"),
+        Some(u) => {
+            p.require(str_attr(u, "schema") == Some(USER_URN), || {
+                format!("the /Users resource type's schema is not {USER_URN}")
+            });
+            let ext: Vec<&str> = member(u, "schemaExtensions")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|e| str_attr(e, "schema")).collect())
+                .unwrap_or_default();
+            for urn in &ctx.profile.shape.extensions {
+                p.require(ext.contains(&urn.as_str()), || {
+                    format!("schemaExtensions does not list {urn}")
+                });
+            }
+        }
+    }
+    p.finish("/ResourceTypes describes /Users with its schema and extensions")
+}

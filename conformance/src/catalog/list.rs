@@ -1,0 +1,203 @@
+//! The list envelope, totals, sorting and media types of successful responses.
+
+use super::{Outcome, Page, Probe, id_of, str_attr};
+use crate::classify::same_media_type;
+use crate::client::{Request, encode_component};
+use crate::runner::Ctx;
+use scimock_profile::Pagination;
+use serde_json::Value;
+
+const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+/// The first page request the list checks share.
+pub fn first_page(ctx: &Ctx, count: u64) -> Request {
+    match ctx.profile.list.pagination {
+        Pagination::Index => Request::get("/Users")
+            .query("startIndex", "1")
+            .query("count", count.to_string()),
+        Pagination::None => Request::get("/Users"),
+    }
+}
+
+/// The ListResponse envelope: schemas URN, totalResults, Resources spelled as RFC 7644 does.
+pub async fn envelope(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.scim() {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(first_page(ctx, ctx.cfg.sample_size.max(1) as u64))
+        .await;
+    let Some(v) = p.json_ok(&ex, "list") else {
+        return p.finish("");
+    };
+    let Some(o) = v.as_object() else {
+        p.problem("the list response is not a JSON object");
+        return p.finish("");
+    };
+    let has_urn = o
+        .get("schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(LIST_URN)));
+    p.require(has_urn, || format!("schemas does not contain {LIST_URN}"));
+    let total = o.get("totalResults").and_then(Value::as_u64);
+    p.require(total.is_some(), || {
+        "totalResults is missing or not a non-negative integer".into()
+    });
+    match o.keys().find(|k| k.eq_ignore_ascii_case("Resources")) {
+        Some(k) if k != "Resources" => p.problem(format!(
+            "the resources array is named {k:?}; RFC 7644 §3.4.2 names it \"Resources\""
+        )),
+        Some(_) => p.require(o.get("Resources").is_some_and(Value::is_array), || {
+            "Resources is not an array".into()
+        }),
+        None => p.require(total == Some(0), || {
+            "Resources is missing although totalResults is not 0".into()
+        }),
+    }
+    let page = Page::parse(&v);
+    if ctx.profile.list.pagination == Pagination::Index
+        && total.is_some_and(|t| t > page.resources.len() as u64)
+    {
+        p.require(
+            o.contains_key("itemsPerPage") && o.contains_key("startIndex"),
+            || "a partial page lacks itemsPerPage or startIndex (REQUIRED when paginated)".into(),
+        );
+    }
+    p.require(page.resources.iter().all(Value::is_object), || {
+        "Resources contains something that is not an object".into()
+    });
+    p.finish(format!(
+        "ListResponse with totalResults {} and {} resource(s)",
+        total.unwrap_or(0),
+        page.resources.len()
+    ))
+}
+
+/// totalResults equals the number of resources when they all fit in one page.
+pub async fn total_results(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.scim() {
+        return Outcome::skip(r);
+    }
+    let room = ctx.profile.list.max_count.unwrap_or(1000).min(1000);
+    if let Some(t) = ctx.plan.total.filter(|t| *t > room) {
+        return Outcome::skip(format!(
+            "{t} users do not fit in one page of {room}; list.pagination.walk compares the totals"
+        ));
+    }
+    let mut p = Probe::new(ctx);
+    let ex = p.send(first_page(ctx, room)).await;
+    let Some(v) = p.json_ok(&ex, "list") else {
+        return p.finish("");
+    };
+    let page = Page::parse(&v);
+    let n = page.resources.len() as u64;
+    match page.total {
+        None => p.problem("totalResults is missing"),
+        Some(t) if t > room => {
+            return p.skip(format!("{t} users do not fit in one page of {room}"));
+        }
+        Some(t) => p.require(t == n, || {
+            format!("totalResults is {t} but the page that holds every user has {n}")
+        }),
+    }
+    p.finish(format!("totalResults {n} equals the resources returned"))
+}
+
+fn folded_names(v: &Value) -> Vec<String> {
+    Page::parse(v)
+        .resources
+        .iter()
+        .map(|r| str_attr(r, "userName").unwrap_or_default().to_lowercase())
+        .collect()
+}
+
+/// sortBy=userName ascending and descending order the page (case-insensitively: caseExact false).
+pub async fn sort(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.scim() {
+        return Outcome::skip(r);
+    }
+    let s = &ctx.profile.sort;
+    if !s.supported && s.reject_when_unsupported {
+        let mut p = Probe::new(ctx);
+        let ex = p
+            .send(Request::get("/Users").query("sortBy", "userName"))
+            .await;
+        p.expect_error(&ex, "sortBy on a target without sorting", 400, None);
+        return p.finish("sortBy is refused with the documented 400");
+    }
+    if let Err(r) = ctx.feature(s.supported, "sorting", Some("sort.supported")) {
+        return Outcome::skip(r);
+    }
+    if ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) < 2 {
+        return Outcome::skip("sorting needs at least 2 users");
+    }
+    let n = ctx.profile.list.max_count.unwrap_or(50).min(50).to_string();
+    let mut p = Probe::new(ctx);
+    for (order, desc) in [("ascending", false), ("descending", true)] {
+        let ex = p
+            .send(
+                Request::get("/Users")
+                    .query("sortBy", "userName")
+                    .query("sortOrder", order)
+                    .query("count", n.clone()),
+            )
+            .await;
+        if let Some(v) = p.json_ok(&ex, "sorted list") {
+            let names = folded_names(&v);
+            let ok = names
+                .windows(2)
+                .all(|w| if desc { w[0] >= w[1] } else { w[0] <= w[1] });
+            p.require(ok, || {
+                format!(
+                    "sortOrder={order} returned userNames out of order: {}",
+                    names.join(", ")
+                )
+            });
+        }
+    }
+    p.finish("userName sorts ascending and descending")
+}
+
+/// Successful responses carry the profile's media type (list, single resource, discovery).
+pub async fn media_type(ctx: &Ctx) -> Outcome {
+    let want = ctx.profile.media.response.clone();
+    let mut p = Probe::new(ctx);
+    let mut reqs = Vec::new();
+    if ctx.scim().is_ok() {
+        reqs.push(first_page(ctx, 1));
+        if let Some(u) = ctx.plan.sample.first().map(id_of).filter(|i| !i.is_empty()) {
+            reqs.push(Request::get(format!("/Users/{}", encode_component(&u))));
+        }
+        if let Some(path) = &ctx.profile.discovery.service_provider_config {
+            reqs.push(Request::get(path.clone()));
+        }
+    } else if let Some(acct) = &ctx.plan.account {
+        reqs.push(
+            Request::get("")
+                .query("integrated_account_id", acct.clone())
+                .query("limit", "1"),
+        );
+    }
+    let mut seen = 0;
+    for r in reqs {
+        let ex = p.send(r).await;
+        if !ex.ok() {
+            continue;
+        }
+        seen += 1;
+        let got = ex.header("content-type").map(str::to_string);
+        p.require(same_media_type(got.as_deref(), &want), || {
+            format!(
+                "{} {} answered Content-Type {}, the profile documents {want}",
+                ex.method,
+                ex.target,
+                got.as_deref().unwrap_or("(none)")
+            )
+        });
+    }
+    if seen == 0 {
+        return p.skip("no successful response to inspect");
+    }
+    p.finish(format!("{seen} successful response(s) use {want}"))
+}

@@ -1,0 +1,175 @@
+//! Single resources: GET by id, core attributes and schemas, meta, and 404 for unknown ids.
+
+use super::{Outcome, Probe, id_of, member, str_attr};
+use crate::client::{Request, encode_component};
+use crate::runner::Ctx;
+use scimock_profile::{SchemasRule, UrlStyle};
+use serde_json::Value;
+
+const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+fn users_ctx(ctx: &Ctx) -> Result<(), String> {
+    ctx.scim()?;
+    ctx.need_users()
+}
+
+/// GET /Users/{id} of a listed user returns that user.
+pub async fn get_by_id(ctx: &Ctx) -> Outcome {
+    if let Err(r) = users_ctx(ctx) {
+        return Outcome::skip(r);
+    }
+    let Some(listed) = ctx.plan.sample.first() else {
+        return Outcome::skip("the tenant has no users to read");
+    };
+    let id = id_of(listed);
+    let mut p = Probe::new(ctx);
+    if id.is_empty() {
+        p.problem("the listed users carry no id to read them by");
+        return p.finish("");
+    }
+    let ex = p
+        .send(Request::get(format!("/Users/{}", encode_component(&id))))
+        .await;
+    if let Some(v) = p.json_ok(&ex, "GET /Users/{id}") {
+        p.require(id_of(&v) == id, || {
+            format!("asked for {id}, got id {:?}", id_of(&v))
+        });
+        p.require(
+            str_attr(&v, "userName") == str_attr(listed, "userName"),
+            || {
+                format!(
+                    "userName {:?} differs from the listed {:?}",
+                    str_attr(&v, "userName"),
+                    str_attr(listed, "userName")
+                )
+            },
+        );
+    }
+    p.finish(format!("user {id} reads back as listed"))
+}
+
+/// id, userName and schemas on every sampled user, per the profile's schemas rule.
+pub async fn core_attributes(ctx: &Ctx) -> Outcome {
+    if let Err(r) = users_ctx(ctx) {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let shape = &ctx.profile.shape;
+    for u in &ctx.plan.sample {
+        let label = str_attr(u, "userName").unwrap_or("a user").to_string();
+        p.require(!id_of(u).is_empty(), || format!("{label} has no id"));
+        p.require(
+            str_attr(u, "userName").is_some_and(|s| !s.is_empty()),
+            || format!("user {} has no userName", id_of(u)),
+        );
+        let schemas: Vec<&str> = member(u, "schemas")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if schemas.is_empty() {
+            p.problem(format!("{label} has no schemas"));
+            continue;
+        }
+        p.require(schemas.contains(&USER_URN), || {
+            format!("{label}'s schemas lack {USER_URN}")
+        });
+        match shape.schemas {
+            SchemasRule::Fixed => {
+                for s in &shape.fixed_schemas {
+                    p.require(schemas.contains(&s.as_str()), || {
+                        format!("{label}'s schemas lack {s}")
+                    });
+                }
+            }
+            SchemasRule::Present => {
+                if let Some(o) = u.as_object() {
+                    for k in o.keys().filter(|k| k.starts_with("urn:")) {
+                        p.require(schemas.contains(&k.as_str()), || {
+                            format!(
+                                "{label} carries {k} but schemas does not list it (RFC 7643 §3)"
+                            )
+                        });
+                    }
+                }
+            }
+        }
+    }
+    p.finish(format!(
+        "{} sampled user(s) carry id, userName and schemas",
+        ctx.plan.sample.len()
+    ))
+}
+
+fn rfc3339(s: &str) -> bool {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+}
+
+/// meta has the fields the profile documents, with valid timestamps and a location for the user.
+pub async fn meta(ctx: &Ctx) -> Outcome {
+    if let Err(r) = users_ctx(ctx) {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let shape = &ctx.profile.shape;
+    for u in ctx.plan.sample.iter().take(3) {
+        let id = id_of(u);
+        let Some(m) = member(u, "meta") else {
+            p.problem(format!("user {id} has no meta"));
+            continue;
+        };
+        for f in &shape.meta_fields {
+            let v = member(m, f);
+            match f.as_str() {
+                "resourceType" => p.require(v.and_then(Value::as_str) == Some("User"), || {
+                    format!("user {id}: meta.resourceType is {v:?}, not \"User\"")
+                }),
+                "created" | "lastModified" => p
+                    .require(v.and_then(Value::as_str).is_some_and(rfc3339), || {
+                        format!("user {id}: meta.{f} is {v:?}, not an RFC 3339 date-time")
+                    }),
+                "location" => {
+                    let loc = v.and_then(Value::as_str).unwrap_or_default();
+                    let suffix = format!("/Users/{id}");
+                    let style_ok = match shape.location {
+                        UrlStyle::Absolute => {
+                            loc.starts_with("http://") || loc.starts_with("https://")
+                        }
+                        UrlStyle::Relative => loc.starts_with('/'),
+                    };
+                    p.require(!loc.is_empty(), || {
+                        format!("user {id}: meta.location is missing")
+                    });
+                    if !loc.is_empty() {
+                        p.require(style_ok && loc.ends_with(&suffix), || {
+                            format!(
+                                "user {id}: meta.location {loc:?} is not the {:?} URL of the user",
+                                shape.location
+                            )
+                        });
+                    }
+                }
+                "version" => p.require(
+                    v.and_then(Value::as_str).is_some_and(|s| !s.is_empty()),
+                    || format!("user {id}: meta.version is missing"),
+                ),
+                _ => {}
+            }
+        }
+    }
+    p.finish(format!(
+        "meta carries {}",
+        ctx.profile.shape.meta_fields.join(", ")
+    ))
+}
+
+/// An unknown id answers 404 in the profile's error format.
+pub async fn not_found(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.scim() {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let id = format!("scimock-check-missing-{}", uuid::Uuid::new_v4().simple());
+    let ex = p.send(Request::get(format!("/Users/{id}"))).await;
+    p.expect_error(&ex, "an unknown id", 404, None);
+    p.finish("an unknown id answers 404 in the profile's error format")
+}

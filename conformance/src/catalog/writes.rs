@@ -1,0 +1,450 @@
+//! Writes (`--allow-writes` only), on one user the run creates itself (userName prefixed
+//! `scimock-check-`), built from the profile's write rules: create, duplicate, replace, PATCH
+//! (incl. a value path), If-Match, delete. The runner removes it whatever happens.
+
+use super::{Outcome, Probe, id_of, member, str_attr, values_of};
+use crate::client::{Request, encode_component};
+use crate::runner::{Created, Ctx};
+use reqwest::Method;
+use scimock_profile::DeleteMode;
+use serde_json::{Map, Value, json};
+
+const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+/// Every userName the runner creates starts with this.
+pub const PREFIX: &str = "scimock-check-";
+
+fn domain(ctx: &Ctx) -> String {
+    ctx.profile
+        .writes
+        .verified_domains
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "example.com".into())
+}
+
+fn short_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}
+
+/// A userName for a new test user: `scimock-check-<random>@<verified domain>`.
+pub fn new_user_name(ctx: &Ctx) -> String {
+    format!("{PREFIX}{}@{}", short_id(), domain(ctx))
+}
+
+fn hidden(ctx: &Ctx, attr: &str) -> bool {
+    ctx.profile
+        .shape
+        .hidden_attributes
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(attr))
+}
+
+/// The create body: what the profile's write rules require (Attio email userName on a verified
+/// domain, Adra one primary work email and name parts, Elfsquad externalId, ...).
+pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
+    let w = &ctx.profile.writes;
+    let mut o = Map::new();
+    o.insert("schemas".into(), json!([USER_URN]));
+    o.insert("userName".into(), json!(user_name));
+    o.insert(
+        "name".into(),
+        json!({"givenName": "Scimock", "familyName": "Check"}),
+    );
+    o.insert("active".into(), json!(true));
+    if !hidden(ctx, "displayName") {
+        o.insert("displayName".into(), json!("Scimock Check"));
+    }
+    if !hidden(ctx, "externalId") {
+        o.insert(
+            "externalId".into(),
+            json!(format!("{PREFIX}{}", short_id())),
+        );
+    }
+    let emails_read_only = w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails");
+    if !emails_read_only {
+        let mut e = Map::new();
+        e.insert("value".into(), json!(user_name));
+        e.insert(
+            "type".into(),
+            json!(w.emails.only_type.clone().unwrap_or_else(|| "work".into())),
+        );
+        if ctx.profile.shape.email_primary || w.emails.primary_required {
+            e.insert("primary".into(), json!(true));
+        }
+        o.insert("emails".into(), Value::Array(vec![Value::Object(e)]));
+    }
+    for req in &w.required {
+        let present = match req.split_once('.') {
+            Some((a, b)) => o.get(a).and_then(|v| v.get(b)).is_some(),
+            None => o.contains_key(req.as_str()),
+        };
+        if !present && !req.starts_with("urn:") {
+            o.insert(req.clone(), json!(format!("{PREFIX}{}", short_id())));
+        }
+    }
+    Value::Object(o)
+}
+
+fn user_path(id: &str) -> String {
+    format!("/Users/{}", encode_component(id))
+}
+
+fn created(ctx: &Ctx) -> Result<Created, String> {
+    ctx.writes()?;
+    ctx.scim()?;
+    ctx.created
+        .lock()
+        .ok()
+        .and_then(|c| c.clone())
+        .ok_or_else(|| "no test user exists (writes.create did not create one)".to_string())
+}
+
+fn given_name(v: &Value) -> Option<&str> {
+    member(v, "name").and_then(|n| str_attr(n, "givenName"))
+}
+
+/// POST /Users: 201, Location, id, meta.
+pub async fn create(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.writes().and_then(|()| ctx.scim()) {
+        return Outcome::skip(r);
+    }
+    if !ctx.profile.writes.create {
+        return Outcome::skip(format!("{} documents no POST /Users", ctx.profile.title));
+    }
+    let user_name = new_user_name(ctx);
+    let body = user_body(ctx, &user_name);
+    ctx.track(&user_name);
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(Request::new(Method::POST, "/Users").json(body.clone()))
+        .await;
+    let v = ex.json().unwrap_or(Value::Null);
+    let id = id_of(&v);
+    if ex.ok() {
+        ctx.track_id(&user_name, &id);
+    }
+    p.require(ex.is(201), || {
+        format!(
+            "POST /Users answered {}; RFC 7644 §3.3 requires 201 Created",
+            ex.outcome()
+        )
+    });
+    if !ex.ok() {
+        return p.finish("");
+    }
+    p.require(!id.is_empty(), || "the created user has no id".into());
+    p.require(
+        str_attr(&v, "userName").is_some_and(|u| u.eq_ignore_ascii_case(&user_name)),
+        || {
+            format!(
+                "the created user's userName is {:?}, not {user_name:?}",
+                str_attr(&v, "userName")
+            )
+        },
+    );
+    match ex.header("location") {
+        None => p.problem("no Location header (RFC 7644 §3.3: SHALL be returned with 201)"),
+        Some(loc) => {
+            p.require(loc.ends_with(&format!("/Users/{id}")), || {
+                format!("Location {loc:?} does not point at /Users/{id}")
+            });
+            if let Some(ml) = member(&v, "meta").and_then(|m| str_attr(m, "location")) {
+                p.require(ml.starts_with('/') || ml == loc, || {
+                    format!("Location {loc:?} differs from meta.location {ml:?}")
+                });
+            }
+        }
+    }
+    if ctx
+        .profile
+        .shape
+        .meta_fields
+        .iter()
+        .any(|f| f == "resourceType")
+    {
+        p.require(
+            member(&v, "meta").and_then(|m| str_attr(m, "resourceType")) == Some("User"),
+            || "meta.resourceType is not \"User\"".into(),
+        );
+    }
+    if !id.is_empty() {
+        if let Ok(mut c) = ctx.created.lock() {
+            *c = Some(Created {
+                id: id.clone(),
+                user_name: user_name.clone(),
+                body,
+            });
+        }
+    }
+    p.finish(format!("created {user_name} ({id}) with 201 and Location"))
+}
+
+/// The same userName again: the documented refusal (409 uniqueness by default).
+pub async fn duplicate(ctx: &Ctx) -> Outcome {
+    let c = match created(ctx) {
+        Ok(c) => c,
+        Err(r) => return Outcome::skip(r),
+    };
+    let refusal = &ctx.profile.writes.duplicate_refusal;
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(Request::new(Method::POST, "/Users").json(c.body.clone()))
+        .await;
+    if ex.ok() {
+        let dup = ex.json().map(|v| id_of(&v)).unwrap_or_default();
+        ctx.track_id(&c.user_name, &dup);
+        p.problem(format!(
+            "a second user with userName {} was created ({dup})",
+            c.user_name
+        ));
+    } else {
+        p.expect_error(
+            &ex,
+            "a duplicate userName",
+            refusal.status,
+            refusal.scim_type.as_deref(),
+        );
+    }
+    p.finish(format!(
+        "a duplicate userName is refused with {}",
+        refusal.status
+    ))
+}
+
+async fn read_back(p: &mut Probe<'_>, id: &str) -> Option<Value> {
+    let ex = p.send(Request::get(user_path(id))).await;
+    p.json_ok(&ex, "reading the user back")
+}
+
+/// PUT with a changed givenName: 200, and the change reads back.
+pub async fn replace(ctx: &Ctx) -> Outcome {
+    let c = match created(ctx) {
+        Ok(c) => c,
+        Err(r) => return Outcome::skip(r),
+    };
+    if !ctx.profile.writes.replace {
+        return Outcome::skip(format!(
+            "{} documents no PUT /Users/{{id}}",
+            ctx.profile.title
+        ));
+    }
+    let mut body = c.body.clone();
+    body["name"]["givenName"] = json!("Replaced");
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(Request::new(Method::PUT, user_path(&c.id)).json(body.clone()))
+        .await;
+    p.require(ex.is(200), || {
+        format!(
+            "PUT answered {}; RFC 7644 §3.5.1 answers 200 with the resource",
+            ex.outcome()
+        )
+    });
+    if let Some(v) = ex.json().filter(|_| ex.is(200)) {
+        p.require(given_name(&v) == Some("Replaced"), || {
+            format!("the PUT response has givenName {:?}", given_name(&v))
+        });
+    }
+    if let Some(v) = read_back(&mut p, &c.id).await {
+        p.require(given_name(&v) == Some("Replaced"), || {
+            format!(
+                "after PUT the user reads back with givenName {:?}",
+                given_name(&v)
+            )
+        });
+    }
+    if let Ok(mut g) = ctx.created.lock() {
+        if let Some(cc) = g.as_mut() {
+            cc.body = body;
+        }
+    }
+    p.finish("PUT replaced the user")
+}
+
+fn patch_body(ctx: &Ctx, ops: Value) -> Value {
+    let key = ctx
+        .profile
+        .patch
+        .operations_keys
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "Operations".into());
+    let mut o = Map::new();
+    o.insert("schemas".into(), json!([PATCH_URN]));
+    o.insert(key, ops);
+    Value::Object(o)
+}
+
+fn patch_allowed(ctx: &Ctx, path: &str) -> bool {
+    ctx.profile.patch.allowed_paths.as_ref().is_none_or(|a| {
+        a.iter()
+            .any(|x| x.eq_ignore_ascii_case(path) || path.starts_with(&format!("{x}[")))
+    })
+}
+
+/// PATCH replace name.givenName: 200 with the resource or 204 (both valid), then reads back.
+pub async fn patch(ctx: &Ctx) -> Outcome {
+    let c = match created(ctx) {
+        Ok(c) => c,
+        Err(r) => return Outcome::skip(r),
+    };
+    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported")) {
+        return Outcome::skip(r);
+    }
+    if !patch_allowed(ctx, "name.givenName") {
+        return Outcome::skip(format!(
+            "{} does not allow PATCH on name.givenName",
+            ctx.profile.title
+        ));
+    }
+    let mut p = Probe::new(ctx);
+    let body = patch_body(
+        ctx,
+        json!([{"op": "replace", "path": "name.givenName", "value": "Patched"}]),
+    );
+    let ex = p
+        .send(Request::new(Method::PATCH, user_path(&c.id)).json(body))
+        .await;
+    match ex.status {
+        Some(204) => p.note("answered 204 No Content (RFC 7644 §3.5.2 allows it)"),
+        Some(200) => match ex.json() {
+            Some(v) => p.require(given_name(&v) == Some("Patched"), || format!("the 200 response has givenName {:?}", given_name(&v))),
+            None => p.problem("PATCH answered 200 without the resource (RFC 7644 §3.5.2: 200 carries the resource, else 204)"),
+        },
+        _ => p.problem(format!("PATCH answered {}", ex.outcome())),
+    }
+    if let Some(v) = read_back(&mut p, &c.id).await {
+        p.require(given_name(&v) == Some("Patched"), || {
+            format!(
+                "after PATCH the user reads back with givenName {:?}",
+                given_name(&v)
+            )
+        });
+    }
+    p.finish("PATCH replace changed name.givenName")
+}
+
+/// PATCH replace `emails[type eq "work"].value`: the selected email changes.
+pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
+    let c = match created(ctx) {
+        Ok(c) => c,
+        Err(r) => return Outcome::skip(r),
+    };
+    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported")) {
+        return Outcome::skip(r);
+    }
+    let w = &ctx.profile.writes;
+    if w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails") {
+        return Outcome::skip(format!(
+            "{}'s emails are read-only: no value path to write",
+            ctx.profile.title
+        ));
+    }
+    let path = "emails[type eq \"work\"].value";
+    if !patch_allowed(ctx, "emails") {
+        return Outcome::skip(format!(
+            "{} does not allow PATCH on emails",
+            ctx.profile.title
+        ));
+    }
+    let new = format!("{PREFIX}{}-patched@{}", short_id(), domain(ctx));
+    let mut p = Probe::new(ctx);
+    let body = patch_body(ctx, json!([{"op": "replace", "path": path, "value": new}]));
+    let ex = p
+        .send(Request::new(Method::PATCH, user_path(&c.id)).json(body))
+        .await;
+    p.require(ex.is(200) || ex.is(204), || {
+        format!("PATCH {path} answered {}", ex.outcome())
+    });
+    if let Some(v) = read_back(&mut p, &c.id).await {
+        let emails = values_of(&v, "emails");
+        p.require(emails.iter().any(|e| e.eq_ignore_ascii_case(&new)), || {
+            format!("after PATCH {path} the emails are {emails:?}")
+        });
+    }
+    p.finish(format!("PATCH {path} changed the work email"))
+}
+
+/// A stale If-Match is 412; the current ETag is accepted.
+pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
+    let c = match created(ctx) {
+        Ok(c) => c,
+        Err(r) => return Outcome::skip(r),
+    };
+    if let Err(r) = ctx.feature(ctx.profile.etag.supported, "ETags", Some("etag.supported")) {
+        return Outcome::skip(r);
+    }
+    let mut p = Probe::new(ctx);
+    let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Stale"}]);
+    let stale = p
+        .send(
+            Request::new(Method::PATCH, user_path(&c.id))
+                .header("If-Match", "W/\"scimock-check-stale\"")
+                .json(patch_body(ctx, ops)),
+        )
+        .await;
+    p.expect_error(&stale, "PATCH with a stale If-Match", 412, None);
+    let get = p.send(Request::get(user_path(&c.id))).await;
+    match get.header("etag").map(str::to_string) {
+        None => p.problem("GET /Users/{id} has no ETag header although ETags are supported"),
+        Some(tag) => {
+            let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Fresh"}]);
+            let fresh = p
+                .send(
+                    Request::new(Method::PATCH, user_path(&c.id))
+                        .header("If-Match", tag)
+                        .json(patch_body(ctx, ops)),
+                )
+                .await;
+            p.require(fresh.ok(), || {
+                format!("PATCH with the current ETag answered {}", fresh.outcome())
+            });
+        }
+    }
+    p.finish("a stale If-Match is refused with 412; the current ETag is accepted")
+}
+
+/// DELETE: 204, then 404 (delete, deactivate-then-404) or active:false (suspend).
+pub async fn delete(ctx: &Ctx) -> Outcome {
+    let c = match created(ctx) {
+        Ok(c) => c,
+        Err(r) => return Outcome::skip(r),
+    };
+    if !ctx.profile.writes.delete {
+        return Outcome::skip(format!(
+            "{} documents no DELETE /Users/{{id}}",
+            ctx.profile.title
+        ));
+    }
+    let mut p = Probe::new(ctx);
+    let ex = p.send(Request::new(Method::DELETE, user_path(&c.id))).await;
+    p.require(ex.is(204), || {
+        format!(
+            "DELETE answered {}; RFC 7644 §3.6 answers 204 No Content",
+            ex.outcome()
+        )
+    });
+    let get = p.send(Request::get(user_path(&c.id))).await;
+    let mode = ctx.profile.writes.delete_mode;
+    match mode {
+        DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
+            p.expect_error(&get, "GET after DELETE", 404, None);
+        }
+        DeleteMode::Suspend => {
+            let active = get.json().and_then(|v| member(&v, "active").cloned());
+            p.require(get.is(200) && active == Some(Value::Bool(false)), || {
+                format!("after DELETE (which suspends) GET answered {} with active {active:?}; expected 200 and active:false", get.outcome())
+            });
+        }
+    }
+    if p.clean() {
+        ctx.untrack(&c.user_name);
+    }
+    let how = match mode {
+        DeleteMode::Delete => "deleted: GET answers 404",
+        DeleteMode::DeactivateThen404 => "deactivated and unlinked: GET answers 404",
+        DeleteMode::Suspend => "suspended: GET shows active:false",
+    };
+    p.finish(format!("DELETE answered 204; the user is {how}"))
+}

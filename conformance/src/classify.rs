@@ -1,0 +1,354 @@
+//! The error-format classifier: tells a SCIM Error (RFC 7644 §3.12) from RFC 7807
+//! problem+json, the Attio and Truto envelopes, other JSON, text and an empty body, and
+//! validates each against what the profile documents. It never panics, whatever the body.
+
+use scimock_profile::ErrorFormat;
+use serde_json::{Map, Value};
+
+/// The SCIM Error message schema URN.
+pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// RFC 7644 §3.12 Table 9 `scimType` values and RFC 9865's cursor errors.
+pub const SCIM_TYPES: &[&str] = &[
+    "invalidFilter",
+    "tooMany",
+    "uniqueness",
+    "mutability",
+    "invalidSyntax",
+    "invalidPath",
+    "noTarget",
+    "invalidValue",
+    "invalidVers",
+    "sensitive",
+    "invalidCursor",
+    "expiredCursor",
+    "invalidCount",
+];
+
+/// What an error body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `schemas` contains the SCIM Error URN.
+    ScimError,
+    /// RFC 7807 problem details (by content type or by its members).
+    Problem,
+    /// Attio: `status_code` with `type`/`code`/`message`.
+    Attio,
+    /// Truto: `statusCode` with `error`/`message`.
+    Truto,
+    /// JSON of another shape.
+    OtherJson,
+    /// Not JSON.
+    Text,
+    /// No body (or only whitespace).
+    Empty,
+}
+
+impl BodyKind {
+    /// A short name for details.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BodyKind::ScimError => "a SCIM Error",
+            BodyKind::Problem => "RFC 7807 problem details",
+            BodyKind::Attio => "an Attio error envelope",
+            BodyKind::Truto => "a Truto error envelope",
+            BodyKind::OtherJson => "JSON of no known error format",
+            BodyKind::Text => "a body that is not JSON",
+            BodyKind::Empty => "an empty body",
+        }
+    }
+
+    /// The kind a profile's error format produces.
+    pub fn of_format(f: ErrorFormat) -> BodyKind {
+        match f {
+            ErrorFormat::Scim => BodyKind::ScimError,
+            ErrorFormat::Problem => BodyKind::Problem,
+            ErrorFormat::Attio => BodyKind::Attio,
+            ErrorFormat::Truto => BodyKind::Truto,
+        }
+    }
+}
+
+/// A classified error body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classified {
+    /// What it is.
+    pub kind: BodyKind,
+    /// The body's status member (`status`, `status_code` or `statusCode`), as sent.
+    pub status: Option<Value>,
+    /// `scimType`, when present and a string.
+    pub scim_type: Option<String>,
+    /// The human-readable message (`detail`, `message`, `title`), when present.
+    pub message: Option<String>,
+}
+
+fn get<'a>(o: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
+    o.get(k)
+}
+
+fn essence(ct: Option<&str>) -> String {
+    ct.unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Classifies an error body; `content_type` helps recognise problem+json.
+pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
+    let mut c = Classified {
+        kind: BodyKind::Empty,
+        status: None,
+        scim_type: None,
+        message: None,
+    };
+    let trimmed = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    if trimmed.iter().all(u8::is_ascii_whitespace) {
+        return c;
+    }
+    let v: Value = match serde_json::from_slice(trimmed) {
+        Ok(v) => v,
+        Err(_) => {
+            c.kind = BodyKind::Text;
+            return c;
+        }
+    };
+    let Value::Object(o) = v else {
+        c.kind = BodyKind::OtherJson;
+        return c;
+    };
+    let text = |k: &str| get(&o, k).and_then(Value::as_str).map(str::to_string);
+    let is_scim = get(&o, "schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(ERROR_URN)));
+    let problem_members = ["type", "title", "status", "detail", "instance"]
+        .iter()
+        .filter(|k| o.contains_key(**k))
+        .count();
+    if is_scim {
+        c.kind = BodyKind::ScimError;
+        c.status = get(&o, "status").cloned();
+        c.scim_type = text("scimType");
+        c.message = text("detail");
+    } else if o.contains_key("statusCode") && (o.contains_key("error") || o.contains_key("message"))
+    {
+        c.kind = BodyKind::Truto;
+        c.status = get(&o, "statusCode").cloned();
+        c.message = text("message");
+    } else if o.contains_key("status_code")
+        && (o.contains_key("type") || o.contains_key("code") || o.contains_key("message"))
+    {
+        c.kind = BodyKind::Attio;
+        c.status = get(&o, "status_code").cloned();
+        c.message = text("message");
+    } else if essence(content_type) == "application/problem+json"
+        || (problem_members >= 2
+            && get(&o, "status").is_none_or(Value::is_number)
+            && !o.contains_key("schemas"))
+    {
+        c.kind = BodyKind::Problem;
+        c.status = get(&o, "status").cloned();
+        c.message = text("detail").or_else(|| text("title"));
+    } else {
+        c.kind = BodyKind::OtherJson;
+        c.status = get(&o, "status").cloned();
+        c.message = text("detail")
+            .or_else(|| text("message"))
+            .or_else(|| text("error"));
+    }
+    c
+}
+
+fn status_is_int(v: &Option<Value>, http: u16) -> Result<(), String> {
+    match v {
+        Some(Value::Number(n)) if n.as_u64() == Some(u64::from(http)) => Ok(()),
+        Some(Value::Number(n)) => Err(format!("carries status {n}, not the HTTP status {http}")),
+        Some(other) => Err(format!(
+            "carries status {other} where an integer is expected"
+        )),
+        None => Err("has no status member".into()),
+    }
+}
+
+/// What is wrong with a classified body, given the profile's format and the HTTP status.
+/// An empty list means it is a well-formed error of that format.
+pub fn validate(c: &Classified, format: ErrorFormat, http: u16) -> Vec<String> {
+    let want = BodyKind::of_format(format);
+    if c.kind != want {
+        return vec![format!(
+            "the error body is {}, not {}",
+            c.kind.describe(),
+            want.describe()
+        )];
+    }
+    let mut problems = Vec::new();
+    match format {
+        ErrorFormat::Scim => {
+            match &c.status {
+                Some(Value::String(s)) if s == &http.to_string() => {}
+                Some(Value::String(s)) => {
+                    problems.push(format!("status {s:?} differs from the HTTP status {http}"))
+                }
+                Some(other) => problems.push(format!(
+                    "status is {other} (a JSON {}), RFC 7644 §3.12 makes it a string",
+                    json_type(other)
+                )),
+                None => problems.push("the SCIM Error has no status".into()),
+            }
+            if let Some(t) = &c.scim_type {
+                if !SCIM_TYPES.contains(&t.as_str()) {
+                    problems.push(format!("scimType {t:?} is not one of RFC 7644 Table 9"));
+                }
+            }
+        }
+        ErrorFormat::Problem => {
+            // RFC 7807 §3.1: status is optional but, when present, an integer equal to the HTTP status.
+            if c.status.is_some() {
+                if let Err(e) = status_is_int(&c.status, http) {
+                    problems.push(format!("the problem {e}"));
+                }
+            }
+        }
+        ErrorFormat::Attio | ErrorFormat::Truto => {
+            if let Err(e) = status_is_int(&c.status, http) {
+                problems.push(format!("the envelope {e}"));
+            }
+        }
+    }
+    problems
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Compares media types by essence (type/subtype, case-insensitive, parameters ignored).
+pub fn same_media_type(got: Option<&str>, want: &str) -> bool {
+    got.is_some() && essence(got) == essence(Some(want))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(ct: Option<&str>, body: &[u8]) -> BodyKind {
+        classify(ct, body).kind
+    }
+
+    #[test]
+    fn tells_the_four_documented_formats_apart() {
+        let scim = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidFilter","detail":"x"}"#;
+        let c = classify(Some("application/scim+json"), scim);
+        assert_eq!(c.kind, BodyKind::ScimError);
+        assert_eq!(c.scim_type.as_deref(), Some("invalidFilter"));
+        assert!(validate(&c, ErrorFormat::Scim, 400).is_empty());
+        let problem = br#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"Bad Request","status":400,"detail":"d","instance":"/x"}"#;
+        assert_eq!(
+            kind(Some("application/scim+json"), problem),
+            BodyKind::Problem
+        );
+        assert!(validate(&classify(None, problem), ErrorFormat::Problem, 400).is_empty());
+        let attio = br#"{"status_code":429,"type":"rate_limit_error","code":"rate_limit_exceeded","message":"m"}"#;
+        assert_eq!(kind(Some("application/json"), attio), BodyKind::Attio);
+        let truto = br#"{"statusCode":400,"error":"Bad Request","message":"integrated_account_id is required"}"#;
+        assert_eq!(kind(Some("application/json"), truto), BodyKind::Truto);
+        assert!(validate(&classify(None, truto), ErrorFormat::Truto, 400).is_empty());
+    }
+
+    #[test]
+    fn scim_status_must_be_the_http_status_as_a_string() {
+        let int = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":404}"#;
+        let p = validate(&classify(None, int), ErrorFormat::Scim, 404);
+        assert!(p[0].contains("a JSON number"), "{p:?}");
+        let other =
+            br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400"}"#;
+        assert!(validate(&classify(None, other), ErrorFormat::Scim, 404)[0].contains("differs"));
+        let bad_type = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"nope"}"#;
+        assert!(validate(&classify(None, bad_type), ErrorFormat::Scim, 400)[0].contains("Table 9"));
+    }
+
+    #[test]
+    fn problem_status_must_be_an_integer_equal_to_the_http_status() {
+        let s = br#"{"type":"about:blank","title":"x","status":"400"}"#;
+        assert_eq!(kind(Some("application/problem+json"), s), BodyKind::Problem);
+        assert!(
+            !validate(
+                &classify(Some("application/problem+json"), s),
+                ErrorFormat::Problem,
+                400
+            )
+            .is_empty()
+        );
+        let wrong = br#"{"type":"about:blank","title":"x","status":42}"#;
+        assert!(validate(&classify(None, wrong), ErrorFormat::Problem, 400)[0].contains("42"));
+    }
+
+    #[test]
+    fn odd_bodies_are_classified_without_panicking() {
+        assert_eq!(kind(None, b""), BodyKind::Empty);
+        assert_eq!(kind(None, b" \r\n\t"), BodyKind::Empty);
+        assert_eq!(kind(None, b"Not Found"), BodyKind::Text);
+        assert_eq!(
+            kind(Some("text/html"), b"<html><body>502</body></html>"),
+            BodyKind::Text
+        );
+        assert_eq!(kind(None, &[0xff, 0xfe, 0x00, 0x7b]), BodyKind::Text);
+        assert_eq!(kind(None, b"null"), BodyKind::OtherJson);
+        assert_eq!(kind(None, b"[1,2]"), BodyKind::OtherJson);
+        assert_eq!(kind(None, b"\"error\""), BodyKind::OtherJson);
+        assert_eq!(kind(None, b"42"), BodyKind::OtherJson);
+        assert_eq!(kind(None, br#"{"error":"x"}"#), BodyKind::OtherJson);
+        assert_eq!(
+            kind(
+                None,
+                br#"{"schemas":"urn:ietf:params:scim:api:messages:2.0:Error"}"#
+            ),
+            BodyKind::OtherJson
+        );
+        assert_eq!(
+            kind(None, br#"{"schemas":[1,null,{}],"status":{}}"#),
+            BodyKind::OtherJson
+        );
+        assert_eq!(
+            kind(None, b"\xEF\xBB\xBF{\"statusCode\":500,\"error\":\"x\"}"),
+            BodyKind::Truto
+        );
+        assert_eq!(kind(None, br#"{"a":1"#), BodyKind::Text);
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(kind(None, deep.as_bytes()), BodyKind::Text);
+        let odd_scim = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":[],"scimType":7}"#;
+        let c = classify(None, odd_scim);
+        assert_eq!(c.scim_type, None);
+        assert!(!validate(&c, ErrorFormat::Scim, 400).is_empty());
+        for f in [
+            ErrorFormat::Scim,
+            ErrorFormat::Problem,
+            ErrorFormat::Attio,
+            ErrorFormat::Truto,
+        ] {
+            assert_eq!(validate(&classify(None, b"oops"), f, 500).len(), 1);
+        }
+    }
+
+    #[test]
+    fn media_types_compare_by_essence() {
+        assert!(same_media_type(
+            Some("application/scim+json; charset=utf-8"),
+            "application/scim+json"
+        ));
+        assert!(same_media_type(
+            Some("Application/JSON"),
+            "application/json"
+        ));
+        assert!(!same_media_type(Some("text/plain"), "application/json"));
+        assert!(!same_media_type(None, "application/json"));
+    }
+}

@@ -1,0 +1,193 @@
+//! `scimock check`: arguments to a run configuration, the signal handler that triggers cleanup,
+//! and where each report goes. The work happens in `scimock-conformance`.
+
+use clap::Args;
+use scimock_conformance::report::human::{HumanReporter, use_colour};
+use scimock_conformance::report::{self, Format};
+use scimock_conformance::{Config, Credential, Event, cancellation};
+use scimock_profile::{PROFILE_NAMES, Profile};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `scimock check` arguments (DESIGN §4.3).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The SCIM base URL (for --profile truto: the unified users endpoint).
+    pub base_url: String,
+    /// What the target is expected to do.
+    #[arg(long, value_parser = profile_name)]
+    pub profile: String,
+    /// Bearer token (also read from SCIM_TOKEN); never printed.
+    #[arg(long, env = "SCIM_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// A credential header instead of (or besides) --token, e.g. 'X-Api-Key: ...'; never printed.
+    #[arg(long = "header", value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
+    /// Also run the write checks, on users the run creates (userName scimock-check-...) and always removes.
+    #[arg(long)]
+    pub allow_writes: bool,
+    /// Report format: human, json, junit or markdown.
+    #[arg(long, default_value = "human", value_parser = ["human", "json", "junit", "markdown"])]
+    pub format: String,
+    /// Write the report to FILE (the terminal still shows human progress).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Run only checks matching GLOB (`filter.*`, or a group name like `writes`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Leave out checks matching GLOB; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub skip: Vec<String>,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// At most N requests per second (0: no limit).
+    #[arg(long, default_value_t = 10.0, value_name = "N")]
+    pub max_rps: f64,
+    /// Longest pagination walk, in pages.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub max_pages: usize,
+    /// Unified profiles: the integrated_account_id to list (default: the profile's first mock account).
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+}
+
+fn profile_name(s: &str) -> Result<String, String> {
+    if PROFILE_NAMES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "unknown profile {s:?}; one of {}",
+            PROFILE_NAMES.join(", ")
+        ))
+    }
+}
+
+fn fail(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("scimock check: {msg}");
+    2
+}
+
+/// Runs `scimock check`; returns the exit status (0 no failure, 1 failures, 2 could not run).
+pub fn run(a: CheckArgs) -> u8 {
+    let profile = match Profile::builtin(&a.profile) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let format: Format = match a.format.parse() {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    if !(a.timeout.is_finite() && a.timeout > 0.0) {
+        return fail("--timeout must be a positive number of seconds");
+    }
+    if !(a.max_rps.is_finite() && a.max_rps >= 0.0) {
+        return fail("--max-rps must be 0 (no limit) or a positive number");
+    }
+    let mut credentials = Vec::new();
+    if let Some(t) = a.token.as_deref().filter(|t| !t.is_empty()) {
+        credentials.push(Credential::bearer(t));
+    }
+    for h in &a.headers {
+        match Credential::header(h) {
+            Ok(c) => credentials.push(c),
+            Err(e) => return fail(e),
+        }
+    }
+    let mut cfg = Config::new(a.base_url.clone(), profile);
+    cfg.credentials = credentials;
+    cfg.allow_writes = a.allow_writes;
+    cfg.only = a.only.clone();
+    cfg.skip = a.skip.clone();
+    cfg.timeout = match Duration::try_from_secs_f64(a.timeout) {
+        Ok(d) => d,
+        Err(_) => return fail("--timeout is too large"),
+    };
+    cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
+    cfg.max_pages = a.max_pages.max(1);
+    cfg.account = a.account.clone();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    rt.block_on(async move {
+        let (canceller, signal) = cancellation();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            eprintln!("\nscimock check: interrupted; cleaning up the users it created (interrupt again to quit now)");
+            canceller.cancel();
+            wait_for_signal().await;
+            eprintln!("scimock check: quitting without cleanup");
+            std::process::exit(2);
+        });
+        // Human progress goes to stdout unless stdout carries the report itself.
+        let report_on_stdout = format != Format::Human && a.output.is_none();
+        let (mut human, progress_on_stderr): (Option<HumanReporter<Box<dyn Write + Send>>>, bool) = if !report_on_stdout {
+            let tty = std::io::stdout().is_terminal();
+            (Some(HumanReporter::new(Box::new(std::io::stdout()), use_colour(tty), tty)), false)
+        } else if std::io::stderr().is_terminal() {
+            (Some(HumanReporter::new(Box::new(std::io::stderr()), use_colour(true), true)), true)
+        } else {
+            (None, false)
+        };
+        let mut sink = |e: &Event| {
+            if let Some(h) = human.as_mut() {
+                // On stderr the summary is noise next to the report on stdout: progress only.
+                if !(progress_on_stderr && matches!(e, Event::RunFinished { .. })) {
+                    h.event(e);
+                }
+            }
+        };
+        let report = match scimock_conformance::run(cfg, Some(signal), &mut sink).await {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        if let Some(path) = &a.output {
+            if let Err(e) = std::fs::write(path, report::render(format, &report)) {
+                return fail(format!("--output {}: {e}", path.display()));
+            }
+        } else if report_on_stdout {
+            let mut out = std::io::stdout();
+            let _ = out.write_all(report::render(format, &report).as_bytes());
+            let _ = out.flush();
+        }
+        if report.interrupted {
+            2
+        } else if report.summary.failed > 0 {
+            1
+        } else {
+            0
+        }
+    })
+}
+
+/// Waits for SIGINT or SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut i), Ok(mut t)) => {
+                tokio::select! {
+                    _ = i.recv() => {},
+                    _ = t.recv() => {},
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

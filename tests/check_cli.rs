@@ -1,0 +1,326 @@
+//! End-to-end tests of the real `scimock check` binary against in-process mocks: exit statuses,
+//! report formats and files, no credential in any output, and cleanup on SIGINT.
+
+use scimock_server::{Break, FaultMatch, FaultRule, MockServer};
+use serde_json::Value;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scimock");
+
+fn scimock(args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args).env_remove("SCIM_TOKEN").env("NO_COLOR", "1");
+    c
+}
+
+async fn output(mut c: Command) -> Output {
+    tokio::task::spawn_blocking(move || c.output().expect("scimock runs"))
+        .await
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_passes_every_vendor_mock_with_writes_and_ends_with_the_summary_line() {
+    for vendor in ["generic", "attio", "atlassian", "adra", "elfsquad", "truto"] {
+        let m = MockServer::start(vendor).await.unwrap();
+        let out = output(scimock(&[
+            "check",
+            &m.base_url(),
+            "--profile",
+            vendor,
+            "--token",
+            m.token(),
+            "--allow-writes",
+            "--max-rps",
+            "0",
+        ]))
+        .await;
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{vendor}:\n{stdout}\n{}",
+            text(&out.stderr)
+        );
+        let last = stdout.lines().last().unwrap_or_default();
+        let ok = last
+            .split(", ")
+            .map(|p| p.split(' ').nth(1))
+            .collect::<Vec<_>>()
+            == vec![Some("passed"), Some("failed"), Some("skipped")];
+        assert!(
+            ok && last.contains(" 0 failed"),
+            "{vendor}: last line {last:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_status_is_1_on_a_failure_and_2_when_it_cannot_run() {
+    let m = MockServer::start("generic").await.unwrap();
+    m.set_break(Break::FilterIgnored, true);
+    let out = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Failures and warnings:") && stdout.contains("FAIL filter.eq"),
+        "{stdout}"
+    );
+    m.clear_faults();
+    let wrong = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        "wrong-token-abc",
+    ]))
+    .await;
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong.stderr).contains("rejected the credentials"));
+    assert!(
+        !text(&wrong.stderr).contains("wrong-token-abc")
+            && !text(&wrong.stdout).contains("wrong-token-abc")
+    );
+    let down = output(scimock(&[
+        "check",
+        "http://127.0.0.1:1/scim/v2",
+        "--profile",
+        "generic",
+        "--token",
+        "t0ken",
+    ]))
+    .await;
+    assert_eq!(down.status.code(), Some(2));
+    assert!(text(&down.stderr).contains("cannot reach"));
+    let bad = output(scimock(&["check", &m.base_url(), "--profile", "nobody"])).await;
+    assert_eq!(bad.status.code(), Some(2));
+    let bad_header = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--header",
+        "no-colon-s3cret",
+    ]))
+    .await;
+    assert_eq!(bad_header.status.code(), Some(2));
+    assert!(!text(&bad_header.stderr).contains("s3cret"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_go_to_stdout_or_to_a_file_and_never_carry_the_token() {
+    let m = MockServer::start("generic").await.unwrap();
+    m.set_break(Break::CreateNoLocation, true);
+    let dir = std::env::temp_dir().join(format!("scimock-check-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = m.token().to_string();
+    for format in ["json", "junit", "markdown", "human"] {
+        // Report on stdout, token from the environment.
+        let mut c = scimock(&[
+            "check",
+            &m.base_url(),
+            "--profile",
+            "generic",
+            "--allow-writes",
+            "--max-rps",
+            "0",
+            "--format",
+            format,
+        ]);
+        c.env("SCIM_TOKEN", &token);
+        let out = output(c).await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+        let stdout = text(&out.stdout);
+        // Report in a file, human progress on stdout.
+        let file = dir.join(format!("report.{format}"));
+        let out2 = output(scimock(&[
+            "check",
+            &m.base_url(),
+            "--profile",
+            "generic",
+            "--token",
+            &token,
+            "--allow-writes",
+            "--max-rps",
+            "0",
+            "--format",
+            format,
+            "--output",
+            file.to_str().unwrap(),
+        ]))
+        .await;
+        let written = std::fs::read_to_string(&file).unwrap();
+        let progress = text(&out2.stdout);
+        assert!(
+            progress
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .ends_with("skipped"),
+            "{progress}"
+        );
+        for s in [
+            &stdout,
+            &text(&out.stderr),
+            &written,
+            &progress,
+            &text(&out2.stderr),
+        ] {
+            assert!(!s.contains(&token), "{format}: the token leaked");
+        }
+        match format {
+            "json" => {
+                for s in [&stdout, &written] {
+                    let v: Value = serde_json::from_str(s).expect("valid JSON");
+                    assert_eq!(v["report_version"], 1);
+                    assert_eq!(v["tool"], "scimock");
+                    assert!(v["summary"]["failed"].as_u64().unwrap() >= 1);
+                    let create = v["checks"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|c| c["id"] == "writes.create")
+                        .unwrap();
+                    assert_eq!(create["status"], "fail");
+                    assert!(
+                        create["evidence"][0]["curl"]
+                            .as_str()
+                            .unwrap()
+                            .contains("$SCIM_TOKEN")
+                    );
+                    let started = v["started_at"].as_str().unwrap();
+                    assert!(
+                        started.len() >= 20
+                            && started.as_bytes()[10] == b'T'
+                            && started.ends_with('Z'),
+                        "{started}"
+                    );
+                }
+            }
+            "junit" => {
+                assert!(
+                    stdout.starts_with("<?xml")
+                        && stdout.contains("<testcase name=\"writes.create\" classname=\"writes\""),
+                    "{stdout}"
+                );
+                assert!(stdout.contains("<failure"));
+            }
+            "markdown" => {
+                assert!(stdout.contains("| Status | Check |") && stdout.contains("❌ fail"))
+            }
+            _ => assert!(stdout.contains("FAIL writes.create")),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_during_a_slow_request_still_removes_the_created_user() {
+    interrupted_run_cleans_up("-INT").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_slow_request_still_removes_the_created_user() {
+    interrupted_run_cleans_up("-TERM").await;
+}
+
+async fn interrupted_run_cleans_up(signal: &str) {
+    let m = MockServer::start("generic").await.unwrap();
+    // The PUT of writes.replace hangs for 30 s: the run is interrupted there, after the create.
+    m.inject(FaultRule {
+        latency_ms: Some(30_000),
+        times: Some(1),
+        matcher: FaultMatch {
+            method: Some("PUT".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    });
+    let mut c = scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--allow-writes",
+        "--max-rps",
+        "0",
+    ]);
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = c.spawn().unwrap();
+    let pid = child.id().to_string();
+    let t0 = Instant::now();
+    while !m
+        .requests()
+        .iter()
+        .any(|e| e.method == "POST" && e.status == 201)
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the run never created its user"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        t0.elapsed() < Duration::from_secs(20),
+        "{signal} did not stop the run promptly"
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains("interrupted") && stdout.contains("cleanup: removed 1 user"),
+        "{stdout}"
+    );
+    let tenant = m.tenant("generic").unwrap();
+    let left: Vec<String> = tenant
+        .read()
+        .users
+        .iter()
+        .filter_map(|u| u.str_attr("userName").map(str::to_string))
+        .filter(|n| n.starts_with("scimock-check-"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(
+        m.requests()
+            .iter()
+            .any(|e| e.method == "DELETE" && e.status == 204)
+    );
+}
