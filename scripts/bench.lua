@@ -12,13 +12,20 @@ function setup(thread)
   thread:set("thread_no", thread_count)
 end
 
+-- An unset or empty variable is nil.
+local function env(name)
+  local v = os.getenv(name)
+  if v == "" then return nil end
+  return v
+end
+
 function init(args)
   n = 0
-  method = os.getenv("BENCH_METHOD") or "GET"
-  body = os.getenv("BENCH_BODY")
+  method = env("BENCH_METHOD") or "GET"
+  body = env("BENCH_BODY")
   run_tag = tostring(os.time())
   headers = {}
-  headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_TOKEN") or "scimock-token")
+  headers["Authorization"] = "Bearer " .. (env("BENCH_TOKEN") or "scimock-token")
   if body then
     headers["Content-Type"] = "application/scim+json"
   end

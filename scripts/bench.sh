@@ -1,35 +1,41 @@
 #!/usr/bin/env bash
 # The mock server under load (issue 6). One command:
 #
-#   scripts/bench.sh            release build, 100,000 users, 8 s per scenario, plus RSS with 1,000,000
-#   scripts/bench.sh --smoke    debug build, 1,000 users, 1 s per scenario: proves the benchmark runs (CI)
+#   scripts/bench.sh            release build, 100,000 users, every scenario paired with health, plus
+#                               start-up and RSS with 100,000 and 1,000,000 users (about 4 minutes)
+#   scripts/bench.sh --smoke    debug build, 1,000 users, 1 s slices: proves the benchmark runs (CI)
 #
-# Options: --users N, --duration SECS, --connections C, --no-build, --bin PATH, --no-million.
-# Starts `scimock serve --users N --listen 127.0.0.1:0`, drives it over loopback with wrk
-# (-t2 -cC, bounded duration, scripts/bench.lua for headers, bodies and the result line) and prints
-# one table: requests/s, p50/p99 latency and the ratio to GET /_scimock/health in the same run.
-# Exits non-zero if a scenario fails (no requests, socket errors, or non-2xx answers).
+# Options: --users N, --slice SECS, --rounds R, --connections C, --no-build, --bin PATH, --no-million.
+# Starts `scimock serve --users N --listen 127.0.0.1:0` and drives it over loopback with wrk
+# (-t2 -cC, scripts/bench.lua for headers, bodies and the result line). The machine is shared, so
+# each scenario is measured in R rounds, each a slice of GET /_scimock/health then a slice of the
+# scenario; the ratio is scenario requests over health requests across those rounds, so drift
+# in the machine's load cancels out. Prints requests/s, p50/p99 latency (median over the rounds),
+# the paired health requests/s and the ratio.
+# Exits non-zero if a run fails (no requests, socket errors, or non-2xx answers).
 # Only loopback traffic; every server it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 smoke=0
 users=100000
-duration=8
+slice=3
+rounds=3
 connections=32
 build=1
 bin=""
 million=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) smoke=1; users=1000; duration=1; million=0 ;;
+    --smoke) smoke=1; users=1000; slice=1; rounds=1; million=0 ;;
     --users) users="$2"; shift ;;
-    --duration) duration="$2"; shift ;;
+    --slice) slice="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
     --connections) connections="$2"; shift ;;
     --no-build) build=0 ;;
     --bin) bin="$2"; build=0; shift ;;
     --no-million) million=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -114,29 +120,61 @@ get() {
   curl -sf -H "Authorization: Bearer $token" "$1"
 }
 
-# run NAME URL [THREADS CONNECTIONS]: one wrk run; METHOD/BODY from the environment.
-results=()
 failed=0
-run() {
-  local name=$1 url=$2 threads=${3:-2} conns=${4:-$connections}
-  local out
-  out=$(BENCH_TOKEN=$token wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s \
-    -s scripts/bench.lua "$url" 2>&1 || true)
-  local r
+# wrk_once URL THREADS CONNECTIONS: one slice; prints "rps p50us p99us requests non2xx sockerr".
+wrk_once() {
+  local out r
+  out=$(BENCH_TOKEN=$token wrk -t"$2" -c"$3" -d"${slice}s" --timeout 10s \
+    -s scripts/bench.lua "$1" 2>&1 || true)
   r=$(grep '^RESULT ' <<<"$out" | tail -1 || true)
   if [ -z "$r" ]; then
-    echo "bench.sh: wrk failed for $name:" >&2
+    echo "bench.sh: wrk failed for $1:" >&2
     echo "$out" >&2
-    failed=1
     r="RESULT 0 0 0 0 0 0"
   fi
+  echo "${r#RESULT }"
+}
+
+# run NAME URL [THREADS CONNECTIONS]: rounds of (health slice, scenario slice) on the current
+# server; METHOD/BODY for the scenario come from the environment. Appends a row to results.
+results=()
+run() {
+  local name=$1 url=$2 threads=${3:-2} conns=${4:-$connections}
+  local health_url="$server_origin/_scimock/health"
+  local rows="" r h
+  for ((i = 0; i < rounds; i++)); do
+    h=$(BENCH_METHOD='' BENCH_BODY='' wrk_once "$health_url" 2 "$connections")
+    r=$(wrk_once "$url" "$threads" "$conns")
+    rows+="$h $r"$'\n'
+  done
   # shellcheck disable=SC2086
-  set -- $r
-  if [ "$5" = 0 ] || [ "$6" != 0 ] || [ "$7" != 0 ]; then
-    echo "bench.sh: $name: $5 requests, $6 non-2xx, $7 socket errors" >&2
+  local row
+  row=$(awk -v name="$name" '
+    NF == 12 {
+      n++; hs += $1; hreq += $4; herr += $5 + $6
+      ss += $7; sreq += $10; serr += $11; sock += $12
+      p50[n] = $8; p99[n] = $9
+    }
+    function median(a, k,   i, j, t) {
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+    }
+    END {
+      if (n == 0) { print "FAIL"; exit }
+      printf "%s|%.0f|%.2f|%.2f|%.0f|%.3f|%d|%d|%d|%d\n", name, ss / n, median(p50, n) / 1000,
+        median(p99, n) / 1000, hs / n, (hs > 0 ? ss / hs : 0), sreq, serr, sock, hreq
+    }' <<<"$rows")
+  if [ "$row" = FAIL ]; then
+    echo "bench.sh: $name: no results" >&2
+    failed=1
+    return
+  fi
+  IFS='|' read -r _ _ _ _ _ _ sreq serr sock hreq <<<"$row"
+  if [ "$sreq" = 0 ] || [ "$hreq" = 0 ] || [ "$serr" != 0 ] || [ "$sock" != 0 ]; then
+    echo "bench.sh: $name: $sreq requests, $serr non-2xx, $sock socket errors" >&2
     failed=1
   fi
-  results+=("$name|$2|$3|$4|$6")
+  results+=("$row")
 }
 
 # --- the generic profile with N users -------------------------------------------------------
@@ -170,7 +208,6 @@ BENCH_METHOD=PATCH BENCH_BODY='{"schemas":["urn:ietf:params:scim:api:messages:2.
   run "PATCH /Users/{id}" "$base/Users/$id"
 BENCH_METHOD=POST BENCH_BODY='{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bench-{n}@example.com","name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"bench-{n}@example.com","type":"work","primary":true}]}' \
   run "POST /Users" "$base/Users"
-run "GET /_scimock/health (again)" "$server_origin/_scimock/health"
 rss_after=$(rss_mib "$pid")
 stop_server "$pid"
 
@@ -178,7 +215,6 @@ stop_server "$pid"
 start_server atlassian --vendor atlassian --users "$users"
 pid=$server_pid
 abase="$server_origin/scim/directory/4b9c1e2a-7d35-4f60-9a8e-2c1d0f3b5a77"
-run "atlassian: health" "$server_origin/_scimock/health"
 run "atlassian: filter userName eq" "$abase/Users?filter=$(urlencode "userName eq \"$user_name\"")"
 run "atlassian: GET /Users?count=100" "$abase/Users?count=100"
 stop_server "$pid"
@@ -192,30 +228,15 @@ if [ "$million" = 1 ]; then
 fi
 
 # --- the table ----------------------------------------------------------------------------------
-health_of() { # the first health row before the given prefix
-  local prefix=$1 row
-  for row in "${results[@]}"; do
-    IFS='|' read -r n rps _ <<<"$row"
-    if [ "$n" = "${prefix}health" ] || [ "$n" = "GET /_scimock/${prefix}health" ]; then
-      echo "$rps"
-      return
-    fi
-  done
-  echo 0
-}
-h_generic=$(health_of "")
-h_atl=$(health_of "atlassian: ")
-printf '\n%-34s %12s %10s %10s %9s %7s\n' scenario "requests/s" "p50 ms" "p99 ms" "x health" "errors"
-printf '%-34s %12s %10s %10s %9s %7s\n' "$(printf '%.0s-' {1..34})" ------------ ---------- ---------- --------- -------
+printf '\n%-34s %11s %9s %9s %11s %9s\n' scenario "requests/s" "p50 ms" "p99 ms" "health r/s" "x health"
+printf '%-34s %11s %9s %9s %11s %9s\n' "$(printf '%.0s-' {1..34})" ----------- --------- --------- ----------- ---------
 for row in "${results[@]}"; do
-  IFS='|' read -r n rps p50 p99 errs <<<"$row"
-  h=$h_generic
-  case "$n" in atlassian:*) h=$h_atl ;; esac
-  awk -v n="$n" -v r="$rps" -v a="$p50" -v b="$p99" -v h="$h" -v e="$errs" 'BEGIN {
-    printf "%-34s %12.0f %10.2f %10.2f %9.3f %7d\n", n, r, a / 1000, b / 1000, (h > 0 ? r / h : 0), e }'
+  IFS='|' read -r n rps p50 p99 h ratio _ <<<"$row"
+  printf '%-34s %11s %9s %9s %11s %9s\n' "$n" "$rps" "$p50" "$p99" "$h" "$ratio"
 done
 echo
-echo "wrk -t2 -c$connections -d${duration}s per row (\"1 connection\": -t1 -c1); ratios to the health row of the same server"
+echo "each row: $rounds x (health ${slice} s, scenario ${slice} s), wrk -t2 -c$connections (\"1 connection\": -t1 -c1);"
+echo "x health = scenario requests / paired health requests; p50/p99 = median over the rounds"
 echo "start-up to 'listening' with $users users: ${startup_generic} ms; RSS after start ${rss_generic} MiB, after the runs ${rss_after} MiB"
 if [ "$million" = 1 ]; then
   echo "start-up to 'listening' with 1000000 users: ${startup_million} ms; RSS ${rss_million} MiB"

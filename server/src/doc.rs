@@ -724,13 +724,14 @@ impl<'a> JsonView<'a> for DocView<'a> {
             return None;
         }
         let doc = self.doc;
+        let nodes = &doc.nodes[..];
         let mut at = self.at + 1;
         for _ in 0..n.len() {
-            let k = doc.node(at);
+            let k = *nodes.get(at)?;
             if k.len() as usize == key.len() && key_matches(doc.str_of(k), key) {
                 return Some(DocView { doc, at: at + 1 });
             }
-            at += 2 + doc.node(at + 1).below();
+            at += 2 + nodes.get(at + 1)?.below();
         }
         None
     }
@@ -795,6 +796,14 @@ mod tests {
     fn every_static_string_is_found() {
         for (i, s) in STATIC_STRINGS.iter().enumerate() {
             assert_eq!(static_index(s), Some(i as u32), "{s}");
+        }
+        for (i, a) in STATIC_STRINGS.iter().enumerate() {
+            for b in &STATIC_STRINGS[i + 1..] {
+                assert!(
+                    !a.eq_ignore_ascii_case(b),
+                    "{a} and {b} differ only in case"
+                );
+            }
         }
         assert_eq!(static_index("usernam"), None);
         assert_eq!(static_index(""), None);
