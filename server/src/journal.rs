@@ -157,10 +157,13 @@ fn is_credential(name: &str) -> bool {
     REDACTED.iter().any(|r| r.eq_ignore_ascii_case(name))
 }
 
+/// What a credential is replaced with.
+const REDACTION: &str = "[redacted]";
+
 /// Replaces credential header values.
 pub fn redact(name: &str, value: &str) -> String {
     if is_credential(name) {
-        "[redacted]".to_string()
+        REDACTION.to_string()
     } else {
         value.to_string()
     }
@@ -199,12 +202,13 @@ impl Captured {
             let name = k.as_str();
             out.push_str(name);
             out.push_str(": ");
-            match std::str::from_utf8(v.as_bytes()) {
-                Ok(text) if text.len() <= MAX_FIELD && !is_credential(name) => out.push_str(text),
-                _ => out.push_str(&clip(
-                    &redact(name, &String::from_utf8_lossy(v.as_bytes())),
-                    MAX_FIELD,
-                )),
+            if is_credential(name) {
+                out.push_str(REDACTION);
+            } else {
+                match std::str::from_utf8(v.as_bytes()) {
+                    Ok(text) if text.len() <= MAX_FIELD => out.push_str(text),
+                    _ => out.push_str(&clip(&String::from_utf8_lossy(v.as_bytes()), MAX_FIELD)),
+                }
             }
             out.push('\n');
         }
