@@ -8,6 +8,7 @@
 
 use crate::clock;
 use crate::doc::{Doc, DocBuilder, DocView};
+use crate::generate::GeneratedUser;
 use bytes::Bytes;
 use indexmap::IndexMap;
 use scimock_profile::Precision;
@@ -463,18 +464,34 @@ impl Store {
         modified: OffsetDateTime,
         version: u64,
     ) -> Result<Doc, StoreError> {
+        let write = |b: &mut DocBuilder| {
+            if let Some(obj) = attrs.as_object() {
+                for (k, v) in obj {
+                    if k != "id" && k != "meta" && k != "schemas" {
+                        b.key(k);
+                        b.value(v);
+                    }
+                }
+            }
+        };
+        self.canonical_with(kind, id, write, created, modified, version)
+    }
+
+    /// [`Store::canonical`] with the attributes written by `write`.
+    fn canonical_with(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        write: impl FnOnce(&mut DocBuilder),
+        created: OffsetDateTime,
+        modified: OffsetDateTime,
+        version: u64,
+    ) -> Result<Doc, StoreError> {
         let b = &mut self.builder;
         b.begin_object();
         b.key("id");
         b.string(id);
-        if let Some(obj) = attrs.as_object() {
-            for (k, v) in obj {
-                if k != "id" && k != "meta" && k != "schemas" {
-                    b.key(k);
-                    b.value(v);
-                }
-            }
-        }
+        write(b);
         b.key("meta");
         b.begin_object();
         b.key("resourceType");
@@ -536,10 +553,14 @@ impl Store {
     }
 
     fn user_name_taken(&self, value: &Value, except: Option<&str>) -> Option<String> {
+        self.name_taken(value.get("userName").and_then(Value::as_str), except)
+    }
+
+    fn name_taken(&self, user_name: Option<&str>, except: Option<&str>) -> Option<String> {
         if self.allow_duplicate_user_names {
             return None;
         }
-        let u = value.get("userName").and_then(Value::as_str)?;
+        let u = user_name?;
         match self.by_user_name.get(fold(u).as_str()) {
             Some(id) if Some(&**id) != except => Some(u.to_string()),
             _ => None,
@@ -580,17 +601,31 @@ impl Store {
         }
         let version = self.next_version();
         let doc = self.canonical(Kind::User, &id, &attrs, created, modified, version)?;
+        Ok(self.insert_user(id, version, doc, opts.invite))
+    }
+
+    fn insert_user(&mut self, id: Id, version: u64, doc: Doc, invite: bool) -> Arc<Stored> {
         self.next_seq += 1;
-        let stored = Arc::new(Stored::new(
-            id.clone(),
-            self.next_seq,
-            version,
-            doc,
-            opts.invite,
-        ));
+        let stored = Arc::new(Stored::new(id.clone(), self.next_seq, version, doc, invite));
         self.index_user(&stored);
         self.users.items.insert(id, stored.clone());
-        Ok(stored)
+        stored
+    }
+
+    /// Inserts a generated user straight from the generator, without a JSON body in between:
+    /// the same checks and the same document as [`Store::create_user`] with
+    /// [`GeneratedUser::to_value`] and its id.
+    pub fn create_generated_user(&mut self, u: &GeneratedUser) -> Result<Arc<Stored>, StoreError> {
+        if let Some(taken) = self.name_taken(Some(&u.user_name), None) {
+            return Err(StoreError::Duplicate(taken));
+        }
+        if self.users.items.contains_key(u.id.as_str()) {
+            return Err(StoreError::Duplicate(u.id.clone()));
+        }
+        let version = self.next_version();
+        let write = |b: &mut DocBuilder| u.write_attributes(b);
+        let doc = self.canonical_with(Kind::User, &u.id, write, u.created, u.created, version)?;
+        Ok(self.insert_user(Id::from(u.id.as_str()), version, doc, false))
     }
 
     /// Replaces a user's attributes (keeps id, created, read-only `groups`, position).

@@ -4,6 +4,7 @@
 
 use crate::error::{ScimError, ScimResult};
 use crate::faults::{Break, Faults};
+use crate::generate::Generator;
 use crate::journal::Journal;
 use crate::patch::{self, PatchOp};
 use crate::schema::{ResourceSchemas, WriteOptions};
@@ -725,8 +726,16 @@ impl Tenant {
         let mut added = self.add_users_locked(&mut store, fixtures)?;
         if let Some((n, seed)) = generated {
             store.reserve_users(n);
-            for u in crate::generate::iter(&self.profile, n, seed) {
-                self.add_user(&mut store, added, u)?;
+            let mut g = Generator::new(&self.profile, n, seed);
+            let direct = g.complete();
+            while let Some(u) = g.next_user() {
+                if direct {
+                    store
+                        .create_generated_user(&u)
+                        .map_err(|e| format!("user #{added}: {e:?}"))?;
+                } else {
+                    self.add_user(&mut store, added, u.to_value())?;
+                }
                 added += 1;
             }
         }
