@@ -415,12 +415,7 @@ async fn interrupted_run_cleans_up(signal: &str) {
         .read()
         .users
         .iter()
-        .filter_map(|u| {
-            u.value
-                .get("userName")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
+        .filter_map(|u| u.str_attr("userName").map(str::to_string))
         .filter(|n| n.starts_with("scimock-check-"))
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");

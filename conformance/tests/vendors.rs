@@ -15,12 +15,8 @@ fn check_users_left(m: &MockServer) -> Vec<String> {
     for t in m.app().all_tenants() {
         let store = t.read();
         for u in store.users.iter() {
-            let name = u
-                .value
-                .get("userName")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let active = u.value.get("active") != Some(&Value::Bool(false));
+            let name = u.str_attr("userName").unwrap_or_default();
+            let active = u.to_value().get("active") != Some(&Value::Bool(false));
             // A vendor whose DELETE suspends keeps the user, inactive: that is its documented removal.
             if name.starts_with("scimock-check-") && active {
                 left.push(format!("{}: {name}", t.profile.name));

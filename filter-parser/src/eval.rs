@@ -2,13 +2,14 @@
 
 use std::cmp::Ordering;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::ast::{AttrOp, AttrPath, CompValue, CompareOp, Filter, SubAttrTest};
 use crate::error::EvalError;
 use crate::schema::{AttrInfo, AttrKind, SchemaInfo, is_core_urn};
+use crate::view::{JsonKind, JsonView};
 
 /// A filter prepared for fast repeated evaluation: case rules resolved from the schema,
 /// string literals pre-folded, dateTime literals pre-parsed.
@@ -122,10 +123,14 @@ impl CompiledFilter {
     /// True when `resource` matches. A resource that is not a JSON object matches nothing
     /// (not even `not (...)`).
     pub fn matches(&self, resource: &Value) -> bool {
-        match resource {
-            Value::Object(root) => eval(&self.root, root),
-            _ => false,
-        }
+        self.matches_view(resource)
+    }
+
+    /// [`CompiledFilter::matches`] over any [`JsonView`] (a store's compact documents are
+    /// evaluated in place, without building a `serde_json::Value`).
+    #[inline]
+    pub fn matches_view<'a, V: JsonView<'a>>(&self, resource: V) -> bool {
+        resource.kind() == JsonKind::Object && eval(&self.root, resource)
     }
 }
 
@@ -321,21 +326,25 @@ fn compile_test(
 }
 
 #[inline]
-fn eval(node: &Node, obj: &Map<String, Value>) -> bool {
+fn eval<'a, V: JsonView<'a>>(node: &Node, obj: V) -> bool {
     match node {
         Node::Test(test) => eval_test(test, obj),
         Node::Not(inner) => !eval(inner, obj),
         Node::All(nodes) => nodes.iter().all(|n| eval(n, obj)),
         Node::Any(nodes) => nodes.iter().any(|n| eval(n, obj)),
         Node::Element { loc, filter, then } => {
-            let element_matches = |e: &Value| match e {
-                Value::Object(o) => eval(filter, o) && then.as_deref().is_none_or(|t| eval(t, o)),
-                _ => false,
+            let element_matches = |e: V| {
+                e.kind() == JsonKind::Object
+                    && eval(filter, e)
+                    && then.as_deref().is_none_or(|t| eval(t, e))
             };
             match lookup(obj, loc) {
-                Some(Value::Array(items)) => items.iter().any(element_matches),
-                Some(v @ Value::Object(_)) => element_matches(v),
-                _ => false,
+                Some(v) => match v.kind() {
+                    JsonKind::Array => v.items().any(element_matches),
+                    JsonKind::Object => element_matches(v),
+                    _ => false,
+                },
+                None => false,
             }
         }
     }
@@ -343,37 +352,22 @@ fn eval(node: &Node, obj: &Map<String, Value>) -> bool {
 
 /// The attribute at `loc` (before descending into `loc.sub`).
 #[inline]
-fn lookup<'a>(obj: &'a Map<String, Value>, loc: &Loc) -> Option<&'a Value> {
+fn lookup<'a, V: JsonView<'a>>(obj: V, loc: &Loc) -> Option<V> {
     let base = match &loc.ext {
         None => obj,
-        Some(urn) => match get_ci(obj, urn) {
-            Some(Value::Object(ext)) => ext,
-            _ => return None,
-        },
+        Some(urn) => obj.get_ci(urn).filter(|e| e.kind() == JsonKind::Object)?,
     };
-    get_ci(base, &loc.name)
-}
-
-/// A member by name, ASCII case-insensitively (attribute names are ASCII). Keys usually have
-/// the canonical casing, so exact bytes are tried first: a `memcmp` is about twice as fast as a
-/// byte-wise case-insensitive loop on a scan of 100,000 users.
-#[inline]
-fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.iter()
-        .find(|(k, _)| {
-            k.len() == key.len() && (k.as_bytes() == key.as_bytes() || k.eq_ignore_ascii_case(key))
-        })
-        .map(|(_, v)| v)
+    base.get_ci(&loc.name)
 }
 
 #[inline]
-fn eval_test(test: &Test, obj: &Map<String, Value>) -> bool {
+fn eval_test<'a, V: JsonView<'a>>(test: &Test, obj: V) -> bool {
     let found = lookup(obj, &test.loc);
     let sub = test.loc.sub.as_deref();
     match &test.check {
         Check::Compare(cmp) => any_leaf(found, sub, |v| compare(cmp, v)),
         Check::Present { value_sub } => is_present(found, sub, *value_sub),
-        Check::IsNull => !any_leaf(found, sub, |v| !v.is_null()),
+        Check::IsNull => !any_leaf(found, sub, |v: V| !v.is_null()),
     }
 }
 
@@ -381,58 +375,63 @@ fn eval_test(test: &Test, obj: &Map<String, Value>) -> bool {
 /// each of its elements), or, without a sub-attribute, the attribute itself (each element of a
 /// multi-valued one; the `value` of a complex one).
 #[inline]
-fn any_leaf(found: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value) -> bool) -> bool {
+fn any_leaf<'a, V: JsonView<'a>>(
+    found: Option<V>,
+    sub: Option<&str>,
+    mut f: impl FnMut(V) -> bool,
+) -> bool {
     let Some(v) = found else { return false };
-    let mut leaf = |x: &Value| match x {
-        Value::Array(items) => items.iter().any(&mut f),
+    let mut leaf = |x: V| match x.kind() {
+        JsonKind::Array => x.items().any(&mut f),
         _ => f(x),
     };
     let key = sub.unwrap_or("value");
-    match v {
-        Value::Array(items) => items.iter().any(|e| match e {
-            Value::Object(o) => get_ci(o, key).is_some_and(&mut leaf),
-            other if sub.is_none() => leaf(other),
+    match v.kind() {
+        JsonKind::Array => v.items().any(|e| match e.kind() {
+            JsonKind::Object => e.get_ci(key).is_some_and(&mut leaf),
+            _ if sub.is_none() => leaf(e),
             _ => false,
         }),
-        Value::Object(o) => get_ci(o, key).is_some_and(leaf),
-        other if sub.is_none() => leaf(other),
+        JsonKind::Object => v.get_ci(key).is_some_and(leaf),
+        _ if sub.is_none() => leaf(v),
         _ => false,
     }
 }
 
-fn is_present(found: Option<&Value>, sub: Option<&str>, value_sub: bool) -> bool {
+fn is_present<'a, V: JsonView<'a>>(found: Option<V>, sub: Option<&str>, value_sub: bool) -> bool {
     let Some(v) = found else { return false };
-    match (sub, v) {
-        (Some(sub), Value::Array(items)) => items.iter().any(|e| match e {
-            Value::Object(o) => get_ci(o, sub).is_some_and(non_empty),
+    match (sub, v.kind()) {
+        (Some(sub), JsonKind::Array) => v.items().any(|e| match e.kind() {
+            JsonKind::Object => e.get_ci(sub).is_some_and(non_empty),
             _ => false,
         }),
-        (Some(sub), Value::Object(o)) => get_ci(o, sub).is_some_and(non_empty),
+        (Some(sub), JsonKind::Object) => v.get_ci(sub).is_some_and(non_empty),
         (Some(_), _) => false,
-        (None, Value::Array(items)) if value_sub => items.iter().any(|e| match e {
-            Value::Object(o) => get_ci(o, "value").is_some_and(non_empty),
-            other => non_empty(other),
+        (None, JsonKind::Array) if value_sub => v.items().any(|e| match e.kind() {
+            JsonKind::Object => e.get_ci("value").is_some_and(non_empty),
+            _ => non_empty(e),
         }),
-        (None, v) => non_empty(v),
+        (None, _) => non_empty(v),
     }
 }
 
 /// RFC 7644: "If the attribute has a non-empty value, or if it contains a non-empty node for
 /// complex attributes, there is a match."
-fn non_empty(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::String(s) => !s.is_empty(),
-        Value::Array(items) => items.iter().any(non_empty),
-        Value::Object(o) => o.values().any(non_empty),
-        Value::Bool(_) | Value::Number(_) => true,
+fn non_empty<'a, V: JsonView<'a>>(v: V) -> bool {
+    match v.kind() {
+        JsonKind::Null => false,
+        JsonKind::String => v.as_str().is_some_and(|s| !s.is_empty()),
+        JsonKind::Array => v.items().any(non_empty),
+        JsonKind::Object => v.values().any(non_empty),
+        JsonKind::Bool | JsonKind::Number => true,
     }
 }
 
 #[inline]
-fn compare(cmp: &Comparison, v: &Value) -> bool {
-    match (v, &cmp.literal) {
-        (Value::String(s), Literal::Str(lit)) => {
+fn compare<'a, V: JsonView<'a>>(cmp: &Comparison, v: V) -> bool {
+    match (v.kind(), &cmp.literal) {
+        (JsonKind::String, Literal::Str(lit)) => {
+            let Some(s) = v.as_str() else { return false };
             if let Some(instant) = lit.instant {
                 if !matches!(cmp.op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) {
                     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
@@ -448,10 +447,13 @@ fn compare(cmp: &Comparison, v: &Value) -> bool {
                 exact_str(cmp.op, &fold(s), &lit.folded)
             }
         }
-        (Value::Number(n), Literal::Num(lit)) => {
-            num_cmp(n, lit).is_some_and(|o| ordering_matches(cmp.op, o))
+        (JsonKind::Number, Literal::Num(lit)) => v
+            .as_number()
+            .and_then(|n| num_cmp(&n, lit))
+            .is_some_and(|o| ordering_matches(cmp.op, o)),
+        (JsonKind::Bool, Literal::Bool(lit)) => {
+            cmp.op == CompareOp::Eq && v.as_bool() == Some(*lit)
         }
-        (Value::Bool(b), Literal::Bool(lit)) => cmp.op == CompareOp::Eq && b == lit,
         _ => false,
     }
 }
@@ -555,30 +557,35 @@ fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
 /// For a sub-attribute of a multi-valued complex attribute, the sub-attribute of each element.
 /// JSON `null`s are left out.
 pub fn resolve_values<'a>(resource: &'a Value, path: &AttrPath) -> Vec<&'a Value> {
+    resolve_view(resource, path)
+}
+
+/// [`resolve_values`] over any [`JsonView`].
+pub fn resolve_view<'a, V: JsonView<'a>>(resource: V, path: &AttrPath) -> Vec<V> {
     let mut out = Vec::new();
-    let Value::Object(root) = resource else {
+    if resource.kind() != JsonKind::Object {
         return out;
-    };
+    }
     let loc = locate(path, None);
-    let Some(found) = lookup(root, &loc) else {
+    let Some(found) = lookup(resource, &loc) else {
         return out;
     };
-    let mut push = |v: &'a Value| match v {
-        Value::Array(items) => out.extend(items.iter().filter(|x| !x.is_null())),
-        Value::Null => {}
-        other => out.push(other),
+    let mut push = |v: V| match v.kind() {
+        JsonKind::Array => out.extend(v.items().filter(|x| !x.is_null())),
+        JsonKind::Null => {}
+        _ => out.push(v),
     };
-    match (loc.sub.as_deref(), found) {
-        (None, v) => push(v),
-        (Some(sub), Value::Array(items)) => {
-            for e in items {
-                if let Some(v) = e.as_object().and_then(|o| get_ci(o, sub)) {
+    match (loc.sub.as_deref(), found.kind()) {
+        (None, _) => push(found),
+        (Some(sub), JsonKind::Array) => {
+            for e in found.items() {
+                if let Some(v) = e.get_ci(sub) {
                     push(v);
                 }
             }
         }
-        (Some(sub), Value::Object(o)) => {
-            if let Some(v) = get_ci(o, sub) {
+        (Some(sub), JsonKind::Object) => {
+            if let Some(v) = found.get_ci(sub) {
                 push(v);
             }
         }

@@ -47,12 +47,14 @@ mod error;
 mod eval;
 mod parse;
 pub mod schema;
+mod view;
 
 pub use ast::{AttrOp, AttrPath, CompValue, CompareOp, Filter, PatchPath, SubAttrTest};
 pub use caps::{AttrUse, Capabilities};
 pub use error::{EvalError, ParseError, ParseErrorKind};
-pub use eval::{CompiledFilter, resolve_values};
+pub use eval::{CompiledFilter, resolve_values, resolve_view};
 pub use schema::{AttrInfo, AttrKind, CoreSchema, SchemaInfo};
+pub use view::{JsonKind, JsonView, key_matches};
 
 /// Bounds applied while parsing untrusted input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

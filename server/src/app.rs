@@ -2,7 +2,6 @@
 
 use crate::admin;
 use crate::error::ScimError;
-use crate::generate;
 use crate::routes::{scim_router, unknown_scope_router};
 use crate::schema::ResourceSchemas;
 use crate::state;
@@ -89,6 +88,7 @@ pub struct App {
     pub state_file: Option<PathBuf>,
 }
 
+/// The fixtures a tenant starts from and resets to.
 fn seed_data(profile: &Profile, cfg: &ServeConfig) -> Result<Value, String> {
     let mut data = match &cfg.fixtures {
         Some(Value::Array(users)) => json!({"users": users, "groups": []}),
@@ -97,11 +97,10 @@ fn seed_data(profile: &Profile, cfg: &ServeConfig) -> Result<Value, String> {
         None => serde_json::from_str(builtin_fixtures(&profile.name).unwrap_or("{}"))
             .map_err(|e| format!("built-in fixtures for {}: {e}", profile.name))?,
     };
-    if let Some(n) = cfg.users.filter(|n| *n > 0) {
-        let generated = generate::users(profile, n, cfg.seed);
-        match data.get_mut("users").and_then(Value::as_array_mut) {
-            Some(list) => list.extend(generated),
-            None => data["users"] = Value::Array(generated),
+    // Generated users are not kept here: every reset generates them again (Tenant::generated).
+    if cfg.users.is_some_and(|n| n > 0) && !data.get("users").is_some_and(Value::is_array) {
+        if let Some(o) = data.as_object_mut() {
+            o.insert("users".into(), json!([]));
         }
     }
     Ok(data)
@@ -141,6 +140,10 @@ pub fn build_tenant(
         public_path,
         store: RwLock::new(store),
         seed_data: seed,
+        generated: cfg
+            .users
+            .filter(|n| *n > 0 && profile.kind == ProfileKind::Scim)
+            .map(|n| (n, cfg.seed)),
         shared: shared.clone(),
         limiter: RateLimiter::default(),
         backends,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 macro_rules! breaks {
     ($($variant:ident = $name:literal : $desc:literal,)*) => {
@@ -170,6 +170,8 @@ struct Active {
 pub struct Faults {
     rules: Mutex<(u64, Vec<Active>)>,
     breaks: Vec<AtomicBool>,
+    /// How many switches are on (`any_broken` runs for every rendered resource).
+    breaks_on: AtomicUsize,
 }
 
 impl Default for Faults {
@@ -177,12 +179,14 @@ impl Default for Faults {
         Faults {
             rules: Mutex::new((0, Vec::new())),
             breaks: Break::ALL.iter().map(|_| AtomicBool::new(false)).collect(),
+            breaks_on: AtomicUsize::new(0),
         }
     }
 }
 
+/// The switch's place in `Break::ALL` (declaration order; checked by a test).
 fn index_of(b: Break) -> usize {
-    Break::ALL.iter().position(|x| *x == b).unwrap_or(0)
+    b as usize
 }
 
 impl Faults {
@@ -225,7 +229,7 @@ impl Faults {
     /// Turns a break switch on or off.
     pub fn set_break(&self, b: Break, on: bool) {
         if let Some(flag) = self.breaks.get(index_of(b)) {
-            flag.store(on, Ordering::SeqCst);
+            self.flip(flag, on);
         }
     }
 
@@ -238,7 +242,19 @@ impl Faults {
 
     /// True when any switch is on (disables render caches).
     pub fn any_broken(&self) -> bool {
-        self.breaks.iter().any(|f| f.load(Ordering::Relaxed))
+        self.breaks_on.load(Ordering::Relaxed) > 0
+    }
+
+    fn flip(&self, flag: &AtomicBool, on: bool) {
+        match (flag.swap(on, Ordering::SeqCst), on) {
+            (false, true) => {
+                self.breaks_on.fetch_add(1, Ordering::SeqCst);
+            }
+            (true, false) => {
+                self.breaks_on.fetch_sub(1, Ordering::SeqCst);
+            }
+            _ => {}
+        }
     }
 
     /// Removes every fault and turns every switch off.
@@ -249,7 +265,7 @@ impl Faults {
             .1
             .clear();
         for f in &self.breaks {
-            f.store(false, Ordering::SeqCst);
+            self.flip(f, false);
         }
     }
 
@@ -279,6 +295,25 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn switches_are_indexed_in_declaration_order_and_counted() {
+        for (i, b) in Break::ALL.iter().enumerate() {
+            assert_eq!(index_of(*b), i, "{b:?}");
+        }
+        let f = Faults::default();
+        assert!(!f.any_broken());
+        f.set_break(Break::IdMissing, true);
+        f.set_break(Break::IdMissing, true);
+        f.set_break(Break::ListSchemasMissing, true);
+        assert!(f.is_broken(Break::IdMissing) && f.any_broken());
+        f.set_break(Break::IdMissing, false);
+        assert!(f.any_broken());
+        f.clear();
+        assert!(!f.any_broken() && !f.is_broken(Break::ListSchemasMissing));
+        f.set_break(Break::IdMissing, false);
+        assert!(!f.any_broken());
+    }
 
     #[test]
     fn break_names_are_unique_and_round_trip() {

@@ -1,9 +1,13 @@
 //! The request journal: a bounded record of what clients sent and what they got, with
 //! credentials redacted. This is how CI asserts what a SCIM client did.
 
+use crate::clock;
+use axum::http::{HeaderMap, Method};
+use scimock_profile::{Precision, Profile};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
 
 /// Header names whose values never reach the journal.
 const REDACTED: &[&str] = &[
@@ -149,12 +153,88 @@ pub fn body(bytes: &[u8]) -> Option<String> {
     Some(clip(&text, MAX_BODY))
 }
 
+fn is_credential(name: &str) -> bool {
+    REDACTED.iter().any(|r| r.eq_ignore_ascii_case(name))
+}
+
+/// What a credential is replaced with.
+const REDACTION: &str = "[redacted]";
+
 /// Replaces credential header values.
 pub fn redact(name: &str, value: &str) -> String {
-    if REDACTED.iter().any(|r| r.eq_ignore_ascii_case(name)) {
-        "[redacted]".to_string()
+    if is_credential(name) {
+        REDACTION.to_string()
     } else {
         value.to_string()
+    }
+}
+
+/// One request as the middleware captured it: cheap to take on every request (no formatting,
+/// headers packed into one string), turned into an [`Entry`] only when the journal is read.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    /// When the request arrived.
+    pub arrived: OffsetDateTime,
+    /// The profile that served it.
+    pub profile: Arc<Profile>,
+    /// HTTP method.
+    pub method: Method,
+    /// Path without query.
+    pub path: String,
+    /// Raw query string, if any.
+    pub query: Option<String>,
+    /// Request headers as `name: value` lines (values lossy UTF-8, not yet redacted).
+    pub headers: String,
+    /// Request body as text (lossy UTF-8, truncated to 64 KiB), when there was one.
+    pub body: Option<String>,
+    /// Response status.
+    pub status: u16,
+    /// Time to answer, milliseconds.
+    pub duration_ms: f64,
+}
+
+impl Captured {
+    /// Packs request headers for [`Captured::headers`] by the rules of [`headers`]: at most
+    /// [`MAX_HEADERS`], credentials redacted, values clipped to [`MAX_FIELD`].
+    pub fn pack_headers(headers: &HeaderMap) -> String {
+        let mut out = String::with_capacity(headers.len() * 32);
+        for (k, v) in headers.iter().take(MAX_HEADERS) {
+            let name = k.as_str();
+            out.push_str(name);
+            out.push_str(": ");
+            if is_credential(name) {
+                out.push_str(REDACTION);
+            } else {
+                match std::str::from_utf8(v.as_bytes()) {
+                    Ok(text) if text.len() <= MAX_FIELD => out.push_str(text),
+                    _ => out.push_str(&clip(&String::from_utf8_lossy(v.as_bytes()), MAX_FIELD)),
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn entry(&self, seq: u64) -> Entry {
+        // Header values cannot hold line breaks, and names cannot hold ':'.
+        let headers = self
+            .headers
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Entry {
+            seq,
+            time: clock::format(self.arrived, Precision::Micros),
+            vendor: self.profile.name.clone(),
+            method: self.method.to_string(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers,
+            body: self.body.clone(),
+            status: self.status,
+            duration_ms: self.duration_ms,
+        }
     }
 }
 
@@ -162,7 +242,23 @@ pub fn redact(name: &str, value: &str) -> String {
 #[derive(Debug)]
 pub struct Journal {
     cap: usize,
-    inner: Mutex<(u64, VecDeque<Entry>)>,
+    inner: Mutex<(u64, VecDeque<Record>)>,
+}
+
+/// What the ring holds.
+#[derive(Debug)]
+enum Record {
+    Entry(Entry),
+    Captured(u64, Box<Captured>),
+}
+
+impl Record {
+    fn entry(&self) -> Entry {
+        match self {
+            Record::Entry(e) => e.clone(),
+            Record::Captured(seq, c) => c.entry(*seq),
+        }
+    }
 }
 
 impl Journal {
@@ -176,22 +272,39 @@ impl Journal {
 
     /// Records an entry (its `seq` is assigned here).
     pub fn record(&self, mut e: Entry) {
+        self.push(|seq| {
+            e.seq = seq;
+            Record::Entry(e)
+        });
+    }
+
+    /// Records a captured request (its `seq` is assigned here).
+    pub fn record_captured(&self, c: Captured) {
+        let c = Box::new(c);
+        self.push(|seq| Record::Captured(seq, c));
+    }
+
+    fn push(&self, record: impl FnOnce(u64) -> Record) {
         if self.cap == 0 {
             return;
         }
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         g.0 += 1;
-        e.seq = g.0;
-        if g.1.len() == self.cap {
-            g.1.pop_front();
-        }
-        g.1.push_back(e);
+        let r = record(g.0);
+        let evicted = if g.1.len() == self.cap {
+            g.1.pop_front()
+        } else {
+            None
+        };
+        g.1.push_back(r);
+        drop(g);
+        drop(evicted);
     }
 
     /// Every kept entry, oldest first.
     pub fn entries(&self) -> Vec<Entry> {
         let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.1.iter().cloned().collect()
+        g.1.iter().map(Record::entry).collect()
     }
 
     /// Forgets every entry.
@@ -231,6 +344,38 @@ mod tests {
         }
         let seqs: Vec<u64> = j.entries().iter().map(|e| e.seq).collect();
         assert_eq!(seqs, vec![3, 4, 5]);
+    }
+
+    #[test]
+    fn captured_requests_read_back_as_entries_with_credentials_redacted() {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", "Bearer s3cret".parse().unwrap());
+        h.insert("x-trace", "a: b".parse().unwrap());
+        h.append("accept", "application/json".parse().unwrap());
+        h.append("accept", "application/scim+json".parse().unwrap());
+        let j = Journal::new(2);
+        j.record(entry());
+        j.record_captured(Captured {
+            arrived: time::macros::datetime!(2024-05-06 07:08:09.123456 UTC),
+            profile: Arc::new(Profile::builtin("generic").unwrap()),
+            method: Method::PATCH,
+            path: "/scim/v2/Users/1".into(),
+            query: Some("a=b".into()),
+            headers: Captured::pack_headers(&h),
+            body: Some("{}".into()),
+            status: 200,
+            duration_ms: 1.5,
+        });
+        let e = j.entries();
+        assert_eq!(e.len(), 2);
+        let c = &e[1];
+        assert_eq!(c.seq, 2);
+        assert_eq!(c.time, "2024-05-06T07:08:09.123456Z");
+        assert_eq!((c.vendor.as_str(), c.method.as_str()), ("generic", "PATCH"));
+        assert_eq!(c.headers["authorization"], "[redacted]");
+        assert_eq!(c.headers["x-trace"], "a: b");
+        assert_eq!(c.headers["accept"], "application/scim+json");
+        assert_eq!(c.headers.len(), 3);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod app;
 pub mod clock;
+pub mod doc;
 pub mod error;
 pub mod faults;
 pub mod generate;

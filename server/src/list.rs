@@ -1,6 +1,7 @@
 //! List and search (RFC 7644 §3.4.2, RFC 9865): filter with the profile's allow-list, index
 //! lookups for `eq`, sorting, index or cursor pagination, and the ListResponse envelope.
 
+use crate::doc::DocView;
 use crate::error::{ScimError, ScimResult, ScimType};
 use crate::faults::Break;
 use crate::projection::Projection;
@@ -12,13 +13,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use bytes::Bytes;
 use scimock_filter::{
-    AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter, Limits,
-    SchemaInfo, parse_attr_path, parse_filter_with, resolve_values,
+    AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter,
+    JsonKind, JsonView, Limits, SchemaInfo, parse_attr_path, parse_filter_with, resolve_view,
 };
 use scimock_profile::{FilterRules, ItemsPerPage, OverMax, Pagination};
-use serde_json::Value;
 use std::cmp::Ordering;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write as _;
 use std::sync::Arc;
 
 const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -119,13 +120,17 @@ fn index_hint(kind: Kind, f: &Filter) -> Option<(Indexed, String)> {
                     value: CompValue::String(s),
                 },
         } if is_core(path) => {
-            let name = path.name.to_ascii_lowercase();
-            let sub = path.sub.as_deref().map(str::to_ascii_lowercase);
-            let idx = match (kind, name.as_str(), sub.as_deref()) {
-                (Kind::User, "username", None) => Indexed::UserName,
-                (Kind::User, "externalid", None) => Indexed::ExternalId,
-                (Kind::User, "emails", Some("value")) => Indexed::Email,
-                (Kind::Group, "displayname", None) => Indexed::GroupName,
+            let is = |n: &str| path.name.eq_ignore_ascii_case(n);
+            let sub_is = |n: &str| {
+                path.sub
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
+            };
+            let idx = match (kind, path.sub.is_some()) {
+                (Kind::User, false) if is("userName") => Indexed::UserName,
+                (Kind::User, false) if is("externalId") => Indexed::ExternalId,
+                (Kind::User, true) if is("emails") && sub_is("value") => Indexed::Email,
+                (Kind::Group, false) if is("displayName") => Indexed::GroupName,
                 _ => return None,
             };
             Some((idx, s.clone()))
@@ -229,18 +234,13 @@ impl Tenant {
                     .lookup(*idx, value)
                     .iter()
                     .filter_map(|id| coll.get(id))
-                    .filter(|s| f.matches(&s.value))
+                    .filter(|s| f.matches_view(s.view()))
                     .cloned()
                     .collect();
                 v.sort_by_key(|s| s.seq);
                 Some(v)
             }
-            Selection::Matching(f, None) => Some(
-                coll.iter()
-                    .filter(|s| f.matches(&s.value))
-                    .cloned()
-                    .collect(),
-            ),
+            Selection::Matching(f, None) => Some(coll.scan(|s| f.matches_view(s.view()))),
         }
     }
 }
@@ -270,18 +270,23 @@ fn cmp_keys(a: &SortKey, b: &SortKey) -> Ordering {
     }
 }
 
-fn sort_key(v: &Value, path: &AttrPath, case_exact: bool) -> SortKey {
-    let vals = resolve_values(v, path);
+fn sort_key(v: DocView<'_>, path: &AttrPath, case_exact: bool) -> SortKey {
+    let vals = resolve_view(v, path);
     // Multi-valued: the primary value if one is marked, else the first (RFC 7644 §3.4.2.3).
-    let first = vals.first().copied();
-    match first {
-        Some(Value::String(s)) if case_exact => SortKey::Str(s.clone()),
-        Some(Value::String(s)) => SortKey::Str(crate::store::fold(s)),
-        Some(Value::Number(n)) => SortKey::Num(n.as_f64().unwrap_or(0.0)),
-        Some(Value::Bool(b)) => SortKey::Bool(*b),
-        Some(Value::Object(o)) => match o.get("value") {
-            Some(Value::String(s)) => SortKey::Str(crate::store::fold(s)),
-            _ => SortKey::Missing,
+    let Some(first) = vals.first().copied() else {
+        return SortKey::Missing;
+    };
+    match first.kind() {
+        JsonKind::String => match first.str() {
+            Some(s) if case_exact => SortKey::Str(s.to_string()),
+            Some(s) => SortKey::Str(crate::store::fold(s)),
+            None => SortKey::Missing,
+        },
+        JsonKind::Number => SortKey::Num(first.number().and_then(|n| n.as_f64()).unwrap_or(0.0)),
+        JsonKind::Bool => first.boolean().map_or(SortKey::Missing, SortKey::Bool),
+        JsonKind::Object => match first.get("value").and_then(DocView::str) {
+            Some(s) => SortKey::Str(crate::store::fold(s)),
+            None => SortKey::Missing,
         },
         _ => SortKey::Missing,
     }
@@ -416,7 +421,11 @@ impl Tenant {
             Some(m) => m.len(),
             None => self.read().collection(kind).len(),
         };
-        let qhash = {
+        // The query's hash binds cursors to it; only cursor pages need it.
+        let cursor_mode = req.cursor.is_some() && self.profile.list.cursor.is_some();
+        let qhash = if !cursor_mode {
+            0
+        } else {
             let mut h = DefaultHasher::new();
             (
                 kind.endpoint(),
@@ -499,7 +508,7 @@ impl Tenant {
                     .schemas(k)
                     .attribute(path)
                     .is_some_and(|i| i.case_exact);
-                (sort_key(&s.value, path, case_exact), (k, s))
+                (sort_key(s.view(), path, case_exact), (k, s))
             })
             .collect();
         keyed.sort_by(|a, b| {
@@ -577,7 +586,7 @@ impl Tenant {
         let faults = &self.shared.faults;
         let max = p.list.max_count.map(|m| m as usize);
         let default = p.list.default_count.map_or(usize::MAX, |d| d as usize);
-        let cursor_mode = req.cursor.is_some() && p.list.cursor.is_some();
+        let cursor_mode = req.cursor.is_some() && self.profile.list.cursor.is_some();
         if p.list.pagination == Pagination::None {
             return Ok(Page {
                 start: 0,
@@ -713,17 +722,19 @@ impl Tenant {
         let mut out: Vec<u8> = Vec::with_capacity(160 + size + resources.len());
         out.push(b'{');
         if !faults.is_broken(Break::ListSchemasMissing) {
-            out.extend_from_slice(format!("\"schemas\":[\"{LIST_URN}\"],").as_bytes());
+            out.extend_from_slice(b"\"schemas\":[\"");
+            out.extend_from_slice(LIST_URN.as_bytes());
+            out.extend_from_slice(b"\"],");
         }
         let reported_total = total + usize::from(faults.is_broken(Break::ListTotalResultsWrong));
-        out.extend_from_slice(format!("\"totalResults\":{reported_total}").as_bytes());
+        let _ = write!(out, "\"totalResults\":{reported_total}");
         if !page.cursor_mode {
             let si = if faults.is_broken(Break::ListStartIndexZero) {
                 0
             } else {
                 page.start + 1
             };
-            out.extend_from_slice(format!(",\"startIndex\":{si}").as_bytes());
+            let _ = write!(out, ",\"startIndex\":{si}");
         }
         let mut ipp = match p.list.items_per_page {
             ItemsPerPage::Returned => resources.len(),
@@ -732,7 +743,7 @@ impl Tenant {
         if faults.is_broken(Break::ListItemsPerPageWrong) {
             ipp += 1;
         }
-        out.extend_from_slice(format!(",\"itemsPerPage\":{ipp}").as_bytes());
+        let _ = write!(out, ",\"itemsPerPage\":{ipp}");
         // count=0 returns no resources "except for totalResults" (RFC 7644 §3.4.2.4); an empty
         // `Resources` still satisfies §3.4.2's "REQUIRED if totalResults is non-zero".
         if !(resources.is_empty() && p.list.omit_empty_resources) {
@@ -741,7 +752,7 @@ impl Tenant {
             } else {
                 "Resources"
             };
-            out.extend_from_slice(format!(",\"{key}\":[").as_bytes());
+            let _ = write!(out, ",\"{key}\":[");
             for (i, r) in resources.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');

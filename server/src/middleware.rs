@@ -6,14 +6,14 @@
 use crate::clock;
 use crate::error::ScimError;
 use crate::faults::{Break, Fired};
-use crate::journal::{self, Entry};
+use crate::journal::{self, Captured};
 use crate::tenant::Tenant;
 use axum::body::{Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use scimock_profile::{ErrorFormat, Precision, RetryAfter};
+use scimock_profile::{ErrorFormat, RetryAfter};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -216,7 +216,7 @@ fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
 /// The middleware wrapped around every tenant router.
 pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let arrived = clock::format(clock::now(), Precision::Micros);
+    let arrived = clock::now();
     let (parts, body) = req.into_parts();
     let uri = parts
         .extensions
@@ -224,12 +224,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         .map_or_else(|| parts.uri.clone(), |u| u.0.clone());
     let path = uri.path().to_string();
     let method = parts.method.clone();
-    let headers = journal::headers(
-        parts
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_bytes())),
-    );
+    let headers = Captured::pack_headers(&parts.headers);
     let limit = t.shared.body_limit;
     let too_big = parts
         .headers
@@ -256,11 +251,10 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         None => guarded(&t, parts, bytes.clone(), &path, next).await,
     };
     let resp = finalize(&t, resp, &path);
-    t.shared.journal.record(Entry {
-        seq: 0,
-        time: arrived,
-        vendor: t.profile.name.clone(),
-        method: method.to_string(),
+    t.shared.journal.record_captured(Captured {
+        arrived,
+        profile: t.profile.clone(),
+        method,
         path,
         query: uri.query().map(|q| journal::clip(q, journal::MAX_FIELD)),
         headers,

@@ -5,7 +5,6 @@
 //! SCIM parameter given twice is refused rather than silently picking one.
 
 use crate::error::{ScimError, ScimResult};
-use percent_encoding::percent_decode;
 use serde_json::Value;
 
 /// Decoded query parameters in order.
@@ -15,18 +14,28 @@ pub struct Query {
 }
 
 fn decode(raw: &str) -> ScimResult<String> {
-    let spaced = raw.replace('+', " ");
-    let bytes: Vec<u8> = percent_decode(spaced.as_bytes()).collect();
-    if raw
-        .split('%')
-        .skip(1)
-        .any(|s| s.len() < 2 || !s.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit))
-    {
-        return Err(ScimError::invalid_syntax(format!(
-            "Malformed percent-encoding in query: {raw:?}"
-        )));
+    if !raw.contains(['%', '+']) {
+        return Ok(raw.to_string());
     }
-    String::from_utf8(bytes).map_err(|_| {
+    let malformed =
+        || ScimError::invalid_syntax(format!("Malformed percent-encoding in query: {raw:?}"));
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let (Some(hi), Some(lo)) = (bytes.next().and_then(hex), bytes.next().and_then(hex))
+                else {
+                    return Err(malformed());
+                };
+                out.push((hi * 16 + lo) as u8);
+            }
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8(out).map_err(|_| {
         ScimError::invalid_syntax("Query string is not valid UTF-8 after percent-decoding")
     })
 }
@@ -229,6 +238,15 @@ mod tests {
         );
         assert!(Query::parse(Some("filter=%ff%fe")).is_err());
         assert!(Query::parse(Some("filter=%4")).is_err());
+        assert!(Query::parse(Some("filter=%%41")).is_err());
+    }
+
+    #[test]
+    fn escaped_plus_and_multibyte_escapes_decode() {
+        let q = Query::parse(Some("a=1%2B1+%3D+2&b=%C3%a9t%C3%A9&c=d%C3%A9j%C3%A0")).unwrap();
+        assert_eq!(q.single("a").unwrap(), Some("1+1 = 2"));
+        assert_eq!(q.single("b").unwrap(), Some("été"));
+        assert_eq!(q.single("c").unwrap(), Some("déjà"));
     }
 
     #[test]

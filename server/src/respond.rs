@@ -17,18 +17,19 @@ impl Tenant {
     }
 
     /// The resource as JSON bytes: shaped for the profile, `returned: never` removed, projected.
-    /// Without projection the bytes are computed once per resource version and reused.
+    /// Without projection the bytes are computed once per resource version and reused (while the
+    /// store's render cache budget lasts).
     pub fn render(&self, kind: Kind, stored: &Stored, proj: &Projection) -> Bytes {
         let schema = self.schemas(kind);
         if proj.is_empty() && !self.shape_broken() {
-            return stored
-                .rendered
-                .get_or_init(|| {
-                    let mut v = self.shape(kind, stored);
-                    projection::strip_never(&mut v, schema);
-                    Bytes::from(serde_json::to_vec(&v).unwrap_or_default())
-                })
-                .clone();
+            if let Some(b) = stored.rendered() {
+                return b;
+            }
+            let mut v = self.shape(kind, stored);
+            projection::strip_never(&mut v, schema);
+            let b = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
+            stored.keep_rendered(&b);
+            return b;
         }
         let mut v = self.shape(kind, stored);
         projection::strip_never(&mut v, schema);
@@ -59,7 +60,7 @@ impl Tenant {
     pub fn json(&self, status: StatusCode, body: impl Into<Bytes>) -> Response {
         let mut resp = Response::new(Body::from(body.into()));
         *resp.status_mut() = status;
-        if let Ok(v) = HeaderValue::from_str(self.media_type()) {
+        if let Some(v) = media_header(self.media_type()) {
             resp.headers_mut().insert(header::CONTENT_TYPE, v);
         }
         resp
@@ -101,5 +102,14 @@ impl Tenant {
             }
         }
         resp
+    }
+}
+
+/// The `Content-Type` value for `media`; the usual ones without parsing or copying.
+fn media_header(media: &str) -> Option<HeaderValue> {
+    const KNOWN: [&str; 3] = ["application/scim+json", "application/json", "text/plain"];
+    match KNOWN.iter().find(|k| **k == media) {
+        Some(k) => Some(HeaderValue::from_static(k)),
+        None => HeaderValue::from_str(media).ok(),
     }
 }

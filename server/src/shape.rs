@@ -2,6 +2,7 @@
 //! timestamp precision, location style, mirrors, hidden attributes).
 
 use crate::clock;
+use crate::doc::DocView;
 use crate::faults::Break;
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
@@ -31,7 +32,7 @@ impl Tenant {
 
     fn shape_meta(&self, kind: Kind, stored: &Stored, fields: &[String]) -> Value {
         let precision = self.profile.shape.timestamp_precision;
-        let src = stored.value.get("meta");
+        let src = stored.view().get("meta");
         let mut meta = Map::new();
         for f in fields {
             match f.as_str() {
@@ -39,7 +40,7 @@ impl Tenant {
                     meta.insert(f.clone(), Value::String(kind.resource_type().into()));
                 }
                 "created" | "lastModified" => {
-                    if let Some(t) = src.and_then(|m| m.get(f)).and_then(Value::as_str) {
+                    if let Some(t) = src.and_then(|m| m.get(f)).and_then(DocView::str) {
                         let t = if precision == Precision::Micros {
                             t.to_string()
                         } else {
@@ -67,7 +68,7 @@ impl Tenant {
     /// The profile-shaped user, before projection.
     pub fn shape_user(&self, stored: &Stored) -> Value {
         let shape = &self.profile.shape;
-        let src = stored.value.as_object();
+        let src = stored.view();
         let mut out = Map::new();
         let schemas: Vec<Value> = match shape.schemas {
             SchemasRule::Fixed => shape
@@ -77,26 +78,22 @@ impl Tenant {
                 .collect(),
             SchemasRule::Present => {
                 let mut v = vec![Value::String(USER_URN.into())];
-                if let Some(o) = src {
-                    for k in o.keys().filter(|k| k.starts_with("urn:")) {
-                        v.push(Value::String(k.clone()));
-                    }
+                for (k, _) in src.members().filter(|(k, _)| k.starts_with("urn:")) {
+                    v.push(Value::String(k.to_string()));
                 }
                 v
             }
         };
         out.insert("schemas".into(), Value::Array(schemas));
         out.insert("id".into(), Value::String(stored.id.to_string()));
-        if let Some(o) = src {
-            for (k, v) in o {
-                if k == "id" || k == "meta" || shape.hidden_attributes.iter().any(|h| h == k) {
-                    continue;
-                }
-                if k == "groups" && !shape.user_groups {
-                    continue;
-                }
-                out.insert(k.clone(), v.clone());
+        for (k, v) in src.members() {
+            if k == "id" || k == "meta" || shape.hidden_attributes.iter().any(|h| h == k) {
+                continue;
             }
+            if k == "groups" && !shape.user_groups {
+                continue;
+            }
+            out.insert(k.to_string(), v.to_value());
         }
         for m in &shape.mirrors {
             if let Some(v) = out.get(&m.urn).and_then(|e| e.get(&m.sub)).cloned() {
@@ -147,13 +144,11 @@ impl Tenant {
             .groups
             .as_ref()
             .map_or(UrlStyle::Absolute, |g| g.member_ref);
-        if let Some(o) = stored.value.as_object() {
-            for (k, v) in o {
-                if k == "id" || k == "meta" {
-                    continue;
-                }
-                out.insert(k.clone(), v.clone());
+        for (k, v) in stored.view().members() {
+            if k == "id" || k == "meta" {
+                continue;
             }
+            out.insert(k.to_string(), v.to_value());
         }
         if let Some(members) = out.get_mut("members").and_then(Value::as_array_mut) {
             for m in members.iter_mut().filter_map(Value::as_object_mut) {

@@ -19,14 +19,14 @@ pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
             .users
             .iter()
             .map(|s| {
-                let mut v = s.value.clone();
+                let mut v = s.to_value();
                 if s.invite {
                     v["x-scimock-invite"] = Value::Bool(true);
                 }
                 v
             })
             .collect();
-        let groups: Vec<Value> = store.groups.iter().map(|s| s.value.clone()).collect();
+        let groups: Vec<Value> = store.groups.iter().map(|s| s.to_value()).collect();
         out.insert(
             t.public_path.clone(),
             json!({"vendor": t.profile.name, "users": users, "groups": groups}),

@@ -4,6 +4,7 @@
 
 use crate::error::{ScimError, ScimResult};
 use crate::faults::{Break, Faults};
+use crate::generate::Generator;
 use crate::journal::Journal;
 use crate::patch::{self, PatchOp};
 use crate::schema::{ResourceSchemas, WriteOptions};
@@ -109,8 +110,11 @@ pub struct Tenant {
     pub groups_schema: ResourceSchemas,
     /// Vendor code beyond the profile's data.
     pub behaviour: Box<dyn VendorBehaviour>,
-    /// What `POST /_scimock/reset` restores: `{"users": [...], "groups": [...]}`.
+    /// What `POST /_scimock/reset` restores: the fixtures, `{"users": [...], "groups": [...]}`.
     pub seed_data: Value,
+    /// `--users N --seed S`: N users generated after the fixture users on every reset
+    /// (regenerated each time rather than kept).
+    pub generated: Option<(usize, u64)>,
     /// Process-wide state.
     pub shared: Arc<Shared>,
     /// Documented rate limits.
@@ -139,6 +143,10 @@ fn store_error(profile: &Profile, kind: Kind, e: StoreError) -> ScimError {
         StoreError::UnknownMember(m) => ScimError::invalid_value(format!(
             "Group member {m:?} is not an existing User or Group"
         )),
+        StoreError::TooLarge => ScimError::invalid_value(format!(
+            "The {} is too large to store",
+            kind.resource_type()
+        )),
     }
 }
 
@@ -166,13 +174,20 @@ pub fn check_if_match(stored: &Stored, if_match: Option<&str>) -> ScimResult<()>
 /// The value at a dotted path: `name.givenName`, or `urn:...:1.0.sub` for an extension
 /// sub-attribute (the sub-attribute follows the last dot).
 fn dotted<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    dotted_in(v.as_object()?, path)
+}
+
+/// [`dotted`] starting from an object's members.
+fn dotted_in<'a>(o: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     if path.starts_with("urn:") {
         return match path.rsplit_once('.') {
-            Some((urn, sub)) if !sub.contains(':') => v.get(urn)?.get(sub),
-            _ => v.get(path),
+            Some((urn, sub)) if !sub.contains(':') => o.get(urn)?.get(sub),
+            _ => o.get(path),
         };
     }
-    path.split('.').try_fold(v, |cur, part| cur.get(part))
+    let mut parts = path.split('.');
+    let first = o.get(parts.next()?)?;
+    parts.try_fold(first, |cur, part| cur.get(part))
 }
 
 fn is_blank(v: Option<&Value>) -> bool {
@@ -302,19 +317,20 @@ impl Tenant {
         Ok(())
     }
 
-    /// Runs every write rule over a normalized user body. `existing` is the stored user for
-    /// replace and patch. Returns the attributes to store and whether it is a pending invite.
+    /// Runs every write rule over a normalized user body. `existing` is the stored user (and
+    /// its JSON) for replace and patch. Returns the attributes to store and whether it is a
+    /// pending invite.
     fn finish_user_write(
         &self,
         mut attrs: Value,
-        existing: Option<&Stored>,
+        existing: Option<(&Stored, &Value)>,
     ) -> ScimResult<(Value, bool)> {
         let p = &self.profile;
         self.check_emails(&mut attrs)?;
         if let Some(obj) = attrs.as_object_mut() {
             if !obj.contains_key("active") {
                 let active = existing
-                    .and_then(|s| s.value.get("active").cloned())
+                    .and_then(|(_, v)| v.get("active").cloned())
                     .unwrap_or(Value::Bool(p.writes.active_default));
                 if existing.is_none() {
                     obj.insert("active".into(), active);
@@ -365,11 +381,13 @@ impl Tenant {
         }
         if let Some(obj) = attrs.as_object_mut() {
             for (path, generator) in &p.writes.generated {
-                let kept = existing.and_then(|s| dotted(&s.value, path)).cloned();
+                let kept = existing.and_then(|(_, v)| dotted(v, path)).cloned();
                 set_generated(obj, path, kept.unwrap_or_else(|| generate(generator)));
             }
         }
-        let invite = self.behaviour.prepare_user_write(p, &mut attrs, existing);
+        let invite = self
+            .behaviour
+            .prepare_user_write(p, &mut attrs, existing.map(|(s, _)| s));
         Ok((attrs, invite))
     }
 
@@ -421,8 +439,9 @@ impl Tenant {
         old: &Arc<Stored>,
         attrs: Value,
     ) -> ScimResult<Written> {
-        self.users_schema.check_immutable(&old.value, &attrs)?;
-        let (attrs, invite) = self.finish_user_write(attrs, Some(old))?;
+        let old_value = old.to_value();
+        self.users_schema.check_immutable(&old_value, &attrs)?;
+        let (attrs, invite) = self.finish_user_write(attrs, Some((old, &old_value)))?;
         let stored = store
             .replace_user(&old.id, attrs, invite)
             .map_err(|e| store_error(&self.profile, Kind::User, e))?;
@@ -484,7 +503,7 @@ impl Tenant {
 
     /// The client-writable view of a stored resource (no id, meta, groups).
     fn writable_view(stored: &Stored) -> Value {
-        let mut v = stored.value.clone();
+        let mut v = stored.to_value();
         if let Some(o) = v.as_object_mut() {
             o.shift_remove("id");
             o.shift_remove("meta");
@@ -627,7 +646,8 @@ impl Tenant {
         old: &Arc<Stored>,
         attrs: Value,
     ) -> ScimResult<Written> {
-        self.groups_schema.check_immutable(&old.value, &attrs)?;
+        self.groups_schema
+            .check_immutable(&old.to_value(), &attrs)?;
         if let Err(attr) = self.groups_schema.check_required(&attrs) {
             return Err(ScimError::from_refusal(
                 &self.profile.writes.required_refusal,
@@ -691,11 +711,34 @@ impl Tenant {
     /// Replaces the store's content with `data` (`{"users": [...], "groups": [...]}`), keeping
     /// given ids and timestamps. Returns how many users and groups were loaded.
     pub fn load(&self, data: &Value) -> Result<(usize, usize), String> {
+        self.load_with(data, None)
+    }
+
+    /// [`Tenant::load`], with `n` users generated from `seed` after `data`'s users.
+    fn load_with(
+        &self,
+        data: &Value,
+        generated: Option<(usize, u64)>,
+    ) -> Result<(usize, usize), String> {
         let mut store = self.write();
         store.clear();
-        drop(store);
-        self.add_users(data.get("users").unwrap_or(&Value::Null))?;
-        let mut store = self.write();
+        let fixtures = data.get("users").unwrap_or(&Value::Null);
+        let mut added = self.add_users_locked(&mut store, fixtures)?;
+        if let Some((n, seed)) = generated {
+            store.reserve_users(n);
+            let mut g = Generator::new(&self.profile, n, seed);
+            let direct = g.complete();
+            while let Some(u) = g.next_user() {
+                if direct {
+                    store
+                        .create_generated_user(&u)
+                        .map_err(|e| format!("user #{added}: {e:?}"))?;
+                } else {
+                    self.add_user(&mut store, added, u.to_value())?;
+                }
+                added += 1;
+            }
+        }
         let mut groups = 0;
         for g in data
             .get("groups")
@@ -726,47 +769,54 @@ impl Tenant {
     /// Adds users (fixture or bulk-load bodies: ids and meta timestamps kept, vendor-generated
     /// attributes filled in). Fails on the first invalid one.
     pub fn add_users(&self, users: &Value) -> Result<usize, String> {
+        self.add_users_locked(&mut self.write(), users)
+    }
+
+    fn add_users_locked(&self, store: &mut Store, users: &Value) -> Result<usize, String> {
         let list = match users {
             Value::Null => return Ok(0),
             Value::Array(a) => a,
             _ => return Err("expected a JSON array of users".into()),
         };
-        let mut store = self.write();
         for (i, u) in list.iter().enumerate() {
-            let mut attrs = u.clone();
-            let id = attrs.get("id").and_then(Value::as_str).map(str::to_string);
-            let invite = attrs.get("x-scimock-invite") == Some(&Value::Bool(true));
-            if let Some(o) = attrs.as_object_mut() {
-                o.shift_remove("x-scimock-invite");
-                for (path, generator) in &self.profile.writes.generated {
-                    if dotted(&Value::Object(o.clone()), path).is_none() {
-                        set_generated(o, path, generate(generator));
-                    }
-                }
-            } else {
-                return Err(format!("user #{i} is not a JSON object"));
-            }
-            if attrs.get("userName").and_then(Value::as_str).is_none() {
-                return Err(format!("user #{i} has no userName"));
-            }
-            store
-                .create_user(
-                    attrs,
-                    Insert {
-                        id,
-                        invite,
-                        ..Insert::default()
-                    },
-                )
-                .map_err(|e| format!("user #{i}: {e:?}"))?;
+            self.add_user(store, i, u.clone())?;
         }
         Ok(list.len())
     }
 
-    /// Restores the seed data.
+    /// Adds user number `i` of a load (the number is for error messages).
+    fn add_user(&self, store: &mut Store, i: usize, mut attrs: Value) -> Result<(), String> {
+        let id = attrs.get("id").and_then(Value::as_str).map(str::to_string);
+        let invite = attrs.get("x-scimock-invite") == Some(&Value::Bool(true));
+        if let Some(o) = attrs.as_object_mut() {
+            o.shift_remove("x-scimock-invite");
+            for (path, generator) in &self.profile.writes.generated {
+                if dotted_in(o, path).is_none() {
+                    set_generated(o, path, generate(generator));
+                }
+            }
+        } else {
+            return Err(format!("user #{i} is not a JSON object"));
+        }
+        if attrs.get("userName").and_then(Value::as_str).is_none() {
+            return Err(format!("user #{i} has no userName"));
+        }
+        store
+            .create_user(
+                attrs,
+                Insert {
+                    id,
+                    invite,
+                    ..Insert::default()
+                },
+            )
+            .map_err(|e| format!("user #{i}: {e:?}"))?;
+        Ok(())
+    }
+
+    /// Restores the seed data: the fixtures, then the generated users.
     pub fn reset(&self) -> Result<(usize, usize), String> {
-        let seed = self.seed_data.clone();
-        self.load(&seed)
+        self.load_with(&self.seed_data, self.generated)
     }
 }
 

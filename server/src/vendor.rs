@@ -95,7 +95,7 @@ impl VendorBehaviour for Attio {
     }
 
     fn user_write_status(&self, before: Option<&Stored>, after: &Stored) -> Option<StatusCode> {
-        let deactivated = after.value.get("active") == Some(&Value::Bool(false));
+        let deactivated = after.view().get("active").and_then(|a| a.boolean()) == Some(false);
         (before.is_some_and(|b| b.invite) && deactivated).then_some(StatusCode::NO_CONTENT)
     }
 }

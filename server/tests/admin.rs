@@ -99,6 +99,43 @@ async fn reset_restores_fixtures_and_bulk_load_adds_users() {
 }
 
 #[tokio::test]
+async fn reset_regenerates_the_same_generated_users_after_the_fixtures() {
+    let c = Client::start_with(ServeConfig {
+        users: Some(30),
+        seed: 4,
+        ..config("atlassian")
+    })
+    .await;
+    let all = |r: &Resp| -> Vec<Value> {
+        let mut users = r.body["Resources"].as_array().cloned().unwrap_or_default();
+        for u in &mut users {
+            u["meta"].as_object_mut().map(|m| m.remove("version"));
+        }
+        users
+    };
+    let before = c.get("/Users?count=100").await;
+    let total = before.body["totalResults"].as_u64().unwrap_or_default();
+    assert!(total > 30, "{}", before.text);
+    let victim = before.body["Resources"][10]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(c.delete(&format!("/Users/{victim}")).await.status < 300);
+    c.post("/Users", &json!({"userName": "extra@example.com", "emails": [{"value": "extra@example.com", "primary": true}]}))
+        .await;
+    let r = c
+        .send_with(Method::POST, "/_scimock/reset", None, &[])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let counts = r.body["reset"]
+        .as_object()
+        .and_then(|m| m.values().next().cloned());
+    assert_eq!(counts.map(|c| c["users"].clone()), Some(json!(total)));
+    let after = c.get("/Users?count=100").await;
+    assert_eq!(all(&after), all(&before));
+}
+
+#[tokio::test]
 async fn faults_fire_exactly_times_with_retry_after_and_then_stop() {
     let c = Client::start("generic").await;
     let rule = json!({"status": 429, "times": 2, "retry_after": 3, "match": {"method": "GET", "path_suffix": "/Users"}});
