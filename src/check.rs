@@ -69,7 +69,9 @@ fn fail(msg: impl std::fmt::Display) -> u8 {
     2
 }
 
-/// Runs `scimock check`; returns the exit status (0 no failure, 1 failures, 2 could not run).
+/// Runs `scimock check`; returns the exit status (0 no failure, 1 failures, 2 could not run:
+/// bad arguments, unreachable target, credentials rejected by the first request or by every
+/// request of the checks, interrupted).
 pub fn run(a: CheckArgs) -> u8 {
     let profile = match Profile::builtin(&a.profile) {
         Ok(p) => p,
@@ -156,7 +158,9 @@ pub fn run(a: CheckArgs) -> u8 {
             let _ = out.write_all(report::render(format, &report).as_bytes());
             let _ = out.flush();
         }
-        if report.interrupted {
+        if report.credentials_rejected {
+            fail("the target rejected the credentials: every request of the checks was answered HTTP 401/403 after the first request was accepted (token revoked, expired or lacking permissions?)")
+        } else if report.interrupted {
             2
         } else if report.summary.failed > 0 {
             1

@@ -121,6 +121,86 @@ async fn exit_status_is_1_on_a_failure_and_2_when_it_cannot_run() {
     .await;
     assert_eq!(bad_header.status.code(), Some(2));
     assert!(!text(&bad_header.stderr).contains("s3cret"));
+    // Credentials in the URL would reach the report's target, evidence and curl lines: refused.
+    let with_userinfo = m.base_url().replacen("://", "://admin:pa55word@", 1);
+    let journalled = m.requests().len();
+    let userinfo = output(scimock(&[
+        "check",
+        &with_userinfo,
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+    ]))
+    .await;
+    assert_eq!(
+        userinfo.status.code(),
+        Some(2),
+        "{}",
+        text(&userinfo.stdout)
+    );
+    let (stdout, stderr) = (text(&userinfo.stdout), text(&userinfo.stderr));
+    assert!(stderr.contains("user:password@"), "{stderr}");
+    assert!(!stderr.contains("pa55word") && !stdout.contains("pa55word"));
+    assert_eq!(m.requests().len(), journalled, "a request was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_status_is_2_when_every_request_of_the_checks_is_refused() {
+    let m = MockServer::start("generic").await.unwrap();
+    // The first request (GET /Users) is accepted; every request after it is answered 401.
+    m.inject(FaultRule {
+        latency_ms: Some(1),
+        times: Some(1),
+        matcher: FaultMatch {
+            method: Some("GET".into()),
+            path_suffix: Some("/Users".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    });
+    m.inject(FaultRule {
+        status: Some(401),
+        ..FaultRule::default()
+    });
+    let out = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+        "--format",
+        "json",
+    ]))
+    .await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("rejected the credentials"), "{stderr}");
+    // The report is still written, and says why.
+    let v: Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(v["credentials_rejected"], true);
+    // Refusals of some requests are findings: exit status 1.
+    m.clear_faults();
+    m.set_break(Break::FilterIgnored, true);
+    let out = output(scimock(&[
+        "check",
+        &m.base_url(),
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_str(&text(&out.stdout)).expect("valid JSON");
+    assert_eq!(v["credentials_rejected"], false);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,8 +325,29 @@ async fn sigterm_during_a_slow_request_still_removes_the_created_user() {
     interrupted_run_cleans_up("-TERM").await;
 }
 
+/// The userNames of the tenant's users that the run did not create.
+fn fixture_user_names(m: &MockServer) -> Vec<String> {
+    let mut names: Vec<String> = m
+        .tenant("generic")
+        .unwrap()
+        .read()
+        .users
+        .iter()
+        .filter_map(|u| u.value.get("userName").and_then(Value::as_str))
+        .filter(|n| !n.starts_with("scimock-check-"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
 async fn interrupted_run_cleans_up(signal: &str) {
     let m = MockServer::start("generic").await.unwrap();
+    // A target that ignores `filter`: cleanup's userName lookup answers every user, and only the
+    // run's own may be removed.
+    m.set_break(Break::FilterIgnored, true);
+    let fixtures = fixture_user_names(&m);
+    assert!(!fixtures.is_empty());
     // The PUT of writes.replace hangs for 30 s: the run is interrupted there, after the create.
     m.inject(FaultRule {
         latency_ms: Some(30_000),
@@ -318,6 +419,11 @@ async fn interrupted_run_cleans_up(signal: &str) {
         .filter(|n| n.starts_with("scimock-check-"))
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(
+        fixture_user_names(&m),
+        fixtures,
+        "cleanup removed users that were not its own"
+    );
     assert!(
         m.requests()
             .iter()

@@ -378,11 +378,18 @@ pub fn parse_retry_after(v: &str, now: time::OffsetDateTime) -> Option<(Duration
 impl Client {
     /// A client for `base` (the SCIM base URL, or the unified list endpoint).
     pub fn new(base: &str, creds: Vec<Credential>, cfg: ClientConfig) -> Result<Client, String> {
+        let shown = redact_userinfo(base);
         let parsed =
-            reqwest::Url::parse(base).map_err(|e| format!("{base:?} is not a URL: {e}"))?;
+            reqwest::Url::parse(base).map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(format!(
-                "{base:?}: only http and https targets are supported"
+                "{shown:?}: only http and https targets are supported"
+            ));
+        }
+        // Userinfo would be sent and shown (report target, evidence, curl lines): refused.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(format!(
+                "{shown:?}: the URL carries credentials (user:password@); pass them with --token or --header, which are never shown"
             ));
         }
         let policy = reqwest::redirect::Policy::custom(|attempt| {
@@ -671,6 +678,19 @@ impl Client {
     }
 }
 
+/// `base` with anything before an `@` in its authority replaced, for messages about a URL that
+/// may carry credentials.
+fn redact_userinfo(base: &str) -> String {
+    let start = base.find("://").map_or(0, |i| i + 3);
+    let end = base[start..]
+        .find(['/', '?', '#'])
+        .map_or(base.len(), |i| start + i);
+    match base[start..end].rfind('@') {
+        Some(at) => format!("{}[redacted]{}", &base[..start], &base[start + at..]),
+        None => base.to_string(),
+    }
+}
+
 /// The wrong value sent in place of a credential: same scheme word, wrong token.
 fn wrong_value(v: &str) -> String {
     match v.split_once(' ') {
@@ -776,6 +796,39 @@ mod tests {
         assert_eq!(
             c.scrub("echo Bearer s3cret and k3y"),
             "echo [redacted] and [redacted]"
+        );
+    }
+
+    #[test]
+    fn credentials_in_the_url_are_refused_without_echoing_them() {
+        for base in [
+            "https://admin:s3cret@scim.example.com/v2",
+            "http://s3cret@127.0.0.1:9/scim",
+            "http://:s3cret@127.0.0.1:9/scim",
+        ] {
+            let e = Client::new(base, Vec::new(), ClientConfig::default()).unwrap_err();
+            assert!(e.contains("user:password@"), "{e}");
+            assert!(!e.contains("s3cret") && e.contains("[redacted]@"), "{e}");
+        }
+        // A URL that does not parse is not echoed with its credentials either.
+        let e = Client::new(
+            "http://admin:s3cret@host:99999/scim",
+            Vec::new(),
+            ClientConfig::default(),
+        )
+        .unwrap_err();
+        assert!(!e.contains("s3cret"), "{e}");
+        assert_eq!(
+            redact_userinfo("https://host/a@b?c=@d"),
+            "https://host/a@b?c=@d"
+        );
+        assert!(
+            Client::new(
+                "http://127.0.0.1:9/scim",
+                Vec::new(),
+                ClientConfig::default()
+            )
+            .is_ok()
         );
     }
 

@@ -228,6 +228,9 @@ pub struct Report {
     pub allow_writes: bool,
     /// Stopped early by a signal (extension).
     pub interrupted: bool,
+    /// Every request the checks sent with the credentials was answered 401/403: the run could
+    /// not really happen (extension; exit status 2).
+    pub credentials_rejected: bool,
     /// Created users' fate (extension).
     pub cleanup: Cleanup,
 }

@@ -2,7 +2,7 @@
 //! catalog order emitting events, and always cleans up the users it created — after the
 //! last check, after a failure, or when cancelled (Ctrl-C / SIGTERM in the binary).
 
-use crate::catalog::{self, CATALOG, CheckDef, Page, id_of, member, quote};
+use crate::catalog::{self, CATALOG, CheckDef, Page, id_of, member, quote, str_attr};
 use crate::client::{Client, ClientConfig, Credential, Request};
 use crate::glob;
 use crate::model::{CheckResult, Cleanup, Event, Report, Status, Summary};
@@ -344,6 +344,8 @@ pub async fn run(
         planned: total,
         allow_writes: cfg.allow_writes,
     });
+    // Requests with the credentials before the checks (the preflight), and how many were refused.
+    let (sent_before, refused_before) = ctx.client.counts();
     let mut cancel = cancel;
     let mut results = Vec::new();
     let mut summary = Summary::default();
@@ -402,6 +404,11 @@ pub async fn run(
             break;
         }
     }
+    // The preflight proves the first request is accepted; a token revoked or expired just after
+    // it (or one accepted only by the list endpoint) leaves every check's request refused.
+    let (sent, refused) = ctx.client.counts();
+    let (sent, refused) = (sent - sent_before, refused - refused_before);
+    let credentials_rejected = sent > 0 && refused == sent;
     let cleanup = cleanup(&ctx, sink).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     sink(&Event::RunFinished {
@@ -422,6 +429,7 @@ pub async fn run(
         checks: results,
         allow_writes: cfg.allow_writes,
         interrupted,
+        credentials_rejected,
         cleanup,
     })
 }
@@ -523,7 +531,9 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
     }
     for t in tracked {
         let mut ids = t.ids.clone();
-        // Sweep by userName: finds users whose create answer was lost (timeout, Ctrl-C).
+        // Sweep by userName: finds users whose create answer was lost (timeout, Ctrl-C). `None`:
+        // no lookup; `Err`: the lookup did not answer with a list.
+        let mut lookup: Option<Result<(), String>> = None;
         if ctx.filterable("userName") {
             let ex = ctx
                 .client
@@ -532,8 +542,23 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
                         .query("filter", format!("userName eq {}", quote(&t.user_name))),
                 )
                 .await;
-            if let Some(v) = ex.json().filter(|_| ex.ok()) {
-                for r in Page::parse(&v).resources {
+            let page = ex
+                .json()
+                .filter(|_| ex.ok())
+                .map(|v| Page::parse(&v))
+                .filter(|p| p.has_resources || p.total.is_some());
+            lookup = Some(match &page {
+                Some(_) => Ok(()),
+                None if ex.ok() => Err(format!("{} without a list", ex.outcome())),
+                None => Err(ex.outcome()),
+            });
+            if let Some(page) = page {
+                // A target may ignore or mis-evaluate the filter: remove only the run's own user.
+                for r in page
+                    .resources
+                    .into_iter()
+                    .filter(|r| is_own(r, &t.user_name))
+                {
                     let id = id_of(&r);
                     let already_suspended =
                         suspend && member(&r, "active") == Some(&Value::Bool(false));
@@ -544,13 +569,18 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
             }
         }
         if ids.is_empty() {
-            if t.removed || ctx.filterable("userName") {
-                out.removed.push(t.user_name.clone());
-            } else {
-                out.leftovers.push(format!(
+            // Removed only when known: its DELETE was verified, or the lookup found nobody.
+            match lookup {
+                _ if t.removed => out.removed.push(t.user_name.clone()),
+                Some(Ok(())) => out.removed.push(t.user_name.clone()),
+                Some(Err(why)) => out.leftovers.push(format!(
+                    "{}: could not verify it is gone: its id is unknown and the userName lookup answered {why}",
+                    t.user_name
+                )),
+                None => out.leftovers.push(format!(
                     "{}: its id is unknown and the target cannot filter on userName",
                     t.user_name
-                ));
+                )),
             }
             continue;
         }
@@ -570,6 +600,17 @@ async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup {
     }
     out.leftovers = out.leftovers.iter().map(|l| ctx.client.scrub(l)).collect();
     out
+}
+
+/// True when `resource` is the user the run created as `user_name`: the same userName
+/// (case-insensitively: userName is caseExact false), which carries the run's prefix.
+fn is_own(resource: &Value, user_name: &str) -> bool {
+    let prefix = crate::catalog::writes::PREFIX;
+    str_attr(resource, "userName").is_some_and(|n| {
+        n.eq_ignore_ascii_case(user_name)
+            && n.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    })
 }
 
 /// DELETE and verify (404, or `active:false` where DELETE suspends).
@@ -598,4 +639,34 @@ async fn remove_user(ctx: &Ctx, id: &str, suspend: bool) -> Result<(), String> {
         "still readable after DELETE (GET answered {})",
         get.outcome()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cleanup_removes_only_users_with_its_own_prefixed_user_name() {
+        let own = "scimock-check-0123456789ab@example.com";
+        assert!(is_own(&json!({"id": "1", "userName": own}), own));
+        assert!(is_own(
+            &json!({"id": "1", "userName": "SCIMOCK-CHECK-0123456789AB@Example.com"}),
+            own
+        ));
+        assert!(!is_own(
+            &json!({"id": "2", "userName": "jdoe@example.com"}),
+            own
+        ));
+        assert!(!is_own(&json!({"id": "3"}), own));
+        assert!(!is_own(
+            &json!({"id": "4", "userName": "scimock-check-other@example.com"}),
+            own
+        ));
+        // Never a user without the prefix, even if the run was somehow told that name.
+        assert!(!is_own(
+            &json!({"id": "5", "userName": "jdoe@example.com"}),
+            "jdoe@example.com"
+        ));
+    }
 }

@@ -69,16 +69,6 @@ fn every_check_has_a_break_or_a_reason() {
     }
 }
 
-/// True when the unified facade answers (it is filled in by another branch).
-async fn facade_ready(m: &MockServer) -> bool {
-    let url = format!("{}?limit=1&integrated_account_id=x", m.base_url());
-    let client = reqwest::Client::new();
-    match client.get(url).bearer_auth(m.token()).send().await {
-        Ok(r) => r.status().as_u16() != 501,
-        Err(_) => false,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_break_fails_exactly_the_checks_that_guard_it() {
     let t = table();
@@ -87,16 +77,13 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
     for row in &t.rows {
         let key = (row.profile.clone(), row.users);
         if !mocks.contains_key(&key) {
-            mocks.insert(key.clone(), mock(&row.profile, row.users, &[]).await);
+            let m = mock(&row.profile, row.users, &[]).await;
+            if row.profile == "truto" {
+                assert_facade_up(&m).await;
+            }
+            mocks.insert(key.clone(), m);
         }
         let m = &mocks[&key];
-        if row.profile == "truto" && !facade_ready(m).await {
-            eprintln!(
-                "skipping {} on truto: the unified facade is not implemented yet",
-                row.brk
-            );
-            continue;
-        }
         m.clear_faults();
         for tn in m.app().all_tenants() {
             if tn.profile.kind == scimock_profile::ProfileKind::Scim {
@@ -108,10 +95,26 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
         if let Some(f) = &row.fault {
             m.inject(f.clone());
         }
+        let before = fixture_users(m);
         let r = check(config(m, profile(&row.profile, &[]), row.writes)).await;
         let mut want = row.fails.clone();
         want.sort();
         let got = failed(&r);
+        // Whatever the target breaks, the run touches no user but its own.
+        let after = fixture_users(m);
+        if after != before {
+            let lost: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+            mismatches.push(format!(
+                "{} on {} (writes {}): users that are not the run's own changed or vanished \
+                 ({} before, {} after; gone: {lost:?}); cleanup: {:?}",
+                row.brk,
+                row.profile,
+                row.writes,
+                before.len(),
+                after.len(),
+                r.cleanup
+            ));
+        }
         if got != want {
             mismatches.push(format!(
                 "{} on {} (writes {}): expected {want:?}, got {got:?}\n{}",

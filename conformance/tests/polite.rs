@@ -197,6 +197,44 @@ async fn runs_that_cannot_start_say_why() {
     ));
 }
 
+/// The first GET /Users (the run's first request) passes; `times` requests after it, every
+/// request when `None`, are answered 401, as when a token is revoked just after it was checked.
+fn revoke_after_the_first_request(m: &MockServer, times: Option<u32>) {
+    m.inject(FaultRule {
+        latency_ms: Some(1),
+        times: Some(1),
+        matcher: FaultMatch {
+            method: Some("GET".into()),
+            path_suffix: Some("/Users".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    });
+    m.inject(FaultRule {
+        status: Some(401),
+        times,
+        ..FaultRule::default()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_rejected_on_every_request_after_the_first_are_reported() {
+    let m = mock("generic", None, &[]).await;
+    let r = check(config(&m, profile("generic", &[]), true)).await;
+    assert!(!r.credentials_rejected);
+    revoke_after_the_first_request(&m, None);
+    let r = check(config(&m, profile("generic", &[]), true)).await;
+    assert!(r.credentials_rejected, "{}", explain(&r));
+    let json: serde_json::Value = serde_json::from_str(&report::render(Format::Json, &r)).unwrap();
+    assert_eq!(json["credentials_rejected"], true);
+    // Some rejections are findings, not a run that could not happen.
+    m.clear_faults();
+    revoke_after_the_first_request(&m, Some(5));
+    let r = check(config(&m, profile("generic", &[]), true)).await;
+    assert!(!r.credentials_rejected);
+    assert!(r.summary.failed > 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_report_format_ever_contains_the_token() {
     const TOKEN: &str = "s3cr3t-Token-7c1f9a";

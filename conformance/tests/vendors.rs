@@ -10,17 +10,6 @@ use serde_json::Value;
 
 const VENDORS: &[&str] = &["generic", "attio", "atlassian", "adra", "elfsquad", "truto"];
 
-/// True when the unified facade answers (another branch fills it in).
-async fn facade_ready(m: &MockServer) -> bool {
-    let url = format!("{}?limit=1", m.base_url());
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(m.token())
-        .send()
-        .await
-        .is_ok_and(|r| r.status().as_u16() != 501)
-}
-
 fn check_users_left(m: &MockServer) -> Vec<String> {
     let mut left = Vec::new();
     for t in m.app().all_tenants() {
@@ -41,9 +30,8 @@ fn check_users_left(m: &MockServer) -> Vec<String> {
 async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
     for vendor in VENDORS {
         let m = mock(vendor, None, &[]).await;
-        if *vendor == "truto" && !facade_ready(&m).await {
-            eprintln!("truto: the unified facade is not implemented yet; skipped");
-            continue;
+        if *vendor == "truto" {
+            assert_facade_up(&m).await;
         }
         m.clear_requests();
         let r = check(config(&m, profile(vendor, &[]), false)).await;
@@ -76,8 +64,8 @@ async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
 async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
     for vendor in VENDORS {
         let m = mock(vendor, None, &[]).await;
-        if *vendor == "truto" && !facade_ready(&m).await {
-            continue;
+        if *vendor == "truto" {
+            assert_facade_up(&m).await;
         }
         let r = check(config(&m, profile(vendor, &[]), true)).await;
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
@@ -193,6 +181,42 @@ async fn users_that_cannot_be_removed_are_listed_as_leftovers() {
         junit.contains("could not remove: scimock-check-"),
         "{junit}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_whose_create_answer_was_lost_counts_as_removed_only_once_the_lookup_answered() {
+    use scimock_server::{FaultMatch, FaultRule};
+    let fault = |method: &str, status: u16, times: Option<u32>| FaultRule {
+        status: Some(status),
+        times,
+        matcher: FaultMatch {
+            method: Some(method.into()),
+            path_suffix: Some("/Users".into()),
+            ..FaultMatch::default()
+        },
+        ..FaultRule::default()
+    };
+    let m = mock("generic", None, &[]).await;
+    let mut cfg = config(&m, profile("generic", &[]), true);
+    cfg.only = vec!["writes.create".into()];
+    // The create is answered 500: the run cannot know whether the user exists. Every list,
+    // including cleanup's userName lookup, answers 503.
+    m.inject(fault("POST", 500, Some(1)));
+    m.inject(fault("GET", 503, None));
+    let r = check(cfg.clone()).await;
+    assert!(r.cleanup.removed.is_empty(), "{:?}", r.cleanup);
+    assert_eq!(r.cleanup.leftovers.len(), 1, "{:?}", r.cleanup);
+    let l = &r.cleanup.leftovers[0];
+    assert!(
+        l.starts_with("scimock-check-") && l.contains("could not verify") && l.contains("503"),
+        "{l}"
+    );
+    // With a lookup that answers (and finds nobody), the user is known to be absent.
+    m.clear_faults();
+    m.inject(fault("POST", 500, Some(1)));
+    let r = check(cfg).await;
+    assert_eq!(r.cleanup.removed.len(), 1, "{:?}", r.cleanup);
+    assert!(r.cleanup.leftovers.is_empty(), "{:?}", r.cleanup);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

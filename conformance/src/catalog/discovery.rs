@@ -1,5 +1,6 @@
 //! Discovery (RFC 7644 §4): the service provider configuration, /Schemas, /ResourceTypes.
 
+use super::list::{folded_user_names, in_order};
 use super::{Outcome, Page, Probe, id_of, member, str_attr};
 use crate::client::Request;
 use crate::runner::Ctx;
@@ -50,26 +51,6 @@ pub async fn service_provider_config(ctx: &Ctx) -> Outcome {
         "authenticationSchemes is missing (RFC 7643 §5)".into()
     });
     p.finish(format!("{path} is served with every RFC 7643 §5 member"))
-}
-
-fn sorted(names: &[String], descending: bool) -> bool {
-    names.windows(2).all(|w| {
-        if descending {
-            w[0] >= w[1]
-        } else {
-            w[0] <= w[1]
-        }
-    })
-}
-
-/// User names of a sorted page, folded for comparison (userName is caseExact false).
-fn names(v: &Value) -> Vec<String> {
-    Page::parse(v)
-        .resources
-        .iter()
-        .filter_map(|r| str_attr(r, "userName"))
-        .map(str::to_lowercase)
-        .collect()
 }
 
 /// The claims of the configuration against what the target does: ETags and sorting.
@@ -134,9 +115,9 @@ pub async fn spc_consistent(ctx: &Ctx) -> Outcome {
             asc.json().filter(|_| asc.ok()),
             desc.json().filter(|_| desc.ok()),
         ) {
-            let (a, d) = (names(&a), names(&d));
+            let (a, d) = (folded_user_names(&a), folded_user_names(&d));
             let distinct = a.iter().collect::<std::collections::HashSet<_>>().len() >= 2;
-            if distinct && a != d && sorted(&a, false) && sorted(&d, true) {
+            if distinct && a != d && in_order(&a, false) && in_order(&d, true) {
                 p.problem("sort.supported is false, yet sortBy=userName&sortOrder=ascending/descending sorts the users");
             }
             observed.push("sorting");

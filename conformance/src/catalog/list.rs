@@ -104,12 +104,25 @@ pub async fn total_results(ctx: &Ctx) -> Outcome {
     p.finish(format!("totalResults {n} equals the resources returned"))
 }
 
-fn folded_names(v: &Value) -> Vec<String> {
+/// The userNames of a list page in order, folded for comparison (userName is caseExact false);
+/// a resource without one counts as "".
+pub(super) fn folded_user_names(v: &Value) -> Vec<String> {
     Page::parse(v)
         .resources
         .iter()
         .map(|r| str_attr(r, "userName").unwrap_or_default().to_lowercase())
         .collect()
+}
+
+/// True when `names` are in ascending (or descending) order.
+pub(super) fn in_order(names: &[String], descending: bool) -> bool {
+    names.windows(2).all(|w| {
+        if descending {
+            w[0] >= w[1]
+        } else {
+            w[0] <= w[1]
+        }
+    })
 }
 
 /// sortBy=userName ascending and descending order the page (case-insensitively: caseExact false).
@@ -144,11 +157,8 @@ pub async fn sort(ctx: &Ctx) -> Outcome {
             )
             .await;
         if let Some(v) = p.json_ok(&ex, "sorted list") {
-            let names = folded_names(&v);
-            let ok = names
-                .windows(2)
-                .all(|w| if desc { w[0] >= w[1] } else { w[0] <= w[1] });
-            p.require(ok, || {
+            let names = folded_user_names(&v);
+            p.require(in_order(&names, desc), || {
                 format!(
                     "sortOrder={order} returned userNames out of order: {}",
                     names.join(", ")
@@ -200,4 +210,25 @@ pub async fn media_type(ctx: &Ctx) -> Outcome {
         return p.skip("no successful response to inspect");
     }
     p.finish(format!("{seen} successful response(s) use {want}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn user_names_fold_case_and_order_both_ways() {
+        let page = json!({"Resources": [
+            {"userName": "Alice"}, {"userName": "bob"}, {"id": "x"}, {"userName": "CAROL"}
+        ]});
+        let names = folded_user_names(&page);
+        assert_eq!(names, ["alice", "bob", "", "carol"]);
+        assert!(!in_order(&names, false) && !in_order(&names, true));
+        let up: Vec<String> = ["", "alice", "bob", "bob"].map(String::from).into();
+        assert!(in_order(&up, false) && !in_order(&up, true));
+        let down: Vec<String> = up.iter().rev().cloned().collect();
+        assert!(in_order(&down, true) && !in_order(&down, false));
+        assert!(in_order(&[], false) && in_order(&["x".into()], true));
+    }
 }

@@ -266,6 +266,7 @@ mod tests {
             checks,
             allow_writes: false,
             interrupted: false,
+            credentials_rejected: false,
             cleanup: Cleanup::default(),
         }
     }

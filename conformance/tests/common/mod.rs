@@ -83,3 +83,47 @@ pub fn explain(r: &Report) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Every user of every tenant the run did not create (userName not `scimock-check-...`), by
+/// tenant and id, as stored: a run may change and remove only its own users.
+pub fn fixture_users(m: &MockServer) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut out = std::collections::BTreeMap::new();
+    for t in m.app().all_tenants() {
+        let store = t.read();
+        for u in store.users.iter() {
+            let name = u
+                .value
+                .get("userName")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            if !name.starts_with("scimock-check-") {
+                out.insert(format!("{}/{}", t.profile.name, u.id), u.value.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Panics unless the unified facade of a truto mock answers a list for its first account: the
+/// unified rows and runs are never skipped.
+pub async fn assert_facade_up(m: &MockServer) {
+    let p = profile("truto", &[]);
+    let account = p
+        .unified
+        .as_ref()
+        .and_then(|u| u.accounts.first())
+        .map(|a| a.id.clone())
+        .expect("the truto profile has a mock account");
+    let url = format!("{}?limit=1&integrated_account_id={account}", m.base_url());
+    let r = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(m.token())
+        .send()
+        .await
+        .expect("the unified facade answers");
+    assert!(
+        r.status().is_success(),
+        "the unified facade answered {}",
+        r.status()
+    );
+}
