@@ -333,7 +333,7 @@ fn fixture_user_names(m: &MockServer) -> Vec<String> {
         .read()
         .users
         .iter()
-        .filter_map(|u| u.value.get("userName").and_then(Value::as_str))
+        .filter_map(|u| u.str_attr("userName"))
         .filter(|n| !n.starts_with("scimock-check-"))
         .map(str::to_string)
         .collect();

@@ -91,13 +91,9 @@ pub fn fixture_users(m: &MockServer) -> std::collections::BTreeMap<String, serde
     for t in m.app().all_tenants() {
         let store = t.read();
         for u in store.users.iter() {
-            let name = u
-                .value
-                .get("userName")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
+            let name = u.str_attr("userName").unwrap_or_default();
             if !name.starts_with("scimock-check-") {
-                out.insert(format!("{}/{}", t.profile.name, u.id), u.value.clone());
+                out.insert(format!("{}/{}", t.profile.name, u.id), u.to_value());
             }
         }
     }
