@@ -1,7 +1,8 @@
 //! The compact form the store keeps resources in: one immutable JSON document as a "tape" of
 //! 8-byte nodes plus one string holding every string's bytes. Two allocations per resource
-//! instead of dozens, about a third of the memory of a `serde_json::Value` with
-//! `preserve_order`, and laid out front to back so a filter scan reads it sequentially.
+//! instead of dozens: a generated user takes ~600 bytes (its compact JSON is ~540), against
+//! ~2.5 KB as a `serde_json::Value` with `preserve_order`, laid out front to back so a filter
+//! scan reads it sequentially.
 //!
 //! Layout (pre-order): a scalar is one node (a number two: kind + payload); an array or object
 //! is one node holding its member count and the number of nodes below it (so a reader skips a
@@ -16,7 +17,7 @@
 
 use scimock_filter::{JsonKind, JsonView, key_matches};
 use serde_json::{Map, Number, Value};
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::sync::OnceLock;
 
 const TAG_BITS: u32 = 29;
@@ -554,74 +555,6 @@ impl<'a> DocView<'a> {
             }
         }
     }
-
-    /// Appends this value as compact JSON (what `serde_json::to_vec` of [`DocView::to_value`] gives).
-    pub fn write_json(self, out: &mut String) {
-        let n = self.node();
-        match n.tag() {
-            NULL => out.push_str("null"),
-            FALSE => out.push_str("false"),
-            TRUE => out.push_str("true"),
-            NUMBER => match self.number() {
-                Some(num) => {
-                    let _ = write!(out, "{num}");
-                }
-                None => out.push_str("null"),
-            },
-            STRING | STATIC => write_json_str(out, self.doc.str_of(n)),
-            ARRAY => {
-                out.push('[');
-                for (i, e) in self.elements().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    e.write_json(out);
-                }
-                out.push(']');
-            }
-            _ => {
-                out.push('{');
-                for (i, (k, v)) in self.members().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_json_str(out, k);
-                    out.push(':');
-                    v.write_json(out);
-                }
-                out.push('}');
-            }
-        }
-    }
-}
-
-fn write_json_str(out: &mut String, s: &str) {
-    // serde_json's escaping: ", \ and control characters; everything else verbatim.
-    out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            0x08 => Some("\\b"),
-            0x0c => Some("\\f"),
-            0..=0x1f => None,
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        match esc {
-            Some(e) => out.push_str(e),
-            None => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// An array's elements (see [`DocView::elements`]).
@@ -779,9 +712,6 @@ mod tests {
         let keys: Vec<&str> = d.root().members().map(|(k, _)| k).collect();
         let want: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(keys, want);
-        let mut s = String::new();
-        d.root().write_json(&mut s);
-        assert_eq!(s, serde_json::to_string(&v).unwrap());
     }
 
     #[test]
@@ -906,9 +836,6 @@ mod tests {
         fn any_value_round_trips(v in json_value()) {
             let d = Doc::from_value(&v).unwrap();
             prop_assert_eq!(d.to_value(), v.clone());
-            let mut s = String::new();
-            d.root().write_json(&mut s);
-            prop_assert_eq!(s, serde_json::to_string(&v).unwrap());
         }
     }
 }

@@ -322,6 +322,19 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_user_takes_about_600_bytes_of_document() {
+        let p = Profile::builtin("generic").unwrap();
+        let mut s = crate::store::Store::new();
+        let mut g = Generator::new(&p, 3000, 1);
+        while let Some(u) = g.next_user() {
+            s.create_generated_user(&u).unwrap();
+        }
+        let bytes: usize = s.users.iter().map(|u| u.doc.heap_bytes()).sum();
+        let per_user = bytes / 3000;
+        assert!((500..700).contains(&per_user), "{per_user} bytes per user");
+    }
+
+    #[test]
     fn generated_users_follow_vendor_email_rules() {
         let adra = Profile::builtin("adra").unwrap();
         assert!(
