@@ -41,7 +41,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-command -v wrk >/dev/null || { echo "bench.sh: wrk not found (Debian: apt-get install wrk)" >&2; exit 2; }
+# wrk comes from Debian's packages; install it when missing (CI machines start without it).
+if ! command -v wrk >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "bench.sh: installing wrk from Debian's packages" >&2
+    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+  fi
+  command -v wrk >/dev/null || { echo "bench.sh: wrk not found (Debian: apt-get install wrk)" >&2; exit 2; }
+fi
 command -v curl >/dev/null || { echo "bench.sh: curl not found" >&2; exit 2; }
 
 profile_dir=release
