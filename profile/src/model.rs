@@ -560,6 +560,9 @@ pub struct GroupSpec {
     /// A `displayName` another group has is refused with 409 (Atlassian).
     #[serde(default)]
     pub unique_display_name: bool,
+    /// `excludedAttributes` honoured on Groups even where Users ignore it (Attio `members`, D:A9).
+    #[serde(default)]
+    pub excluded_attributes: bool,
     /// Which `meta` sub-attributes appear.
     pub meta_fields: Vec<String>,
 }

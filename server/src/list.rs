@@ -271,9 +271,24 @@ fn cmp_keys(a: &SortKey, b: &SortKey) -> Ordering {
 }
 
 fn sort_key(v: DocView<'_>, path: &AttrPath, case_exact: bool) -> SortKey {
-    let vals = resolve_view(v, path);
-    // Multi-valued: the primary value if one is marked, else the first (RFC 7644 §3.4.2.3).
-    let Some(first) = vals.first().copied() else {
+    // Multi-valued complex attributes sort by the primary element if one is marked, else the
+    // first (RFC 7644 §3.4.2.3).
+    let parent = AttrPath {
+        urn: path.urn.clone(),
+        name: path.name.clone(),
+        sub: None,
+    };
+    let elements = resolve_view(v, &parent);
+    let primary = elements
+        .iter()
+        .copied()
+        .find(|e| e.get_ci("primary").and_then(|p| p.as_bool()) == Some(true));
+    let chosen = match (primary, path.sub.as_deref()) {
+        (Some(e), Some(sub)) => e.get_ci(sub),
+        (Some(e), None) => Some(e),
+        (None, _) => resolve_view(v, path).first().copied(),
+    };
+    let Some(first) = chosen else {
         return SortKey::Missing;
     };
     match first.kind() {
@@ -379,6 +394,7 @@ impl Tenant {
     /// `attributes` / `excludedAttributes`, as far as the profile honours them.
     pub fn projection(
         &self,
+        kind: Kind,
         attributes: Option<&str>,
         excluded: Option<&str>,
     ) -> ScimResult<Projection> {
@@ -386,8 +402,15 @@ impl Tenant {
         if self.shared.faults.is_broken(Break::ProjectionIgnored) {
             return Ok(Projection::default());
         }
+        // Attio documents `excludedAttributes=members` on Groups only (D:A9).
+        let group_excludes = kind == Kind::Group
+            && self
+                .profile
+                .groups
+                .as_ref()
+                .is_some_and(|g| g.excluded_attributes);
         let a = attributes.filter(|_| p.attributes);
-        let e = excluded.filter(|_| p.excluded_attributes);
+        let e = excluded.filter(|_| p.excluded_attributes || group_excludes);
         if p.mutually_exclusive && a.is_some() && e.is_some() {
             return Err(ScimError::invalid_value(
                 "attributes and excludedAttributes are mutually exclusive",
@@ -398,7 +421,7 @@ impl Tenant {
 
     /// GET /Users, GET /Groups, POST .search.
     pub fn list(&self, kind: Kind, req: &ListRequest) -> ScimResult<Response> {
-        let proj = self.projection(req.attributes.as_deref(), req.excluded.as_deref())?;
+        let proj = self.projection(kind, req.attributes.as_deref(), req.excluded.as_deref())?;
         let f = self.fetch(kind, req)?;
         let body = self.render_list(kind, &f, &proj);
         Ok(self.json(StatusCode::OK, body))
@@ -440,7 +463,7 @@ impl Tenant {
             h.finish()
         };
         let page = self.page(kind, req, total, &matched, qhash, sort.is_some())?;
-        let end = (page.start + page.count).min(total);
+        let end = page.start.saturating_add(page.count).min(total);
         let items: Vec<Arc<Stored>> = match &matched {
             Some(m) => m
                 .get(page.start.min(total)..end)
@@ -526,7 +549,11 @@ impl Tenant {
     /// A filter a type's rules refuse matches none of that type; if every type refuses, the
     /// first refusal is the answer. Index pagination only.
     pub fn list_root(&self, req: &ListRequest) -> ScimResult<Response> {
-        let proj = self.projection(req.attributes.as_deref(), req.excluded.as_deref())?;
+        let proj = self.projection(
+            Kind::User,
+            req.attributes.as_deref(),
+            req.excluded.as_deref(),
+        )?;
         let sort = self.sort_spec(req)?;
         let mut kinds = vec![Kind::User];
         if self.profile.groups.is_some() {
@@ -560,7 +587,7 @@ impl Tenant {
             ..req.clone()
         };
         let page = self.page(Kind::User, &index_only, all.len(), &None, 0, false)?;
-        let end = (page.start + page.count).min(all.len());
+        let end = page.start.saturating_add(page.count).min(all.len());
         let resources: Vec<Bytes> = all
             .get(page.start.min(end)..end)
             .unwrap_or_default()
@@ -698,10 +725,16 @@ impl Tenant {
         };
         let encode = |pos| Cursor { pos, issued }.encode(self.cursor_secret, f.qhash);
         let end = page.start + f.items.len();
+        // The next page starts after this page's last resource: taken from the page itself, so a
+        // delete elsewhere between the fetch and now cannot shift it (no gaps, RFC 9865).
+        let after_last = match (f.sorted, f.items.last()) {
+            (false, Some(last)) => last.seq + 1,
+            _ => pos_at(end),
+        };
         let next = if faults.is_broken(Break::CursorRepeats) {
             Some(encode(pos_at(0)))
         } else {
-            (end < total).then(|| encode(pos_at(end)))
+            (end < total).then(|| encode(after_last))
         };
         let prev =
             (page.start > 0).then(|| encode(pos_at(page.start.saturating_sub(page.count.max(1)))));

@@ -909,13 +909,25 @@ impl Store {
 
     /// Removes everything.
     pub fn clear(&mut self) {
-        *self = Store {
+        *self = self.emptied();
+    }
+
+    /// An empty store with this one's settings and counters (versions and sequence numbers keep
+    /// growing, so ETags and cursors from before never match resources loaded after).
+    pub fn emptied(&self) -> Store {
+        Store {
             next_seq: self.next_seq,
             next_version: self.next_version,
             unique_group_names: self.unique_group_names,
             allow_duplicate_user_names: self.allow_duplicate_user_names,
             ..Store::default()
-        };
+        }
+    }
+
+    /// True when a user with this `userName` (case-insensitively) or this id exists.
+    pub fn has_user(&self, user_name: &str, id: Option<&str>) -> bool {
+        !self.lookup(Indexed::UserName, user_name).is_empty()
+            || id.is_some_and(|i| self.users.get(i).is_some())
     }
 }
 

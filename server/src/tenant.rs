@@ -13,7 +13,6 @@ use crate::vendor::{self, VendorBehaviour};
 use axum::http::StatusCode;
 use scimock_profile::{DeleteMode, Profile, UnverifiedDomain};
 use serde_json::{Map, Value, json};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Process-wide settings and state shared by every tenant.
@@ -73,23 +72,23 @@ impl Shared {
     }
 }
 
-/// Per-second counters for a vendor's documented limits.
+/// Per-second counters for a vendor's documented limits: (second, reads, writes) under one
+/// lock, so the reset at a second's start and the counting cannot interleave.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    window: AtomicU64,
-    reads: AtomicU64,
-    writes: AtomicU64,
+    window: Mutex<(u64, u64, u64)>,
 }
 
 impl RateLimiter {
     /// Counts one request in the current second; false when over `limit`.
     pub fn admit(&self, write: bool, limit: u32, now_secs: u64) -> bool {
-        if self.window.swap(now_secs, Ordering::SeqCst) != now_secs {
-            self.reads.store(0, Ordering::SeqCst);
-            self.writes.store(0, Ordering::SeqCst);
+        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        if w.0 != now_secs {
+            *w = (now_secs, 0, 0);
         }
-        let c = if write { &self.writes } else { &self.reads };
-        c.fetch_add(1, Ordering::SeqCst) < u64::from(limit)
+        let c = if write { &mut w.2 } else { &mut w.1 };
+        *c += 1;
+        *c <= u64::from(limit)
     }
 }
 
@@ -125,6 +124,9 @@ pub struct Tenant {
     pub cursor_secret: u64,
 }
 
+/// Most operations one PATCH may carry (more is 400 `tooMany`).
+pub const MAX_PATCH_OPERATIONS: usize = 1_000;
+
 /// The answer to a successful write.
 #[derive(Debug)]
 pub struct Written {
@@ -150,24 +152,29 @@ fn store_error(profile: &Profile, kind: Kind, e: StoreError) -> ScimError {
     }
 }
 
-/// Checks `If-Match` against the stored version (RFC 7644 §3.14): `*` matches anything.
-pub fn check_if_match(stored: &Stored, if_match: Option<&str>) -> ScimResult<()> {
-    let Some(want) = if_match else { return Ok(()) };
-    let want = want.trim();
-    if want == "*" {
-        return Ok(());
+/// RFC 9110 §13.1.1/§13.1.2 comparison of a stored ETag with an `If-Match` / `If-None-Match`
+/// header: `*` matches anything; otherwise any listed tag matches by weak comparison (the `W/`
+/// prefix is ignored), which is what scimock's weak ETags call for.
+pub fn etag_matches(have: &str, header: &str) -> bool {
+    let header = header.trim();
+    if header == "*" {
+        return true;
     }
-    let have = stored.etag();
-    let strip = |s: &str| {
+    let opaque = |s: &str| {
         s.trim()
             .trim_start_matches("W/")
             .trim_matches('"')
             .to_string()
     };
-    if want.split(',').any(|w| strip(w) == strip(&have)) {
-        Ok(())
-    } else {
-        Err(ScimError::precondition_failed())
+    let have = opaque(have);
+    header.split(',').any(|w| opaque(w) == have)
+}
+
+/// Checks `If-Match` against the stored version (RFC 7644 §3.14): 412 when it does not match.
+pub fn check_if_match(stored: &Stored, if_match: Option<&str>) -> ScimResult<()> {
+    match if_match {
+        Some(want) if !etag_matches(&stored.etag(), want) => Err(ScimError::precondition_failed()),
+        _ => Ok(()),
     }
 }
 
@@ -554,25 +561,52 @@ impl Tenant {
                 ));
             }
         }
-        let mut store = self.write();
-        let old = store.collection(kind).get(id).cloned().ok_or_else(|| {
-            ScimError::not_found(format!("{} {id} not found", kind.resource_type()))
-        })?;
-        self.check_etag(&old, if_match)?;
-        if self.shared.faults.is_broken(Break::PatchIgnored) {
-            return Ok(Written {
-                stored: old,
-                status: StatusCode::OK,
-            });
+        if ops.len() > MAX_PATCH_OPERATIONS {
+            return Err(ScimError::bad_request(
+                crate::error::ScimType::TooMany,
+                format!("A PATCH request carries at most {MAX_PATCH_OPERATIONS} operations"),
+            ));
         }
-        let mut work = Self::writable_view(&old);
-        patch::apply_patch(&mut work, &ops, self.schemas(kind), &self.profile.patch)?;
-        let attrs = self
-            .schemas(kind)
-            .normalize_write(work, &self.write_options())?;
-        let mut written = match kind {
-            Kind::User => self.replace_user_locked(&mut store, &old, attrs)?,
-            Kind::Group => self.replace_group_locked(&mut store, &old, attrs)?,
+        // The operations are applied to a copy without holding the lock (a large PATCH must not
+        // stall every other request), then committed only if nobody wrote the resource meanwhile;
+        // otherwise they are applied again to the newer version.
+        let mut attempts = 0;
+        let mut written = loop {
+            attempts += 1;
+            let old = self.get(kind, id)?;
+            self.check_etag(&old, if_match)?;
+            if self.shared.faults.is_broken(Break::PatchIgnored) {
+                return Ok(Written {
+                    stored: old,
+                    status: StatusCode::OK,
+                });
+            }
+            let mut work = Self::writable_view(&old);
+            patch::apply_patch(&mut work, &ops, self.schemas(kind), &self.profile.patch)?;
+            let attrs = self
+                .schemas(kind)
+                .normalize_write(work, &self.write_options())?;
+            let mut store = self.write();
+            match store.collection(kind).get(id).map(|s| s.version) {
+                None => {
+                    return Err(ScimError::not_found(format!(
+                        "{} {id} not found",
+                        kind.resource_type()
+                    )));
+                }
+                Some(v) if v != old.version && attempts < 64 => continue,
+                Some(v) if v != old.version => {
+                    return Err(ScimError::new(
+                        StatusCode::CONFLICT,
+                        "The resource kept changing while this PATCH was applied; retry",
+                    ));
+                }
+                Some(_) => {}
+            }
+            break match kind {
+                Kind::User => self.replace_user_locked(&mut store, &old, attrs)?,
+                Kind::Group => self.replace_group_locked(&mut store, &old, attrs)?,
+            };
         };
         if written.status == StatusCode::OK
             && self.profile.patch.response == scimock_profile::PatchResponse::NoContent
@@ -720,10 +754,13 @@ impl Tenant {
         data: &Value,
         generated: Option<(usize, u64)>,
     ) -> Result<(usize, usize), String> {
-        let mut store = self.write();
-        store.clear();
+        // Built aside and swapped in whole: readers never see a half-loaded tenant, and a load
+        // that fails leaves the previous content in place.
+        let mut guard = self.write();
+        let mut fresh = guard.emptied();
+        let store = &mut fresh;
         let fixtures = data.get("users").unwrap_or(&Value::Null);
-        let mut added = self.add_users_locked(&mut store, fixtures)?;
+        let mut added = self.add_users_locked(store, fixtures)?;
         if let Some((n, seed)) = generated {
             store.reserve_users(n);
             let mut g = Generator::new(&self.profile, n, seed);
@@ -734,7 +771,7 @@ impl Tenant {
                         .create_generated_user(&u)
                         .map_err(|e| format!("user #{added}: {e:?}"))?;
                 } else {
-                    self.add_user(&mut store, added, u.to_value())?;
+                    self.add_user(store, added, u.to_value())?;
                 }
                 added += 1;
             }
@@ -763,7 +800,9 @@ impl Tenant {
                 })?;
             groups += 1;
         }
-        Ok((store.users.len(), groups))
+        let users = store.users.len();
+        *guard = fresh;
+        Ok((users, groups))
     }
 
     /// Adds users (fixture or bulk-load bodies: ids and meta timestamps kept, vendor-generated
@@ -778,6 +817,24 @@ impl Tenant {
             Value::Array(a) => a,
             _ => return Err("expected a JSON array of users".into()),
         };
+        // Validate the whole batch first, so a bad user refuses the load without adding any.
+        let mut names = std::collections::HashSet::new();
+        let mut ids = std::collections::HashSet::new();
+        for (i, u) in list.iter().enumerate() {
+            let name = u
+                .get("userName")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("user #{i} has no userName (or is not a JSON object)"))?;
+            let id = u.get("id").and_then(Value::as_str);
+            if !names.insert(crate::store::fold(name))
+                || !id.is_none_or(|i| ids.insert(i))
+                || store.has_user(name, id)
+            {
+                return Err(format!(
+                    "user #{i}: userName {name:?} or its id is already taken"
+                ));
+            }
+        }
         for (i, u) in list.iter().enumerate() {
             self.add_user(store, i, u.clone())?;
         }

@@ -432,3 +432,26 @@ async fn concurrent_snapshots_all_succeed_and_leave_a_valid_file() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
+
+#[tokio::test]
+async fn a_bulk_load_with_a_bad_user_adds_none() {
+    let c = Client::start("generic").await;
+    let bulk = json!([{"userName": "ok1@example.com"}, {"userName": "BJENSEN@example.com"}]);
+    let r = c
+        .send_with(Method::POST, "/_scimock/users", Some(&bulk), &[])
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        c.get("/Users?count=0").await.body["totalResults"],
+        3,
+        "nothing was added"
+    );
+    let dup_ids = json!([{"userName": "x1@example.com", "id": "same"}, {"userName": "x2@example.com", "id": "same"}]);
+    assert_eq!(
+        c.send_with(Method::POST, "/_scimock/users", Some(&dup_ids), &[])
+            .await
+            .status,
+        400
+    );
+    assert_eq!(c.get("/Users?count=0").await.body["totalResults"], 3);
+}

@@ -422,3 +422,43 @@ async fn query_strings_decode_plus_as_space_and_refuse_bad_encoding() {
         Some("invalidSyntax"),
     );
 }
+
+#[tokio::test]
+async fn multi_valued_sorting_uses_the_primary_value() {
+    let c = Client::start("generic").await;
+    let a = c.post("/Users", &json!({"userName": "p1", "emails": [{"value": "aaa@example.com"}, {"value": "zzz@example.com", "primary": true}]})).await;
+    let b = c
+        .post(
+            "/Users",
+            &json!({"userName": "p2", "emails": [{"value": "mmm@example.com", "primary": true}]}),
+        )
+        .await;
+    let r = c
+        .get(&format!(
+            "/Users?filter={}&sortBy=emails.value",
+            urlencode("userName sw \"p\"")
+        ))
+        .await;
+    assert_eq!(
+        ids(&r),
+        vec![
+            b.body["id"].as_str().unwrap().to_string(),
+            a.body["id"].as_str().unwrap().to_string()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn uncapped_profiles_page_without_overflow() {
+    let cfg = ServeConfig {
+        overrides: vec![
+            ("list.default_count".into(), Value::Null),
+            ("list.max_count".into(), Value::Null),
+        ],
+        ..config("generic")
+    };
+    let c = Client::start_with(cfg).await;
+    let r = c.get("/Users?startIndex=2").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["itemsPerPage"], 2);
+}

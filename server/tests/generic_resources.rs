@@ -650,3 +650,36 @@ async fn schemas_echoed_inside_an_extension_value_are_ignored() {
         assert_eq!(r.body[ext]["employeeNumber"], "42");
     }
 }
+
+#[tokio::test]
+async fn if_none_match_uses_weak_comparison() {
+    let c = Client::start("generic").await;
+    let u = format!("/Users/{BJENSEN}");
+    let etag = c.get(&u).await.header("etag").unwrap().to_string();
+    let strong = etag.trim_start_matches("W/").to_string();
+    for tag in [
+        etag.as_str(),
+        strong.as_str(),
+        "*",
+        &format!("\"nope\", {etag}"),
+    ] {
+        let r = c
+            .send_with(Method::GET, &u, None, &[("if-none-match", tag)])
+            .await;
+        assert_eq!(r.status, 304, "{tag}");
+    }
+    let r = c
+        .send_with(Method::GET, &u, None, &[("if-none-match", "W/\"0\"")])
+        .await;
+    assert_eq!(r.status, 200);
+}
+
+#[tokio::test]
+async fn a_patch_with_too_many_operations_is_refused() {
+    let c = Client::start("generic").await;
+    let ops: Vec<Value> = (0..1_001).map(|i| json!({"op": "add", "path": "emails", "value": [{"value": format!("e{i}@example.com")}]})).collect();
+    let r = c
+        .patch(&format!("/Users/{BJENSEN}"), &patch_op(Value::Array(ops)))
+        .await;
+    assert_scim_error(&r, 400, Some("tooMany"));
+}

@@ -1125,3 +1125,20 @@ async fn elfsquad_duplicate_409_switch() {
     .await;
     assert_scim_error(&as400.post("/Users", &dup).await, 400, Some("uniqueness"));
 }
+
+#[tokio::test]
+async fn attio_groups_exclude_members() {
+    let c = start("attio", 0, &[]).await;
+    let r = c.get("/Groups?excludedAttributes=members").await;
+    assert!(
+        r.body["Resources"][0].get("members").is_none(),
+        "{}",
+        r.text
+    );
+    assert!(r.body["Resources"][0].get("displayName").is_some());
+    let u = c.get("/Users?excludedAttributes=emails").await;
+    assert!(
+        u.body["Resources"][0].get("emails").is_some(),
+        "Users ignore excludedAttributes"
+    );
+}

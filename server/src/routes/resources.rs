@@ -17,8 +17,12 @@ use std::sync::Arc;
 type Ten = State<Arc<Tenant>>;
 
 /// `attributes` / `excludedAttributes` from a query, as far as the profile honours them.
-fn projection(t: &Tenant, q: &Query) -> ScimResult<Projection> {
-    t.projection(q.single("attributes")?, q.single("excludedAttributes")?)
+fn projection(t: &Tenant, kind: Kind, q: &Query) -> ScimResult<Projection> {
+    t.projection(
+        kind,
+        q.single("attributes")?,
+        q.single("excludedAttributes")?,
+    )
 }
 
 fn ensure_method(allowed: bool) -> ScimResult<()> {
@@ -58,7 +62,7 @@ fn get_one(
     headers: &HeaderMap,
 ) -> ScimResult<Response> {
     let q = Query::parse(raw.as_deref())?;
-    let proj = projection(t, &q)?;
+    let proj = projection(t, kind, &q)?;
     let stored = match t.get(kind, id) {
         Ok(s) => s,
         Err(_) if t.shared.faults.is_broken(Break::NotFoundAs200) => {
@@ -69,7 +73,7 @@ fn get_one(
     if t.profile.etag.supported {
         if let Some(inm) = header_str(headers, header::IF_NONE_MATCH) {
             let tag = stored.etag();
-            if inm.trim() == "*" || inm.split(',').any(|v| v.trim() == tag) {
+            if crate::tenant::etag_matches(&tag, inm) {
                 let mut r = Response::new(Body::empty());
                 *r.status_mut() = StatusCode::NOT_MODIFIED;
                 if let Ok(v) = tag.parse() {
@@ -137,7 +141,7 @@ pub async fn create_user(
 ) -> ScimResult<Response> {
     ensure_method(t.profile.writes.create)?;
     let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, &q)?;
+    let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
     let w = t.create_user(v)?;
     Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
@@ -152,7 +156,7 @@ pub async fn create_group(
 ) -> ScimResult<Response> {
     ensure_method(group_ops(&t).0)?;
     let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, &q)?;
+    let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
     let w = t.create_group(v)?;
     Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
@@ -168,7 +172,7 @@ pub async fn replace_user(
 ) -> ScimResult<Response> {
     ensure_method(t.profile.writes.replace)?;
     let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, &q)?;
+    let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
     let w = t.replace_user(&id, v, header_str(&headers, header::IF_MATCH))?;
     Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
@@ -184,7 +188,7 @@ pub async fn replace_group(
 ) -> ScimResult<Response> {
     ensure_method(group_ops(&t).1)?;
     let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, &q)?;
+    let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
     let w = t.replace_group(&id, v, header_str(&headers, header::IF_MATCH))?;
     Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
@@ -199,7 +203,7 @@ async fn patch(
     body: &Bytes,
 ) -> ScimResult<Response> {
     let q = Query::parse(q.as_deref())?;
-    let proj = projection(t, &q)?;
+    let proj = projection(t, kind, &q)?;
     let v = json_body(t, headers, body)?;
     let w = t.patch(kind, id, &v, header_str(headers, header::IF_MATCH))?;
     Ok(t.resource_response(kind, &w.stored, w.status, &proj))
