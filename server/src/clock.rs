@@ -9,6 +9,13 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// `2021-02-16T15:05:41.185473Z`-style text at `precision`.
 pub fn format(t: OffsetDateTime, precision: Precision) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);

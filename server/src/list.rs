@@ -314,12 +314,6 @@ struct Cursor {
     issued: u64,
 }
 
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 fn mac(secret: u64, pos: u64, issued: u64, qhash: u64) -> u64 {
     let mut h = DefaultHasher::new();
     (secret, pos, issued, qhash).hash(&mut h);
@@ -353,7 +347,7 @@ impl Cursor {
         if parts.next().is_some() || mac(secret, pos, issued, qhash) != m {
             return Err(invalid());
         }
-        if now_secs().saturating_sub(issued) > timeout {
+        if crate::clock::now_secs().saturating_sub(issued) > timeout {
             return Err(ScimError::bad_request(
                 ScimType::ExpiredCursor,
                 format!("Cursor has expired; cursors are valid for {timeout} seconds"),
@@ -708,7 +702,7 @@ impl Tenant {
     fn cursors(&self, kind: Kind, f: &Fetched) -> (Option<String>, Option<String>) {
         let faults = &self.shared.faults;
         let (page, total) = (&f.page, f.total);
-        let issued = now_secs();
+        let issued = crate::clock::now_secs();
         let pos_at = |i: usize| -> u64 {
             if f.sorted {
                 i as u64

@@ -55,12 +55,6 @@ fn is_write(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl Tenant {
     /// `Retry-After` in the profile's form: seconds, or an HTTP-date (Attio, D:A7).
     /// Delays are clamped to a year so no date arithmetic can overflow.
@@ -87,7 +81,8 @@ impl Tenant {
             .as_ref()
             .filter(|_| self.shared.rate_limits)?;
         let limit = if write { rl.write_rps } else { rl.read_rps };
-        (!self.limiter.admit(write, limit, now_secs())).then(|| self.too_many(1, None))
+        (!self.limiter.admit(write, limit, crate::clock::now_secs()))
+            .then(|| self.too_many(1, None))
     }
 
     /// A 429 in the profile's words, with `Retry-After` in its form.
