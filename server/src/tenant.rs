@@ -459,23 +459,24 @@ impl Tenant {
         Ok(Written { stored, status })
     }
 
-    /// PUT /Users/{id}.
-    pub fn replace_user(
+    /// PUT /Users/{id} or /Groups/{id}: replace with mutability rules (RFC 7644 §3.5.1).
+    pub fn replace(
         &self,
+        kind: Kind,
         id: &str,
         mut body: Value,
         if_match: Option<&str>,
     ) -> ScimResult<Written> {
-        self.mirror_in(&mut body);
+        if kind == Kind::User {
+            self.mirror_in(&mut body);
+        }
         let attrs = self
-            .users_schema
+            .schemas(kind)
             .normalize_write(body, &self.write_options())?;
         let mut store = self.write();
-        let old = store
-            .users
-            .get(id)
-            .cloned()
-            .ok_or_else(|| ScimError::not_found(format!("User {id} not found")))?;
+        let old = store.collection(kind).get(id).cloned().ok_or_else(|| {
+            ScimError::not_found(format!("{} {id} not found", kind.resource_type()))
+        })?;
         self.check_etag(&old, if_match)?;
         if self.shared.faults.is_broken(Break::ReplaceIgnored) {
             return Ok(Written {
@@ -483,7 +484,10 @@ impl Tenant {
                 status: StatusCode::OK,
             });
         }
-        self.replace_user_locked(&mut store, &old, attrs)
+        match kind {
+            Kind::User => self.replace_user_locked(&mut store, &old, attrs),
+            Kind::Group => self.replace_group_locked(&mut store, &old, attrs),
+        }
     }
 
     /// Rewrites PATCH paths that name a top-level mirror (Atlassian `department`) to the extension.
@@ -696,32 +700,6 @@ impl Tenant {
             stored,
             status: StatusCode::OK,
         })
-    }
-
-    /// PUT /Groups/{id}.
-    pub fn replace_group(
-        &self,
-        id: &str,
-        body: Value,
-        if_match: Option<&str>,
-    ) -> ScimResult<Written> {
-        let attrs = self
-            .groups_schema
-            .normalize_write(body, &self.write_options())?;
-        let mut store = self.write();
-        let old = store
-            .groups
-            .get(id)
-            .cloned()
-            .ok_or_else(|| ScimError::not_found(format!("Group {id} not found")))?;
-        self.check_etag(&old, if_match)?;
-        if self.shared.faults.is_broken(Break::ReplaceIgnored) {
-            return Ok(Written {
-                stored: old,
-                status: StatusCode::OK,
-            });
-        }
-        self.replace_group_locked(&mut store, &old, attrs)
     }
 
     /// DELETE /Groups/{id}.

@@ -202,15 +202,15 @@ async fn resource_type(State(t): Ten, Path(id): Path<String>) -> ScimResult<Resp
             .faults
             .is_broken(Break::DiscoveryResourceTypesMissing),
     )?;
-    t.resource_type_docs()
-        .into_iter()
-        .find(|d| {
-            d["id"]
-                .as_str()
-                .is_some_and(|i| i.eq_ignore_ascii_case(&id))
-        })
+    one_of(&t, t.resource_type_docs(), "Resource type", &id)
+}
+
+/// The document whose `id` is `id` (case-insensitively), or the profile's 404.
+fn one_of(t: &Tenant, docs: Vec<Value>, what: &str, id: &str) -> ScimResult<Response> {
+    docs.into_iter()
+        .find(|d| d["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(id)))
         .map(|d| t.json_value(StatusCode::OK, &d))
-        .ok_or_else(|| ScimError::not_found(format!("Resource type {id} not found")))
+        .ok_or_else(|| ScimError::not_found(format!("{what} {id} not found")))
 }
 
 async fn schemas(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
@@ -221,13 +221,5 @@ async fn schemas(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
 
 async fn schema(State(t): Ten, Path(id): Path<String>) -> ScimResult<Response> {
     missing(t.shared.faults.is_broken(Break::DiscoverySchemasMissing))?;
-    t.schema_docs()
-        .into_iter()
-        .find(|d| {
-            d["id"]
-                .as_str()
-                .is_some_and(|i| i.eq_ignore_ascii_case(&id))
-        })
-        .map(|d| t.json_value(StatusCode::OK, &d))
-        .ok_or_else(|| ScimError::not_found(format!("Schema {id} not found")))
+    one_of(&t, t.schema_docs(), "Schema", &id)
 }

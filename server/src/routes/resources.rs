@@ -174,7 +174,7 @@ pub async fn replace_user(
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
-    let w = t.replace_user(&id, v, header_str(&headers, header::IF_MATCH))?;
+    let w = t.replace(Kind::User, &id, v, header_str(&headers, header::IF_MATCH))?;
     Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
 }
 
@@ -190,7 +190,7 @@ pub async fn replace_group(
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
-    let w = t.replace_group(&id, v, header_str(&headers, header::IF_MATCH))?;
+    let w = t.replace(Kind::Group, &id, v, header_str(&headers, header::IF_MATCH))?;
     Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
 }
 
