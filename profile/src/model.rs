@@ -167,6 +167,9 @@ pub struct ListSpec {
     /// RFC 9865 cursor pagination, if offered.
     #[serde(default)]
     pub cursor: Option<CursorSpec>,
+    /// `POST /.search` and `POST /{Resource}/.search` offered (RFC 7644 §3.4.3).
+    #[serde(default)]
+    pub search: bool,
 }
 
 /// RFC 9865 cursor pagination.

@@ -82,12 +82,14 @@ fn endpoints(p: &Profile, user: &str, group: Option<&str>) -> Vec<(Method, Strin
     let mut e = vec![
         (Method::GET, "/Users".to_string()),
         (Method::POST, "/Users".to_string()),
-        (Method::POST, "/Users/.search".to_string()),
-        (Method::POST, "/.search".to_string()),
         (Method::GET, format!("/Users/{user}")),
         (Method::PUT, format!("/Users/{user}")),
         (Method::PATCH, format!("/Users/{user}")),
     ];
+    if p.list.search {
+        e.push((Method::POST, "/Users/.search".to_string()));
+        e.push((Method::POST, "/.search".to_string()));
+    }
     if let (Some(g), Some(spec)) = (group, &p.groups) {
         e.push((Method::GET, "/Groups".into()));
         e.push((Method::GET, format!("/Groups/{g}")));

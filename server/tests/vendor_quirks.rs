@@ -1142,3 +1142,52 @@ async fn attio_groups_exclude_members() {
         "Users ignore excludedAttributes"
     );
 }
+
+// ---------------------------------------------------------------- every vendor
+
+/// No vendor documents `.search`: `POST /Users/.search` is the 405 of `/Users/{id}`, `POST
+/// /.search` the 404 of an unknown path, each checked by `check`; `--set list.search=true`
+/// mounts both.
+async fn assert_no_search_endpoint(vendor: &str, check: impl Fn(&Resp, u16)) {
+    let search = json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": "userName eq \"nobody@example.com\"",
+    });
+    let c = start(vendor, 0, &[]).await;
+    check(&c.post("/Users/.search", &search).await, 405);
+    check(&c.post("/.search", &search).await, 404);
+    let on = start(vendor, 0, &[("list.search", json!(true))]).await;
+    for path in ["/Users/.search", "/.search"] {
+        let r = on.post(path, &search).await;
+        assert_eq!(r.status, 200, "{vendor} {path} with the switch: {}", r.text);
+        assert_eq!(r.body["totalResults"], 0, "{}", r.text);
+    }
+}
+
+#[tokio::test]
+async fn attio_no_search_endpoint() {
+    assert_no_search_endpoint("attio", |r, s| {
+        let code = if s == 404 {
+            "not_found"
+        } else {
+            "method_not_allowed"
+        };
+        assert_attio_error(r, s, code)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn atlassian_no_search_endpoint() {
+    assert_no_search_endpoint("atlassian", |r, s| assert_scim_error(r, s, None)).await;
+}
+
+#[tokio::test]
+async fn adra_no_search_endpoint() {
+    assert_no_search_endpoint("adra", assert_problem).await;
+}
+
+#[tokio::test]
+async fn elfsquad_no_search_endpoint() {
+    assert_no_search_endpoint("elfsquad", |r, s| assert_scim_error(r, s, None)).await;
+}

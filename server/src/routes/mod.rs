@@ -51,21 +51,24 @@ pub(crate) async fn method_not_allowed() -> ScimError {
 /// The routes of a SCIM tenant.
 pub fn scim_router(t: Arc<Tenant>) -> Router {
     use resources::*;
+    let search = t.profile.list.search;
     let mut r = Router::new()
         .route("/Users", get(list_users).post(create_user))
-        .route("/Users/.search", post(search_users))
         .route(
             "/Users/{id}",
             get(get_user)
                 .put(replace_user)
                 .patch(patch_user)
                 .delete(delete_user),
-        )
-        .route("/.search", post(search_root));
+        );
+    if search {
+        r = r
+            .route("/Users/.search", post(search_users))
+            .route("/.search", post(search_root));
+    }
     if t.profile.groups.is_some() {
         r = r
             .route("/Groups", get(list_groups).post(create_group))
-            .route("/Groups/.search", post(search_groups))
             .route(
                 "/Groups/{id}",
                 get(get_group)
@@ -73,6 +76,9 @@ pub fn scim_router(t: Arc<Tenant>) -> Router {
                     .patch(patch_group)
                     .delete(delete_group),
             );
+        if search {
+            r = r.route("/Groups/.search", post(search_groups));
+        }
     }
     r = discovery::routes(r, &t.profile);
     r.fallback(not_found)
