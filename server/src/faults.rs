@@ -51,6 +51,7 @@ breaks! {
     FilterCaseSensitive = "filter.case-sensitive": "eq on caseExact:false attributes (userName, emails.value) compares case-sensitively",
     FilterAcceptUnsupported = "filter.accept-unsupported": "filters the profile documents as refused are evaluated instead of refused",
     FilterMalformedAccepted = "filter.malformed-accepted": "a filter that does not parse is ignored instead of refused with invalidFilter",
+    SearchBodyIgnored = "search.body-ignored": "POST .search ignores its SearchRequest body (filter, paging, attributes) and lists every resource",
     ErrorStatusInteger = "error.status-as-integer": "SCIM errors carry status as a JSON number instead of a string",
     ErrorContentTypeText = "error.content-type-text": "errors are sent as text/plain",
     ErrorScimTypeMissing = "error.scim-type-missing": "SCIM errors omit scimType",

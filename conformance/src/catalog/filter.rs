@@ -5,7 +5,8 @@
 use super::{Outcome, Page, Probe, id_of, quote, str_attr, values_of};
 use crate::client::Request;
 use crate::runner::Ctx;
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{Value, json};
 
 /// The attributes the filter checks use, with whether RFC 7643 makes them case-insensitive.
 const ATTRS: &[(&str, bool)] = &[
@@ -261,4 +262,84 @@ pub async fn malformed(ctx: &Ctx) -> Outcome {
         .await;
     p.expect_error(&ex, "a malformed filter", 400, Some("invalidFilter"));
     p.finish("a malformed filter is refused with 400 invalidFilter")
+}
+
+/// `POST /Users/.search` (RFC 7644 §3.4.3): a `SearchRequest` body with a `userName eq` filter
+/// finds the sampled user and only that user, and a userName nobody has finds nobody. A POST, so
+/// it runs only with `--allow-writes`, although it changes nothing.
+pub async fn search(ctx: &Ctx) -> Outcome {
+    if let Err(r) = ctx.scim() {
+        return Outcome::skip(r);
+    }
+    if !ctx.profile.list.search {
+        return Outcome::skip(format!(
+            "{} documents no .search endpoint",
+            ctx.profile.title
+        ));
+    }
+    if !ctx.client.allow_writes() {
+        return Outcome::skip(
+            "read-only runs send GET only and .search is a POST (pass --allow-writes)",
+        );
+    }
+    if !ctx.filterable("userName") {
+        return Outcome::skip(format!("{} does not filter on userName", ctx.profile.title));
+    }
+    let mut p = Probe::new(ctx);
+    let search = |user_name: &str| {
+        Request::new(Method::POST, "/Users/.search").json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "filter": format!("userName eq {}", quote(user_name)),
+            "startIndex": 1,
+            "count": 10,
+        }))
+    };
+    let nobody = format!(
+        "scimock-check-nobody-{}@example.invalid",
+        uuid::Uuid::new_v4().simple()
+    );
+    let ex = p.send(search(&nobody)).await;
+    if let Some(pg) = p
+        .json_ok(&ex, "a search for a userName nobody has")
+        .map(|v| Page::parse(&v))
+    {
+        p.require(pg.total == Some(0) && pg.resources.is_empty(), || {
+            format!(
+                "a search for a userName nobody has answered totalResults {:?} with {} resource(s)",
+                pg.total,
+                pg.resources.len()
+            )
+        });
+    }
+    let sampled = ctx
+        .plan
+        .sample
+        .iter()
+        .find_map(|u| str_attr(u, "userName").map(|n| (id_of(u), n.to_string())));
+    if let Some((id, name)) = &sampled {
+        let ex = p.send(search(name)).await;
+        if let Some(pg) = p
+            .json_ok(&ex, "a search for a sampled userName")
+            .map(|v| Page::parse(&v))
+        {
+            p.require(
+                pg.ids() == [id.clone()] && pg.total == Some(1),
+                || {
+                    format!(
+                        "a search for userName {} should find user {id} alone; it answered totalResults {:?} and ids {:?}",
+                        quote(name),
+                        pg.total,
+                        pg.ids()
+                    )
+                },
+            );
+        }
+    } else {
+        p.note("the tenant has no users, so only a search that finds nobody was tried");
+    }
+    p.finish(if sampled.is_some() {
+        "a SearchRequest finds exactly the user its filter names, and nobody for a miss"
+    } else {
+        "a SearchRequest for a userName nobody has finds nobody"
+    })
 }

@@ -235,6 +235,14 @@ pub const CATALOG: &[CheckDef] = &[
         []
     ),
     def!(
+        "filter.search",
+        Must,
+        "POST /Users/.search with a SearchRequest body finds what the same filter finds",
+        "RFC 7644 §3.4.3",
+        ["list.search"],
+        []
+    ),
+    def!(
         "projection.attributes",
         Must,
         "attributes returns only the attributes asked for (plus id)",
@@ -694,6 +702,7 @@ pub async fn run(ctx: &Ctx, id: &str) -> Option<Outcome> {
         "filter.no-match" => filter::no_match(ctx).await,
         "filter.unsupported" => filter::unsupported(ctx).await,
         "filter.malformed" => filter::malformed(ctx).await,
+        "filter.search" => filter::search(ctx).await,
         "projection.attributes" => projection::attributes(ctx).await,
         "projection.excluded-attributes" => projection::excluded(ctx).await,
         "projection.exclusive" => projection::exclusive(ctx).await,

@@ -49,9 +49,18 @@ async fn list(t: &Tenant, kind: Kind, raw: Option<String>) -> ScimResult<Respons
     t.list(kind, &ListRequest::from_query(&q)?)
 }
 
-async fn search(t: &Tenant, kind: Kind, headers: &HeaderMap, body: &Bytes) -> ScimResult<Response> {
+/// The `SearchRequest` of a `.search` body (RFC 7644 §3.4.3).
+fn search_request(t: &Tenant, headers: &HeaderMap, body: &Bytes) -> ScimResult<ListRequest> {
     let v = json_body(t, headers, body)?;
-    t.list(kind, &ListRequest::from_search_body(&v)?)
+    let req = ListRequest::from_search_body(&v)?;
+    if t.shared.faults.is_broken(Break::SearchBodyIgnored) {
+        return Ok(ListRequest::default());
+    }
+    Ok(req)
+}
+
+async fn search(t: &Tenant, kind: Kind, headers: &HeaderMap, body: &Bytes) -> ScimResult<Response> {
+    t.list(kind, &search_request(t, headers, body)?)
 }
 
 fn get_one(
@@ -108,8 +117,7 @@ pub async fn search_groups(State(t): Ten, headers: HeaderMap, body: Bytes) -> Sc
 
 /// POST /.search: searches every resource type at once (RFC 7644 §3.4.2.1, §3.4.3).
 pub async fn search_root(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
-    let v = json_body(&t, &headers, &body)?;
-    t.list_root(&ListRequest::from_search_body(&v)?)
+    t.list_root(&search_request(&t, &headers, &body)?)
 }
 
 /// GET /Users/{id}
