@@ -448,6 +448,26 @@ pub struct WriteSpec {
     /// Attributes generated on create, with their generator (`uuid`, `hex24`).
     #[serde(default)]
     pub generated: BTreeMap<String, String>,
+    /// A vendor role attribute's rules (Attio `appRole`), if the vendor has one.
+    #[serde(default)]
+    pub role: Option<RoleRules>,
+}
+
+/// A top-level role attribute (Attio `appRole`): what an unrecognised value becomes, and a role
+/// whose last active holder cannot lose it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRules {
+    /// The attribute (one of `shape.vendor_attributes`).
+    pub attr: String,
+    /// What a value outside the attribute's allowed values is stored as (`member`).
+    pub fallback: String,
+    /// A role some active user must keep (`admin`): demoting, deactivating or deleting its last
+    /// active holder is refused.
+    #[serde(default)]
+    pub keep_one: Option<String>,
+    /// The answer to a write that would leave no active holder of `keep_one`.
+    pub last_holder_refusal: Refusal,
 }
 
 /// What a successful PATCH answers.

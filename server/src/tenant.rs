@@ -392,10 +392,75 @@ impl Tenant {
                 set_generated(obj, path, kept.unwrap_or_else(|| generate(generator)));
             }
         }
+        self.normalize_role(&mut attrs);
         let invite = self
             .behaviour
             .prepare_user_write(p, &mut attrs, existing.map(|(s, _)| s));
         Ok((attrs, invite))
+    }
+
+    /// Stores a recognised value of the profile's role attribute in its canonical spelling and
+    /// an unrecognised one as the fallback (Attio: anything but admin is member, D:A6).
+    fn normalize_role(&self, attrs: &mut Value) {
+        let Some(role) = &self.profile.writes.role else {
+            return;
+        };
+        let Some(allowed) = self
+            .profile
+            .shape
+            .vendor_attributes
+            .get(&role.attr)
+            .filter(|a| !a.is_empty())
+        else {
+            return;
+        };
+        if let Some(v) = attrs.get_mut(&role.attr) {
+            if let Some(s) = v.as_str() {
+                let canonical = allowed
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(s))
+                    .unwrap_or(&role.fallback);
+                *v = Value::String(canonical.clone());
+            }
+        }
+    }
+
+    /// Refuses a write that would leave no active holder of the profile's `keep_one` role
+    /// (Attio: the last admin, D:A6). `after` is the user's new attributes and invite flag,
+    /// `None` when the user is deleted.
+    fn keep_last_holder(
+        &self,
+        store: &Store,
+        old: &Stored,
+        after: Option<(&Value, bool)>,
+    ) -> ScimResult<()> {
+        let Some(role) = &self.profile.writes.role else {
+            return Ok(());
+        };
+        let Some(keep) = role.keep_one.as_deref() else {
+            return Ok(());
+        };
+        let holds = |s: &Stored| {
+            !s.invite
+                && s.view().get("active").and_then(|a| a.boolean()) != Some(false)
+                && s.str_attr(&role.attr) == Some(keep)
+        };
+        if !holds(old) {
+            return Ok(());
+        }
+        let keeps = after.is_some_and(|(v, invite)| {
+            !invite
+                && v.get("active") != Some(&Value::Bool(false))
+                && v.get(&role.attr).and_then(Value::as_str) == Some(keep)
+        });
+        if keeps || store.users.iter().any(|s| s.id != old.id && holds(s)) {
+            return Ok(());
+        }
+        Err(ScimError::from_refusal(
+            &role.last_holder_refusal,
+            &role.attr,
+            "",
+        ))
     }
 
     /// POST /Users.
@@ -449,6 +514,7 @@ impl Tenant {
         let old_value = old.to_value();
         self.users_schema.check_immutable(&old_value, &attrs)?;
         let (attrs, invite) = self.finish_user_write(attrs, Some((old, &old_value)))?;
+        self.keep_last_holder(store, old, Some((&attrs, invite)))?;
         let stored = store
             .replace_user(&old.id, attrs, invite)
             .map_err(|e| store_error(&self.profile, Kind::User, e))?;
@@ -632,6 +698,7 @@ impl Tenant {
         if self.shared.faults.is_broken(Break::DeleteIgnored) {
             return Ok(());
         }
+        self.keep_last_holder(&store, &old, None)?;
         match self.profile.writes.delete_mode {
             DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
                 store

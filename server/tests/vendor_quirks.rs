@@ -194,6 +194,81 @@ async fn attio_app_role_top_level() {
 }
 
 #[tokio::test]
+async fn attio_unrecognized_role_is_member() {
+    let c = start("attio", 0, &[]).await;
+    for (sent, stored) in [
+        ("owner", "member"),
+        ("ADMIN", "admin"),
+        ("Member", "member"),
+    ] {
+        let r = c
+            .post(
+                "/Users",
+                &json!({"userName": format!("{sent}@example.com"), "appRole": sent}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body["appRole"], stored, "appRole {sent}: {}", r.text);
+    }
+    let r = c
+        .patch(
+            "/Users/3a8f5b2c-9e14-4d7a-b832-1c6f85d90e47",
+            &patch_op(json!([{"op": "replace", "path": "appRole", "value": "superuser"}])),
+        )
+        .await;
+    assert_eq!(r.body["appRole"], "member", "{}", r.text);
+    let kept = start("attio", 0, &[("writes.role", Value::Null)]).await;
+    let r = kept
+        .post(
+            "/Users",
+            &json!({"userName": "o@example.com", "appRole": "owner"}),
+        )
+        .await;
+    assert_eq!(r.body["appRole"], "owner", "without the rule: {}", r.text);
+}
+
+#[tokio::test]
+async fn attio_last_admin_kept() {
+    const ADA: &str = "/Users/7c1d9e4f-2a6b-4c8d-9e0f-1a2b3c4d5e6f";
+    const JOHN: &str = "/Users/3a8f5b2c-9e14-4d7a-b832-1c6f85d90e47";
+    let replace = |path: &str, value: Value| {
+        patch_op(json!([{"op": "replace", "path": path, "value": value}]))
+    };
+    let c = start("attio", 0, &[]).await;
+    // Ada is the only admin: she can be neither demoted, nor suspended, nor deleted.
+    for r in [
+        c.patch(ADA, &replace("appRole", json!("member"))).await,
+        c.patch(ADA, &replace("active", json!(false))).await,
+        c.put(
+            ADA,
+            &json!({"userName": "ada.admin@example.com", "appRole": "member"}),
+        )
+        .await,
+        c.delete(ADA).await,
+    ] {
+        assert_attio_error(&r, 400, "validation_type");
+        assert!(r.body["message"].as_str().unwrap().contains("last admin"));
+    }
+    let ada = c.get(ADA).await;
+    assert_eq!(
+        (ada.body["appRole"].as_str(), ada.body["active"].as_bool()),
+        (Some("admin"), Some(true))
+    );
+    // With a second admin, the first may go; then the second is the last.
+    let r = c.patch(JOHN, &replace("appRole", json!("admin"))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = c.patch(ADA, &replace("appRole", json!("member"))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_attio_error(&c.delete(JOHN).await, 400, "validation_type");
+    // Other writes to the last admin go through.
+    let r = c.patch(JOHN, &replace("name.givenName", json!("Jo"))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // The switch turns the rule off.
+    let off = start("attio", 0, &[("writes.role.keep_one", Value::Null)]).await;
+    assert_eq!(off.delete(ADA).await.status, 204);
+}
+
+#[tokio::test]
 async fn attio_patch_paths_limited() {
     let c = start("attio", 0, &[]).await;
     let u = "/Users/3a8f5b2c-9e14-4d7a-b832-1c6f85d90e47";
@@ -263,7 +338,7 @@ async fn attio_no_content_for_invite_deactivation() {
 #[tokio::test]
 async fn attio_delete_suspends() {
     let c = start("attio", 0, &[]).await;
-    let u = "/Users/7c1d9e4f-2a6b-4c8d-9e0f-1a2b3c4d5e6f";
+    let u = "/Users/3a8f5b2c-9e14-4d7a-b832-1c6f85d90e47";
     assert_eq!(c.delete(u).await.status, 204);
     let r = c.get(u).await;
     assert_eq!(r.status, 200);
