@@ -102,6 +102,13 @@ pub struct ErrorSpec {
     pub format: ErrorFormat,
     /// Content-Type of error responses.
     pub content_type: String,
+    /// Status of an operation the vendor does not offer on a route it has (405; Adra 501).
+    #[serde(default = "default_not_offered_status")]
+    pub not_offered_status: u16,
+}
+
+fn default_not_offered_status() -> u16 {
+    405
 }
 
 /// The error body formats scimock can render.

@@ -404,17 +404,6 @@ async fn battery(vendor: &str) {
             (Method::PUT, "/Users".to_string()),
             (Method::POST, format!("/Users/{user}")),
         ];
-        if let (Some(g), Some(spec)) = (&group, &p.groups) {
-            if !spec.create {
-                wrong.push((Method::POST, "/Groups".into()));
-            }
-            if !spec.replace {
-                wrong.push((Method::PUT, format!("/Groups/{g}")));
-            }
-            if !spec.delete {
-                wrong.push((Method::DELETE, format!("/Groups/{g}")));
-            }
-        }
         for (m, path) in wrong {
             let r = raw(
                 &c,
@@ -426,6 +415,31 @@ async fn battery(vendor: &str) {
             )
             .await;
             assert_vendor_error(&p, &r, 405, &format!("{m} {path}"));
+        }
+        // Operations the profile does not offer on routes it has: 405, or the vendor's status.
+        let mut not_offered: Vec<(Method, String)> = Vec::new();
+        if let (Some(g), Some(spec)) = (&group, &p.groups) {
+            if !spec.create {
+                not_offered.push((Method::POST, "/Groups".into()));
+            }
+            if !spec.replace {
+                not_offered.push((Method::PUT, format!("/Groups/{g}")));
+            }
+            if !spec.delete {
+                not_offered.push((Method::DELETE, format!("/Groups/{g}")));
+            }
+        }
+        for (m, path) in not_offered {
+            let r = raw(
+                &c,
+                m.clone(),
+                &path,
+                Some(&json_ct),
+                b"{}".to_vec(),
+                Some(bearer),
+            )
+            .await;
+            assert_vendor_error(&p, &r, p.errors.not_offered_status, &format!("{m} {path}"));
         }
         // Unknown routes.
         assert_vendor_error(

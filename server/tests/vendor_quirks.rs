@@ -991,9 +991,28 @@ async fn adra_patch_204() {
 }
 
 #[tokio::test]
+async fn adra_not_implemented_501() {
+    let c = start("adra", 0, &[]).await;
+    let g = "/Groups/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    for r in [
+        c.post("/Groups", &json!({"displayName": "x"})).await,
+        c.put(g, &json!({"displayName": "x"})).await,
+        c.delete(g).await,
+    ] {
+        assert_problem(&r, 501);
+        assert_eq!(r.body["title"], "Not Implemented", "{}", r.text);
+    }
+    assert_eq!(c.get(g).await.status, 200, "the group is still there");
+    // A method no route has is still 405; the switch gives the RFC status back.
+    assert_problem(&c.send_with(Method::PATCH, "/Users", None, &[]).await, 405);
+    let rfc = start("adra", 0, &[("errors.not_offered_status", json!(405))]).await;
+    assert_problem(&rfc.delete(g).await, 405);
+}
+
+#[tokio::test]
 async fn adra_groups_are_access_levels() {
     let c = start("adra", 0, &[]).await;
-    assert_problem(&c.post("/Groups", &json!({"displayName": "x"})).await, 405);
+    assert_problem(&c.post("/Groups", &json!({"displayName": "x"})).await, 501);
     let g = "/Groups/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
     let r = c
         .patch(g, &patch_op(json!([{"op": "add", "path": "members", "value": [{"value": "abcdef12-3456-7890-abcd-ef1234567890"}]}])))

@@ -25,14 +25,19 @@ fn projection(t: &Tenant, kind: Kind, q: &Query) -> ScimResult<Projection> {
     )
 }
 
-fn ensure_method(allowed: bool) -> ScimResult<()> {
+/// Refuses an operation the profile does not offer, with its status (405, or Adra's 501).
+fn ensure_method(t: &Tenant, allowed: bool) -> ScimResult<()> {
     if allowed {
-        Ok(())
-    } else {
-        Err(ScimError::method_not_allowed(
-            "This operation is not offered by this service provider",
-        ))
+        return Ok(());
     }
+    let status = StatusCode::from_u16(t.profile.errors.not_offered_status)
+        .ok()
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .unwrap_or(StatusCode::METHOD_NOT_ALLOWED);
+    Err(ScimError::new(
+        status,
+        "This operation is not offered by this service provider",
+    ))
 }
 
 fn group_ops(t: &Tenant) -> (bool, bool, bool, bool) {
@@ -147,7 +152,7 @@ pub async fn create_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(t.profile.writes.create)?;
+    ensure_method(&t, t.profile.writes.create)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -162,7 +167,7 @@ pub async fn create_group(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(group_ops(&t).0)?;
+    ensure_method(&t, group_ops(&t).0)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -178,7 +183,7 @@ pub async fn replace_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(t.profile.writes.replace)?;
+    ensure_method(&t, t.profile.writes.replace)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -194,7 +199,7 @@ pub async fn replace_group(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(group_ops(&t).1)?;
+    ensure_method(&t, group_ops(&t).1)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -225,7 +230,7 @@ pub async fn patch_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(t.profile.writes.patch)?;
+    ensure_method(&t, t.profile.writes.patch)?;
     patch(&t, Kind::User, &id, q, &headers, &body).await
 }
 
@@ -237,7 +242,7 @@ pub async fn patch_group(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(group_ops(&t).2)?;
+    ensure_method(&t, group_ops(&t).2)?;
     patch(&t, Kind::Group, &id, q, &headers, &body).await
 }
 
@@ -253,7 +258,7 @@ pub async fn delete_user(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ScimResult<Response> {
-    ensure_method(t.profile.writes.delete)?;
+    ensure_method(&t, t.profile.writes.delete)?;
     t.delete_user(&id, header_str(&headers, header::IF_MATCH))?;
     Ok(no_content())
 }
@@ -264,7 +269,7 @@ pub async fn delete_group(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ScimResult<Response> {
-    ensure_method(group_ops(&t).3)?;
+    ensure_method(&t, group_ops(&t).3)?;
     t.delete_group(&id, header_str(&headers, header::IF_MATCH))?;
     Ok(no_content())
 }
