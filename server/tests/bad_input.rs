@@ -399,7 +399,7 @@ async fn battery(vendor: &str) {
             }
         }
         // Wrong methods, and operations the vendor does not offer.
-        let mut wrong = vec![
+        let wrong = vec![
             (Method::DELETE, "/Users".to_string()),
             (Method::PUT, "/Users".to_string()),
             (Method::POST, format!("/Users/{user}")),
