@@ -440,6 +440,14 @@ async fn battery(vendor: &str) {
             )
             .await;
             assert_vendor_error(&p, &r, p.errors.not_offered_status, &format!("{m} {path}"));
+            if r.status == 405 {
+                let allow = r.header("allow").unwrap_or_default();
+                assert!(
+                    allow.contains("GET") && !allow.split(',').any(|a| a == m.as_str()),
+                    "{} {m} {path}: Allow {allow:?}",
+                    p.name
+                );
+            }
         }
         // Unknown routes.
         assert_vendor_error(

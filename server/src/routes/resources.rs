@@ -25,28 +25,73 @@ fn projection(t: &Tenant, kind: Kind, q: &Query) -> ScimResult<Projection> {
     )
 }
 
-/// Refuses an operation the profile does not offer, with its status (405, or Adra's 501).
-fn ensure_method(t: &Tenant, allowed: bool) -> ScimResult<()> {
-    if allowed {
+/// A write a handler performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Create,
+    Replace,
+    Patch,
+    Delete,
+}
+
+/// Whether the profile offers `op` on `kind`.
+fn offers(t: &Tenant, kind: Kind, op: Op) -> bool {
+    let (create, replace, patch, delete) = match kind {
+        Kind::User => {
+            let w = &t.profile.writes;
+            (w.create, w.replace, w.patch, w.delete)
+        }
+        Kind::Group => t
+            .profile
+            .groups
+            .as_ref()
+            .map_or((false, false, false, false), |g| {
+                (g.create, g.replace, g.patch, g.delete)
+            }),
+    };
+    match op {
+        Op::Create => create,
+        Op::Replace => replace,
+        Op::Patch => patch,
+        Op::Delete => delete,
+    }
+}
+
+/// Refuses an operation the profile does not offer, with its status: 405 with the `Allow`
+/// header of what the resource does offer (RFC 9110 §15.5.6), or the vendor's own (Adra 501).
+fn ensure_offered(t: &Tenant, kind: Kind, op: Op) -> ScimResult<()> {
+    if offers(t, kind, op) {
         return Ok(());
     }
     let status = StatusCode::from_u16(t.profile.errors.not_offered_status)
         .ok()
         .filter(|s| s.is_client_error() || s.is_server_error())
         .unwrap_or(StatusCode::METHOD_NOT_ALLOWED);
-    Err(ScimError::new(
+    let e = ScimError::new(
         status,
         "This operation is not offered by this service provider",
-    ))
-}
-
-fn group_ops(t: &Tenant) -> (bool, bool, bool, bool) {
-    t.profile
-        .groups
-        .as_ref()
-        .map_or((false, false, false, false), |g| {
-            (g.create, g.replace, g.patch, g.delete)
-        })
+    );
+    if status != StatusCode::METHOD_NOT_ALLOWED {
+        return Err(e);
+    }
+    let on_item: &[(Op, &str)] = &[
+        (Op::Replace, "PUT"),
+        (Op::Patch, "PATCH"),
+        (Op::Delete, "DELETE"),
+    ];
+    let candidates: &[(Op, &str)] = if op == Op::Create {
+        &[(Op::Create, "POST")]
+    } else {
+        on_item
+    };
+    let mut allow = vec!["GET", "HEAD"];
+    allow.extend(
+        candidates
+            .iter()
+            .filter(|(o, _)| offers(t, kind, *o))
+            .map(|(_, m)| *m),
+    );
+    Err(e.with_header(header::ALLOW, &allow.join(",")))
 }
 
 async fn list(t: &Tenant, kind: Kind, raw: Option<String>) -> ScimResult<Response> {
@@ -152,7 +197,7 @@ pub async fn create_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(&t, t.profile.writes.create)?;
+    ensure_offered(&t, Kind::User, Op::Create)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -167,7 +212,7 @@ pub async fn create_group(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(&t, group_ops(&t).0)?;
+    ensure_offered(&t, Kind::Group, Op::Create)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -183,7 +228,7 @@ pub async fn replace_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(&t, t.profile.writes.replace)?;
+    ensure_offered(&t, Kind::User, Op::Replace)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::User, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -199,7 +244,7 @@ pub async fn replace_group(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(&t, group_ops(&t).1)?;
+    ensure_offered(&t, Kind::Group, Op::Replace)?;
     let q = Query::parse(q.as_deref())?;
     let proj = projection(&t, Kind::Group, &q)?;
     let v = json_body(&t, &headers, &body)?;
@@ -230,7 +275,7 @@ pub async fn patch_user(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(&t, t.profile.writes.patch)?;
+    ensure_offered(&t, Kind::User, Op::Patch)?;
     patch(&t, Kind::User, &id, q, &headers, &body).await
 }
 
@@ -242,7 +287,7 @@ pub async fn patch_group(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    ensure_method(&t, group_ops(&t).2)?;
+    ensure_offered(&t, Kind::Group, Op::Patch)?;
     patch(&t, Kind::Group, &id, q, &headers, &body).await
 }
 
@@ -258,7 +303,7 @@ pub async fn delete_user(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ScimResult<Response> {
-    ensure_method(&t, t.profile.writes.delete)?;
+    ensure_offered(&t, Kind::User, Op::Delete)?;
     t.delete_user(&id, header_str(&headers, header::IF_MATCH))?;
     Ok(no_content())
 }
@@ -269,7 +314,7 @@ pub async fn delete_group(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ScimResult<Response> {
-    ensure_method(&t, group_ops(&t).3)?;
+    ensure_offered(&t, Kind::Group, Op::Delete)?;
     t.delete_group(&id, header_str(&headers, header::IF_MATCH))?;
     Ok(no_content())
 }
