@@ -61,7 +61,8 @@ struct ServeArgs {
     /// Persist state to FILE: loaded at start, written on shutdown and POST /_scimock/snapshot.
     #[arg(long)]
     state: Option<PathBuf>,
-    /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200.
+    /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
+    /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
     /// Print the mounted profiles, ids and token hints to stdout after the listening line.

@@ -128,6 +128,31 @@ impl Profile {
         })
     }
 
+    /// The overrides meant for this profile: those qualified with its name (`attio.list.max_count`,
+    /// the prefix removed), and unqualified ones whose path names a field it has, so one
+    /// `--set` can serve every profile mounted together. The flags say which overrides were
+    /// taken, for [`unused_override`].
+    pub fn overrides_for(
+        &self,
+        overrides: &[(String, Value)],
+    ) -> (Vec<(String, Value)>, Vec<bool>) {
+        let doc = serde_json::to_value(self).unwrap_or(Value::Null);
+        let mut taken = Vec::new();
+        let mut flags = Vec::with_capacity(overrides.len());
+        for (path, value) in overrides {
+            let (vendor, rest) = split_vendor(path);
+            let take = match vendor {
+                Some(v) => v == self.name,
+                None => field_exists(&doc, rest),
+            };
+            if take {
+                taken.push((rest.to_string(), value.clone()));
+            }
+            flags.push(take);
+        }
+        (taken, flags)
+    }
+
     /// The base path with its id segments filled in from `path_params`
     /// (e.g. `/scim/directory/{directoryId}` -> `/scim/directory/3f1c...`).
     pub fn concrete_base_path(&self) -> String {
@@ -147,6 +172,44 @@ pub fn fill_params(template: &str, params: &BTreeMap<String, String>) -> String 
         out = out.replace(&format!("{{{k}}}"), v);
     }
     out
+}
+
+/// `attio.list.max_count` -> (`Some("attio")`, `list.max_count`); unqualified paths have no vendor.
+fn split_vendor(path: &str) -> (Option<&str>, &str) {
+    match path.split_once('.') {
+        Some((head, rest)) if PROFILE_NAMES.contains(&head) => (Some(head), rest),
+        _ => (None, path),
+    }
+}
+
+/// True when the dotted `path` names an existing field of `doc`.
+fn field_exists(doc: &Value, path: &str) -> bool {
+    let mut slot = doc;
+    for part in path.split('.') {
+        match slot.get(part) {
+            Some(v) => slot = v,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The error for an override no mounted profile took: `primary`'s own complaint about the path
+/// (`no field "max_cont"`), or that its vendor is not mounted.
+pub fn unused_override(primary: &Profile, path: &str, value: &Value) -> ProfileError {
+    match split_vendor(path) {
+        (Some(v), _) => ProfileError::Override {
+            path: path.to_string(),
+            reason: format!("the {v} profile is not mounted"),
+        },
+        (None, rest) => match primary.with_overrides(&[(rest.to_string(), value.clone())]) {
+            Err(e) => e,
+            Ok(_) => ProfileError::Override {
+                path: path.to_string(),
+                reason: "no mounted profile has this field".to_string(),
+            },
+        },
+    }
 }
 
 /// Parses a `--set path=value` argument: the value is JSON if it parses as JSON, else a string.

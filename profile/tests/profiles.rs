@@ -76,6 +76,33 @@ fn overrides_replace_fields_and_reject_unknown_paths() {
 }
 
 #[test]
+fn overrides_go_to_the_profiles_that_have_the_field_or_that_they_name() {
+    let set = vec![
+        ("list.max_count".to_string(), json!(7)),
+        ("attio.writes.role.keep_one".to_string(), json!(null)),
+        ("unified.max_limit".to_string(), json!(5)),
+        ("list.max_cont".to_string(), json!(1)),
+    ];
+    let attio = Profile::builtin("attio").unwrap();
+    let (mine, taken) = attio.overrides_for(&set);
+    assert_eq!(taken, [true, true, false, false]);
+    let a = attio.with_overrides(&mine).unwrap();
+    assert_eq!(a.list.max_count, Some(7));
+    assert!(a.writes.role.as_ref().unwrap().keep_one.is_none());
+    let generic = Profile::builtin("generic").unwrap();
+    assert_eq!(generic.overrides_for(&set).1, [true, false, false, false]);
+    let truto = Profile::builtin("truto").unwrap();
+    assert_eq!(truto.overrides_for(&set).1, [true, false, true, false]);
+    let typo = scimock_profile::unused_override(&generic, "list.max_cont", &json!(1));
+    assert!(typo.to_string().contains("no field \"max_cont\""), "{typo}");
+    let absent = scimock_profile::unused_override(&generic, "attio.list.max_count", &json!(1));
+    assert!(
+        absent.to_string().contains("attio profile is not mounted"),
+        "{absent}"
+    );
+}
+
+#[test]
 fn unknown_profile_names_are_refused_with_the_known_list() {
     let err = Profile::builtin("okta").unwrap_err().to_string();
     assert!(err.contains("attio") && err.contains("okta"), "{err}");

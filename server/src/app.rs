@@ -148,6 +148,7 @@ pub fn build_tenant(
         limiter: RateLimiter::default(),
         backends,
         cursor_secret: cursor_secret(),
+        idempotency: Default::default(),
         profile: Arc::new(profile),
     });
     if t.profile.kind == ProfileKind::Scim {
@@ -157,10 +158,24 @@ pub fn build_tenant(
     Ok(t)
 }
 
-fn profile_for(name: &str, cfg: &ServeConfig) -> Result<Profile, String> {
-    Profile::builtin(name)
-        .and_then(|p| p.with_overrides(&cfg.overrides))
-        .map_err(|e| e.to_string())
+/// The built-in profile `name` with the overrides meant for it; `used` records which overrides
+/// some profile took.
+fn profile_for(name: &str, cfg: &ServeConfig, used: &mut [bool]) -> Result<Profile, String> {
+    let p = Profile::builtin(name).map_err(|e| e.to_string())?;
+    let (mine, taken) = p.overrides_for(&cfg.overrides);
+    for (u, t) in used.iter_mut().zip(taken) {
+        *u |= t;
+    }
+    p.with_overrides(&mine).map_err(|e| e.to_string())
+}
+
+/// An error for the first override no mounted profile took (a typo never silently does nothing).
+fn check_overrides_used(primary: &str, cfg: &ServeConfig, used: &[bool]) -> Result<(), String> {
+    let Some(((path, value), _)) = cfg.overrides.iter().zip(used).find(|(_, u)| !**u) else {
+        return Ok(());
+    };
+    let primary = Profile::builtin(primary).map_err(|e| e.to_string())?;
+    Err(scimock_profile::unused_override(&primary, path, value).to_string())
 }
 
 impl App {
@@ -175,10 +190,11 @@ impl App {
             cfg.seed,
         ));
         let mut tenants: Vec<Arc<Tenant>> = Vec::new();
+        let mut used = vec![false; cfg.overrides.len()];
         match &cfg.vendor {
             VendorChoice::All => {
                 for name in PROFILE_NAMES {
-                    let p = profile_for(name, cfg)?;
+                    let p = profile_for(name, cfg, &mut used)?;
                     let prefix = format!("/{name}");
                     let backends = match &p.unified {
                         Some(u) => u
@@ -195,13 +211,14 @@ impl App {
                     };
                     tenants.push(build_tenant(p, &prefix, origin, cfg, &shared, backends)?);
                 }
+                check_overrides_used("generic", cfg, &used)?;
             }
             VendorChoice::One(name) => {
-                let p = profile_for(name, cfg)?;
+                let p = profile_for(name, cfg, &mut used)?;
                 let mut backends = Vec::new();
                 if let Some(u) = &p.unified {
                     for a in &u.accounts {
-                        let bp = profile_for(&a.vendor, cfg)?;
+                        let bp = profile_for(&a.vendor, cfg, &mut used)?;
                         let prefix = format!("/_backends/{}", a.id);
                         backends.push((
                             a.id.clone(),
@@ -210,6 +227,7 @@ impl App {
                     }
                 }
                 tenants.push(build_tenant(p, "", origin, cfg, &shared, backends)?);
+                check_overrides_used(name, cfg, &used)?;
             }
         }
         if let Some(path) = &cfg.state_file {
