@@ -617,6 +617,9 @@ pub struct UnifiedSpec {
     pub default_limit: u64,
     /// Largest `limit` unless `truto_ignore_limit`.
     pub max_limit: u64,
+    /// Seconds an `Idempotency-Key` on POST/PATCH is remembered (`None`: the header is ignored).
+    #[serde(default)]
+    pub idempotency_ttl_secs: Option<u64>,
 }
 
 /// A documented vendor behaviour, with its source.

@@ -14,6 +14,7 @@ pub mod doc;
 pub mod error;
 pub mod faults;
 pub mod generate;
+pub mod idempotency;
 pub mod journal;
 pub mod list;
 pub mod middleware;

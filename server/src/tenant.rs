@@ -122,6 +122,8 @@ pub struct Tenant {
     pub backends: Vec<(String, Arc<Tenant>)>,
     /// Key mixed into cursors so clients cannot forge them.
     pub cursor_secret: u64,
+    /// `Idempotency-Key`s seen by a unified facade.
+    pub idempotency: crate::idempotency::Idempotency,
 }
 
 /// Most operations one PATCH may carry (more is 400 `tooMany`).
@@ -918,6 +920,7 @@ impl Tenant {
 
     /// Restores the seed data: the fixtures, then the generated users.
     pub fn reset(&self) -> Result<(usize, usize), String> {
+        self.idempotency.clear();
         self.load_with(&self.seed_data, self.generated)
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::error::{ScimError, ScimResult};
 use crate::faults::Break;
+use crate::idempotency::{self, Begin};
 use crate::middleware::tenant_middleware;
 use crate::patch::{PatchOp, PatchOpKind};
 use crate::query::{ListRequest, Query};
@@ -502,23 +503,69 @@ fn unified_body(headers: &HeaderMap, body: &Bytes) -> ScimResult<Map<String, Val
     }
 }
 
+/// Runs a POST/PATCH once per `Idempotency-Key` (3P:T7): a retry with the same key and request
+/// gets the first answer again, without writing twice.
+fn idempotent(
+    t: &Tenant,
+    method: &str,
+    path: &str,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+    run: impl FnOnce() -> ScimResult<(StatusCode, Value)>,
+) -> ScimResult<Response> {
+    let ttl = t
+        .profile
+        .unified
+        .as_ref()
+        .and_then(|u| u.idempotency_ttl_secs);
+    let (Some(key), Some(ttl)) = (headers.get("idempotency-key"), ttl) else {
+        let (status, v) = run()?;
+        return Ok(t.json_value(status, &v));
+    };
+    let key = key.to_str().map_err(|_| {
+        ScimError::new(
+            StatusCode::BAD_REQUEST,
+            "Idempotency-Key must be visible ASCII",
+        )
+    })?;
+    let scope = format!("{method} {path}");
+    let print = idempotency::fingerprint(method, path, raw, body);
+    let ttl = std::time::Duration::from_secs(ttl);
+    match t.idempotency.begin(&scope, key, print, ttl)? {
+        Begin::Replay(status, v) => Ok(t.json_value(status, &v)),
+        Begin::Run => match run() {
+            Ok((status, v)) => {
+                t.idempotency.finish(&scope, key, Some((status, &v)));
+                Ok(t.json_value(status, &v))
+            }
+            Err(e) => {
+                t.idempotency.finish(&scope, key, None);
+                Err(e)
+            }
+        },
+    }
+}
+
 async fn create(
     State(t): Ten,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
-    let b = backend(&t, &q)?;
-    let u = unified_body(&headers, &body)?;
-    let (scim, _) = scim_from_unified(&u);
-    let path = format!("{}/Users", b.public_path);
-    backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
-    let w = b.create_user(scim).map_err(|e| remote(b, e, &path))?;
-    Ok(t.json_value(
-        StatusCode::CREATED,
-        &Shaping::from(&t, &q).apply(b, &w.stored),
-    ))
+    idempotent(&t, "POST", "/", raw.as_deref(), &headers, &body, || {
+        let q = Query::parse(raw.as_deref())?;
+        let b = backend(&t, &q)?;
+        let u = unified_body(&headers, &body)?;
+        let (scim, _) = scim_from_unified(&u);
+        let path = format!("{}/Users", b.public_path);
+        backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
+        let w = b.create_user(scim).map_err(|e| remote(b, e, &path))?;
+        Ok((
+            StatusCode::CREATED,
+            Shaping::from(&t, &q).apply(b, &w.stored),
+        ))
+    })
 }
 
 async fn update(
@@ -528,30 +575,33 @@ async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
-    let b = backend(&t, &q)?;
-    let u = unified_body(&headers, &body)?;
-    let (_, paths) = scim_from_unified(&u);
-    let path = format!("{}/Users/{id}", b.public_path);
-    backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
-    let ops: Vec<PatchOp> = paths
-        .into_iter()
-        .map(|(p, v)| PatchOp {
-            op: PatchOpKind::Replace,
-            path: scimock_filter::parse_patch_path(&p).ok(),
-            raw_path: Some(p),
-            value: Some(v),
-        })
-        .collect();
-    let w = b
-        .patch_ops(Kind::User, &id, ops, None)
-        .map_err(|e| remote(b, e, &path))?;
-    let s = if w.status == StatusCode::NO_CONTENT {
-        b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
-    } else {
-        w.stored
-    };
-    Ok(t.json_value(StatusCode::OK, &Shaping::from(&t, &q).apply(b, &s)))
+    let at = format!("/{id}");
+    idempotent(&t, "PATCH", &at, raw.as_deref(), &headers, &body, || {
+        let q = Query::parse(raw.as_deref())?;
+        let b = backend(&t, &q)?;
+        let u = unified_body(&headers, &body)?;
+        let (_, paths) = scim_from_unified(&u);
+        let path = format!("{}/Users/{id}", b.public_path);
+        backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
+        let ops: Vec<PatchOp> = paths
+            .into_iter()
+            .map(|(p, v)| PatchOp {
+                op: PatchOpKind::Replace,
+                path: scimock_filter::parse_patch_path(&p).ok(),
+                raw_path: Some(p),
+                value: Some(v),
+            })
+            .collect();
+        let w = b
+            .patch_ops(Kind::User, &id, ops, None)
+            .map_err(|e| remote(b, e, &path))?;
+        let s = if w.status == StatusCode::NO_CONTENT {
+            b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
+        } else {
+            w.stored
+        };
+        Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)))
+    })
 }
 
 async fn remove(

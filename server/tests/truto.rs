@@ -358,3 +358,80 @@ async fn all_mode_truto_reads_the_mounted_vendor_stores() {
         r.text
     );
 }
+
+async fn unified_total(c: &Client) -> u64 {
+    c.get(&format!(
+        "?integrated_account_id={GENERIC}&truto_ignore_limit=true"
+    ))
+    .await
+    .body["result_count"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn keyed(c: &Client, method: Method, at: &str, key: &str, body: &Value) -> Resp {
+    let path = format!("{at}?integrated_account_id={GENERIC}");
+    let headers = [
+        ("idempotency-key", key),
+        ("content-type", "application/json"),
+    ];
+    c.send_with(method, &path, Some(body), &headers).await
+}
+
+#[tokio::test]
+async fn truto_idempotency_key() {
+    let c = truto(0).await;
+    let before = unified_total(&c).await;
+    let body = json!({"username": "idem@example.com", "first_name": "Idem"});
+    // A retry with the same key and request gets the first answer; the user exists once.
+    let first = keyed(&c, Method::POST, "", "k-1", &body).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let again = keyed(&c, Method::POST, "", "k-1", &body).await;
+    assert_eq!((again.status, &again.body), (201, &first.body));
+    assert_eq!(unified_total(&c).await, before + 1);
+    // The same key with another request is 422.
+    let other = json!({"username": "other@example.com"});
+    assert_truto_error(
+        &keyed(&c, Method::POST, "", "k-1", &other).await,
+        422,
+        false,
+    );
+    // A request that failed is not remembered: its key can be used again.
+    let dup = json!({"username": "idem@example.com"});
+    assert_truto_error(&keyed(&c, Method::POST, "", "k-2", &dup).await, 409, true);
+    let fresh = json!({"username": "idem2@example.com"});
+    assert_eq!(keyed(&c, Method::POST, "", "k-2", &fresh).await.status, 201);
+    // PATCH too, per user.
+    let at = format!("/{}", first.body["id"].as_str().unwrap());
+    let boss = json!({"title": "Boss"});
+    let p1 = keyed(&c, Method::PATCH, &at, "p-1", &boss).await;
+    assert_eq!((p1.status, p1.body["title"].as_str()), (200, Some("Boss")));
+    assert_eq!(
+        keyed(&c, Method::PATCH, &at, "p-1", &boss).await.body,
+        p1.body
+    );
+    let chief = json!({"title": "Chief"});
+    assert_truto_error(
+        &keyed(&c, Method::PATCH, &at, "p-1", &chief).await,
+        422,
+        false,
+    );
+    // Keys longer than 255 bytes are refused.
+    let long = "x".repeat(256);
+    assert_truto_error(&keyed(&c, Method::POST, "", &long, &body).await, 400, false);
+    // Without the setting the header is ignored, so a retry is a second create (409 here).
+    let off = Client::start_with(ServeConfig {
+        overrides: vec![("unified.idempotency_ttl_secs".into(), Value::Null)],
+        ..config("truto")
+    })
+    .await;
+    assert_eq!(
+        keyed(&off, Method::POST, "", "k-1", &body).await.status,
+        201
+    );
+    assert_truto_error(
+        &keyed(&off, Method::POST, "", "k-1", &body).await,
+        409,
+        true,
+    );
+}
