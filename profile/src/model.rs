@@ -103,12 +103,27 @@ pub struct ErrorSpec {
     /// Content-Type of error responses.
     pub content_type: String,
     /// Status of an operation the vendor does not offer on a route it has (405; Adra 501).
-    #[serde(default = "default_not_offered_status")]
+    #[serde(
+        default = "default_not_offered_status",
+        deserialize_with = "error_status"
+    )]
     pub not_offered_status: u16,
 }
 
 fn default_not_offered_status() -> u16 {
     405
+}
+
+/// An HTTP error status (400–599); anything else is refused when the profile loads.
+fn error_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    let status = u16::deserialize(d)?;
+    if (400..=599).contains(&status) {
+        Ok(status)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{status} is not an error status (400-599)"
+        )))
+    }
 }
 
 /// The error body formats scimock can render.

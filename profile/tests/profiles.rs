@@ -107,3 +107,21 @@ fn unknown_profile_names_are_refused_with_the_known_list() {
     let err = Profile::builtin("okta").unwrap_err().to_string();
     assert!(err.contains("attio") && err.contains("okta"), "{err}");
 }
+
+#[test]
+fn the_not_offered_status_must_be_an_error_status() {
+    let p = Profile::builtin("adra").unwrap();
+    assert_eq!(p.errors.not_offered_status, 501);
+    assert_eq!(
+        Profile::builtin("generic")
+            .unwrap()
+            .errors
+            .not_offered_status,
+        405
+    );
+    let err = p
+        .with_overrides(&[("errors.not_offered_status".into(), json!(302))])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("302 is not an error status"), "{err}");
+}

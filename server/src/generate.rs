@@ -242,7 +242,7 @@ impl GeneratedUser {
         }
         if self.app_role {
             b.key("appRole");
-            b.string(if i % 20 == 0 { "admin" } else { "member" });
+            b.string(if i % 20 == 5 { "admin" } else { "member" });
         }
         for (urn, sub, v) in &self.generated {
             b.key(urn);

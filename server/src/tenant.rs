@@ -445,7 +445,8 @@ impl Tenant {
         let holds = |s: &Stored| {
             !s.invite
                 && s.view().get("active").and_then(|a| a.boolean()) != Some(false)
-                && s.str_attr(&role.attr) == Some(keep)
+                && s.str_attr(&role.attr)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(keep))
         };
         if !holds(old) {
             return Ok(());
@@ -453,7 +454,9 @@ impl Tenant {
         let keeps = after.is_some_and(|(v, invite)| {
             !invite
                 && v.get("active") != Some(&Value::Bool(false))
-                && v.get(&role.attr).and_then(Value::as_str) == Some(keep)
+                && v.get(&role.attr)
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(keep))
         });
         if keeps || store.users.iter().any(|s| s.id != old.id && holds(s)) {
             return Ok(());

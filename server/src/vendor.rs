@@ -70,8 +70,12 @@ impl VendorBehaviour for Attio {
         existing: Option<&Stored>,
     ) -> bool {
         if let Some(o) = attrs.as_object_mut() {
-            // appRole defaults to member (D:A2).
-            o.entry("appRole").or_insert_with(|| json!("member"));
+            // appRole defaults to member on create (D:A2); a replace that leaves it out keeps
+            // the stored role rather than demoting an admin [I].
+            let kept = existing
+                .and_then(|s| s.str_attr("appRole"))
+                .unwrap_or("member");
+            o.entry("appRole").or_insert_with(|| json!(kept));
         }
         match existing {
             Some(s) => s.invite,

@@ -1,6 +1,7 @@
 //! The bad-input battery: every kind of malformed request, to every endpoint of every profile.
-//! Every answer must be the documented status in that vendor's error format; never a 5xx, never
-//! a panic, and the server keeps serving.
+//! Every answer must be the documented status in that vendor's error format; never a 5xx (other
+//! than Adra's documented 501 for an operation it does not offer), never a panic, and the server
+//! keeps serving.
 
 mod common;
 

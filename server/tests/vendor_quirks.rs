@@ -254,6 +254,39 @@ async fn attio_last_admin_kept() {
         (ada.body["appRole"].as_str(), ada.body["active"].as_bool()),
         (Some("admin"), Some(true))
     );
+    // A suspended admin and a pending invite as admin do not count as another admin.
+    let eve = c
+        .post(
+            "/Users",
+            &json!({"userName": "eve@example.com", "appRole": "admin"}),
+        )
+        .await;
+    let eve = format!("/Users/{}", eve.body["id"].as_str().unwrap());
+    assert_eq!(
+        c.patch(&eve, &replace("active", json!(false))).await.status,
+        200
+    );
+    let invite = c
+        .post(
+            "/Users",
+            &json!({"userName": "inv@unverified.test", "appRole": "admin"}),
+        )
+        .await;
+    assert_eq!(invite.status, 201, "{}", invite.text);
+    assert_attio_error(&c.delete(ADA).await, 400, "validation_type");
+    // A PUT that leaves appRole out keeps it (no silent demotion of the last admin).
+    let r = c
+        .put(
+            ADA,
+            &json!({"userName": "ada.admin@example.com", "name": {"givenName": "Ada"}}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["appRole"].as_str()),
+        (200, Some("admin")),
+        "{}",
+        r.text
+    );
     // With a second admin, the first may go; then the second is the last.
     let r = c.patch(JOHN, &replace("appRole", json!("admin"))).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -263,6 +296,25 @@ async fn attio_last_admin_kept() {
     // Other writes to the last admin go through.
     let r = c.patch(JOHN, &replace("name.givenName", json!("Jo"))).await;
     assert_eq!(r.status, 200, "{}", r.text);
+    // Roles in loaded data are compared without regard to case.
+    let boss = json!([{"userName": "boss@example.com", "appRole": "Admin", "active": true}]);
+    let r = c
+        .send_with(Method::POST, "/_scimock/users", Some(&boss), &[])
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = c.patch(JOHN, &replace("appRole", json!("member"))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let boss = c
+        .get(&format!(
+            "/Users?filter={}",
+            enc("userName eq \"boss@example.com\"")
+        ))
+        .await;
+    let boss = format!(
+        "/Users/{}",
+        boss.body["Resources"][0]["id"].as_str().unwrap()
+    );
+    assert_attio_error(&c.delete(&boss).await, 400, "validation_type");
     // The switch turns the rule off.
     let off = start("attio", 0, &[("writes.role.keep_one", Value::Null)]).await;
     assert_eq!(off.delete(ADA).await.status, 204);
