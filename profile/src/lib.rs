@@ -129,9 +129,9 @@ impl Profile {
     }
 
     /// The overrides meant for this profile: those qualified with its name (`attio.list.max_count`,
-    /// the prefix removed), and unqualified ones whose path names a field it has, so one
-    /// `--set` can serve every profile mounted together. The flags say which overrides were
-    /// taken, for [`unused_override`].
+    /// the prefix removed), and unqualified ones whose path names a field it has (also one that
+    /// is unset, `null`), so one `--set` can serve every profile mounted together. The flags say
+    /// which overrides were taken.
     pub fn overrides_for(
         &self,
         overrides: &[(String, Value)],
@@ -194,22 +194,76 @@ fn field_exists(doc: &Value, path: &str) -> bool {
     true
 }
 
-/// The error for an override no mounted profile took: `primary`'s own complaint about the path
-/// (`no field "max_cont"`), or that its vendor is not mounted.
-pub fn unused_override(primary: &Profile, path: &str, value: &Value) -> ProfileError {
-    match split_vendor(path) {
-        (Some(v), _) => ProfileError::Override {
-            path: path.to_string(),
-            reason: format!("the {v} profile is not mounted"),
-        },
-        (None, rest) => match primary.with_overrides(&[(rest.to_string(), value.clone())]) {
-            Err(e) => e,
-            Ok(_) => ProfileError::Override {
-                path: path.to_string(),
-                reason: "no mounted profile has this field".to_string(),
+/// Checks `overrides` against the profiles mounted together, in the order given: each must be
+/// taken by some profile and apply cleanly there. The error names the path as given; for a path
+/// no profile has, it is the complaint of the profile where most of the path exists (a typo never
+/// silently does nothing).
+pub fn check_overrides(
+    mounted: &[Profile],
+    overrides: &[(String, Value)],
+) -> Result<(), ProfileError> {
+    for o in overrides {
+        let (path, value) = o;
+        let mut taken = false;
+        for p in mounted {
+            let (mine, flags) = p.overrides_for(std::slice::from_ref(o));
+            if flags.first() == Some(&true) {
+                taken = true;
+                p.with_overrides(&mine).map_err(|e| as_given(e, path))?;
+            }
+        }
+        if taken {
+            continue;
+        }
+        return Err(match split_vendor(path) {
+            (Some(v), _) => ProfileError::Override {
+                path: path.clone(),
+                reason: format!("the {v} profile is not mounted"),
             },
-        },
+            (None, rest) => {
+                let closest = mounted
+                    .iter()
+                    .min_by_key(|p| std::cmp::Reverse(resolved_depth(p, rest)));
+                match closest.map(|p| p.with_overrides(&[(rest.to_string(), value.clone())])) {
+                    Some(Err(e)) => as_given(e, path),
+                    _ => ProfileError::Override {
+                        path: path.clone(),
+                        reason: "no mounted profile has this field".to_string(),
+                    },
+                }
+            }
+        });
     }
+    Ok(())
+}
+
+/// An override error carrying the path as the user gave it (with its profile prefix).
+fn as_given(e: ProfileError, path: &str) -> ProfileError {
+    match e {
+        ProfileError::Override { reason, .. } => ProfileError::Override {
+            path: path.to_string(),
+            reason,
+        },
+        other => other,
+    }
+}
+
+/// How much of the dotted `path` exists in `p`: twice the leading segments found, plus one when
+/// the last of them is an object (which could hold the next segment, unlike an unset `null`).
+fn resolved_depth(p: &Profile, path: &str) -> usize {
+    let doc = serde_json::to_value(p).unwrap_or(Value::Null);
+    let mut slot = &doc;
+    let mut depth = 0;
+    for part in path.split('.') {
+        match slot.get(part) {
+            Some(v) => {
+                slot = v;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    2 * depth + usize::from(slot.is_object())
 }
 
 /// Parses a `--set path=value` argument: the value is JSON if it parses as JSON, else a string.

@@ -93,12 +93,30 @@ fn overrides_go_to_the_profiles_that_have_the_field_or_that_they_name() {
     assert_eq!(generic.overrides_for(&set).1, [true, false, false, false]);
     let truto = Profile::builtin("truto").unwrap();
     assert_eq!(truto.overrides_for(&set).1, [true, false, true, false]);
-    let typo = scimock_profile::unused_override(&generic, "list.max_cont", &json!(1));
-    assert!(typo.to_string().contains("no field \"max_cont\""), "{typo}");
-    let absent = scimock_profile::unused_override(&generic, "attio.list.max_count", &json!(1));
+    let all = Profile::all_builtin().unwrap();
+    let check = |mounted: &[Profile], path: &str, value: Value| {
+        scimock_profile::check_overrides(mounted, &[(path.to_string(), value)])
+            .map_err(|e| e.to_string())
+    };
+    assert!(check(&all, "list.max_count", json!(5)).is_ok());
+    assert!(check(&all, "attio.writes.role.keep_one", json!(null)).is_ok());
+    let typo = check(std::slice::from_ref(&generic), "list.max_cont", json!(1)).unwrap_err();
+    assert_eq!(typo, "override list.max_cont: no field \"max_cont\"");
+    // A vendor-only field's typo is judged by the profile that has most of the path.
+    let typo = check(&all, "writes.role.keep_on", json!(null)).unwrap_err();
+    assert_eq!(typo, "override writes.role.keep_on: no field \"keep_on\"");
+    let typo = check(&all, "attio.list.max_cont", json!(1)).unwrap_err();
+    assert_eq!(typo, "override attio.list.max_cont: no field \"max_cont\"");
+    let absent = check(
+        std::slice::from_ref(&generic),
+        "attio.list.max_count",
+        json!(1),
+    );
+    assert!(absent.unwrap_err().contains("attio profile is not mounted"));
+    let wrong = check(&all, "list.max_count", json!("abc")).unwrap_err();
     assert!(
-        absent.to_string().contains("attio profile is not mounted"),
-        "{absent}"
+        wrong.starts_with("override list.max_count: invalid type"),
+        "{wrong}"
     );
 }
 

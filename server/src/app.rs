@@ -158,24 +158,30 @@ pub fn build_tenant(
     Ok(t)
 }
 
-/// The built-in profile `name` with the overrides meant for it; `used` records which overrides
-/// some profile took.
-fn profile_for(name: &str, cfg: &ServeConfig, used: &mut [bool]) -> Result<Profile, String> {
+/// The built-in profile `name` with the overrides meant for it.
+fn profile_for(name: &str, cfg: &ServeConfig) -> Result<Profile, String> {
     let p = Profile::builtin(name).map_err(|e| e.to_string())?;
-    let (mine, taken) = p.overrides_for(&cfg.overrides);
-    for (u, t) in used.iter_mut().zip(taken) {
-        *u |= t;
-    }
+    let (mine, _) = p.overrides_for(&cfg.overrides);
     p.with_overrides(&mine).map_err(|e| e.to_string())
 }
 
-/// An error for the first override no mounted profile took (a typo never silently does nothing).
-fn check_overrides_used(primary: &str, cfg: &ServeConfig, used: &[bool]) -> Result<(), String> {
-    let Some(((path, value), _)) = cfg.overrides.iter().zip(used).find(|(_, u)| !**u) else {
-        return Ok(());
+/// The profiles `cfg` builds: the chosen one(s) and a unified facade's backing vendors.
+fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, String> {
+    let names: Vec<String> = match &cfg.vendor {
+        VendorChoice::All => PROFILE_NAMES.iter().map(|n| n.to_string()).collect(),
+        VendorChoice::One(name) => {
+            let p = Profile::builtin(name).map_err(|e| e.to_string())?;
+            let mut names = vec![name.clone()];
+            if let Some(u) = &p.unified {
+                names.extend(u.accounts.iter().map(|a| a.vendor.clone()));
+            }
+            names
+        }
     };
-    let primary = Profile::builtin(primary).map_err(|e| e.to_string())?;
-    Err(scimock_profile::unused_override(&primary, path, value).to_string())
+    names
+        .iter()
+        .map(|n| Profile::builtin(n).map_err(|e| e.to_string()))
+        .collect()
 }
 
 impl App {
@@ -189,12 +195,14 @@ impl App {
             cfg.rate_limits,
             cfg.seed,
         ));
+        // Every override is checked before any tenant is built (and its users generated).
+        scimock_profile::check_overrides(&mounted_profiles(cfg)?, &cfg.overrides)
+            .map_err(|e| e.to_string())?;
         let mut tenants: Vec<Arc<Tenant>> = Vec::new();
-        let mut used = vec![false; cfg.overrides.len()];
         match &cfg.vendor {
             VendorChoice::All => {
                 for name in PROFILE_NAMES {
-                    let p = profile_for(name, cfg, &mut used)?;
+                    let p = profile_for(name, cfg)?;
                     let prefix = format!("/{name}");
                     let backends = match &p.unified {
                         Some(u) => u
@@ -211,14 +219,13 @@ impl App {
                     };
                     tenants.push(build_tenant(p, &prefix, origin, cfg, &shared, backends)?);
                 }
-                check_overrides_used("generic", cfg, &used)?;
             }
             VendorChoice::One(name) => {
-                let p = profile_for(name, cfg, &mut used)?;
+                let p = profile_for(name, cfg)?;
                 let mut backends = Vec::new();
                 if let Some(u) = &p.unified {
                     for a in &u.accounts {
-                        let bp = profile_for(&a.vendor, cfg, &mut used)?;
+                        let bp = profile_for(&a.vendor, cfg)?;
                         let prefix = format!("/_backends/{}", a.id);
                         backends.push((
                             a.id.clone(),
@@ -227,7 +234,6 @@ impl App {
                     }
                 }
                 tenants.push(build_tenant(p, "", origin, cfg, &shared, backends)?);
-                check_overrides_used(name, cfg, &used)?;
             }
         }
         if let Some(path) = &cfg.state_file {

@@ -2,19 +2,22 @@
 //! of draft-ietf-httpapi-idempotency-key-header: a retry with the same key and the same request
 //! gets the first successful answer again without running twice; the same key with a different
 //! request is 422; a retry while the first is still running is 409. Failed requests are not
-//! kept, so they can be retried with their key.
+//! kept, so they can be retried with their key. Kept answers are bounded in number and bytes.
 
 use crate::error::{ScimError, ScimResult};
+use axum::body::Bytes;
 use axum::http::StatusCode;
-use serde_json::Value;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Keys kept at most; the oldest answers are forgotten first.
 pub const MAX_KEYS: usize = 10_000;
+
+/// Bytes of kept answers at most; the oldest are forgotten first.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// Longest accepted key, in bytes.
 pub const MAX_KEY_LEN: usize = 255;
@@ -23,30 +26,85 @@ pub const MAX_KEY_LEN: usize = 255;
 enum State {
     /// The first request with this key is still running.
     Running,
-    /// Its successful answer.
-    Done(StatusCode, Value),
+    /// Its successful answer: status and body bytes.
+    Done(StatusCode, Bytes),
 }
 
 #[derive(Debug)]
 struct Entry {
+    /// Which registration of the key this is (a key can expire and be registered again).
+    generation: u64,
     fingerprint: u64,
     at: Instant,
     state: State,
 }
 
+#[derive(Debug, Default)]
+struct Keys {
+    map: HashMap<String, Entry>,
+    /// Registration order, oldest first; items whose generation is gone are skipped.
+    order: VecDeque<(String, u64)>,
+    /// Bytes of the kept answers.
+    bytes: usize,
+    next_generation: u64,
+}
+
+impl Keys {
+    fn remove(&mut self, id: &str) {
+        if let Some(Entry {
+            state: State::Done(_, body),
+            ..
+        }) = self.map.remove(id)
+        {
+            self.bytes -= body.len();
+        }
+    }
+
+    /// Forgets the oldest finished answers until one more key and `extra` bytes fit. Running
+    /// entries are never forgotten (their retry would run twice).
+    fn make_room(&mut self, extra: usize) {
+        let mut budget = self.order.len();
+        while budget > 0 && (self.map.len() >= MAX_KEYS || self.bytes + extra > MAX_BYTES) {
+            budget -= 1;
+            let Some((id, generation)) = self.order.pop_front() else {
+                break;
+            };
+            match self.map.get(&id) {
+                Some(e) if e.generation == generation => {
+                    if matches!(e.state, State::Running) {
+                        self.order.push_back((id, generation));
+                    } else {
+                        self.remove(&id);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The keys seen by one facade tenant.
 #[derive(Debug, Default)]
 pub struct Idempotency {
-    entries: Mutex<(HashMap<String, Entry>, VecDeque<String>)>,
+    keys: Mutex<Keys>,
 }
 
 /// What to do with a request that carries a key.
 #[derive(Debug)]
-pub enum Begin {
-    /// Run it, then [`Idempotency::finish`] with its outcome.
-    Run,
+pub enum Begin<'a> {
+    /// Run it, then [`Ticket::finish`] with its answer; dropping the ticket forgets the key.
+    Run(Ticket<'a>),
     /// Answer this again: the first request's status and body.
-    Replay(StatusCode, Value),
+    Replay(StatusCode, Bytes),
+}
+
+/// A registered key whose request is running.
+#[derive(Debug)]
+pub struct Ticket<'a> {
+    owner: &'a Idempotency,
+    id: String,
+    generation: u64,
+    finished: bool,
 }
 
 /// The fingerprint of a request: method, path, query and body bytes.
@@ -56,16 +114,27 @@ pub fn fingerprint(method: &str, path: &str, query: Option<&str>, body: &[u8]) -
     h.finish()
 }
 
+fn unavailable() -> ScimError {
+    ScimError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Idempotency keys are unavailable",
+    )
+}
+
 impl Idempotency {
-    /// Registers `key` for a request with `fingerprint`, or says how to answer its retry.
-    /// `scope` separates keys per integrated account, method and path.
+    fn lock(&self) -> Option<MutexGuard<'_, Keys>> {
+        self.keys.lock().ok()
+    }
+
+    /// Registers `key` within `scope` (account, method and path) for a request with
+    /// `fingerprint`, or says how to answer its retry.
     pub fn begin(
         &self,
         scope: &str,
         key: &str,
         fingerprint: u64,
         ttl: Duration,
-    ) -> ScimResult<Begin> {
+    ) -> ScimResult<Begin<'_>> {
         if key.is_empty() || key.len() > MAX_KEY_LEN {
             return Err(ScimError::new(
                 StatusCode::BAD_REQUEST,
@@ -73,15 +142,9 @@ impl Idempotency {
             ));
         }
         let id = format!("{scope}\n{key}");
-        let mut guard = self.entries.lock().map_err(|_| {
-            ScimError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Idempotency keys are unavailable",
-            )
-        })?;
-        let (map, order) = &mut *guard;
+        let mut keys = self.lock().ok_or_else(unavailable)?;
         let now = Instant::now();
-        if let Some(e) = map.get(&id) {
+        if let Some(e) = keys.map.get(&id) {
             if now.duration_since(e.at) < ttl {
                 if e.fingerprint != fingerprint {
                     return Err(ScimError::new(
@@ -97,57 +160,85 @@ impl Idempotency {
                     State::Done(status, body) => Ok(Begin::Replay(*status, body.clone())),
                 };
             }
+            keys.remove(&id);
         }
-        while map.len() >= MAX_KEYS {
-            match order.pop_front() {
-                Some(old) => {
-                    map.remove(&old);
-                }
-                None => break,
-            }
-        }
-        if map
-            .insert(
-                id.clone(),
-                Entry {
-                    fingerprint,
-                    at: now,
-                    state: State::Running,
-                },
-            )
-            .is_none()
-        {
-            order.push_back(id);
-        }
-        Ok(Begin::Run)
-    }
-
-    /// Records the outcome of a request [`begin`](Self::begin) let run: a success is kept for
-    /// replay, a failure forgets the key.
-    pub fn finish(&self, scope: &str, key: &str, outcome: Option<(StatusCode, &Value)>) {
-        let id = format!("{scope}\n{key}");
-        let Ok(mut guard) = self.entries.lock() else {
-            return;
-        };
-        let (map, order) = &mut *guard;
-        match outcome {
-            Some((status, body)) => {
-                if let Some(e) = map.get_mut(&id) {
-                    e.state = State::Done(status, body.clone());
-                }
-            }
-            None => {
-                map.remove(&id);
-                order.retain(|k| *k != id);
-            }
-        }
+        keys.make_room(0);
+        keys.next_generation += 1;
+        let generation = keys.next_generation;
+        keys.map.insert(
+            id.clone(),
+            Entry {
+                generation,
+                fingerprint,
+                at: now,
+                state: State::Running,
+            },
+        );
+        keys.order.push_back((id.clone(), generation));
+        Ok(Begin::Run(Ticket {
+            owner: self,
+            id,
+            generation,
+            finished: false,
+        }))
     }
 
     /// Forgets every key (`POST /_scimock/reset`).
     pub fn clear(&self) {
-        if let Ok(mut guard) = self.entries.lock() {
-            guard.0.clear();
-            guard.1.clear();
+        if let Some(mut keys) = self.lock() {
+            *keys = Keys {
+                next_generation: keys.next_generation,
+                ..Keys::default()
+            };
+        }
+    }
+
+    /// Keys and bytes kept (for tests).
+    pub fn usage(&self) -> (usize, usize) {
+        self.lock().map_or((0, 0), |k| (k.map.len(), k.bytes))
+    }
+}
+
+impl Ticket<'_> {
+    /// Keeps a successful answer for replay (one larger than [`MAX_BYTES`] is not kept, so
+    /// its key is forgotten).
+    pub fn finish(mut self, status: StatusCode, body: &Bytes) {
+        self.finished = true;
+        let Some(mut keys) = self.owner.lock() else {
+            return;
+        };
+        if body.len() > MAX_BYTES {
+            keys.remove(&self.id);
+            return;
+        }
+        keys.make_room(body.len());
+        let ours = keys
+            .map
+            .get(&self.id)
+            .is_some_and(|e| e.generation == self.generation);
+        if ours {
+            keys.bytes += body.len();
+            if let Some(e) = keys.map.get_mut(&self.id) {
+                e.state = State::Done(status, body.clone());
+            }
+        }
+    }
+}
+
+impl Drop for Ticket<'_> {
+    /// A request that failed (or never finished) forgets its key, so it can be retried.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        if let Some(mut keys) = self.owner.lock() {
+            if keys
+                .map
+                .get(&self.id)
+                .is_some_and(|e| e.generation == self.generation)
+            {
+                keys.remove(&self.id);
+            }
         }
     }
 }
@@ -155,21 +246,27 @@ impl Idempotency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const DAY: Duration = Duration::from_secs(86_400);
+
+    fn run(b: ScimResult<Begin<'_>>) -> Ticket<'_> {
+        match b {
+            Ok(Begin::Run(t)) => t,
+            other => panic!("expected Run, got {other:?}"),
+        }
+    }
 
     #[test]
     fn a_retry_replays_a_different_request_is_422_a_running_one_409() {
         let i = Idempotency::default();
         let f = fingerprint("POST", "/users", Some("a=1"), b"{}");
-        assert!(matches!(i.begin("s", "k", f, DAY), Ok(Begin::Run)));
+        let t = run(i.begin("s", "k", f, DAY));
         let running = i.begin("s", "k", f, DAY).unwrap_err();
         assert_eq!(running.status, StatusCode::CONFLICT);
-        i.finish("s", "k", Some((StatusCode::CREATED, &json!({"id": "1"}))));
+        t.finish(StatusCode::CREATED, &Bytes::from_static(b"{\"id\":\"1\"}"));
         match i.begin("s", "k", f, DAY) {
             Ok(Begin::Replay(s, b)) => {
-                assert_eq!((s, b), (StatusCode::CREATED, json!({"id": "1"})))
+                assert_eq!((s, &b[..]), (StatusCode::CREATED, &b"{\"id\":\"1\"}"[..]))
             }
             other => panic!("{other:?}"),
         }
@@ -178,37 +275,64 @@ mod tests {
             i.begin("s", "k", other, DAY).unwrap_err().status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
-        assert!(matches!(
-            i.begin("other scope", "k", other, DAY),
-            Ok(Begin::Run)
-        ));
+        drop(run(i.begin("other scope", "k", other, DAY)));
     }
 
     #[test]
-    fn failures_are_forgotten_and_keys_expire_and_are_bounded() {
+    fn failures_are_forgotten_and_keys_expire() {
         let i = Idempotency::default();
-        assert!(matches!(i.begin("s", "k", 1, DAY), Ok(Begin::Run)));
-        i.finish("s", "k", None);
-        assert!(matches!(i.begin("s", "k", 2, DAY), Ok(Begin::Run)));
-        i.finish("s", "k", Some((StatusCode::OK, &json!(1))));
-        assert!(matches!(
-            i.begin("s", "k", 3, Duration::ZERO),
-            Ok(Begin::Run)
-        ));
-        for n in 0..MAX_KEYS + 10 {
-            assert!(matches!(
-                i.begin("s", &n.to_string(), 1, DAY),
-                Ok(Begin::Run)
-            ));
-        }
-        let guard = i.entries.lock().unwrap();
-        assert!(guard.0.len() <= MAX_KEYS && guard.1.len() <= MAX_KEYS);
-        drop(guard);
+        drop(run(i.begin("s", "k", 1, DAY)));
+        let t = run(i.begin("s", "k", 2, DAY));
+        t.finish(StatusCode::OK, &Bytes::from_static(b"1"));
+        // Expired: registered again; the old registration's late drop cannot touch the new one.
+        let stale = Ticket {
+            owner: &i,
+            id: "s\nk".into(),
+            generation: 1,
+            finished: false,
+        };
+        let t = run(i.begin("s", "k", 3, Duration::ZERO));
+        drop(stale);
+        assert_eq!(
+            i.usage().0,
+            1,
+            "the new registration survives a stale ticket"
+        );
+        drop(t);
+        assert_eq!(i.usage(), (0, 0));
         assert_eq!(
             i.begin("s", &"x".repeat(MAX_KEY_LEN + 1), 1, DAY)
                 .unwrap_err()
                 .status,
             StatusCode::BAD_REQUEST
         );
+    }
+
+    #[test]
+    fn keys_and_bytes_are_bounded_and_running_keys_are_never_evicted() {
+        let i = Idempotency::default();
+        let running = run(i.begin("s", "running", 1, DAY));
+        for n in 0..MAX_KEYS + 10 {
+            let t = run(i.begin("s", &n.to_string(), 1, DAY));
+            t.finish(StatusCode::OK, &Bytes::from_static(b"{}"));
+        }
+        let (keys, _) = i.usage();
+        assert!(keys <= MAX_KEYS, "{keys}");
+        assert_eq!(
+            i.begin("s", "running", 1, DAY).unwrap_err().status,
+            StatusCode::CONFLICT,
+            "the running key was not evicted"
+        );
+        drop(running);
+        let big = Bytes::from(vec![b'x'; MAX_BYTES / 4 + 1]);
+        for n in 0..8 {
+            let t = run(i.begin("big", &n.to_string(), 1, DAY));
+            t.finish(StatusCode::OK, &big);
+            assert!(i.usage().1 <= MAX_BYTES, "{:?}", i.usage());
+        }
+        let huge = Bytes::from(vec![b'x'; MAX_BYTES + 1]);
+        let t = run(i.begin("huge", "k", 1, DAY));
+        t.finish(StatusCode::OK, &huge);
+        assert!(matches!(i.begin("huge", "k", 1, DAY), Ok(Begin::Run(_))));
     }
 }

@@ -504,7 +504,8 @@ fn unified_body(headers: &HeaderMap, body: &Bytes) -> ScimResult<Map<String, Val
 }
 
 /// Runs a POST/PATCH once per `Idempotency-Key` (3P:T7): a retry with the same key and request
-/// gets the first answer again, without writing twice.
+/// gets the first answer again, without writing twice. Keys are scoped by integrated account,
+/// method and path.
 fn idempotent(
     t: &Tenant,
     method: &str,
@@ -529,21 +530,22 @@ fn idempotent(
             "Idempotency-Key must be visible ASCII",
         )
     })?;
-    let scope = format!("{method} {path}");
+    let account = Query::parse(raw)
+        .ok()
+        .and_then(|q| param(&q, "integrated_account_id").map(str::to_string))
+        .unwrap_or_default();
+    let scope = format!("{account} {method} {path}");
     let print = idempotency::fingerprint(method, path, raw, body);
     let ttl = std::time::Duration::from_secs(ttl);
     match t.idempotency.begin(&scope, key, print, ttl)? {
-        Begin::Replay(status, v) => Ok(t.json_value(status, &v)),
-        Begin::Run => match run() {
-            Ok((status, v)) => {
-                t.idempotency.finish(&scope, key, Some((status, &v)));
-                Ok(t.json_value(status, &v))
-            }
-            Err(e) => {
-                t.idempotency.finish(&scope, key, None);
-                Err(e)
-            }
-        },
+        Begin::Replay(status, bytes) => Ok(t.json(status, bytes)),
+        Begin::Run(ticket) => {
+            // On an error the ticket is dropped, which forgets the key.
+            let (status, v) = run()?;
+            let bytes = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
+            ticket.finish(status, &bytes);
+            Ok(t.json(status, bytes))
+        }
     }
 }
 

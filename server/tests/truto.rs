@@ -406,15 +406,56 @@ async fn truto_idempotency_key() {
     let boss = json!({"title": "Boss"});
     let p1 = keyed(&c, Method::PATCH, &at, "p-1", &boss).await;
     assert_eq!((p1.status, p1.body["title"].as_str()), (200, Some("Boss")));
+    // The replay is the stored answer, not a second run: a change made meanwhile stays.
+    let other_title = json!({"title": "Other"});
+    assert_eq!(
+        keyed(&c, Method::PATCH, &at, "p-2", &other_title)
+            .await
+            .status,
+        200
+    );
     assert_eq!(
         keyed(&c, Method::PATCH, &at, "p-1", &boss).await.body,
         p1.body
+    );
+    let now = c
+        .get(&format!("{at}?integrated_account_id={GENERIC}"))
+        .await;
+    assert_eq!(
+        now.body["title"], "Other",
+        "the replayed PATCH did not run again"
     );
     let chief = json!({"title": "Chief"});
     assert_truto_error(
         &keyed(&c, Method::PATCH, &at, "p-1", &chief).await,
         422,
         false,
+    );
+    // The same key on another integrated account is another key.
+    let on_attio = format!("?integrated_account_id={ATTIO}");
+    let attio_user = json!({"username": "idem@example.com"});
+    let r = c
+        .send_with(
+            Method::POST,
+            &on_attio,
+            Some(&attio_user),
+            &[
+                ("idempotency-key", "k-1"),
+                ("content-type", "application/json"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // A reset forgets every key.
+    let r = c
+        .send_with(Method::POST, "/_scimock/reset", None, &[])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let after = keyed(&c, Method::POST, "", "k-1", &body).await;
+    assert_eq!(after.status, 201, "{}", after.text);
+    assert_ne!(
+        after.body["id"], first.body["id"],
+        "a new user, not a replay"
     );
     // Keys longer than 255 bytes are refused.
     let long = "x".repeat(256);
