@@ -55,6 +55,40 @@ fn list(c: &mut Criterion) {
     group.finish();
 }
 
+/// The write path without HTTP: PATCH and PUT of one user among 100,000, as the handlers call
+/// them (parse, apply, validate, store, re-index).
+fn writes(c: &mut Criterion) {
+    let app = app(USERS);
+    let t = app.tenant("generic").expect("generic tenant");
+    let req = ListRequest {
+        start_index: Some(50_000),
+        count: Some(1),
+        ..ListRequest::default()
+    };
+    let id = t.fetch(Kind::User, &req).expect("page").items[0]
+        .id
+        .to_string();
+    let mut group = c.benchmark_group("write_100k_users");
+    let patch = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "Bench Mark"}],
+    });
+    group.bench_function("patch/displayName", |b| {
+        b.iter(|| {
+            t.patch(Kind::User, &id, black_box(&patch), None)
+                .map(|w| w.status)
+        })
+    });
+    let current = t.get(Kind::User, &id).expect("user").to_value();
+    group.bench_function("replace/same_user", |b| {
+        b.iter(|| {
+            t.replace(Kind::User, &id, black_box(current.clone()), None)
+                .map(|w| w.status)
+        })
+    });
+    group.finish();
+}
+
 fn start_up(c: &mut Criterion) {
     let mut group = c.benchmark_group("start_up");
     group.sample_size(10);
@@ -118,5 +152,5 @@ fn router(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, list, router, start_up);
+criterion_group!(benches, list, writes, router, start_up);
 criterion_main!(benches);

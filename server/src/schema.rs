@@ -892,9 +892,12 @@ impl ResourceSchemas {
             if let Some(ext) = self.extension(&key) {
                 let cleaned = match value {
                     Value::Null => continue,
-                    Value::Object(inner) => {
-                        normalize_members(&ext.attributes, inner, opts, &format!("{}:", ext.id))?
-                    }
+                    Value::Object(inner) => normalize_members(
+                        &ext.attributes,
+                        inner,
+                        opts,
+                        Some((&Label::new(&ext.id), ":")),
+                    )?,
                     _ => {
                         return Err(ScimError::invalid_value(format!(
                             "Extension '{}' must be a JSON object",
@@ -908,7 +911,7 @@ impl ResourceSchemas {
                 continue;
             }
             let def = self.top_level(&key);
-            normalize_member(def, key, value, opts, "", &mut out)?;
+            normalize_member(def, key, value, opts, None, &mut out)?;
         }
         Ok(Value::Object(out))
     }
@@ -923,6 +926,18 @@ impl ResourceSchemas {
             }
         }
         Ok(())
+    }
+
+    /// True when [`check_immutable`](Self::check_immutable) has anything to compare: an
+    /// immutable attribute, directly or inside a single-valued complex one.
+    pub fn has_immutable(&self) -> bool {
+        fn any<'a>(mut defs: impl Iterator<Item = &'a AttrDef>) -> bool {
+            defs.any(|d| {
+                d.mutability == Mutability::Immutable
+                    || (d.is_complex() && !d.multi_valued && any(d.sub_attributes.iter()))
+            })
+        }
+        any(self.top_level_attrs()) || self.extensions.iter().any(|e| any(e.attributes.iter()))
     }
 
     /// RFC 7644 §3.5.1: an immutable attribute that has a value may only be given that same
@@ -1022,6 +1037,30 @@ pub fn values_equal(def: &AttrDef, a: &Value, b: &Value) -> bool {
     }
 }
 
+/// An attribute's name in error messages (`emails.value`, `urn:…:User:manager.value`), put
+/// together only when an error is reported, so valid writes format nothing.
+#[derive(Debug, Clone, Copy)]
+struct Label<'a> {
+    /// The enclosing attribute or extension, and the separator after it (`.` or `:`).
+    parent: Option<(&'a Label<'a>, &'static str)>,
+    name: &'a str,
+}
+
+impl<'a> Label<'a> {
+    fn new(name: &'a str) -> Label<'a> {
+        Label { parent: None, name }
+    }
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some((parent, sep)) = self.parent {
+            write!(f, "{parent}{sep}")?;
+        }
+        f.write_str(self.name)
+    }
+}
+
 /// Type-checks one value of `def` (the whole value: an array for multi-valued attributes)
 /// and returns it cleaned; `None` when it is unassigned (`null`, `[]`, `{}`). `label` names
 /// the attribute in errors.
@@ -1030,6 +1069,16 @@ pub fn check_value(
     value: Value,
     opts: &WriteOptions,
     label: &str,
+) -> Result<Option<Value>, ScimError> {
+    check_value_at(def, value, opts, &Label::new(label))
+}
+
+/// [`check_value`] with a label formatted only on error.
+fn check_value_at(
+    def: &AttrDef,
+    value: Value,
+    opts: &WriteOptions,
+    label: &Label<'_>,
 ) -> Result<Option<Value>, ScimError> {
     if value.is_null() {
         return Ok(None);
@@ -1067,7 +1116,7 @@ pub fn check_value(
 }
 
 /// RFC 7643 §2.4: the primary value `true` appears at most once (400 `invalidValue`).
-pub fn check_one_primary(items: &[Value], label: &str) -> Result<(), ScimError> {
+pub fn check_one_primary(items: &[Value], label: &dyn std::fmt::Display) -> Result<(), ScimError> {
     let primaries = items.iter().filter(|v| is_primary(v)).count();
     if primaries > 1 {
         return Err(ScimError::invalid_value(format!(
@@ -1087,7 +1136,7 @@ fn check_single(
     def: &AttrDef,
     value: Value,
     opts: &WriteOptions,
-    label: &str,
+    label: &Label<'_>,
 ) -> Result<Option<Value>, ScimError> {
     let wrong =
         |what: &str| ScimError::invalid_value(format!("Attribute '{label}' must be {what}"));
@@ -1120,8 +1169,7 @@ fn check_single(
         },
         AttrKind::Complex => match value {
             Value::Object(m) => {
-                let cleaned =
-                    normalize_members(&def.sub_attributes, m, opts, &format!("{label}."))?;
+                let cleaned = normalize_members(&def.sub_attributes, m, opts, Some((label, ".")))?;
                 if cleaned.is_empty() {
                     return Ok(None);
                 }
@@ -1133,18 +1181,18 @@ fn check_single(
     Ok(Some(v))
 }
 
-/// Cleans the members of an object whose attributes are `defs`; `prefix` is prepended to
-/// names in errors (`name.`, `urn:...:`).
+/// Cleans the members of an object whose attributes are `defs`; `parent` names the enclosing
+/// attribute or extension in errors (`name` + `.`, `urn:...` + `:`).
 fn normalize_members(
     defs: &[AttrDef],
     obj: Map<String, Value>,
     opts: &WriteOptions,
-    prefix: &str,
+    parent: Option<(&Label<'_>, &'static str)>,
 ) -> Result<Map<String, Value>, ScimError> {
     let mut out = Map::new();
     for (key, value) in obj {
         let def = find_def(defs, &key);
-        normalize_member(def, key, value, opts, prefix, &mut out)?;
+        normalize_member(def, key, value, opts, parent, &mut out)?;
     }
     Ok(out)
 }
@@ -1155,7 +1203,7 @@ fn normalize_member(
     key: String,
     value: Value,
     opts: &WriteOptions,
-    prefix: &str,
+    parent: Option<(&Label<'_>, &'static str)>,
     out: &mut Map<String, Value>,
 ) -> Result<(), ScimError> {
     match def {
@@ -1163,8 +1211,11 @@ fn normalize_member(
             if def.is_read_only() {
                 return Ok(());
             }
-            let label = format!("{prefix}{}", def.name);
-            if let Some(v) = check_value(def, value, opts, &label)? {
+            let label = Label {
+                parent,
+                name: &def.name,
+            };
+            if let Some(v) = check_value_at(def, value, opts, &label)? {
                 insert_once(out, def.name.clone(), v)?;
             }
             Ok(())
@@ -1178,7 +1229,8 @@ fn normalize_member(
             }
             UnknownAttributes::Drop => Ok(()),
             UnknownAttributes::Reject => Err(ScimError::invalid_syntax(format!(
-                "Unknown attribute '{prefix}{key}'"
+                "Unknown attribute '{}'",
+                Label { parent, name: &key }
             ))),
         },
     }
@@ -1972,6 +2024,7 @@ mod tests {
         if let Some(ext) = s.common.iter_mut().find(|a| a.name == "externalId") {
             ext.set_mutability(Mutability::Immutable);
         }
+        assert!(s.has_immutable());
         let old = json!({"userName": "u", "externalId": "E1"});
         let e = s
             .check_immutable(&old, &json!({"externalId": "E2"}))
@@ -2004,6 +2057,10 @@ mod tests {
         {
             mgr.sub_attributes[0].set_mutability(Mutability::Immutable);
         }
+        assert!(
+            s.has_immutable(),
+            "found inside a single-valued complex extension attribute"
+        );
         let old = json!({ENTERPRISE_USER_URN: {"manager": {"value": "m1"}}});
         let e = s
             .check_immutable(

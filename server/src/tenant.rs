@@ -199,6 +199,22 @@ fn dotted_in<'a>(o: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     parts.try_fold(first, |cur, part| cur.get(part))
 }
 
+/// [`dotted`] read in place from a stored resource.
+fn dotted_stored(s: &Stored, path: &str) -> Option<Value> {
+    let root = s.view();
+    let found = if path.starts_with("urn:") {
+        match path.rsplit_once('.') {
+            Some((urn, sub)) if !sub.contains(':') => root.get(urn).and_then(|u| u.get(sub)),
+            _ => root.get(path),
+        }
+    } else {
+        let mut parts = path.split('.');
+        let first = root.get(parts.next()?)?;
+        parts.try_fold(first, |cur, part| cur.get(part))
+    };
+    found.map(|v| v.to_value())
+}
+
 fn is_blank(v: Option<&Value>) -> bool {
     match v {
         None | Some(Value::Null) => true,
@@ -326,24 +342,18 @@ impl Tenant {
         Ok(())
     }
 
-    /// Runs every write rule over a normalized user body. `existing` is the stored user (and
-    /// its JSON) for replace and patch. Returns the attributes to store and whether it is a
-    /// pending invite.
+    /// Runs every write rule over a normalized user body. `existing` is the stored user for
+    /// replace and patch. Returns the attributes to store and whether it is a pending invite.
     fn finish_user_write(
         &self,
         mut attrs: Value,
-        existing: Option<(&Stored, &Value)>,
+        existing: Option<&Stored>,
     ) -> ScimResult<(Value, bool)> {
         let p = &self.profile;
         self.check_emails(&mut attrs)?;
         if let Some(obj) = attrs.as_object_mut() {
-            if !obj.contains_key("active") {
-                let active = existing
-                    .and_then(|(_, v)| v.get("active").cloned())
-                    .unwrap_or(Value::Bool(p.writes.active_default));
-                if existing.is_none() {
-                    obj.insert("active".into(), active);
-                }
+            if !obj.contains_key("active") && existing.is_none() {
+                obj.insert("active".into(), Value::Bool(p.writes.active_default));
             }
         }
         if let Err(attr) = self.users_schema.check_required(&attrs) {
@@ -390,14 +400,12 @@ impl Tenant {
         }
         if let Some(obj) = attrs.as_object_mut() {
             for (path, generator) in &p.writes.generated {
-                let kept = existing.and_then(|(_, v)| dotted(v, path)).cloned();
+                let kept = existing.and_then(|s| dotted_stored(s, path));
                 set_generated(obj, path, kept.unwrap_or_else(|| generate(generator)));
             }
         }
         self.normalize_role(&mut attrs);
-        let invite = self
-            .behaviour
-            .prepare_user_write(p, &mut attrs, existing.map(|(s, _)| s));
+        let invite = self.behaviour.prepare_user_write(p, &mut attrs, existing);
         Ok((attrs, invite))
     }
 
@@ -516,9 +524,10 @@ impl Tenant {
         old: &Arc<Stored>,
         attrs: Value,
     ) -> ScimResult<Written> {
-        let old_value = old.to_value();
-        self.users_schema.check_immutable(&old_value, &attrs)?;
-        let (attrs, invite) = self.finish_user_write(attrs, Some((old, &old_value)))?;
+        if self.users_schema.has_immutable() {
+            self.users_schema.check_immutable(&old.to_value(), &attrs)?;
+        }
+        let (attrs, invite) = self.finish_user_write(attrs, Some(old))?;
         self.keep_last_holder(store, old, Some((&attrs, invite)))?;
         let stored = store
             .replace_user(&old.id, attrs, invite)
@@ -756,8 +765,10 @@ impl Tenant {
         old: &Arc<Stored>,
         attrs: Value,
     ) -> ScimResult<Written> {
-        self.groups_schema
-            .check_immutable(&old.to_value(), &attrs)?;
+        if self.groups_schema.has_immutable() {
+            self.groups_schema
+                .check_immutable(&old.to_value(), &attrs)?;
+        }
         if let Err(attr) = self.groups_schema.check_required(&attrs) {
             return Err(ScimError::from_refusal(
                 &self.profile.writes.required_refusal,
@@ -960,6 +971,29 @@ mod tests {
             check_if_match(&u, Some("W/\"nope\"")).unwrap_err().status,
             StatusCode::PRECONDITION_FAILED
         );
+    }
+
+    #[test]
+    fn dotted_paths_read_in_place_match_the_json_ones() {
+        let v = json!({"userName": "a", "name": {"givenName": "A"}, "urn:scim:schemas:extension:atlassian-external:1.0": {"atlassianAccountId": "x"}});
+        let mut s = Store::new();
+        let u = s.create_user(v.clone(), Insert::default()).unwrap();
+        for path in [
+            "name.givenName",
+            "name.familyName",
+            "urn:scim:schemas:extension:atlassian-external:1.0.atlassianAccountId",
+            "urn:scim:schemas:extension:atlassian-external:1.0",
+            "nope",
+        ] {
+            assert_eq!(dotted_stored(&u, path), dotted(&v, path).cloned(), "{path}");
+        }
+    }
+
+    #[test]
+    fn only_schemas_with_immutable_attributes_compare_them() {
+        let generic = Profile::builtin("generic").unwrap();
+        assert!(!ResourceSchemas::user(&generic).has_immutable());
+        assert!(!ResourceSchemas::group(&generic).has_immutable());
     }
 
     #[test]
