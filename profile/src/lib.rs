@@ -234,6 +234,12 @@ pub fn check_overrides(
             }
         });
     }
+    // Together, in order, as the server applies them (`writes.role=null` then
+    // `writes.role.keep_one=...` passes one by one but not together).
+    for p in mounted {
+        let (mine, _) = p.overrides_for(overrides);
+        p.with_overrides(&mine)?;
+    }
     Ok(())
 }
 

@@ -113,6 +113,14 @@ fn overrides_go_to_the_profiles_that_have_the_field_or_that_they_name() {
         json!(1),
     );
     assert!(absent.unwrap_err().contains("attio profile is not mounted"));
+    let together = scimock_profile::check_overrides(
+        &all,
+        &[
+            ("attio.writes.role".to_string(), json!(null)),
+            ("attio.writes.role.keep_one".to_string(), json!("x")),
+        ],
+    );
+    assert!(together.is_err(), "each applies alone, not after the other");
     let wrong = check(&all, "list.max_count", json!("abc")).unwrap_err();
     assert!(
         wrong.starts_with("override list.max_count: invalid type"),

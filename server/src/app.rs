@@ -170,7 +170,10 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, String> {
     let names: Vec<String> = match &cfg.vendor {
         VendorChoice::All => PROFILE_NAMES.iter().map(|n| n.to_string()).collect(),
         VendorChoice::One(name) => {
-            let p = Profile::builtin(name).map_err(|e| e.to_string())?;
+            // The accounts as overridden (`--set truto.unified.accounts=...`), when that applies;
+            // otherwise the built-in ones, and `check_overrides` reports the override's error.
+            let p = profile_for(name, cfg)
+                .or_else(|_| Profile::builtin(name).map_err(|e| e.to_string()))?;
             let mut names = vec![name.clone()];
             if let Some(u) = &p.unified {
                 names.extend(u.accounts.iter().map(|a| a.vendor.clone()));

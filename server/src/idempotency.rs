@@ -60,11 +60,12 @@ impl Keys {
         }
     }
 
-    /// Forgets the oldest finished answers until one more key and `extra` bytes fit. Running
-    /// entries are never forgotten (their retry would run twice).
-    fn make_room(&mut self, extra: usize) {
+    /// Forgets the oldest finished answers until `new_keys` more keys and `extra` bytes fit.
+    /// Running entries are never forgotten (their retry would run twice).
+    fn make_room(&mut self, new_keys: usize, extra: usize) {
         let mut budget = self.order.len();
-        while budget > 0 && (self.map.len() >= MAX_KEYS || self.bytes + extra > MAX_BYTES) {
+        while budget > 0 && (self.map.len() + new_keys > MAX_KEYS || self.bytes + extra > MAX_BYTES)
+        {
             budget -= 1;
             let Some((id, generation)) = self.order.pop_front() else {
                 break;
@@ -162,7 +163,12 @@ impl Idempotency {
             }
             keys.remove(&id);
         }
-        keys.make_room(0);
+        // Keys forgotten outside `make_room` (failures, expiry) leave stale items in `order`.
+        if keys.order.len() > 2 * keys.map.len() + 64 {
+            let Keys { map, order, .. } = &mut *keys;
+            order.retain(|(id, g)| map.get(id).is_some_and(|e| e.generation == *g));
+        }
+        keys.make_room(1, 0);
         keys.next_generation += 1;
         let generation = keys.next_generation;
         keys.map.insert(
@@ -207,20 +213,23 @@ impl Ticket<'_> {
         let Some(mut keys) = self.owner.lock() else {
             return;
         };
-        if body.len() > MAX_BYTES {
-            keys.remove(&self.id);
-            return;
-        }
-        keys.make_room(body.len());
         let ours = keys
             .map
             .get(&self.id)
             .is_some_and(|e| e.generation == self.generation);
-        if ours {
-            keys.bytes += body.len();
-            if let Some(e) = keys.map.get_mut(&self.id) {
-                e.state = State::Done(status, body.clone());
-            }
+        if !ours {
+            // Cleared by a reset, or expired and registered again meanwhile: not ours to touch.
+            return;
+        }
+        if body.len() > MAX_BYTES {
+            keys.remove(&self.id);
+            return;
+        }
+        // Our entry is running, so making room never forgets it.
+        keys.make_room(0, body.len());
+        keys.bytes += body.len();
+        if let Some(e) = keys.map.get_mut(&self.id) {
+            e.state = State::Done(status, body.clone());
         }
     }
 }
@@ -306,6 +315,28 @@ mod tests {
                 .status,
             StatusCode::BAD_REQUEST
         );
+    }
+
+    #[test]
+    fn forgotten_keys_do_not_pile_up_and_stale_tickets_touch_nothing() {
+        let i = Idempotency::default();
+        for n in 0..10_000 {
+            drop(run(i.begin("s", &n.to_string(), 1, DAY)));
+        }
+        let order = i.lock().map(|k| k.order.len()).unwrap_or(usize::MAX);
+        assert!(order <= 2 * 64 + 2, "order holds {order} stale keys");
+        // A ticket from before a reset finishes after the key was registered again.
+        let old = run(i.begin("s", "k", 1, DAY));
+        i.clear();
+        let new = run(i.begin("s", "k", 1, DAY));
+        old.finish(StatusCode::OK, &Bytes::from(vec![b'x'; MAX_BYTES + 1]));
+        assert_eq!(
+            i.begin("s", "k", 1, DAY).unwrap_err().status,
+            StatusCode::CONFLICT,
+            "the new registration is still running"
+        );
+        new.finish(StatusCode::OK, &Bytes::from_static(b"{}"));
+        assert_eq!(i.usage(), (1, 2));
     }
 
     #[test]
