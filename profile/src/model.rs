@@ -473,6 +473,20 @@ pub struct WriteSpec {
     /// A vendor role attribute's rules (Attio `appRole`), if the vendor has one.
     #[serde(default)]
     pub role: Option<RoleRules>,
+    /// Most users a tenant holds (Atlassian: 20,000 per directory); a create beyond it is
+    /// refused. Loaded fixtures and `--users` are not limited.
+    #[serde(default)]
+    pub max_users: Option<UserLimit>,
+}
+
+/// A cap on the users of a tenant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserLimit {
+    /// Users at most.
+    pub max: u64,
+    /// The answer to a create beyond it (`{attr}` is replaced with the limit).
+    pub refusal: Refusal,
 }
 
 /// A top-level role attribute (Attio `appRole`): what an unrecognised value becomes, and a role
@@ -584,6 +598,10 @@ pub struct RateLimitSpec {
     pub retry_after: RetryAfter,
     /// The 429 message.
     pub detail: String,
+    /// 429s also carry `X-RateLimit-Limit`, `X-RateLimit-Remaining: 0` and `X-RateLimit-Reset`
+    /// (when the limit resets, `yyyy-MM-ddTHH:mmZ`), as Atlassian's cloud APIs send them.
+    #[serde(default)]
+    pub x_ratelimit_headers: bool,
 }
 
 /// Groups.

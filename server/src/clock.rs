@@ -90,6 +90,19 @@ pub fn reformat(s: &str, precision: Precision) -> String {
     parse(s).map_or_else(|| s.to_string(), |t| format(t, precision))
 }
 
+/// `yyyy-MM-ddTHH:mmZ` in UTC (Atlassian's `X-RateLimit-Reset`).
+pub fn minute_utc(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 /// An HTTP-date (RFC 9110 §5.6.7, IMF-fixdate) for `Retry-After`.
 pub fn http_date(t: OffsetDateTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -82,19 +82,35 @@ impl Tenant {
             .filter(|_| self.shared.rate_limits)?;
         let limit = if write { rl.write_rps } else { rl.read_rps };
         (!self.limiter.admit(write, limit, crate::clock::now_secs()))
-            .then(|| self.too_many(1, None))
+            .then(|| self.too_many(1, None, limit))
     }
 
-    /// A 429 in the profile's words, with `Retry-After` in its form.
-    fn too_many(&self, secs: u64, detail: Option<String>) -> ScimError {
+    /// A 429 in the profile's words, with `Retry-After` in its form, and the vendor's
+    /// `X-RateLimit-*` headers where it sends them (`limit` requests per second).
+    fn too_many(&self, secs: u64, detail: Option<String>, limit: u32) -> ScimError {
+        let rl = self.profile.rate_limit.as_ref();
         let detail = detail.unwrap_or_else(|| {
-            self.profile
-                .rate_limit
-                .as_ref()
-                .map_or_else(|| "Too many requests".to_string(), |r| r.detail.clone())
+            rl.map_or_else(|| "Too many requests".to_string(), |r| r.detail.clone())
         });
-        ScimError::new(StatusCode::TOO_MANY_REQUESTS, detail)
-            .with_header(header::RETRY_AFTER, &self.retry_after_value(secs))
+        let mut e = ScimError::new(StatusCode::TOO_MANY_REQUESTS, detail)
+            .with_header(header::RETRY_AFTER, &self.retry_after_value(secs));
+        if rl.is_some_and(|r| r.x_ratelimit_headers) {
+            let reset = clock::now() + time::Duration::seconds(secs.min(MAX_RETRY_AFTER) as i64);
+            e = e
+                .with_header(
+                    header::HeaderName::from_static("x-ratelimit-limit"),
+                    &limit.to_string(),
+                )
+                .with_header(
+                    header::HeaderName::from_static("x-ratelimit-remaining"),
+                    "0",
+                )
+                .with_header(
+                    header::HeaderName::from_static("x-ratelimit-reset"),
+                    &clock::minute_utc(reset),
+                );
+        }
+        e
     }
 
     /// The error an injected fault answers with, if it carries a status: in this profile's words
@@ -104,7 +120,8 @@ impl Tenant {
             .status
             .map(|s| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))?;
         if status == StatusCode::TOO_MANY_REQUESTS {
-            return Some(self.too_many(f.retry_after.unwrap_or(1), f.detail.clone()));
+            let limit = self.profile.rate_limit.as_ref().map_or(0, |r| r.read_rps);
+            return Some(self.too_many(f.retry_after.unwrap_or(1), f.detail.clone(), limit));
         }
         let detail = f
             .detail

@@ -484,6 +484,15 @@ impl Tenant {
             .normalize_write(body, &self.write_options())?;
         let (attrs, invite) = self.finish_user_write(attrs, None)?;
         let mut store = self.write();
+        if let Some(limit) = &self.profile.writes.max_users {
+            if store.users.len() as u64 >= limit.max {
+                return Err(ScimError::from_refusal(
+                    &limit.refusal,
+                    &limit.max.to_string(),
+                    "",
+                ));
+            }
+        }
         store.allow_duplicate_user_names =
             self.shared.faults.is_broken(Break::CreateAllowDuplicates);
         let stored = store

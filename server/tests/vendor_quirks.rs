@@ -468,6 +468,92 @@ async fn attio_retry_after_http_date() {
         ra.ends_with(" GMT") && ra.contains(", "),
         "HTTP-date Retry-After: {ra}"
     );
+    assert!(
+        r.header("x-ratelimit-reset").is_none(),
+        "Atlassian's headers only"
+    );
+}
+
+#[tokio::test]
+async fn atlassian_directory_user_limit() {
+    let new_user = |n: u32| json!({"userName": format!("limit{n}@example.com"), "emails": [{"value": format!("limit{n}@example.com"), "primary": true}]});
+    // The documented 20,000: a directory that holds them refuses one more.
+    let full = start("atlassian", 20_000, &[]).await;
+    let r = full.post("/Users", &new_user(0)).await;
+    assert_scim_error(&r, 403, None);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("20000"),
+        "{}",
+        r.text
+    );
+    // A smaller cap: one more fits, then none until a user is deleted.
+    let count = start("atlassian", 0, &[]).await.get("/Users").await.body["totalResults"]
+        .as_u64()
+        .unwrap();
+    let c = start(
+        "atlassian",
+        0,
+        &[("writes.max_users.max", json!(count + 1))],
+    )
+    .await;
+    let first = c.post("/Users", &new_user(1)).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_scim_error(&c.post("/Users", &new_user(2)).await, 403, None);
+    let id = first.body["id"].as_str().unwrap();
+    assert_eq!(c.delete(&format!("/Users/{id}")).await.status, 204);
+    assert_eq!(c.post("/Users", &new_user(2)).await.status, 201);
+    // The switch removes the cap.
+    let off = start("atlassian", 20_000, &[("writes.max_users", Value::Null)]).await;
+    assert_eq!(off.post("/Users", &new_user(3)).await.status, 201);
+}
+
+#[tokio::test]
+async fn atlassian_rate_limit_headers() {
+    let c = Client::start_with(ServeConfig {
+        rate_limits: true,
+        overrides: vec![("rate_limit.read_rps".into(), json!(2))],
+        ..config("atlassian")
+    })
+    .await;
+    let mut limited = None;
+    for _ in 0..6 {
+        let r = c.get("/Users").await;
+        if r.status == 429 {
+            limited = Some(r);
+            break;
+        }
+    }
+    let r = limited.expect("a 429 within 6 quick reads at 2/s");
+    assert_scim_error(&r, 429, None);
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(r.header("x-ratelimit-limit"), Some("2"));
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    let reset = r.header("x-ratelimit-reset").unwrap();
+    let b = reset.as_bytes();
+    assert!(
+        b.len() == 17 && b[4] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b'Z',
+        "yyyy-MM-ddTHH:mmZ: {reset}"
+    );
+    // The switch turns them off.
+    let off = Client::start_with(ServeConfig {
+        rate_limits: true,
+        overrides: vec![
+            ("rate_limit.read_rps".into(), json!(1)),
+            ("rate_limit.x_ratelimit_headers".into(), json!(false)),
+        ],
+        ..config("atlassian")
+    })
+    .await;
+    let mut seen = None;
+    for _ in 0..6 {
+        let r = off.get("/Users").await;
+        if r.status == 429 {
+            seen = Some(r);
+            break;
+        }
+    }
+    let r = seen.expect("a 429 within 6 quick reads at 1/s");
+    assert!(r.header("x-ratelimit-reset").is_none());
 }
 
 #[tokio::test]
