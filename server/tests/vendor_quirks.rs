@@ -1145,6 +1145,12 @@ async fn adra_not_implemented_501() {
     assert_problem(&c.send_with(Method::PATCH, "/Users", None, &[]).await, 405);
     let rfc = start("adra", 0, &[("errors.not_offered_status", json!(405))]).await;
     assert_problem(&rfc.delete(g).await, 405);
+    // DELETE /Users/{id} is offered unless switched off, then it is 501 too.
+    let u = "/Users/9876fedc-ba09-8765-4321-0fedcba98765";
+    let no_delete = start("adra", 0, &[("writes.delete", json!(false))]).await;
+    assert_problem(&no_delete.delete(u).await, 501);
+    assert_eq!(no_delete.get(u).await.status, 200);
+    assert_eq!(c.delete(u).await.status, 204);
 }
 
 #[tokio::test]
