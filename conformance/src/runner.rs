@@ -204,11 +204,19 @@ impl Ctx {
 
     /// Skip reason unless writes are allowed.
     pub fn writes(&self) -> Result<(), String> {
-        if self.cfg.allow_writes {
-            Ok(())
-        } else {
-            Err("read-only run (pass --allow-writes to create, change and delete a user of its own)".into())
+        if !self.cfg.allow_writes {
+            return Err("read-only run (pass --allow-writes to create, change and delete a user of its own)".into());
         }
+        let cap = self.profile.writes.max_users.as_ref().map(|l| l.max);
+        if let (Some(max), Some(total)) = (cap, self.plan.total) {
+            if total >= max {
+                return Err(format!(
+                    "the tenant holds {total} users, {}'s documented limit of {max}: no room to create one",
+                    self.profile.title
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A boolean claim of the service provider configuration (`sort.supported`).

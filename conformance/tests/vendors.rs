@@ -147,6 +147,24 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_at_its_user_limit_skips_the_write_checks() {
+    let m = mock("atlassian", Some(20_000), &[]).await;
+    let r = check(config(&m, profile("atlassian", &[]), true)).await;
+    assert_eq!(r.summary.failed, 0, "{}", explain(&r));
+    let create = r.checks.iter().find(|c| c.id == "writes.create").unwrap();
+    assert_eq!(create.status, Status::Skip, "{}", create.detail);
+    assert!(
+        create.detail.contains("documented limit of 20000"),
+        "{}",
+        create.detail
+    );
+    assert!(
+        m.requests().iter().all(|e| e.method == "GET"),
+        "nothing written to a full directory"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn patch_answered_204_is_accepted_as_rfc_7644_allows() {
     let o = [("patch.response", serde_json::json!("no_content"))];
     let m = mock("generic", None, &o).await;
