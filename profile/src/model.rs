@@ -189,7 +189,8 @@ pub struct ListSpec {
     /// RFC 9865 cursor pagination, if offered.
     #[serde(default)]
     pub cursor: Option<CursorSpec>,
-    /// `POST /.search` and `POST /{Resource}/.search` offered (RFC 7644 §3.4.3).
+    /// Queries across resource types and in request bodies offered: `GET /` at the base
+    /// (RFC 7644 §3.4.2.1), `POST /.search` and `POST /{Resource}/.search` (§3.4.3).
     #[serde(default)]
     pub search: bool,
 }

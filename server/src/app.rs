@@ -281,6 +281,14 @@ impl App {
                 ProfileKind::Unified => truto::router(t.clone()),
             };
             r = r.nest(&t.public_path, inner);
+            if t.profile.kind == ProfileKind::Scim && t.profile.list.search {
+                // The base with a trailing slash too: clients join "/" to the base URL for a
+                // root query (RFC 7644 §3.4.2.1); a nested "/" matches only the bare base.
+                r = r.route(
+                    &format!("{}/", t.public_path),
+                    crate::routes::root_query(t.clone()),
+                );
+            }
             let prefix = t
                 .public_path
                 .strip_suffix(&t.profile.concrete_base_path())

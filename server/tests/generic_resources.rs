@@ -636,6 +636,45 @@ async fn root_search_covers_every_resource_type() {
 }
 
 #[tokio::test]
+async fn a_get_at_the_base_queries_every_resource_type() {
+    let c = Client::start("generic").await;
+    // RFC 7644 §3.4.2.1, at the base with and without the trailing slash clients add.
+    for base in ["", "/"] {
+        let all = c.get(&format!("{base}?sortBy=meta.created")).await;
+        assert_eq!(all.status, 200, "{base:?}: {}", all.text);
+        assert_eq!(all.body["totalResults"], 4, "3 users and 1 group");
+        assert_eq!(all.body["Resources"][0]["id"], BJENSEN, "2010 first");
+        let g = c
+            .get(&format!(
+                "{base}?filter=displayName%20eq%20%22Tour%20Guides%22&attributes=displayName"
+            ))
+            .await;
+        assert_eq!(g.body["totalResults"], 1, "{}", g.text);
+        assert_eq!(g.body["Resources"][0]["id"], GROUP);
+        assert_scim_error(
+            &c.get(&format!("{base}?filter=userName%20eq")).await,
+            400,
+            Some("invalidFilter"),
+        );
+        let anonymous = c
+            .send_with(
+                Method::GET,
+                &format!("{base}?count=1"),
+                None,
+                &[("authorization", "Bearer nope")],
+            )
+            .await;
+        assert_scim_error(&anonymous, 401, None);
+    }
+    let post = c.send_with(Method::POST, "/", Some(&json!({})), &[]).await;
+    assert_scim_error(&post, 405, None);
+    // Vendors document no root query.
+    let attio = Client::start("attio").await;
+    assert_eq!(attio.get("?count=1").await.status, 404);
+    assert_eq!(attio.get("/?count=1").await.status, 404);
+}
+
+#[tokio::test]
 async fn schemas_echoed_inside_an_extension_value_are_ignored() {
     let c = Client::start("generic").await;
     let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";

@@ -1383,9 +1383,9 @@ async fn attio_groups_exclude_members() {
 
 // ---------------------------------------------------------------- every vendor
 
-/// No vendor documents `.search`: `POST /Users/.search` is the 405 of `/Users/{id}`, `POST
-/// /.search` the 404 of an unknown path, each checked by `check`; `--set list.search=true`
-/// mounts both.
+/// No vendor documents root queries or `.search`: `POST /Users/.search` is the 405 of
+/// `/Users/{id}`, `POST /.search` and `GET /` the 404 of an unknown path, each checked by
+/// `check`; `--set list.search=true` mounts them.
 async fn assert_no_search_endpoint(vendor: &str, check: impl Fn(&Resp, u16)) {
     let search = json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
@@ -1394,6 +1394,7 @@ async fn assert_no_search_endpoint(vendor: &str, check: impl Fn(&Resp, u16)) {
     let c = start(vendor, 0, &[]).await;
     check(&c.post("/Users/.search", &search).await, 405);
     check(&c.post("/.search", &search).await, 404);
+    check(&c.get("/?count=1").await, 404);
     let on = start(vendor, 0, &[("list.search", json!(true))]).await;
     for path in ["/Users/.search", "/.search"] {
         let r = on.post(path, &search).await;

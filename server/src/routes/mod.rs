@@ -64,7 +64,8 @@ pub fn scim_router(t: Arc<Tenant>) -> Router {
     if search {
         r = r
             .route("/Users/.search", post(search_users))
-            .route("/.search", post(search_root));
+            .route("/.search", post(search_root))
+            .route("/", get(query_root));
     }
     if t.profile.groups.is_some() {
         r = r
@@ -83,6 +84,14 @@ pub fn scim_router(t: Arc<Tenant>) -> Router {
     r = discovery::routes(r, &t.profile);
     r.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .with_state(t.clone())
+        .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
+}
+
+/// `GET {base}/`, the root query with the trailing slash, behind the tenant's middleware.
+pub fn root_query(t: Arc<Tenant>) -> axum::routing::MethodRouter {
+    get(resources::query_root)
+        .fallback(method_not_allowed)
         .with_state(t.clone())
         .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
 }

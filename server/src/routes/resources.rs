@@ -145,6 +145,12 @@ fn get_one(
     Ok(t.resource_response(kind, &stored, StatusCode::OK, &proj))
 }
 
+/// GET / with query parameters: every resource type at once (RFC 7644 §3.4.2.1).
+pub async fn query_root(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
+    let q = Query::parse(q.as_deref())?;
+    t.list_root(&ListRequest::from_query(&q)?)
+}
+
 /// GET /Users
 pub async fn list_users(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
     list(&t, Kind::User, q).await
