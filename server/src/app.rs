@@ -281,12 +281,12 @@ impl App {
                 ProfileKind::Unified => truto::router(t.clone()),
             };
             r = r.nest(&t.public_path, inner);
-            if t.profile.kind == ProfileKind::Scim && t.profile.list.search {
+            if t.profile.kind == ProfileKind::Scim {
                 // The base with a trailing slash too: clients join "/" to the base URL for a
                 // root query (RFC 7644 §3.4.2.1); a nested "/" matches only the bare base.
                 r = r.route(
                     &format!("{}/", t.public_path),
-                    crate::routes::root_query(t.clone()),
+                    crate::routes::base_with_slash(t.clone()),
                 );
             }
             let prefix = t
@@ -295,7 +295,10 @@ impl App {
                 .unwrap_or_default();
             let template = format!("{prefix}{}", t.profile.base_path);
             if template != t.public_path {
-                r = r.nest(&template, unknown_scope_router(t.clone()));
+                r = r.nest(&template, unknown_scope_router(t.clone())).route(
+                    &format!("{template}/"),
+                    crate::routes::unknown_scope_with_slash(t.clone()),
+                );
             }
         }
         let app = self.clone();

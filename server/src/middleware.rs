@@ -95,7 +95,13 @@ impl Tenant {
         let mut e = ScimError::new(StatusCode::TOO_MANY_REQUESTS, detail)
             .with_header(header::RETRY_AFTER, &self.retry_after_value(secs));
         if rl.is_some_and(|r| r.x_ratelimit_headers) {
-            let reset = clock::now() + time::Duration::seconds(secs.min(MAX_RETRY_AFTER) as i64);
+            // The header has minutes only: round up, so it is never before the retry time.
+            let at = clock::now() + time::Duration::seconds(secs.min(MAX_RETRY_AFTER) as i64);
+            let reset = if at.second() == 0 && at.nanosecond() == 0 {
+                at
+            } else {
+                at + time::Duration::minutes(1)
+            };
             e = e
                 .with_header(
                     header::HeaderName::from_static("x-ratelimit-limit"),
@@ -115,12 +121,16 @@ impl Tenant {
 
     /// The error an injected fault answers with, if it carries a status: in this profile's words
     /// and `Retry-After` form (also used by the unified facade for its backends).
-    pub fn fault_error(&self, f: &Fired) -> Option<ScimError> {
+    pub fn fault_error(&self, f: &Fired, write: bool) -> Option<ScimError> {
         let status = f
             .status
             .map(|s| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))?;
         if status == StatusCode::TOO_MANY_REQUESTS {
-            let limit = self.profile.rate_limit.as_ref().map_or(0, |r| r.read_rps);
+            let limit = self
+                .profile
+                .rate_limit
+                .as_ref()
+                .map_or(0, |r| if write { r.write_rps } else { r.read_rps });
             return Some(self.too_many(f.retry_after.unwrap_or(1), f.detail.clone(), limit));
         }
         let detail = f
@@ -185,7 +195,8 @@ async fn guarded(t: &Tenant, parts: Parts, body: Bytes, path: &str, next: Next) 
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    if let Some(e) = fired.as_ref().and_then(|f| t.fault_error(f)) {
+    let write = !matches!(parts.method, Method::GET | Method::HEAD);
+    if let Some(e) = fired.as_ref().and_then(|f| t.fault_error(f, write)) {
         return e.into_response();
     }
     if shared.fail_rate > 0.0 && shared.random() < shared.fail_rate {

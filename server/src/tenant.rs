@@ -485,7 +485,9 @@ impl Tenant {
         let (attrs, invite) = self.finish_user_write(attrs, None)?;
         let mut store = self.write();
         if let Some(limit) = &self.profile.writes.max_users {
-            if store.users.len() as u64 >= limit.max {
+            // A duplicate userName is refused as a duplicate (409) even in a full directory.
+            let user_name = attrs.get("userName").and_then(Value::as_str).unwrap_or("");
+            if store.users.len() as u64 >= limit.max && !store.has_user(user_name, None) {
                 return Err(ScimError::from_refusal(
                     &limit.refusal,
                     &limit.max.to_string(),

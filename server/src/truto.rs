@@ -38,7 +38,13 @@ pub fn router(t: Arc<Tenant>) -> Router {
 fn remote(backend: &Tenant, e: ScimError, instance: &str) -> ScimError {
     let raw = e.body(backend.profile.errors.format, instance);
     let mut out = ScimError::new(e.status, e.detail.clone());
-    out.headers = e.headers.clone();
+    // The provider's headers, but rate-limit ones only in Truto's normalised `ratelimit-*` form.
+    out.headers = e
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.as_str().starts_with("x-ratelimit-"))
+        .cloned()
+        .collect();
     out.remote = Some(Box::new(raw));
     // Truto normalises the provider's rate-limit headers (D:T6).
     if e.status == StatusCode::TOO_MANY_REQUESTS {
@@ -102,7 +108,10 @@ fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
 /// The backend's own faults and rate limits, as if the facade had called it over HTTP.
 fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
     let fired = b.shared.faults.take(method, path, &b.profile.name);
-    if let Some(e) = fired.as_ref().and_then(|f| b.fault_error(f)) {
+    if let Some(e) = fired
+        .as_ref()
+        .and_then(|f| b.fault_error(f, method != "GET"))
+    {
         return Err(e);
     }
     match b.over_rate_limit(method != "GET") {

@@ -668,10 +668,28 @@ async fn a_get_at_the_base_queries_every_resource_type() {
     }
     let post = c.send_with(Method::POST, "/", Some(&json!({})), &[]).await;
     assert_scim_error(&post, 405, None);
-    // Vendors document no root query.
+    // Vendors document no root query: their own 404, also among all the profiles.
     let attio = Client::start("attio").await;
     assert_eq!(attio.get("?count=1").await.status, 404);
     assert_eq!(attio.get("/?count=1").await.status, 404);
+    let all = Client::start("all").await;
+    for vendor in ["attio", "atlassian"] {
+        let base = all.mock.base_url_of(vendor).unwrap();
+        for url in [format!("{base}/"), base.clone()] {
+            let r = all.get(&url).await;
+            assert_eq!(r.status, 404, "{url}: {}", r.text);
+            if vendor == "attio" {
+                assert_eq!(r.body["code"], "not_found", "Attio's envelope: {}", r.text);
+            } else {
+                assert_scim_error(&r, 404, None);
+            }
+        }
+    }
+    let generic = all.mock.base_url_of("generic").unwrap();
+    assert_eq!(all.get(&format!("{generic}/?count=1")).await.status, 200);
+    // An unknown Atlassian directory, with the trailing slash: Atlassian's 404.
+    let unknown = format!("{}/atlassian/scim/directory/nope/", all.mock.uri());
+    assert_scim_error(&all.get(&unknown).await, 404, None);
 }
 
 #[tokio::test]

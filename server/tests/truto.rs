@@ -336,6 +336,25 @@ async fn truto_status_raw_fallback() {
 }
 
 #[tokio::test]
+async fn a_backend_429_carries_truto_rate_limit_headers_only() {
+    let c = truto(0).await;
+    let rule =
+        json!({"status": 429, "times": 1, "retry_after": 2, "match": {"vendor": "atlassian"}});
+    let r = c
+        .send_with(Method::POST, "/_scimock/faults", Some(&rule), &[])
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = c.get(&format!("?integrated_account_id={ATLASSIAN}")).await;
+    assert_truto_error(&r, 429, true);
+    assert_eq!(r.header("retry-after"), Some("2"));
+    assert_eq!(r.header("ratelimit-reset"), Some("2"));
+    assert!(
+        r.header("x-ratelimit-reset").is_none(),
+        "Atlassian's own headers are normalised away"
+    );
+}
+
+#[tokio::test]
 async fn all_mode_truto_reads_the_mounted_vendor_stores() {
     let c = Client::start("all").await;
     let truto = c.mock.base_url_of("truto").unwrap();

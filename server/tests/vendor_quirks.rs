@@ -499,6 +499,12 @@ async fn atlassian_directory_user_limit() {
     let first = c.post("/Users", &new_user(1)).await;
     assert_eq!(first.status, 201, "{}", first.text);
     assert_scim_error(&c.post("/Users", &new_user(2)).await, 403, None);
+    // A duplicate is a duplicate, full or not.
+    assert_scim_error(
+        &c.post("/Users", &new_user(1)).await,
+        409,
+        Some("uniqueness"),
+    );
     let id = first.body["id"].as_str().unwrap();
     assert_eq!(c.delete(&format!("/Users/{id}")).await.status, 204);
     assert_eq!(c.post("/Users", &new_user(2)).await.status, 201);
@@ -533,6 +539,31 @@ async fn atlassian_rate_limit_headers() {
     assert!(
         b.len() == 17 && b[4] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b'Z',
         "yyyy-MM-ddTHH:mmZ: {reset}"
+    );
+    // Rounded up to the minute: never before the moment Retry-After names.
+    let at = time::OffsetDateTime::parse(
+        &format!("{}:00Z", &reset[..16]),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(
+        at >= time::OffsetDateTime::now_utc() + time::Duration::seconds(1)
+            - time::Duration::milliseconds(500)
+    );
+    // An injected 429 on a write names the write limit.
+    let rule = json!({"status": 429, "times": 1, "match": {"method": "POST"}});
+    let r = c
+        .send_with(Method::POST, "/_scimock/faults", Some(&rule), &[])
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = c
+        .post("/Users", &json!({"userName": "x@example.com"}))
+        .await;
+    assert_eq!(
+        (r.status, r.header("x-ratelimit-limit")),
+        (429, Some("25")),
+        "{}",
+        r.text
     );
     // The switch turns them off.
     let off = Client::start_with(ServeConfig {

@@ -88,10 +88,22 @@ pub fn scim_router(t: Arc<Tenant>) -> Router {
         .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
 }
 
-/// `GET {base}/`, the root query with the trailing slash, behind the tenant's middleware.
-pub fn root_query(t: Arc<Tenant>) -> axum::routing::MethodRouter {
-    get(resources::query_root)
-        .fallback(method_not_allowed)
+/// `{base}/`, the base with a trailing slash (a nested `/` matches only the bare base), behind
+/// the tenant's middleware: the root query where the profile offers it, else its 404.
+pub fn base_with_slash(t: Arc<Tenant>) -> axum::routing::MethodRouter {
+    let routes = if t.profile.list.search {
+        get(resources::query_root).fallback(method_not_allowed)
+    } else {
+        any(not_found)
+    };
+    routes
+        .with_state(t.clone())
+        .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
+}
+
+/// `{template}/` for an unknown directory id / organization sid: the profile's 404.
+pub fn unknown_scope_with_slash(t: Arc<Tenant>) -> axum::routing::MethodRouter {
+    any(|| async { ScimError::not_found("Unknown directory or organization") })
         .with_state(t.clone())
         .layer(axum::middleware::from_fn_with_state(t, tenant_middleware))
 }
