@@ -442,23 +442,27 @@ async fn attio_attio_error_envelope() {
     );
 }
 
-#[tokio::test]
-async fn attio_retry_after_http_date() {
+/// A mock of `vendor` with `--rate-limits` and `overrides`, and the first 429 of up to six quick
+/// reads of `/Users`.
+async fn rate_limited(vendor: &str, overrides: Vec<(String, Value)>) -> (Client, Resp) {
     let c = Client::start_with(ServeConfig {
         rate_limits: true,
-        overrides: vec![("rate_limit.read_rps".into(), json!(2))],
-        ..config("attio")
+        overrides,
+        ..config(vendor)
     })
     .await;
-    let mut limited = None;
     for _ in 0..6 {
         let r = c.get("/Users").await;
         if r.status == 429 {
-            limited = Some(r);
-            break;
+            return (c, r);
         }
     }
-    let r = limited.expect("a 429 within 6 quick reads at 2/s");
+    panic!("{vendor}: no 429 within 6 quick reads");
+}
+
+#[tokio::test]
+async fn attio_retry_after_http_date() {
+    let (_c, r) = rate_limited("attio", vec![("rate_limit.read_rps".into(), json!(2))]).await;
     assert_eq!(
         r.body,
         json!({"status_code": 429, "type": "rate_limit_error", "code": "rate_limit_exceeded", "message": "Rate limit exceeded, please try again later"})
@@ -515,21 +519,7 @@ async fn atlassian_directory_user_limit() {
 
 #[tokio::test]
 async fn atlassian_rate_limit_headers() {
-    let c = Client::start_with(ServeConfig {
-        rate_limits: true,
-        overrides: vec![("rate_limit.read_rps".into(), json!(2))],
-        ..config("atlassian")
-    })
-    .await;
-    let mut limited = None;
-    for _ in 0..6 {
-        let r = c.get("/Users").await;
-        if r.status == 429 {
-            limited = Some(r);
-            break;
-        }
-    }
-    let r = limited.expect("a 429 within 6 quick reads at 2/s");
+    let (c, r) = rate_limited("atlassian", vec![("rate_limit.read_rps".into(), json!(2))]).await;
     assert_scim_error(&r, 429, None);
     assert_eq!(r.header("retry-after"), Some("1"));
     assert_eq!(r.header("x-ratelimit-limit"), Some("2"));
@@ -566,24 +556,11 @@ async fn atlassian_rate_limit_headers() {
         r.text
     );
     // The switch turns them off.
-    let off = Client::start_with(ServeConfig {
-        rate_limits: true,
-        overrides: vec![
-            ("rate_limit.read_rps".into(), json!(1)),
-            ("rate_limit.x_ratelimit_headers".into(), json!(false)),
-        ],
-        ..config("atlassian")
-    })
-    .await;
-    let mut seen = None;
-    for _ in 0..6 {
-        let r = off.get("/Users").await;
-        if r.status == 429 {
-            seen = Some(r);
-            break;
-        }
-    }
-    let r = seen.expect("a 429 within 6 quick reads at 1/s");
+    let off = vec![
+        ("rate_limit.read_rps".into(), json!(1)),
+        ("rate_limit.x_ratelimit_headers".into(), json!(false)),
+    ];
+    let (_off, r) = rate_limited("atlassian", off).await;
     assert!(r.header("x-ratelimit-reset").is_none());
 }
 
