@@ -20,6 +20,23 @@ async fn output(mut c: Command) -> Output {
         .unwrap()
 }
 
+/// `scimock check` against `m` with its token, unpaced, for `profile`, plus `extra` arguments.
+fn check(m: &MockServer, profile: &str, extra: &[&str]) -> Command {
+    let base = m.base_url();
+    let mut args = vec![
+        "check",
+        base.as_str(),
+        "--profile",
+        profile,
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    scimock(&args)
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -28,18 +45,7 @@ fn text(b: &[u8]) -> String {
 async fn the_binary_passes_every_vendor_mock_with_writes_and_ends_with_the_summary_line() {
     for vendor in ["generic", "attio", "atlassian", "adra", "elfsquad", "truto"] {
         let m = MockServer::start(vendor).await.unwrap();
-        let out = output(scimock(&[
-            "check",
-            &m.base_url(),
-            "--profile",
-            vendor,
-            "--token",
-            m.token(),
-            "--allow-writes",
-            "--max-rps",
-            "0",
-        ]))
-        .await;
+        let out = output(check(&m, vendor, &["--allow-writes"])).await;
         let stdout = text(&out.stdout);
         assert_eq!(
             out.status.code(),
@@ -64,17 +70,7 @@ async fn the_binary_passes_every_vendor_mock_with_writes_and_ends_with_the_summa
 async fn exit_status_is_1_on_a_failure_and_2_when_it_cannot_run() {
     let m = MockServer::start("generic").await.unwrap();
     m.set_break(Break::FilterIgnored, true);
-    let out = output(scimock(&[
-        "check",
-        &m.base_url(),
-        "--profile",
-        "generic",
-        "--token",
-        m.token(),
-        "--max-rps",
-        "0",
-    ]))
-    .await;
+    let out = output(check(&m, "generic", &[])).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
     assert!(
@@ -163,19 +159,7 @@ async fn exit_status_is_2_when_every_request_of_the_checks_is_refused() {
         status: Some(401),
         ..FaultRule::default()
     });
-    let out = output(scimock(&[
-        "check",
-        &m.base_url(),
-        "--profile",
-        "generic",
-        "--token",
-        m.token(),
-        "--max-rps",
-        "0",
-        "--format",
-        "json",
-    ]))
-    .await;
+    let out = output(check(&m, "generic", &["--format", "json"])).await;
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
     assert!(stderr.contains("rejected the credentials"), "{stderr}");
@@ -185,19 +169,7 @@ async fn exit_status_is_2_when_every_request_of_the_checks_is_refused() {
     // Refusals of some requests are findings: exit status 1.
     m.clear_faults();
     m.set_break(Break::FilterIgnored, true);
-    let out = output(scimock(&[
-        "check",
-        &m.base_url(),
-        "--profile",
-        "generic",
-        "--token",
-        m.token(),
-        "--max-rps",
-        "0",
-        "--format",
-        "json",
-    ]))
-    .await;
+    let out = output(check(&m, "generic", &["--format", "json"])).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let v: Value = serde_json::from_str(&text(&out.stdout)).expect("valid JSON");
     assert_eq!(v["credentials_rejected"], false);
@@ -358,17 +330,7 @@ async fn interrupted_run_cleans_up(signal: &str) {
         },
         ..FaultRule::default()
     });
-    let mut c = scimock(&[
-        "check",
-        &m.base_url(),
-        "--profile",
-        "generic",
-        "--token",
-        m.token(),
-        "--allow-writes",
-        "--max-rps",
-        "0",
-    ]);
+    let mut c = check(&m, "generic", &["--allow-writes"]);
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
     let child = c.spawn().unwrap();
     let pid = child.id().to_string();

@@ -37,11 +37,7 @@ async fn retry_after_seconds_is_honoured_and_reported() {
     cfg.only = vec!["discovery".into(), "rate-limit".into()];
     let r = check(cfg).await;
     assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let rl = r
-        .checks
-        .iter()
-        .find(|c| c.id == "rate-limit.retry-after")
-        .unwrap();
+    let rl = result(&r, "rate-limit.retry-after");
     assert_eq!(rl.status, Status::Pass, "{}", rl.detail);
     let spc: Vec<_> = m
         .requests()
@@ -66,11 +62,7 @@ async fn retry_after_http_date_is_honoured_for_attio() {
     cfg.only = vec!["list.envelope".into(), "rate-limit".into()];
     let r = check(cfg).await;
     assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let rl = r
-        .checks
-        .iter()
-        .find(|c| c.id == "rate-limit.retry-after")
-        .unwrap();
+    let rl = result(&r, "rate-limit.retry-after");
     assert_eq!(rl.status, Status::Pass, "{}", rl.detail);
     let h = rl.evidence[0]
         .headers
@@ -100,22 +92,8 @@ async fn retries_are_bounded() {
         .filter(|e| e.path.ends_with("/Schemas"))
         .count();
     assert_eq!(schemas, 3, "one request and two retries");
-    assert_eq!(
-        r.checks
-            .iter()
-            .find(|c| c.id == "discovery.schemas")
-            .unwrap()
-            .status,
-        Status::Fail
-    );
-    assert_eq!(
-        r.checks
-            .iter()
-            .find(|c| c.id == "rate-limit.retry-after")
-            .unwrap()
-            .status,
-        Status::Pass
-    );
+    assert_eq!(result(&r, "discovery.schemas").status, Status::Fail);
+    assert_eq!(result(&r, "rate-limit.retry-after").status, Status::Pass);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

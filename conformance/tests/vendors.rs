@@ -70,11 +70,7 @@ async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
         let r = check(config(&m, profile(vendor, &[]), true)).await;
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
         if *vendor != "truto" {
-            let create = r
-                .checks
-                .iter()
-                .find(|c| c.id == "writes.create")
-                .expect("writes.create ran");
+            let create = result(&r, "writes.create");
             assert_eq!(create.status, Status::Pass, "{vendor}");
             assert_eq!(r.cleanup.removed.len(), 1, "{vendor}: {:?}", r.cleanup);
         }
@@ -106,7 +102,7 @@ async fn an_empty_tenant_skips_what_needs_users_and_fails_nothing() {
                 "{vendor} writes={writes}: {}",
                 explain(&r)
             );
-            let eq = r.checks.iter().find(|c| c.id == "filter.eq").unwrap();
+            let eq = result(&r, "filter.eq");
             assert_eq!(eq.status, Status::Skip);
             assert!(eq.detail.contains("no users"), "{}", eq.detail);
         }
@@ -122,11 +118,7 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
         let n = m.requests().len();
         assert!(n < 200, "{vendor}: {n} requests");
-        let walk = r
-            .checks
-            .iter()
-            .find(|c| c.id == "list.pagination.walk")
-            .unwrap();
+        let walk = result(&r, "list.pagination.walk");
         if vendor == "attio" {
             // 50 pages of at most 100 (Attio's cap) cannot cover 20,002 users: the report says so.
             assert!(
@@ -134,11 +126,7 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
                 "{}",
                 walk.detail
             );
-            let cap = r
-                .checks
-                .iter()
-                .find(|c| c.id == "list.pagination.cap")
-                .unwrap();
+            let cap = result(&r, "list.pagination.cap");
             assert_eq!(cap.status, Status::Pass, "{}", cap.detail);
         } else {
             assert!(walk.detail.contains("each once"), "{}", walk.detail);
@@ -151,7 +139,7 @@ async fn a_directory_at_its_user_limit_skips_the_write_checks() {
     let m = mock("atlassian", Some(20_000), &[]).await;
     let r = check(config(&m, profile("atlassian", &[]), true)).await;
     assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let create = r.checks.iter().find(|c| c.id == "writes.create").unwrap();
+    let create = result(&r, "writes.create");
     assert_eq!(create.status, Status::Skip, "{}", create.detail);
     assert!(
         create.detail.contains("documented limit of 20000"),
@@ -170,7 +158,7 @@ async fn patch_answered_204_is_accepted_as_rfc_7644_allows() {
     let m = mock("generic", None, &o).await;
     let r = check(config(&m, profile("generic", &o), true)).await;
     assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let patch = r.checks.iter().find(|c| c.id == "writes.patch").unwrap();
+    let patch = result(&r, "writes.patch");
     assert_eq!(patch.status, Status::Pass);
     assert!(patch.detail.contains("204"), "{}", patch.detail);
     assert_eq!(patch.evidence[0].status, Some(204));

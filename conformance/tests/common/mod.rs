@@ -55,6 +55,14 @@ pub async fn check(cfg: Config) -> Report {
     run(cfg, None, &mut |_| {}).await.expect("the run starts")
 }
 
+/// The result of check `id` in `r` (panics, naming it, when the check did not run).
+pub fn result<'a>(r: &'a Report, id: &str) -> &'a scimock_conformance::CheckResult {
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the report"))
+}
+
 /// Ids of the failed checks, sorted.
 pub fn failed(r: &Report) -> Vec<String> {
     let mut v: Vec<String> = r
