@@ -90,14 +90,18 @@ fn user_path(id: &str) -> String {
     format!("/Users/{}", encode_component(id))
 }
 
-fn created(ctx: &Ctx) -> Result<Created, String> {
+/// The run's test user, for a check that also needs `feature` (a [`Ctx::feature`] verdict).
+fn created(ctx: &Ctx, feature: Result<(), String>) -> Result<Created, String> {
     ctx.writes()?;
     ctx.scim()?;
-    ctx.created
+    let c = ctx
+        .created
         .lock()
         .ok()
         .and_then(|c| c.clone())
-        .ok_or_else(|| "no test user exists (writes.create did not create one)".to_string())
+        .ok_or_else(|| "no test user exists (writes.create did not create one)".to_string())?;
+    feature?;
+    Ok(c)
 }
 
 fn given_name(v: &Value) -> Option<&str> {
@@ -106,11 +110,12 @@ fn given_name(v: &Value) -> Option<&str> {
 
 /// POST /Users: 201, Location, id, meta.
 pub async fn create(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.writes().and_then(|()| ctx.scim()) {
+    if let Err(r) = ctx
+        .writes()
+        .and_then(|()| ctx.scim())
+        .and_then(|()| ctx.feature(ctx.profile.writes.create, "POST /Users", None))
+    {
         return Outcome::skip(r);
-    }
-    if !ctx.profile.writes.create {
-        return Outcome::skip(format!("{} documents no POST /Users", ctx.profile.title));
     }
     let user_name = new_user_name(ctx);
     let body = user_body(ctx, &user_name);
@@ -182,7 +187,7 @@ pub async fn create(ctx: &Ctx) -> Outcome {
 
 /// The same userName again: the documented refusal (409 uniqueness by default).
 pub async fn duplicate(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx) {
+    let c = match created(ctx, Ok(())) {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
@@ -219,16 +224,11 @@ async fn read_back(p: &mut Probe<'_>, id: &str) -> Option<Value> {
 
 /// PUT with a changed givenName: 200, and the change reads back.
 pub async fn replace(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx) {
+    let offered = ctx.feature(ctx.profile.writes.replace, "PUT /Users/{id}", None);
+    let c = match created(ctx, offered) {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if !ctx.profile.writes.replace {
-        return Outcome::skip(format!(
-            "{} documents no PUT /Users/{{id}}",
-            ctx.profile.title
-        ));
-    }
     let mut body = c.body.clone();
     body["name"]["givenName"] = json!("Replaced");
     let mut p = Probe::new(ctx);
@@ -285,13 +285,11 @@ fn patch_allowed(ctx: &Ctx, path: &str) -> bool {
 
 /// PATCH replace name.givenName: 200 with the resource or 204 (both valid), then reads back.
 pub async fn patch(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx) {
+    let offered = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported"));
+    let c = match created(ctx, offered) {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported")) {
-        return Outcome::skip(r);
-    }
     if !patch_allowed(ctx, "name.givenName") {
         return Outcome::skip(format!(
             "{} does not allow PATCH on name.givenName",
@@ -327,13 +325,11 @@ pub async fn patch(ctx: &Ctx) -> Outcome {
 
 /// PATCH replace `emails[type eq "work"].value`: the selected email changes.
 pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx) {
+    let offered = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported"));
+    let c = match created(ctx, offered) {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if let Err(r) = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported")) {
-        return Outcome::skip(r);
-    }
     let w = &ctx.profile.writes;
     if w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails") {
         return Outcome::skip(format!(
@@ -368,13 +364,11 @@ pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
 
 /// A stale If-Match is 412; the current ETag is accepted.
 pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx) {
+    let offered = ctx.feature(ctx.profile.etag.supported, "ETags", Some("etag.supported"));
+    let c = match created(ctx, offered) {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if let Err(r) = ctx.feature(ctx.profile.etag.supported, "ETags", Some("etag.supported")) {
-        return Outcome::skip(r);
-    }
     let mut p = Probe::new(ctx);
     let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Stale"}]);
     let stale = p
@@ -407,16 +401,11 @@ pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
 
 /// DELETE: 204, then 404 (delete, deactivate-then-404) or active:false (suspend).
 pub async fn delete(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx) {
+    let offered = ctx.feature(ctx.profile.writes.delete, "DELETE /Users/{id}", None);
+    let c = match created(ctx, offered) {
         Ok(c) => c,
         Err(r) => return Outcome::skip(r),
     };
-    if !ctx.profile.writes.delete {
-        return Outcome::skip(format!(
-            "{} documents no DELETE /Users/{{id}}",
-            ctx.profile.title
-        ));
-    }
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::new(Method::DELETE, user_path(&c.id))).await;
     p.require(ex.is(204), || {
