@@ -2,10 +2,14 @@
 //!
 //! What it is for: checking any SCIM 2.0 service provider — a live tenant or a scimock mock —
 //! against RFC 7643/7644/9865 and against what a vendor profile (`scimock_profile::Profile`)
-//! documents: the check catalog ([`catalog::CATALOG`]), a polite HTTP client (rate limit,
-//! Retry-After, timeouts, same-origin redirects, read-only unless writes are allowed), the
-//! runner that plans, runs and always cleans up, and reporters (human, JSON, JUnit, Markdown)
-//! over the same [`model::Event`]s.
+//! documents: the check catalog ([`catalog::CATALOG`], one row per check with a function
+//! pointer to its code), the context checks read ([`ctx::Ctx`]), a polite HTTP client (rate
+//! limit, Retry-After, timeouts, same-origin redirects, read-only unless writes are allowed),
+//! the runner that plans, runs and always cleans up, and reporters (human, JSON, JUnit,
+//! Markdown) over the same [`model::Event`]s.
+//!
+//! Dependencies inside the crate point one way: `runner -> catalog -> ctx -> client`; the
+//! catalog never imports the runner.
 //!
 //! What it is not for: serving SCIM (that is `scimock-server`, used here only by the tests
 //! that prove every check can fail) or parsing filters for a server (`scimock-filter`).
@@ -16,11 +20,17 @@
 pub mod catalog;
 pub mod classify;
 pub mod client;
+pub mod config;
+pub mod ctx;
 pub mod glob;
+pub mod lenient;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod runner;
 
 pub use client::Credential;
+pub use config::Config;
 pub use model::{CheckResult, Event, Report, Severity, Status, Summary};
-pub use runner::{CancelSignal, Canceller, Config, RunError, cancellation, run};
+pub use outcome::{Outcome, Skip, SkipReason, Verdict};
+pub use runner::{CancelSignal, Canceller, RunError, cancellation, run};

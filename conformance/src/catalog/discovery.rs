@@ -1,38 +1,31 @@
 //! Discovery (RFC 7644 §4): the service provider configuration, /Schemas, /ResourceTypes.
 
+use super::Probe;
 use super::list::{folded_user_names, in_order};
-use super::{Outcome, Page, Probe, id_of, member, str_attr};
 use crate::client::Request;
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::lenient::{Page, id_of, member, str_attr};
+use crate::outcome::{Outcome, Skip, SkipReason};
 use serde_json::Value;
 
 const SPC_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 
-fn spc_path(ctx: &Ctx) -> Result<String, String> {
-    ctx.scim()?;
-    ctx.profile
+fn spc_path(ctx: &Ctx) -> Result<String, Skip> {
+    ctx.profile()
         .discovery
         .service_provider_config
         .clone()
-        .ok_or_else(|| {
-            format!(
-                "{} documents no service provider configuration endpoint",
-                ctx.profile.title
-            )
-        })
+        .ok_or_else(|| ctx.not_documented("service provider configuration endpoint"))
 }
 
 /// GET the service provider configuration: schema URN and every RFC 7643 §5 member.
-pub async fn service_provider_config(ctx: &Ctx) -> Outcome {
-    let path = match spc_path(ctx) {
-        Ok(p) => p,
-        Err(r) => return Outcome::skip(r),
-    };
+pub async fn service_provider_config(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let path = spc_path(ctx)?;
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::get(path.clone())).await;
     let Some(v) = p.json_ok(&ex, "service provider configuration") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let has_urn = member(&v, "schemas")
         .and_then(Value::as_array)
@@ -50,22 +43,14 @@ pub async fn service_provider_config(ctx: &Ctx) -> Outcome {
     p.require(schemes.is_some(), || {
         "authenticationSchemes is missing (RFC 7643 §5)".into()
     });
-    p.finish(format!("{path} is served with every RFC 7643 §5 member"))
+    Ok(p.finish(format!("{path} is served with every RFC 7643 §5 member")))
 }
 
 /// The claims of the configuration against what the target does: ETags and sorting.
-pub async fn spc_consistent(ctx: &Ctx) -> Outcome {
-    if let Err(r) = spc_path(ctx) {
-        return Outcome::skip(r);
-    }
-    if ctx.plan.spc.is_none() {
-        return Outcome::skip(
-            "no service provider configuration could be read (see discovery.service-provider-config)",
-        );
-    }
-    if let Err(r) = ctx.need_users() {
-        return Outcome::skip(format!("{r}: nothing to compare the claims with"));
-    }
+pub async fn spc_consistent(ctx: &Ctx) -> Result<Outcome, Skip> {
+    spc_path(ctx)?;
+    ctx.plan.spc.as_ref().ok_or(SkipReason::SpcUnreadable)?;
+    ctx.need_users().map_err(|_| SkipReason::NoUsersToCompare)?;
     let mut p = Probe::new(ctx);
     let mut observed = Vec::new();
     let id = ctx.plan.sample.first().map(id_of).unwrap_or_default();
@@ -94,7 +79,13 @@ pub async fn spc_consistent(ctx: &Ctx) -> Outcome {
     if ctx.spc_claim("sort.supported") == Some(false)
         && ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) >= 2
     {
-        let n = ctx.profile.list.max_count.unwrap_or(50).min(50).to_string();
+        let n = ctx
+            .profile()
+            .list
+            .max_count
+            .unwrap_or(50)
+            .min(50)
+            .to_string();
         let asc = p
             .send(
                 Request::get("/Users")
@@ -124,12 +115,12 @@ pub async fn spc_consistent(ctx: &Ctx) -> Outcome {
         }
     }
     if observed.is_empty() {
-        return p.skip("nothing observable to compare the configuration's claims with");
+        return Err(p.unobservable("nothing observable to compare the configuration's claims with"));
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "the configuration's claims match what the target does ({})",
         observed.join(", ")
-    ))
+    )))
 }
 
 fn list_ids(v: &Value) -> Vec<Value> {
@@ -137,17 +128,12 @@ fn list_ids(v: &Value) -> Vec<Value> {
 }
 
 /// GET /Schemas: the core User schema with attributes, and every extension the profile knows.
-pub async fn schemas(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx
-        .scim()
-        .and_then(|()| ctx.feature(ctx.profile.discovery.schemas, "/Schemas endpoint", None))
-    {
-        return Outcome::skip(r);
-    }
+pub async fn schemas(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.feature(ctx.profile().discovery.schemas, "/Schemas endpoint", None)?;
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::get("/Schemas")).await;
     let Some(v) = p.json_ok(&ex, "/Schemas") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let docs = list_ids(&v);
     let user = docs.iter().find(|d| str_attr(d, "id") == Some(USER_URN));
@@ -165,33 +151,29 @@ pub async fn schemas(ctx: &Ctx) -> Outcome {
             );
         }
     }
-    for urn in &ctx.profile.shape.extensions {
+    for urn in &ctx.profile().shape.extensions {
         p.require(
             docs.iter().any(|d| str_attr(d, "id") == Some(urn.as_str())),
             || format!("/Schemas does not list the extension {urn}"),
         );
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "/Schemas lists the User schema and {} extension(s)",
-        ctx.profile.shape.extensions.len()
-    ))
+        ctx.profile().shape.extensions.len()
+    )))
 }
 
 /// GET /ResourceTypes: User at /Users with the core schema and the profile's extensions.
-pub async fn resource_types(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim().and_then(|()| {
-        ctx.feature(
-            ctx.profile.discovery.resource_types,
-            "/ResourceTypes endpoint",
-            None,
-        )
-    }) {
-        return Outcome::skip(r);
-    }
+pub async fn resource_types(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.feature(
+        ctx.profile().discovery.resource_types,
+        "/ResourceTypes endpoint",
+        None,
+    )?;
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::get("/ResourceTypes")).await;
     let Some(v) = p.json_ok(&ex, "/ResourceTypes") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let docs = list_ids(&v);
     let user = docs
@@ -207,12 +189,12 @@ pub async fn resource_types(ctx: &Ctx) -> Outcome {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|e| str_attr(e, "schema")).collect())
                 .unwrap_or_default();
-            for urn in &ctx.profile.shape.extensions {
+            for urn in &ctx.profile().shape.extensions {
                 p.require(ext.contains(&urn.as_str()), || {
                     format!("schemaExtensions does not list {urn}")
                 });
             }
         }
     }
-    p.finish("/ResourceTypes describes /Users with its schema and extensions")
+    Ok(p.finish("/ResourceTypes describes /Users with its schema and extensions"))
 }

@@ -1,16 +1,17 @@
 //! Error format (RFC 7644 §3.12, RFC 7807, vendor envelopes): the body, its status member,
 //! scimType and the content type, judged by the classifier against the profile.
 
-use super::{Outcome, Probe};
+use super::Probe;
 use crate::classify::{self, BodyKind};
 use crate::client::{Exchange, Request};
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use scimock_profile::ErrorFormat;
 
 /// A request every target answers with an error: an unknown user (404), or for a unified API
 /// a list without `integrated_account_id` (400).
 async fn provoke(p: &mut Probe<'_>) -> (Exchange, u16) {
-    if p.ctx.scim().is_ok() {
+    if p.ctx.is_scim() {
         let id = format!("scimock-check-missing-{}", uuid::Uuid::new_v4().simple());
         (p.send(Request::get(format!("/Users/{id}"))).await, 404)
     } else {
@@ -19,14 +20,14 @@ async fn provoke(p: &mut Probe<'_>) -> (Exchange, u16) {
 }
 
 /// The error body is in the profile's format.
-pub async fn format(ctx: &Ctx) -> Outcome {
+pub async fn format(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let (ex, status) = provoke(&mut p).await;
     p.require(ex.is(status), || {
         format!("expected HTTP {status}, got {}", ex.outcome())
     });
     let c = classify::classify(ex.header("content-type"), &ex.body);
-    let want = BodyKind::of_format(ctx.profile.errors.format);
+    let want = BodyKind::of_format(ctx.profile().errors.format);
     p.require(c.kind == want, || {
         format!(
             "the error body is {}, the profile documents {}",
@@ -34,39 +35,35 @@ pub async fn format(ctx: &Ctx) -> Outcome {
             want.describe()
         )
     });
-    p.finish(format!("errors are {}", want.describe()))
+    Ok(p.finish(format!("errors are {}", want.describe())))
 }
 
 /// The body's status member: a string equal to the HTTP code for SCIM, an integer otherwise.
-pub async fn status(ctx: &Ctx) -> Outcome {
+pub async fn status(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let (ex, _) = provoke(&mut p).await;
     let Some(http) = ex.status else {
         p.problem(format!("no response: {}", ex.outcome()));
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let c = classify::classify(ex.header("content-type"), &ex.body);
-    for problem in classify::validate(&c, ctx.profile.errors.format, http) {
+    for problem in classify::validate(&c, ctx.profile().errors.format, http) {
         p.problem(problem);
     }
-    let typed = match ctx.profile.errors.format {
+    let typed = match ctx.profile().errors.format {
         ErrorFormat::Scim => "a string",
         _ => "an integer",
     };
-    p.finish(format!("status is {typed} equal to the HTTP status {http}"))
+    Ok(p.finish(format!("status is {typed} equal to the HTTP status {http}")))
 }
 
 /// SCIM Errors for bad filters carry a scimType from RFC 7644 Table 9.
-pub async fn scim_type(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    if ctx.profile.errors.format != ErrorFormat::Scim {
-        return Outcome::skip(format!(
-            "{}'s error format carries no scimType",
-            ctx.profile.title
-        ));
-    }
+pub async fn scim_type(ctx: &Ctx) -> Result<Outcome, Skip> {
+    skip_unless(ctx.profile().errors.format == ErrorFormat::Scim, || {
+        SkipReason::NoScimType {
+            vendor: ctx.profile().title.clone(),
+        }
+    })?;
     let mut p = Probe::new(ctx);
     let ex = p
         .send(Request::get("/Users").query("filter", "userName eq \"scimock-check"))
@@ -80,26 +77,26 @@ pub async fn scim_type(ctx: &Ctx) -> Outcome {
             }
         }
         _ => {
-            return p.skip(format!(
+            return Err(p.unobservable(format!(
                 "the malformed filter was not refused with 400 ({}); see filter.malformed",
                 ex.outcome()
-            ));
+            )));
         }
     }
-    p.finish("the 400 carries a valid scimType")
+    Ok(p.finish("the 400 carries a valid scimType"))
 }
 
 /// Errors are sent with the profile's error content type.
-pub async fn content_type(ctx: &Ctx) -> Outcome {
+pub async fn content_type(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let (ex, _) = provoke(&mut p).await;
     if ex.status.is_none_or(|s| s < 400) {
-        return p.skip(format!(
+        return Err(p.unobservable(format!(
             "the probe got no error response ({}); see errors.format",
             ex.outcome()
-        ));
+        )));
     }
-    let want = ctx.profile.errors.content_type.clone();
+    let want = ctx.profile().errors.content_type.clone();
     let got = ex.header("content-type").map(str::to_string);
     p.require(classify::same_media_type(got.as_deref(), &want), || {
         format!(
@@ -107,5 +104,5 @@ pub async fn content_type(ctx: &Ctx) -> Outcome {
             got.as_deref().unwrap_or("(none)")
         )
     });
-    p.finish(format!("errors are sent as {want}"))
+    Ok(p.finish(format!("errors are sent as {want}")))
 }

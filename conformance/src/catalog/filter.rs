@@ -2,9 +2,11 @@
 //! case-insensitively where RFC 7643 says caseExact is false, a miss is empty, refused and
 //! malformed filters get the documented errors.
 
-use super::{Outcome, Page, Probe, id_of, quote, str_attr, values_of};
+use super::Probe;
 use crate::client::Request;
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::lenient::{Page, id_of, quote, str_attr, values_of};
+use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -28,17 +30,10 @@ fn filter_req(expr: String) -> Request {
     Request::get("/Users").query("filter", expr)
 }
 
-fn users_ctx(ctx: &Ctx) -> Result<(), String> {
-    ctx.scim()?;
-    ctx.need_users()
-}
-
 /// `attr eq "value"` for each filterable attribute a sampled user has: the user is found and
 /// every result carries the value.
-pub async fn eq(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn eq(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let mut tried = Vec::new();
     for (attr, fold) in ATTRS.iter().copied().filter(|(a, _)| ctx.filterable(a)) {
@@ -102,9 +97,9 @@ pub async fn eq(ctx: &Ctx) -> Outcome {
         }
     }
     if tried.is_empty() && p.clean() {
-        return p.skip("no filterable attribute with a value on the sampled users");
+        return Err(p.unobservable("no filterable attribute with a value on the sampled users"));
     }
-    p.finish(format!("eq finds exactly the user on {}", tried.join(", ")))
+    Ok(p.finish(format!("eq finds exactly the user on {}", tried.join(", "))))
 }
 
 fn swap_case(s: &str) -> String {
@@ -120,10 +115,8 @@ fn swap_case(s: &str) -> String {
 }
 
 /// userName / emails.value eq with the case flipped still finds the user.
-pub async fn case_insensitive(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn case_insensitive(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let mut tried = Vec::new();
     for (attr, _) in ATTRS
@@ -152,19 +145,16 @@ pub async fn case_insensitive(ctx: &Ctx) -> Outcome {
         }
     }
     if tried.is_empty() && p.clean() {
-        return p.skip("no case-insensitive attribute the target filters on has letters to flip");
+        return Err(p.unobservable(
+            "no case-insensitive attribute the target filters on has letters to flip",
+        ));
     }
-    p.finish(format!("eq ignores case on {}", tried.join(", ")))
+    Ok(p.finish(format!("eq ignores case on {}", tried.join(", "))))
 }
 
 /// A filter naming nobody: 200 with totalResults 0.
-pub async fn no_match(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    if !ctx.filterable("userName") {
-        return Outcome::skip(format!("{} does not filter on userName", ctx.profile.title));
-    }
+pub async fn no_match(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_filter("userName")?;
     let mut p = Probe::new(ctx);
     let nobody = format!(
         "scimock-check-nobody-{}@example.invalid",
@@ -187,22 +177,20 @@ pub async fn no_match(ctx: &Ctx) -> Outcome {
             )
         });
     }
-    p.finish("a filter matching nobody gives totalResults 0")
+    Ok(p.finish("a filter matching nobody gives totalResults 0"))
 }
 
 /// A filter outside the profile's allow-list gets the documented refusal.
-pub async fn unsupported(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    let rules = &ctx.profile.filter.users;
-    if rules.any {
-        return Outcome::skip(format!("{} accepts every filter", ctx.profile.title));
-    }
-    let Some(allowed) = rules.allow.first() else {
-        return Outcome::skip(format!("{} documents no filters at all", ctx.profile.title));
-    };
-    let refusal = &ctx.profile.filter.refusal;
+pub async fn unsupported(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let rules = &ctx.profile().filter.users;
+    skip_unless(!rules.any, || SkipReason::AcceptsEveryFilter {
+        vendor: ctx.profile().title.clone(),
+    })?;
+    let allowed = rules
+        .allow
+        .first()
+        .ok_or_else(|| ctx.not_documented("filters at all"))?;
+    let refusal = &ctx.profile().filter.refusal;
     let mut p = Probe::new(ctx);
     if !rules.logical {
         let expr = format!("{a} eq \"x\" or {a} eq \"y\"", a = allowed.attr);
@@ -213,12 +201,12 @@ pub async fn unsupported(ctx: &Ctx) -> Outcome {
             refusal.status,
             refusal.scim_type.as_deref(),
         );
-        return p.finish(format!(
+        return Ok(p.finish(format!(
             "{expr} is refused with the documented {}",
             refusal.status
-        ));
+        )));
     }
-    let Some(attr) = [
+    let attr = [
         "title",
         "nickName",
         "displayName",
@@ -226,18 +214,17 @@ pub async fn unsupported(ctx: &Ctx) -> Outcome {
         "locale",
     ]
     .into_iter()
-    .find(|c| !rules.allow.iter().any(|a| a.attr.eq_ignore_ascii_case(c))) else {
-        return Outcome::skip("no attribute outside the allow-list to probe with");
-    };
+    .find(|c| !rules.allow.iter().any(|a| a.attr.eq_ignore_ascii_case(c)))
+    .ok_or_else(|| Skip::unobservable("no attribute outside the allow-list to probe with"))?;
     let expr = format!("{attr} eq \"scimock-check\"");
     let ex = p.send(filter_req(expr.clone())).await;
-    if ctx.profile.filter.unknown_attr_empty {
+    if ctx.profile().filter.unknown_attr_empty {
         if let Some(pg) = p.json_ok(&ex, &expr).map(|v| Page::parse(&v)) {
             p.require(pg.total == Some(0) && pg.resources.is_empty(), || {
                 format!("{expr} should answer an empty list, as documented")
             });
         }
-        return p.finish(format!("{expr} answers an empty list, as documented"));
+        return Ok(p.finish(format!("{expr} answers an empty list, as documented")));
     }
     p.expect_error(
         &ex,
@@ -245,46 +232,31 @@ pub async fn unsupported(ctx: &Ctx) -> Outcome {
         refusal.status,
         refusal.scim_type.as_deref(),
     );
-    p.finish(format!(
+    Ok(p.finish(format!(
         "{expr} is refused with the documented {}",
         refusal.status
-    ))
+    )))
 }
 
 /// A filter that does not parse: 400 invalidFilter in the profile's format.
-pub async fn malformed(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
+pub async fn malformed(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let ex = p
         .send(filter_req("userName eq \"scimock-check".into()))
         .await;
     p.expect_error(&ex, "a malformed filter", 400, Some("invalidFilter"));
-    p.finish("a malformed filter is refused with 400 invalidFilter")
+    Ok(p.finish("a malformed filter is refused with 400 invalidFilter"))
 }
 
 /// `POST /Users/.search` (RFC 7644 §3.4.3): a `SearchRequest` body with a `userName eq` filter
 /// finds the sampled user and only that user, and a userName nobody has finds nobody. A POST, so
 /// it runs only with `--allow-writes`, although it changes nothing.
-pub async fn search(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    if !ctx.profile.list.search {
-        return Outcome::skip(format!(
-            "{} documents no .search endpoint",
-            ctx.profile.title
-        ));
-    }
-    if !ctx.client.allow_writes() {
-        return Outcome::skip(
-            "read-only runs send GET only and .search is a POST (pass --allow-writes)",
-        );
-    }
-    if !ctx.filterable("userName") {
-        return Outcome::skip(format!("{} does not filter on userName", ctx.profile.title));
-    }
+pub async fn search(ctx: &Ctx) -> Result<Outcome, Skip> {
+    skip_unless(ctx.profile().list.search, || {
+        ctx.not_documented(".search endpoint")
+    })?;
+    skip_unless(ctx.client.allow_writes(), || SkipReason::SearchIsAPost)?;
+    ctx.need_filter("userName")?;
     let mut p = Probe::new(ctx);
     let search = |user_name: &str| {
         Request::new(Method::POST, "/Users/.search").json(json!({
@@ -337,9 +309,9 @@ pub async fn search(ctx: &Ctx) -> Outcome {
     } else {
         p.note("the tenant has no users, so only a search that finds nobody was tried");
     }
-    p.finish(if sampled.is_some() {
+    Ok(p.finish(if sampled.is_some() {
         "a SearchRequest finds exactly the user its filter names, and nobody for a miss"
     } else {
         "a SearchRequest for a userName nobody has finds nobody"
-    })
+    }))
 }

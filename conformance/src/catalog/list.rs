@@ -1,9 +1,11 @@
 //! The list envelope, totals, sorting and media types of successful responses.
 
-use super::{Outcome, Page, Probe, id_of, str_attr};
+use super::Probe;
 use crate::classify::same_media_type;
 use crate::client::{Request, encode_component};
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::lenient::{Page, id_of, str_attr};
+use crate::outcome::{Outcome, Skip, skip_unless};
 use scimock_profile::Pagination;
 use serde_json::Value;
 
@@ -11,7 +13,7 @@ const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
 /// The first page request the list checks share.
 pub fn first_page(ctx: &Ctx, count: u64) -> Request {
-    match ctx.profile.list.pagination {
+    match ctx.profile().list.pagination {
         Pagination::Index => Request::get("/Users")
             .query("startIndex", "1")
             .query("count", count.to_string()),
@@ -20,20 +22,17 @@ pub fn first_page(ctx: &Ctx, count: u64) -> Request {
 }
 
 /// The ListResponse envelope: schemas URN, totalResults, Resources spelled as RFC 7644 does.
-pub async fn envelope(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
+pub async fn envelope(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let ex = p
         .send(first_page(ctx, ctx.cfg.sample_size.max(1) as u64))
         .await;
     let Some(v) = p.json_ok(&ex, "list") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let Some(o) = v.as_object() else {
         p.problem("the list response is not a JSON object");
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let has_urn = o
         .get("schemas")
@@ -56,7 +55,7 @@ pub async fn envelope(ctx: &Ctx) -> Outcome {
         }),
     }
     let page = Page::parse(&v);
-    if ctx.profile.list.pagination == Pagination::Index
+    if ctx.profile().list.pagination == Pagination::Index
         && total.is_some_and(|t| t > page.resources.len() as u64)
     {
         p.require(
@@ -67,41 +66,38 @@ pub async fn envelope(ctx: &Ctx) -> Outcome {
     p.require(page.resources.iter().all(Value::is_object), || {
         "Resources contains something that is not an object".into()
     });
-    p.finish(format!(
+    Ok(p.finish(format!(
         "ListResponse with totalResults {} and {} resource(s)",
         total.unwrap_or(0),
         page.resources.len()
-    ))
+    )))
 }
 
 /// totalResults equals the number of resources when they all fit in one page.
-pub async fn total_results(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    let room = ctx.profile.list.max_count.unwrap_or(1000).min(1000);
+pub async fn total_results(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let room = ctx.profile().list.max_count.unwrap_or(1000).min(1000);
     if let Some(t) = ctx.plan.total.filter(|t| *t > room) {
-        return Outcome::skip(format!(
+        return Err(Skip::unobservable(format!(
             "{t} users do not fit in one page of {room}; list.pagination.walk compares the totals"
-        ));
+        )));
     }
     let mut p = Probe::new(ctx);
     let ex = p.send(first_page(ctx, room)).await;
     let Some(v) = p.json_ok(&ex, "list") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let page = Page::parse(&v);
     let n = page.resources.len() as u64;
     match page.total {
         None => p.problem("totalResults is missing"),
         Some(t) if t > room => {
-            return p.skip(format!("{t} users do not fit in one page of {room}"));
+            return Err(p.unobservable(format!("{t} users do not fit in one page of {room}")));
         }
         Some(t) => p.require(t == n, || {
             format!("totalResults is {t} but the page that holds every user has {n}")
         }),
     }
-    p.finish(format!("totalResults {n} equals the resources returned"))
+    Ok(p.finish(format!("totalResults {n} equals the resources returned")))
 }
 
 /// The userNames of a list page in order, folded for comparison (userName is caseExact false);
@@ -126,26 +122,28 @@ pub(super) fn in_order(names: &[String], descending: bool) -> bool {
 }
 
 /// sortBy=userName ascending and descending order the page (case-insensitively: caseExact false).
-pub async fn sort(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    let s = &ctx.profile.sort;
+pub async fn sort(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let s = &ctx.profile().sort;
     if !s.supported && s.reject_when_unsupported {
         let mut p = Probe::new(ctx);
         let ex = p
             .send(Request::get("/Users").query("sortBy", "userName"))
             .await;
         p.expect_error(&ex, "sortBy on a target without sorting", 400, None);
-        return p.finish("sortBy is refused with the documented 400");
+        return Ok(p.finish("sortBy is refused with the documented 400"));
     }
-    if let Err(r) = ctx.feature(s.supported, "sorting", Some("sort.supported")) {
-        return Outcome::skip(r);
-    }
-    if ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) < 2 {
-        return Outcome::skip("sorting needs at least 2 users");
-    }
-    let n = ctx.profile.list.max_count.unwrap_or(50).min(50).to_string();
+    ctx.feature(s.supported, "sorting", Some("sort.supported"))?;
+    skip_unless(
+        ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) >= 2,
+        || Skip::unobservable("sorting needs at least 2 users"),
+    )?;
+    let n = ctx
+        .profile()
+        .list
+        .max_count
+        .unwrap_or(50)
+        .min(50)
+        .to_string();
     let mut p = Probe::new(ctx);
     for (order, desc) in [("ascending", false), ("descending", true)] {
         let ex = p
@@ -166,20 +164,20 @@ pub async fn sort(ctx: &Ctx) -> Outcome {
             });
         }
     }
-    p.finish("userName sorts ascending and descending")
+    Ok(p.finish("userName sorts ascending and descending"))
 }
 
 /// Successful responses carry the profile's media type (list, single resource, discovery).
-pub async fn media_type(ctx: &Ctx) -> Outcome {
-    let want = ctx.profile.media.response.clone();
+pub async fn media_type(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let want = ctx.profile().media.response.clone();
     let mut p = Probe::new(ctx);
     let mut reqs = Vec::new();
-    if ctx.scim().is_ok() {
+    if ctx.is_scim() {
         reqs.push(first_page(ctx, 1));
         if let Some(u) = ctx.plan.sample.first().map(id_of).filter(|i| !i.is_empty()) {
             reqs.push(Request::get(format!("/Users/{}", encode_component(&u))));
         }
-        if let Some(path) = &ctx.profile.discovery.service_provider_config {
+        if let Some(path) = &ctx.profile().discovery.service_provider_config {
             reqs.push(Request::get(path.clone()));
         }
     } else if let Some(acct) = &ctx.plan.account {
@@ -207,9 +205,9 @@ pub async fn media_type(ctx: &Ctx) -> Outcome {
         });
     }
     if seen == 0 {
-        return p.skip("no successful response to inspect");
+        return Err(p.unobservable("no successful response to inspect"));
     }
-    p.finish(format!("{seen} successful response(s) use {want}"))
+    Ok(p.finish(format!("{seen} successful response(s) use {want}")))
 }
 
 #[cfg(test)]

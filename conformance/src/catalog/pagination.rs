@@ -1,16 +1,13 @@
 //! Pagination (RFC 7644 §3.4.2.4, RFC 9865): startIndex and count bounds, itemsPerPage, the
 //! vendor's cap, a bounded walk of every page, and cursor walks.
 
-use super::{Outcome, Page, Probe};
+use super::Probe;
 use crate::client::Request;
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::lenient::Page;
+use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use scimock_profile::{ItemsPerPage, OverMax, Pagination};
 use std::collections::HashSet;
-
-fn index_ctx(ctx: &Ctx) -> Result<(), String> {
-    ctx.scim()?;
-    ctx.index_paging()
-}
 
 fn page(start: u64, count: u64) -> Request {
     Request::get("/Users")
@@ -23,20 +20,18 @@ fn total(ctx: &Ctx) -> u64 {
 }
 
 /// startIndex=1 and 2 select consecutive pages and are echoed; startIndex=0 means 1.
-pub async fn start_index(ctx: &Ctx) -> Outcome {
-    if let Err(r) = index_ctx(ctx) {
-        return Outcome::skip(r);
-    }
-    if total(ctx) < 2 {
-        return Outcome::skip("needs at least 2 users to tell pages apart");
-    }
+pub async fn start_index(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.index_paging()?;
+    skip_unless(total(ctx) >= 2, || {
+        Skip::unobservable("needs at least 2 users to tell pages apart")
+    })?;
     let mut p = Probe::new(ctx);
     let first = p.send(page(1, 2)).await;
     let Some(first) = p
         .json_ok(&first, "startIndex=1&count=2")
         .map(|v| Page::parse(&v))
     else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     p.require(first.start_index.is_none_or(|s| s == 1), || {
         format!("startIndex=1 is echoed as {:?}", first.start_index)
@@ -73,14 +68,12 @@ pub async fn start_index(ctx: &Ctx) -> Outcome {
             )
         });
     }
-    p.finish("startIndex selects and echoes the page; 0 is read as 1")
+    Ok(p.finish("startIndex selects and echoes the page; 0 is read as 1"))
 }
 
 /// count=1 returns one resource; count=0 returns none but still the total.
-pub async fn count(ctx: &Ctx) -> Outcome {
-    if let Err(r) = index_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn count(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.index_paging()?;
     let mut p = Probe::new(ctx);
     let zero = p.send(page(1, 0)).await;
     if let Some(z) = p.json_ok(&zero, "count=0").map(|v| Page::parse(&v)) {
@@ -119,27 +112,24 @@ pub async fn count(ctx: &Ctx) -> Outcome {
     } else {
         p.note("fewer than 2 users: only count=0 was observable");
     }
-    p.finish("count bounds the page")
+    Ok(p.finish("count bounds the page"))
 }
 
 /// itemsPerPage is the number returned, or the page size asked for (Adra), as the profile says.
-pub async fn items_per_page(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    let meaning = ctx.profile.list.items_per_page;
+pub async fn items_per_page(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let meaning = ctx.profile().list.items_per_page;
     let mut p = Probe::new(ctx);
     // The last user alone on a page of 2: "returned" (1) and "requested" (2) differ.
-    let (req, asked) = match ctx.profile.list.pagination {
+    let (req, asked) = match ctx.profile().list.pagination {
         Pagination::Index => (page(total(ctx).max(1), 2), 2),
         Pagination::None => (Request::get("/Users"), 0),
     };
     let ex = p.send(req).await;
     let Some(pg) = p.json_ok(&ex, "list").map(|v| Page::parse(&v)) else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let returned = pg.resources.len() as u64;
-    let want = match (meaning, ctx.profile.list.pagination) {
+    let want = match (meaning, ctx.profile().list.pagination) {
         (ItemsPerPage::Requested, Pagination::Index) => asked,
         _ => returned,
     };
@@ -153,31 +143,31 @@ pub async fn items_per_page(ctx: &Ctx) -> Outcome {
             format!("itemsPerPage is {ipp}; the profile defines it as {means} ({want})")
         }),
     }
-    p.finish(format!("itemsPerPage {want} as the profile defines it"))
+    Ok(p.finish(format!("itemsPerPage {want} as the profile defines it")))
 }
 
 /// A count above the vendor's cap is clamped (observable with more users than the cap) or refused.
-pub async fn cap(ctx: &Ctx) -> Outcome {
-    if let Err(r) = index_ctx(ctx) {
-        return Outcome::skip(r);
-    }
-    let Some(cap) = ctx.profile.list.max_count else {
-        return Outcome::skip(format!("{} documents no page-size cap", ctx.profile.title));
-    };
+pub async fn cap(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.index_paging()?;
+    let cap = ctx
+        .profile()
+        .list
+        .max_count
+        .ok_or_else(|| ctx.not_documented("page-size cap"))?;
     let mut p = Probe::new(ctx);
-    match ctx.profile.list.over_max {
+    match ctx.profile().list.over_max {
         OverMax::Reject => {
             let ex = p.send(page(1, cap.saturating_add(1))).await;
             p.expect_error(&ex, &format!("count={}", cap.saturating_add(1)), 400, None);
-            p.finish(format!("count above {cap} is refused with 400"))
+            Ok(p.finish(format!("count above {cap} is refused with 400")))
         }
         OverMax::Clamp => {
             let t = total(ctx);
-            if t <= cap {
-                return Outcome::skip(format!(
+            skip_unless(t > cap, || {
+                Skip::unobservable(format!(
                     "the tenant has {t} users, not more than the cap of {cap}: clamping is not observable"
-                ));
-            }
+                ))
+            })?;
             let ex = p.send(page(1, cap.saturating_add(1))).await;
             if let Some(pg) = p
                 .json_ok(&ex, &format!("count={}", cap.saturating_add(1)))
@@ -191,19 +181,17 @@ pub async fn cap(ctx: &Ctx) -> Outcome {
                     )
                 });
             }
-            p.finish(format!("count above {cap} is clamped to {cap}"))
+            Ok(p.finish(format!("count above {cap} is clamped to {cap}")))
         }
     }
 }
 
 /// Walks every page with a small count (bounded by --max-pages): no duplicates, no gaps,
 /// stable totalResults.
-pub async fn walk(ctx: &Ctx) -> Outcome {
-    if let Err(r) = index_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn walk(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.index_paging()?;
     let max_pages = ctx.cfg.max_pages.max(1) as u64;
-    let cap = ctx.profile.list.max_count.unwrap_or(1000);
+    let cap = ctx.profile().list.max_count.unwrap_or(1000);
     let t0 = total(ctx);
     let size = t0.div_ceil(max_pages).clamp(2, cap.max(2));
     let mut p = Probe::new(ctx);
@@ -219,7 +207,7 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
             .json_ok(&ex, &format!("page {pages}"))
             .map(|v| Page::parse(&v))
         else {
-            return p.finish("");
+            return Ok(p.finish(""));
         };
         match (first_total, pg.total) {
             (None, Some(t)) => first_total = Some(t),
@@ -262,43 +250,38 @@ pub async fn walk(ctx: &Ctx) -> Outcome {
         p.require(seen.len() as u64 + missing_ids as u64 == total, || {
             format!("walked {pages} page(s) of {size} and found {} distinct resources; totalResults says {total}", seen.len())
         });
-        p.finish(format!(
+        Ok(p.finish(format!(
             "{pages} page(s) of {size}: {} resources, each once, totalResults {total} stable",
             seen.len()
-        ))
+        )))
     } else {
         p.note(format!(
             "walk capped at {max_pages} pages of {size} ({} of {total} resources; raise --max-pages to walk further)",
             seen.len()
         ));
-        p.finish("no duplicates and stable totals in the part walked")
+        Ok(p.finish("no duplicates and stable totals in the part walked"))
     }
 }
 
-fn cursor_ctx(ctx: &Ctx) -> Result<(), String> {
-    ctx.scim()?;
+fn cursors_offered(ctx: &Ctx) -> Result<(), Skip> {
     ctx.feature(
-        ctx.profile.list.cursor.is_some(),
+        ctx.profile().list.cursor.is_some(),
         "RFC 9865 cursor pagination",
         Some("pagination.cursor"),
     )?;
     // RFC 9865 §5: a provider offering cursors advertises pagination.cursor; one whose
     // configuration is readable and does not, does not offer them.
-    if ctx.plan.spc.is_some() && ctx.spc_claim("pagination.cursor") != Some(true) {
-        return Err(
-            "the ServiceProviderConfig does not advertise pagination.cursor (RFC 9865 §5)".into(),
-        );
-    }
-    Ok(())
+    skip_unless(
+        ctx.plan.spc.is_none() || ctx.spc_claim("pagination.cursor") == Some(true),
+        || SkipReason::CursorNotAdvertised,
+    )
 }
 
 /// Follows nextCursor from `cursor=` (first page) to the end.
-pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
-    if let Err(r) = cursor_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn cursor_walk(ctx: &Ctx) -> Result<Outcome, Skip> {
+    cursors_offered(ctx)?;
     let max_pages = ctx.cfg.max_pages.max(1);
-    let cap = ctx.profile.list.max_count.unwrap_or(1000);
+    let cap = ctx.profile().list.max_count.unwrap_or(1000);
     let size = total(ctx)
         .div_ceil(max_pages as u64)
         .clamp(2, cap.max(2))
@@ -322,7 +305,7 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
             .json_ok(&ex, &format!("cursor page {n}"))
             .map(|v| Page::parse(&v))
         else {
-            return p.finish("");
+            return Ok(p.finish(""));
         };
         total = total.or(pg.total);
         for id in pg.ids() {
@@ -363,24 +346,22 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
                 )
             });
         }
-        p.finish(format!(
+        Ok(p.finish(format!(
             "the cursor walk ended after {} resources, each once",
             seen.len()
-        ))
+        )))
     } else {
         p.note(format!(
             "walk capped at {max_pages} pages ({} resources)",
             seen.len()
         ));
-        p.finish("no duplicates in the part walked")
+        Ok(p.finish("no duplicates in the part walked"))
     }
 }
 
 /// An invalid cursor is 400 invalidCursor.
-pub async fn cursor_invalid(ctx: &Ctx) -> Outcome {
-    if let Err(r) = cursor_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn cursor_invalid(ctx: &Ctx) -> Result<Outcome, Skip> {
+    cursors_offered(ctx)?;
     let mut p = Probe::new(ctx);
     let ex = p
         .send(
@@ -390,5 +371,5 @@ pub async fn cursor_invalid(ctx: &Ctx) -> Outcome {
         )
         .await;
     p.expect_error(&ex, "an invalid cursor", 400, Some("invalidCursor"));
-    p.finish("an invalid cursor is refused with 400 invalidCursor")
+    Ok(p.finish("an invalid cursor is refused with 400 invalidCursor"))
 }

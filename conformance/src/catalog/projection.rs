@@ -1,36 +1,34 @@
 //! `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5), and Atlassian's rule that the two
 //! are mutually exclusive.
 
-use super::{Outcome, Page, Probe, id_of};
-use crate::client::{Request, encode_component};
-use crate::runner::Ctx;
+use super::Probe;
+use crate::client::{Exchange, Request, encode_component};
+use crate::ctx::Ctx;
+use crate::lenient::{Page, id_of};
+use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
+use scimock_profile::Pagination;
 use serde_json::Value;
 
 /// Attributes a server may add to any projection: `id` (returned always), `schemas`, `meta`.
 const ALWAYS: &[&str] = &["id", "schemas", "meta"];
 
-fn users_ctx(ctx: &Ctx, offered: bool, what: &str) -> Result<(), String> {
-    ctx.scim()?;
-    if !offered {
-        return Err(format!("{} does not document {what}", ctx.profile.title));
-    }
+fn users_ctx(ctx: &Ctx, offered: bool, what: &str) -> Result<(), Skip> {
+    skip_unless(offered, || SkipReason::ParameterNotDocumented {
+        vendor: ctx.profile().title.clone(),
+        what: what.to_string(),
+    })?;
     ctx.need_users()
 }
 
 fn list_with(ctx: &Ctx, k: &str, v: &str) -> Request {
     let r = Request::get("/Users").query(k, v);
-    match ctx.profile.list.pagination {
-        scimock_profile::Pagination::Index => r.query("count", "2"),
-        scimock_profile::Pagination::None => r,
+    match ctx.profile().list.pagination {
+        Pagination::Index => r.query("count", "2"),
+        Pagination::None => r,
     }
 }
 
-fn resources_of(
-    p: &mut Probe<'_>,
-    ex: &crate::client::Exchange,
-    what: &str,
-    single: bool,
-) -> Vec<Value> {
+fn resources_of(p: &mut Probe<'_>, ex: &Exchange, what: &str, single: bool) -> Vec<Value> {
     match p.json_ok(ex, what) {
         Some(v) if single => vec![v],
         Some(v) => Page::parse(&v).resources,
@@ -39,14 +37,12 @@ fn resources_of(
 }
 
 /// attributes=userName: each user has id and userName and nothing else but schemas/meta.
-pub async fn attributes(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(
+pub async fn attributes(ctx: &Ctx) -> Result<Outcome, Skip> {
+    users_ctx(
         ctx,
-        ctx.profile.projection.attributes,
+        ctx.profile().projection.attributes,
         "the attributes parameter",
-    ) {
-        return Outcome::skip(r);
-    }
+    )?;
     let mut p = Probe::new(ctx);
     let mut users = Vec::new();
     let ex = p.send(list_with(ctx, "attributes", "userName")).await;
@@ -95,32 +91,28 @@ pub async fn attributes(ctx: &Ctx) -> Outcome {
             "a projected user lacks id (returned: always)".into()
         });
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "{} projected user(s) carry only id and userName",
         users.len()
-    ))
+    )))
 }
 
 /// excludedAttributes leaves out an attribute the users have.
-pub async fn excluded(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(
+pub async fn excluded(ctx: &Ctx) -> Result<Outcome, Skip> {
+    users_ctx(
         ctx,
-        ctx.profile.projection.excluded_attributes,
+        ctx.profile().projection.excluded_attributes,
         "the excludedAttributes parameter",
-    ) {
-        return Outcome::skip(r);
-    }
-    let Some(sample) = ctx.plan.sample.first() else {
-        return Outcome::skip("the tenant has no users to read");
-    };
-    let Some(attr) = ["emails", "name", "active", "displayName"]
+    )?;
+    let sample = ctx.plan.sample.first().ok_or(SkipReason::NoUsers)?;
+    let attr = ["emails", "name", "active", "displayName"]
         .into_iter()
         .find(|a| sample.get(*a).is_some())
-    else {
-        return Outcome::skip(
-            "the sampled user has none of emails, name, active, displayName to exclude",
-        );
-    };
+        .ok_or_else(|| {
+            Skip::unobservable(
+                "the sampled user has none of emails, name, active, displayName to exclude",
+            )
+        })?;
     let mut p = Probe::new(ctx);
     let ex = p.send(list_with(ctx, "excludedAttributes", attr)).await;
     let users = resources_of(
@@ -137,23 +129,19 @@ pub async fn excluded(ctx: &Ctx) -> Outcome {
             "a user lacks id with excludedAttributes (id is returned always)".into()
         });
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "excludedAttributes={attr} leaves {attr} out of {} user(s)",
         users.len()
-    ))
+    )))
 }
 
 /// Both parameters at once: refused where the vendor documents them as mutually exclusive.
-pub async fn exclusive(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
-    if !ctx.profile.projection.mutually_exclusive {
-        return Outcome::skip(format!(
-            "{} does not document attributes and excludedAttributes as exclusive",
-            ctx.profile.title
-        ));
-    }
+pub async fn exclusive(ctx: &Ctx) -> Result<Outcome, Skip> {
+    skip_unless(ctx.profile().projection.mutually_exclusive, || {
+        SkipReason::ProjectionNotExclusive {
+            vendor: ctx.profile().title.clone(),
+        }
+    })?;
     let mut p = Probe::new(ctx);
     let ex = p
         .send(
@@ -163,5 +151,5 @@ pub async fn exclusive(ctx: &Ctx) -> Outcome {
         )
         .await;
     p.expect_error(&ex, "attributes with excludedAttributes", 400, None);
-    p.finish("attributes with excludedAttributes is refused with 400")
+    Ok(p.finish("attributes with excludedAttributes is refused with 400"))
 }

@@ -2,18 +2,16 @@
 //! 429 the run met: each must carry a Retry-After the client could honour, in the form the
 //! vendor documents (Attio: an HTTP-date, D:A7).
 
-use super::Outcome;
-use crate::model::{Evidence, Status};
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::model::Evidence;
+use crate::outcome::{Outcome, Skip, SkipReason, Verdict, skip_unless};
 use scimock_profile::RetryAfter;
 
 /// Every 429 seen carried a usable Retry-After.
-pub async fn retry_after(ctx: &Ctx) -> Outcome {
+pub async fn retry_after(ctx: &Ctx) -> Result<Outcome, Skip> {
     let seen = ctx.client.throttles();
-    if seen.is_empty() {
-        return Outcome::skip("the target sent no 429 during the run");
-    }
-    let form = ctx.profile.rate_limit.as_ref().map(|r| r.retry_after);
+    skip_unless(!seen.is_empty(), || SkipReason::NoThrottling)?;
+    let form = ctx.profile().rate_limit.as_ref().map(|r| r.retry_after);
     let mut problems = Vec::new();
     for t in &seen {
         match (&t.retry_after, t.parsed) {
@@ -29,13 +27,13 @@ pub async fn retry_after(ctx: &Ctx) -> Outcome {
                 Some(RetryAfter::HttpDate) if !t.http_date => {
                     problems.push(format!(
                         "Retry-After {v:?} is delta-seconds; {} documents an HTTP-date",
-                        ctx.profile.title
+                        ctx.profile().title
                     ));
                 }
                 Some(RetryAfter::Seconds) if t.http_date => {
                     problems.push(format!(
                         "Retry-After {v:?} is an HTTP-date; {} documents seconds",
-                        ctx.profile.title
+                        ctx.profile().title
                     ));
                 }
                 _ => {}
@@ -43,20 +41,20 @@ pub async fn retry_after(ctx: &Ctx) -> Outcome {
         }
     }
     let evidence: Vec<Evidence> = seen.iter().take(6).map(|t| t.evidence.clone()).collect();
-    if problems.is_empty() {
-        Outcome {
-            status: Status::Pass,
-            detail: format!(
+    let (verdict, detail) = if problems.is_empty() {
+        (
+            Verdict::Pass,
+            format!(
                 "{} 429 response(s), each with a Retry-After the runner waited for",
                 seen.len()
             ),
-            evidence,
-        }
+        )
     } else {
-        Outcome {
-            status: Status::Fail,
-            detail: problems.join("; "),
-            evidence,
-        }
-    }
+        (Verdict::Fail, problems.join("; "))
+    };
+    Ok(Outcome {
+        verdict,
+        detail,
+        evidence,
+    })
 }

@@ -1,31 +1,23 @@
 //! Single resources: GET by id, core attributes and schemas, meta, and 404 for unknown ids.
 
-use super::{Outcome, Probe, id_of, member, str_attr};
+use super::Probe;
 use crate::client::{Request, encode_component};
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::lenient::{id_of, member, str_attr};
+use crate::outcome::{Outcome, Skip, SkipReason};
 use scimock_profile::{SchemasRule, UrlStyle};
 use serde_json::Value;
 
 const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 
-fn users_ctx(ctx: &Ctx) -> Result<(), String> {
-    ctx.scim()?;
-    ctx.need_users()
-}
-
 /// GET /Users/{id} of a listed user returns that user.
-pub async fn get_by_id(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx) {
-        return Outcome::skip(r);
-    }
-    let Some(listed) = ctx.plan.sample.first() else {
-        return Outcome::skip("the tenant has no users to read");
-    };
+pub async fn get_by_id(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let listed = ctx.plan.sample.first().ok_or(SkipReason::NoUsers)?;
     let id = id_of(listed);
     let mut p = Probe::new(ctx);
     if id.is_empty() {
         p.problem("the listed users carry no id to read them by");
-        return p.finish("");
+        return Ok(p.finish(""));
     }
     let ex = p
         .send(Request::get(format!("/Users/{}", encode_component(&id))))
@@ -45,16 +37,14 @@ pub async fn get_by_id(ctx: &Ctx) -> Outcome {
             },
         );
     }
-    p.finish(format!("user {id} reads back as listed"))
+    Ok(p.finish(format!("user {id} reads back as listed")))
 }
 
 /// id, userName and schemas on every sampled user, per the profile's schemas rule.
-pub async fn core_attributes(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn core_attributes(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
     let mut p = Probe::new(ctx);
-    let shape = &ctx.profile.shape;
+    let shape = &ctx.profile().shape;
     for u in &ctx.plan.sample {
         let label = str_attr(u, "userName").unwrap_or("a user").to_string();
         p.require(!id_of(u).is_empty(), || format!("{label} has no id"));
@@ -94,10 +84,10 @@ pub async fn core_attributes(ctx: &Ctx) -> Outcome {
             }
         }
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "{} sampled user(s) carry id, userName and schemas",
         ctx.plan.sample.len()
-    ))
+    )))
 }
 
 fn rfc3339(s: &str) -> bool {
@@ -105,12 +95,10 @@ fn rfc3339(s: &str) -> bool {
 }
 
 /// meta has the fields the profile documents, with valid timestamps and a location for the user.
-pub async fn meta(ctx: &Ctx) -> Outcome {
-    if let Err(r) = users_ctx(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn meta(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
     let mut p = Probe::new(ctx);
-    let shape = &ctx.profile.shape;
+    let shape = &ctx.profile().shape;
     for u in ctx.plan.sample.iter().take(3) {
         let id = id_of(u);
         let Some(m) = member(u, "meta") else {
@@ -156,20 +144,14 @@ pub async fn meta(ctx: &Ctx) -> Outcome {
             }
         }
     }
-    p.finish(format!(
-        "meta carries {}",
-        ctx.profile.shape.meta_fields.join(", ")
-    ))
+    Ok(p.finish(format!("meta carries {}", shape.meta_fields.join(", "))))
 }
 
 /// An unknown id answers 404 in the profile's error format.
-pub async fn not_found(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.scim() {
-        return Outcome::skip(r);
-    }
+pub async fn not_found(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let id = format!("scimock-check-missing-{}", uuid::Uuid::new_v4().simple());
     let ex = p.send(Request::get(format!("/Users/{id}"))).await;
     p.expect_error(&ex, "an unknown id", 404, None);
-    p.finish("an unknown id answers 404 in the profile's error format")
+    Ok(p.finish("an unknown id answers 404 in the profile's error format"))
 }

@@ -2,9 +2,11 @@
 //! envelope, a cursor walk to `next_cursor: null`, `truto_key_by`, `truto_exclude_fields`
 //! (`[]` and comma forms), `truto_ignore_remote_data`, and the required `integrated_account_id`.
 
-use super::{Outcome, Probe, id_of};
+use super::Probe;
 use crate::client::Request;
-use crate::runner::Ctx;
+use crate::ctx::Ctx;
+use crate::lenient::id_of;
+use crate::outcome::{Outcome, Skip};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -20,18 +22,15 @@ fn result_items(v: &Value) -> Option<&Vec<Value>> {
 }
 
 /// The list envelope.
-pub async fn envelope(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.unified() {
-        return Outcome::skip(r);
-    }
+pub async fn envelope(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let ex = p.send(list(ctx, "2")).await;
     let Some(v) = p.json_ok(&ex, "unified list") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     let Some(items) = result_items(&v) else {
         p.problem("result is missing or not an array");
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     match v.get("next_cursor") {
         None => p.problem("next_cursor is missing (null on the last page, D:T2)"),
@@ -49,17 +48,14 @@ pub async fn envelope(ctx: &Ctx) -> Outcome {
     p.require(items.len() <= 2, || {
         format!("limit=2 returned {} items", items.len())
     });
-    p.finish(format!(
+    Ok(p.finish(format!(
         "{{result, next_cursor}} envelope with {} item(s)",
         items.len()
-    ))
+    )))
 }
 
 /// Follows next_cursor until it is null: every user once, and the walk ends.
-pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.unified() {
-        return Outcome::skip(r);
-    }
+pub async fn cursor_walk(ctx: &Ctx) -> Result<Outcome, Skip> {
     let max_pages = ctx.cfg.max_pages.max(1);
     let mut p = Probe::new(ctx);
     let mut seen: HashSet<String> = HashSet::new();
@@ -74,7 +70,7 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
         }
         let ex = p.send(req).await;
         let Some(v) = p.json_ok(&ex, &format!("page {n}")) else {
-            return p.finish("");
+            return Ok(p.finish(""));
         };
         let Some(items) = result_items(&v) else {
             p.problem(format!("page {n} has no result array"));
@@ -115,28 +111,21 @@ pub async fn cursor_walk(ctx: &Ctx) -> Outcome {
             "walk capped at {max_pages} pages ({} users)",
             seen.len()
         ));
-        return p.finish("no duplicates in the part walked");
+        return Ok(p.finish("no duplicates in the part walked"));
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "the walk reached next_cursor null after {} users, each once",
         seen.len()
-    ))
-}
-
-fn need_items(ctx: &Ctx) -> Result<(), String> {
-    ctx.unified()?;
-    ctx.need_users()
+    )))
 }
 
 /// truto_key_by=id: result is an object keyed by each item's id.
-pub async fn key_by(ctx: &Ctx) -> Outcome {
-    if let Err(r) = need_items(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn key_by(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let ex = p.send(list(ctx, "2").query("truto_key_by", "id")).await;
     let Some(v) = p.json_ok(&ex, "truto_key_by=id") else {
-        return p.finish("");
+        return Ok(p.finish(""));
     };
     match v.get("result") {
         Some(Value::Object(m)) => {
@@ -155,7 +144,7 @@ pub async fn key_by(ctx: &Ctx) -> Outcome {
         )),
         None => p.problem("result is missing"),
     }
-    p.finish("truto_key_by=id keys result by id")
+    Ok(p.finish("truto_key_by=id keys result by id"))
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -167,18 +156,16 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// truto_exclude_fields in both forms: the fields are gone.
-pub async fn exclude_fields(ctx: &Ctx) -> Outcome {
-    if let Err(r) = need_items(ctx) {
-        return Outcome::skip(r);
-    }
-    let Some(field) = ["emails", "username", "first_name", "name"]
+pub async fn exclude_fields(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
+    let field = ["emails", "username", "first_name", "name"]
         .into_iter()
         .find(|f| ctx.plan.sample.iter().any(|u| u.get(*f).is_some()))
-    else {
-        return Outcome::skip(
-            "the sampled users have none of emails, username, first_name, name to exclude",
-        );
-    };
+        .ok_or_else(|| {
+            Skip::unobservable(
+                "the sampled users have none of emails, username, first_name, name to exclude",
+            )
+        })?;
     let mut p = Probe::new(ctx);
     let forms = [
         (
@@ -204,14 +191,12 @@ pub async fn exclude_fields(ctx: &Ctx) -> Outcome {
             }
         }
     }
-    p.finish(format!("{field} is excluded in the [] and comma forms"))
+    Ok(p.finish(format!("{field} is excluded in the [] and comma forms")))
 }
 
 /// truto_ignore_remote_data=true: no item carries remote_data.
-pub async fn ignore_remote_data(ctx: &Ctx) -> Outcome {
-    if let Err(r) = need_items(ctx) {
-        return Outcome::skip(r);
-    }
+pub async fn ignore_remote_data(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let ex = p
         .send(list(ctx, "2").query("truto_ignore_remote_data", "true"))
@@ -232,16 +217,17 @@ pub async fn ignore_remote_data(ctx: &Ctx) -> Outcome {
     {
         p.note("the users carry no remote_data even without the flag");
     }
-    p.finish("truto_ignore_remote_data=true drops remote_data")
+    Ok(p.finish("truto_ignore_remote_data=true drops remote_data"))
 }
 
 /// No integrated_account_id: 400 in Truto's envelope.
-pub async fn account_required(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx.unified() {
-        return Outcome::skip(r);
-    }
+pub async fn account_required(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::get("").query("limit", "1")).await;
     p.expect_error(&ex, "a list without integrated_account_id", 400, None);
-    p.finish("a missing integrated_account_id is refused with 400 {statusCode, error, message}")
+    Ok(
+        p.finish(
+            "a missing integrated_account_id is refused with 400 {statusCode, error, message}",
+        ),
+    )
 }

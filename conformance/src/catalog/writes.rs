@@ -2,20 +2,20 @@
 //! `scimock-check-`), built from the profile's write rules: create, duplicate, replace, PATCH
 //! (incl. a value path), If-Match, delete. The runner removes it whatever happens.
 
-use super::{Outcome, Probe, id_of, member, str_attr, values_of};
+use super::Probe;
 use crate::client::{Request, encode_component};
-use crate::runner::{Created, Ctx};
+use crate::ctx::{Created, Ctx, TEST_USER_PREFIX as PREFIX};
+use crate::lenient::{id_of, member, str_attr, values_of};
+use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use reqwest::Method;
 use scimock_profile::DeleteMode;
 use serde_json::{Map, Value, json};
 
 const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-/// Every userName the runner creates starts with this.
-pub const PREFIX: &str = "scimock-check-";
 
 fn domain(ctx: &Ctx) -> String {
-    ctx.profile
+    ctx.profile()
         .writes
         .verified_domains
         .first()
@@ -33,7 +33,7 @@ pub fn new_user_name(ctx: &Ctx) -> String {
 }
 
 fn hidden(ctx: &Ctx, attr: &str) -> bool {
-    ctx.profile
+    ctx.profile()
         .shape
         .hidden_attributes
         .iter()
@@ -43,7 +43,7 @@ fn hidden(ctx: &Ctx, attr: &str) -> bool {
 /// The create body: what the profile's write rules require (Attio email userName on a verified
 /// domain, Adra one primary work email and name parts, Elfsquad externalId, ...).
 pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
-    let w = &ctx.profile.writes;
+    let w = &ctx.profile().writes;
     let mut o = Map::new();
     o.insert("schemas".into(), json!([USER_URN]));
     o.insert("userName".into(), json!(user_name));
@@ -69,7 +69,7 @@ pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
             "type".into(),
             json!(w.emails.only_type.clone().unwrap_or_else(|| "work".into())),
         );
-        if ctx.profile.shape.email_primary || w.emails.primary_required {
+        if ctx.profile().shape.email_primary || w.emails.primary_required {
             e.insert("primary".into(), json!(true));
         }
         o.insert("emails".into(), Value::Array(vec![Value::Object(e)]));
@@ -91,15 +91,14 @@ fn user_path(id: &str) -> String {
 }
 
 /// The run's test user, for a check that also needs `feature` (a [`Ctx::feature`] verdict).
-fn created(ctx: &Ctx, feature: Result<(), String>) -> Result<Created, String> {
+fn created(ctx: &Ctx, feature: Result<(), Skip>) -> Result<Created, Skip> {
     ctx.writes()?;
-    ctx.scim()?;
     let c = ctx
         .created
         .lock()
         .ok()
         .and_then(|c| c.clone())
-        .ok_or_else(|| "no test user exists (writes.create did not create one)".to_string())?;
+        .ok_or(SkipReason::NoTestUser)?;
     feature?;
     Ok(c)
 }
@@ -109,14 +108,9 @@ fn given_name(v: &Value) -> Option<&str> {
 }
 
 /// POST /Users: 201, Location, id, meta.
-pub async fn create(ctx: &Ctx) -> Outcome {
-    if let Err(r) = ctx
-        .writes()
-        .and_then(|()| ctx.scim())
-        .and_then(|()| ctx.feature(ctx.profile.writes.create, "POST /Users", None))
-    {
-        return Outcome::skip(r);
-    }
+pub async fn create(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.writes()?;
+    ctx.feature(ctx.profile().writes.create, "POST /Users", None)?;
     let user_name = new_user_name(ctx);
     let body = user_body(ctx, &user_name);
     ctx.track(&user_name);
@@ -136,7 +130,7 @@ pub async fn create(ctx: &Ctx) -> Outcome {
         )
     });
     if !ex.ok() {
-        return p.finish("");
+        return Ok(p.finish(""));
     }
     p.require(!id.is_empty(), || "the created user has no id".into());
     p.require(
@@ -162,7 +156,7 @@ pub async fn create(ctx: &Ctx) -> Outcome {
         }
     }
     if ctx
-        .profile
+        .profile()
         .shape
         .meta_fields
         .iter()
@@ -182,16 +176,13 @@ pub async fn create(ctx: &Ctx) -> Outcome {
             });
         }
     }
-    p.finish(format!("created {user_name} ({id}) with 201 and Location"))
+    Ok(p.finish(format!("created {user_name} ({id}) with 201 and Location")))
 }
 
 /// The same userName again: the documented refusal (409 uniqueness by default).
-pub async fn duplicate(ctx: &Ctx) -> Outcome {
-    let c = match created(ctx, Ok(())) {
-        Ok(c) => c,
-        Err(r) => return Outcome::skip(r),
-    };
-    let refusal = &ctx.profile.writes.duplicate_refusal;
+pub async fn duplicate(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let c = created(ctx, Ok(()))?;
+    let refusal = &ctx.profile().writes.duplicate_refusal;
     let mut p = Probe::new(ctx);
     let ex = p
         .send(Request::new(Method::POST, "/Users").json(c.body.clone()))
@@ -211,10 +202,10 @@ pub async fn duplicate(ctx: &Ctx) -> Outcome {
             refusal.scim_type.as_deref(),
         );
     }
-    p.finish(format!(
+    Ok(p.finish(format!(
         "a duplicate userName is refused with {}",
         refusal.status
-    ))
+    )))
 }
 
 async fn read_back(p: &mut Probe<'_>, id: &str) -> Option<Value> {
@@ -223,12 +214,9 @@ async fn read_back(p: &mut Probe<'_>, id: &str) -> Option<Value> {
 }
 
 /// PUT with a changed givenName: 200, and the change reads back.
-pub async fn replace(ctx: &Ctx) -> Outcome {
-    let offered = ctx.feature(ctx.profile.writes.replace, "PUT /Users/{id}", None);
-    let c = match created(ctx, offered) {
-        Ok(c) => c,
-        Err(r) => return Outcome::skip(r),
-    };
+pub async fn replace(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let offered = ctx.feature(ctx.profile().writes.replace, "PUT /Users/{id}", None);
+    let c = created(ctx, offered)?;
     let mut body = c.body.clone();
     body["name"]["givenName"] = json!("Replaced");
     let mut p = Probe::new(ctx);
@@ -259,12 +247,12 @@ pub async fn replace(ctx: &Ctx) -> Outcome {
             cc.body = body;
         }
     }
-    p.finish("PUT replaced the user")
+    Ok(p.finish("PUT replaced the user"))
 }
 
 fn patch_body(ctx: &Ctx, ops: Value) -> Value {
     let key = ctx
-        .profile
+        .profile()
         .patch
         .operations_keys
         .first()
@@ -276,26 +264,28 @@ fn patch_body(ctx: &Ctx, ops: Value) -> Value {
     Value::Object(o)
 }
 
+/// Skips unless the profile allows PATCH on `path`.
+fn need_patch_path(ctx: &Ctx, path: &str) -> Result<(), Skip> {
+    skip_unless(patch_allowed(ctx, path), || {
+        SkipReason::PatchPathNotAllowed {
+            vendor: ctx.profile().title.clone(),
+            path: path.to_string(),
+        }
+    })
+}
+
 fn patch_allowed(ctx: &Ctx, path: &str) -> bool {
-    ctx.profile.patch.allowed_paths.as_ref().is_none_or(|a| {
+    ctx.profile().patch.allowed_paths.as_ref().is_none_or(|a| {
         a.iter()
             .any(|x| x.eq_ignore_ascii_case(path) || path.starts_with(&format!("{x}[")))
     })
 }
 
 /// PATCH replace name.givenName: 200 with the resource or 204 (both valid), then reads back.
-pub async fn patch(ctx: &Ctx) -> Outcome {
-    let offered = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported"));
-    let c = match created(ctx, offered) {
-        Ok(c) => c,
-        Err(r) => return Outcome::skip(r),
-    };
-    if !patch_allowed(ctx, "name.givenName") {
-        return Outcome::skip(format!(
-            "{} does not allow PATCH on name.givenName",
-            ctx.profile.title
-        ));
-    }
+pub async fn patch(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let offered = ctx.feature(ctx.profile().writes.patch, "PATCH", Some("patch.supported"));
+    let c = created(ctx, offered)?;
+    need_patch_path(ctx, "name.givenName")?;
     let mut p = Probe::new(ctx);
     let body = patch_body(
         ctx,
@@ -320,30 +310,22 @@ pub async fn patch(ctx: &Ctx) -> Outcome {
             )
         });
     }
-    p.finish("PATCH replace changed name.givenName")
+    Ok(p.finish("PATCH replace changed name.givenName"))
 }
 
 /// PATCH replace `emails[type eq "work"].value`: the selected email changes.
-pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
-    let offered = ctx.feature(ctx.profile.writes.patch, "PATCH", Some("patch.supported"));
-    let c = match created(ctx, offered) {
-        Ok(c) => c,
-        Err(r) => return Outcome::skip(r),
-    };
-    let w = &ctx.profile.writes;
-    if w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails") {
-        return Outcome::skip(format!(
-            "{}'s emails are read-only: no value path to write",
-            ctx.profile.title
-        ));
-    }
+pub async fn patch_value_path(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let offered = ctx.feature(ctx.profile().writes.patch, "PATCH", Some("patch.supported"));
+    let c = created(ctx, offered)?;
+    let w = &ctx.profile().writes;
+    skip_unless(
+        !(w.emails.from_user_name || w.read_only.iter().any(|r| r == "emails")),
+        || SkipReason::EmailsReadOnly {
+            vendor: ctx.profile().title.clone(),
+        },
+    )?;
     let path = "emails[type eq \"work\"].value";
-    if !patch_allowed(ctx, "emails") {
-        return Outcome::skip(format!(
-            "{} does not allow PATCH on emails",
-            ctx.profile.title
-        ));
-    }
+    need_patch_path(ctx, "emails")?;
     let new = format!("{PREFIX}{}-patched@{}", short_id(), domain(ctx));
     let mut p = Probe::new(ctx);
     let body = patch_body(ctx, json!([{"op": "replace", "path": path, "value": new}]));
@@ -359,16 +341,17 @@ pub async fn patch_value_path(ctx: &Ctx) -> Outcome {
             format!("after PATCH {path} the emails are {emails:?}")
         });
     }
-    p.finish(format!("PATCH {path} changed the work email"))
+    Ok(p.finish(format!("PATCH {path} changed the work email")))
 }
 
 /// A stale If-Match is 412; the current ETag is accepted.
-pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
-    let offered = ctx.feature(ctx.profile.etag.supported, "ETags", Some("etag.supported"));
-    let c = match created(ctx, offered) {
-        Ok(c) => c,
-        Err(r) => return Outcome::skip(r),
-    };
+pub async fn etag_if_match(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let offered = ctx.feature(
+        ctx.profile().etag.supported,
+        "ETags",
+        Some("etag.supported"),
+    );
+    let c = created(ctx, offered)?;
     let mut p = Probe::new(ctx);
     let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Stale"}]);
     let stale = p
@@ -396,16 +379,13 @@ pub async fn etag_if_match(ctx: &Ctx) -> Outcome {
             });
         }
     }
-    p.finish("a stale If-Match is refused with 412; the current ETag is accepted")
+    Ok(p.finish("a stale If-Match is refused with 412; the current ETag is accepted"))
 }
 
 /// DELETE: 204, then 404 (delete, deactivate-then-404) or active:false (suspend).
-pub async fn delete(ctx: &Ctx) -> Outcome {
-    let offered = ctx.feature(ctx.profile.writes.delete, "DELETE /Users/{id}", None);
-    let c = match created(ctx, offered) {
-        Ok(c) => c,
-        Err(r) => return Outcome::skip(r),
-    };
+pub async fn delete(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let offered = ctx.feature(ctx.profile().writes.delete, "DELETE /Users/{id}", None);
+    let c = created(ctx, offered)?;
     let mut p = Probe::new(ctx);
     let ex = p.send(Request::new(Method::DELETE, user_path(&c.id))).await;
     p.require(ex.is(204), || {
@@ -415,7 +395,7 @@ pub async fn delete(ctx: &Ctx) -> Outcome {
         )
     });
     let get = p.send(Request::get(user_path(&c.id))).await;
-    let mode = ctx.profile.writes.delete_mode;
+    let mode = ctx.profile().writes.delete_mode;
     match mode {
         DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
             p.expect_error(&get, "GET after DELETE", 404, None);
@@ -435,5 +415,5 @@ pub async fn delete(ctx: &Ctx) -> Outcome {
         DeleteMode::DeactivateThen404 => "deactivated and unlinked: GET answers 404",
         DeleteMode::Suspend => "suspended: GET shows active:false",
     };
-    p.finish(format!("DELETE answered 204; the user is {how}"))
+    Ok(p.finish(format!("DELETE answered 204; the user is {how}")))
 }

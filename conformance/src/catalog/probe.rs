@@ -1,0 +1,178 @@
+//! The probe a check sends its requests through: it keeps their evidence (at most
+//! [`MAX_EVIDENCE`] exchanges), collects violations and notes, and turns them into an
+//! [`Outcome`] (or a [`Skip`] that keeps the evidence gathered).
+
+use crate::classify::{self, BodyKind};
+use crate::client::{Exchange, Request};
+use crate::ctx::Ctx;
+use crate::model::Evidence;
+use crate::outcome::{Outcome, Skip, SkipReason, Verdict};
+use scimock_profile::ErrorFormat;
+use serde_json::Value;
+
+/// At most this many exchanges are kept as evidence per check.
+pub const MAX_EVIDENCE: usize = 6;
+
+/// Collects a check's evidence, problems and notes, and turns them into an [`Outcome`].
+pub struct Probe<'a> {
+    /// The run context.
+    pub ctx: &'a Ctx,
+    evidence: Vec<Evidence>,
+    problems: Vec<String>,
+    notes: Vec<String>,
+    more: usize,
+}
+
+impl<'a> Probe<'a> {
+    /// A probe for one check.
+    pub fn new(ctx: &'a Ctx) -> Probe<'a> {
+        Probe {
+            ctx,
+            evidence: Vec::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            more: 0,
+        }
+    }
+
+    /// Sends a request and keeps its evidence.
+    pub async fn send(&mut self, req: Request) -> Exchange {
+        let ex = self.ctx.client.send(req).await;
+        self.record(&ex);
+        ex
+    }
+
+    /// Keeps an exchange's evidence.
+    pub fn record(&mut self, ex: &Exchange) {
+        if self.evidence.len() < MAX_EVIDENCE {
+            self.evidence.push(self.ctx.client.evidence(ex));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Records a violation.
+    pub fn problem(&mut self, p: impl Into<String>) {
+        self.problems.push(p.into());
+    }
+
+    /// Records a violation unless `ok`.
+    pub fn require(&mut self, ok: bool, p: impl FnOnce() -> String) {
+        if !ok {
+            self.problems.push(p());
+        }
+    }
+
+    /// Adds an observation to the detail.
+    pub fn note(&mut self, n: impl Into<String>) {
+        self.notes.push(n.into());
+    }
+
+    /// True when no violation was recorded so far.
+    pub fn clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Expects a 2xx JSON response; records a problem otherwise. Returns the JSON.
+    pub fn json_ok(&mut self, ex: &Exchange, what: &str) -> Option<Value> {
+        if !ex.ok() {
+            self.problem(format!(
+                "{what}: {} {} answered {}",
+                ex.method,
+                ex.target,
+                ex.outcome()
+            ));
+            return None;
+        }
+        match ex.json() {
+            Some(v) => Some(v),
+            None => {
+                self.problem(format!(
+                    "{what}: {} {} answered {} with a body that is not JSON",
+                    ex.method,
+                    ex.target,
+                    ex.outcome()
+                ));
+                None
+            }
+        }
+    }
+
+    /// Expects the profile's documented error: this HTTP status, the profile's error format,
+    /// and (for SCIM Errors) this `scimType`.
+    pub fn expect_error(
+        &mut self,
+        ex: &Exchange,
+        what: &str,
+        status: u16,
+        scim_type: Option<&str>,
+    ) {
+        if ex.status != Some(status) {
+            self.problem(format!(
+                "{what}: expected HTTP {status}, got {}",
+                ex.outcome()
+            ));
+            return;
+        }
+        let format = self.ctx.profile().errors.format;
+        let c = classify::classify(ex.header("content-type"), &ex.body);
+        let want = BodyKind::of_format(format);
+        if c.kind != want {
+            self.problem(format!(
+                "{what}: the error body is {}, the profile documents {}",
+                c.kind.describe(),
+                want.describe()
+            ));
+            return;
+        }
+        if let (ErrorFormat::Scim, Some(t)) = (format, scim_type) {
+            if c.scim_type.as_deref() != Some(t) {
+                self.problem(format!(
+                    "{what}: scimType is {}, expected {t:?}",
+                    c.scim_type
+                        .as_deref()
+                        .map_or_else(|| "absent".to_string(), |s| format!("{s:?}"))
+                ));
+            }
+        }
+    }
+
+    /// Finishes: pass (with the notes) when nothing was violated, else fail (the runner warns
+    /// instead for `may`).
+    pub fn finish(self, pass: impl Into<String>) -> Outcome {
+        let mut evidence = self.evidence;
+        if self.more > 0 {
+            if let Some(last) = evidence.last_mut() {
+                last.response_excerpt
+                    .push_str(&format!("\n[{} more requests not shown]", self.more));
+            }
+        }
+        let (verdict, mut detail) = if self.problems.is_empty() {
+            (Verdict::Pass, pass.into())
+        } else {
+            (Verdict::Fail, self.problems.join("; "))
+        };
+        for n in self.notes {
+            detail.push_str("; ");
+            detail.push_str(&n);
+        }
+        Outcome {
+            verdict,
+            detail,
+            evidence,
+        }
+    }
+
+    /// Finishes as a skip, keeping the evidence gathered.
+    pub fn skip(self, reason: SkipReason) -> Skip {
+        Skip {
+            reason,
+            evidence: self.evidence,
+        }
+    }
+
+    /// Finishes as a skip for a check-specific circumstance, keeping the evidence gathered.
+    pub fn unobservable(self, why: impl Into<String>) -> Skip {
+        self.skip(SkipReason::Unobservable(why.into()))
+    }
+}
