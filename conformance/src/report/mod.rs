@@ -21,17 +21,20 @@ pub enum Format {
     Markdown,
 }
 
+/// A report format name that is not one of the four.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {0:?}; one of human, json, junit, markdown")]
+pub struct UnknownFormat(pub String);
+
 impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Format, String> {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Format, UnknownFormat> {
         match s {
             "human" => Ok(Format::Human),
             "json" => Ok(Format::Json),
             "junit" => Ok(Format::Junit),
             "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(format!(
-                "unknown format {s:?}; one of human, json, junit, markdown"
-            )),
+            _ => Err(UnknownFormat(s.to_string())),
         }
     }
 }

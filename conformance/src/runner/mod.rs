@@ -9,7 +9,7 @@ mod preflight;
 pub use cancel::{CancelSignal, Canceller, cancellation};
 
 use crate::catalog::{CATALOG, CheckDef};
-use crate::client::{Client, ClientConfig};
+use crate::client::{Client, ClientConfig, ClientError};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::glob;
@@ -20,9 +20,9 @@ use std::time::Instant;
 /// Why a run could not happen (exit status 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RunError {
-    /// Bad configuration (URL, header).
-    #[error("{0}")]
-    Setup(String),
+    /// A target URL the client refuses (not http(s), userinfo, unparsable).
+    #[error(transparent)]
+    Setup(#[from] ClientError),
     /// A unified profile without an account to list.
     #[error("a unified profile needs --account ID (the integrated_account_id)")]
     MissingAccount,
@@ -71,8 +71,7 @@ pub async fn run(
             max_retry_wait: cfg.max_retry_wait,
             allow_writes: cfg.allow_writes,
         },
-    )
-    .map_err(RunError::Setup)?;
+    )?;
     let plan = preflight::preflight(&client, &cfg).await?;
     let ctx = Ctx::new(client, cfg, plan);
     let selected = self::plan(&ctx.cfg);

@@ -3,17 +3,25 @@
 //! timeout, redirects followed only within the same origin, and a hard refusal of anything
 //! but GET in a read-only run.
 
+mod credential;
+mod exchange;
+mod pacing;
+mod text;
+
+pub use credential::{Auth, Credential, CredentialError, TOKEN_PLACEHOLDER, WRONG_TOKEN};
+pub use exchange::{Exchange, Request, Throttle};
+pub use pacing::parse_retry_after;
+pub use text::{encode_component, excerpt};
+
 use crate::model::Evidence;
+use credential::wrong_value;
+use pacing::Bucket;
 use reqwest::Method;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use text::{describe_error, redact_userinfo, shell_quote};
 
-/// What the curl line shows instead of a credential.
-pub const TOKEN_PLACEHOLDER: &str = "$SCIM_TOKEN";
-/// The bearer token sent by the wrong-token probes (not a secret).
-pub const WRONG_TOKEN: &str = "scimock-check-wrong-token";
 /// Response headers copied into evidence.
 const EVIDENCE_HEADERS: &[&str] = &[
     "content-type",
@@ -22,236 +30,37 @@ const EVIDENCE_HEADERS: &[&str] = &[
     "retry-after",
     "www-authenticate",
 ];
-/// Longest response excerpt in evidence, characters.
-const EXCERPT_CHARS: usize = 600;
 /// Largest response body read, bytes (a live tenant can send anything).
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
-/// A credential header: its name, its secret value, and how the curl line shows it.
-#[derive(Clone)]
-pub struct Credential {
-    name: String,
-    value: String,
-    shown: String,
-}
-
-impl std::fmt::Debug for Credential {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credential({}: {})", self.name, self.shown)
-    }
-}
-
-impl Credential {
-    /// `Authorization: Bearer TOKEN`, from `--token`.
-    pub fn bearer(token: &str) -> Credential {
-        Credential {
-            name: "Authorization".into(),
-            value: format!("Bearer {token}"),
-            shown: format!("Bearer {TOKEN_PLACEHOLDER}"),
-        }
-    }
-
-    /// A raw header from `--header 'K: V'`; its value is treated as a secret.
-    pub fn header(line: &str) -> Result<Credential, String> {
-        let (k, v) = line.split_once(':').ok_or_else(|| {
-            format!(
-                "--header {:?}: expected 'Name: value'",
-                redact_header_arg(line)
-            )
-        })?;
-        let (k, v) = (k.trim(), v.trim());
-        if k.is_empty() || reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
-            return Err(format!("--header: {k:?} is not a valid header name"));
-        }
-        if reqwest::header::HeaderValue::from_str(v).is_err() {
-            return Err(format!(
-                "--header {k}: the value is not a valid header value"
-            ));
-        }
-        let shown = match v.split_once(' ') {
-            Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") => {
-                format!("{scheme} {TOKEN_PLACEHOLDER}")
-            }
-            _ => TOKEN_PLACEHOLDER.to_string(),
-        };
-        Ok(Credential {
-            name: k.to_string(),
-            value: v.to_string(),
-            shown,
-        })
-    }
-
-    /// The secret parts of the value (the whole value and, for `Scheme token`, the token).
-    fn secrets(&self) -> Vec<String> {
-        let mut out = vec![self.value.clone()];
-        if let Some((_, tok)) = self.value.split_once(' ') {
-            out.push(tok.trim().to_string());
-        }
-        // Secrets shorter than 3 characters are not scrubbed from text (they would mangle every
-        // report); they are still never written into curl lines or headers.
-        out.retain(|s| s.len() >= 3);
-        out
-    }
-}
-
-fn redact_header_arg(line: &str) -> String {
-    line.split_once(':').map_or_else(
-        || "<redacted>".to_string(),
-        |(k, _)| format!("{k}: <redacted>"),
-    )
-}
-
-/// Which credentials a request carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// The configured ones.
-    Configured,
-    /// None at all.
-    Missing,
-    /// The configured header names with a wrong value.
-    Wrong,
-}
-
-/// A request relative to the target's base URL.
-#[derive(Debug, Clone)]
-pub struct Request {
-    /// HTTP method.
-    pub method: Method,
-    /// Path appended to the base URL (`/Users`, or empty for the base itself).
-    pub path: String,
-    /// Query parameters, in order (percent-encoded when sent).
-    pub query: Vec<(String, String)>,
-    /// JSON body.
-    pub body: Option<Value>,
-    /// Extra headers (`If-Match`).
-    pub headers: Vec<(String, String)>,
-    /// Credentials.
-    pub auth: Auth,
-}
-
-impl Request {
-    /// A request with `method` to `path`.
-    pub fn new(method: Method, path: impl Into<String>) -> Request {
-        Request {
-            method,
-            path: path.into(),
-            query: Vec::new(),
-            body: None,
-            headers: Vec::new(),
-            auth: Auth::Configured,
-        }
-    }
-
-    /// A GET.
-    pub fn get(path: impl Into<String>) -> Request {
-        Request::new(Method::GET, path)
-    }
-
-    /// Adds a query parameter.
-    pub fn query(mut self, k: impl Into<String>, v: impl Into<String>) -> Request {
-        self.query.push((k.into(), v.into()));
-        self
-    }
-
-    /// Adds query parameters.
-    pub fn queries(mut self, pairs: &[(String, String)]) -> Request {
-        self.query.extend(pairs.iter().cloned());
-        self
-    }
-
-    /// Sets a JSON body.
-    pub fn json(mut self, body: Value) -> Request {
-        self.body = Some(body);
-        self
-    }
-
-    /// Adds a header.
-    pub fn header(mut self, k: impl Into<String>, v: impl Into<String>) -> Request {
-        self.headers.push((k.into(), v.into()));
-        self
-    }
-
-    /// Chooses the credentials.
-    pub fn auth(mut self, a: Auth) -> Request {
-        self.auth = a;
-        self
-    }
-}
-
-/// A 429 the client saw.
-#[derive(Debug, Clone)]
-pub struct Throttle {
-    /// The 429 response.
-    pub evidence: Evidence,
-    /// Its `Retry-After`, raw.
-    pub retry_after: Option<String>,
-    /// The parsed delay, if the header parsed.
-    pub parsed: Option<Duration>,
-    /// True when the value was an HTTP-date (false: delta-seconds).
-    pub http_date: bool,
-}
-
-/// One request and what came back.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    /// HTTP method.
-    pub method: String,
-    /// Path relative to the base with the readable query.
-    pub target: String,
-    /// Full URL sent.
-    pub url: String,
-    /// Response status, if a response arrived.
-    pub status: Option<u16>,
-    /// Response headers, lowercase names (repeated headers joined with `, `).
-    pub headers: BTreeMap<String, String>,
-    /// Response body.
-    pub body: Vec<u8>,
-    /// Transport error.
-    pub error: Option<String>,
-    /// Time to the full response, including 429 waits.
-    pub elapsed: Duration,
-    /// 429s answered before this response.
-    pub retries: u32,
-    /// The curl line.
-    pub curl: String,
-}
-
-impl Exchange {
-    /// The body as JSON, if it is JSON.
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    /// A response header.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
-    }
-
-    /// True when the response has this status.
-    pub fn is(&self, status: u16) -> bool {
-        self.status == Some(status)
-    }
-
-    /// True for a 2xx.
-    pub fn ok(&self) -> bool {
-        self.status.is_some_and(|s| (200..300).contains(&s))
-    }
-
-    /// `STATUS` or the transport error, for details.
-    pub fn outcome(&self) -> String {
-        match (self.status, &self.error) {
-            (Some(s), _) => format!("HTTP {s}"),
-            (None, Some(e)) => format!("no response ({e})"),
-            (None, None) => "no response".into(),
-        }
-    }
-
-    /// The body as text, lossy.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
+/// Why a client cannot be made for a base URL; the messages never echo URL credentials.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// The base is not a URL.
+    #[error("{shown:?} is not a URL: {reason}")]
+    NotAUrl {
+        /// The base with its userinfo redacted.
+        shown: String,
+        /// What the URL parser said.
+        reason: String,
+    },
+    /// Not http or https.
+    #[error("{shown:?}: only http and https targets are supported")]
+    UnsupportedScheme {
+        /// The base with its userinfo redacted.
+        shown: String,
+    },
+    /// The URL carries `user:password@`, which would be sent and shown.
+    #[error(
+        "{shown:?}: the URL carries credentials (user:password@); pass them with --token or --header, which are never shown"
+    )]
+    CredentialsInUrl {
+        /// The base with its userinfo redacted.
+        shown: String,
+    },
+    /// The HTTP stack could not be set up.
+    #[error("cannot build the HTTP client: {0}")]
+    Build(String),
 }
 
 /// Client settings.
@@ -281,40 +90,6 @@ impl Default for ClientConfig {
     }
 }
 
-/// A token bucket: `rate` tokens per second, at most `capacity` saved up.
-#[derive(Debug)]
-struct Bucket {
-    rate: f64,
-    capacity: f64,
-    tokens: f64,
-    last: Instant,
-}
-
-impl Bucket {
-    fn new(rate: f64) -> Bucket {
-        let capacity = rate.max(1.0);
-        Bucket {
-            rate,
-            capacity,
-            tokens: capacity.min(1.0),
-            last: Instant::now(),
-        }
-    }
-
-    /// Takes a token; returns how long to wait first.
-    fn take(&mut self, now: Instant) -> Duration {
-        let earned = now.saturating_duration_since(self.last).as_secs_f64() * self.rate;
-        self.tokens = (self.tokens + earned).min(self.capacity);
-        self.last = now;
-        self.tokens -= 1.0;
-        if self.tokens >= 0.0 {
-            Duration::ZERO
-        } else {
-            Duration::try_from_secs_f64(-self.tokens / self.rate).unwrap_or(Duration::MAX)
-        }
-    }
-}
-
 /// The HTTP client of one run.
 #[derive(Debug)]
 pub struct Client {
@@ -328,23 +103,6 @@ pub struct Client {
     counts: Mutex<(usize, usize)>,
 }
 
-/// Percent-encodes a query component (everything but RFC 3986 unreserved characters).
-pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
 /// Origin (scheme, host, port) of a URL.
 fn origin(u: &reqwest::Url) -> (String, Option<String>, Option<u16>) {
     (
@@ -354,43 +112,24 @@ fn origin(u: &reqwest::Url) -> (String, Option<String>, Option<u16>) {
     )
 }
 
-/// Parses `Retry-After`: delta-seconds or an IMF-fixdate HTTP-date (RFC 9110 §10.2.3).
-/// Returns the delay and whether it was a date.
-pub fn parse_retry_after(v: &str, now: time::OffsetDateTime) -> Option<(Duration, bool)> {
-    let v = v.trim();
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v
-            .parse::<u64>()
-            .ok()
-            .map(|s| (Duration::from_secs(s), false));
-    }
-    let fmt = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let at = time::PrimitiveDateTime::parse(v, &fmt).ok()?.assume_utc();
-    let secs = (at - now).as_seconds_f64().max(0.0);
-    Some((
-        Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX),
-        true,
-    ))
-}
-
 impl Client {
     /// A client for `base` (the SCIM base URL, or the unified list endpoint).
-    pub fn new(base: &str, creds: Vec<Credential>, cfg: ClientConfig) -> Result<Client, String> {
+    pub fn new(
+        base: &str,
+        creds: Vec<Credential>,
+        cfg: ClientConfig,
+    ) -> Result<Client, ClientError> {
         let shown = redact_userinfo(base);
-        let parsed =
-            reqwest::Url::parse(base).map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
+        let parsed = reqwest::Url::parse(base).map_err(|e| ClientError::NotAUrl {
+            shown: shown.clone(),
+            reason: e.to_string(),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!(
-                "{shown:?}: only http and https targets are supported"
-            ));
+            return Err(ClientError::UnsupportedScheme { shown });
         }
         // Userinfo would be sent and shown (report target, evidence, curl lines): refused.
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(format!(
-                "{shown:?}: the URL carries credentials (user:password@); pass them with --token or --header, which are never shown"
-            ));
+            return Err(ClientError::CredentialsInUrl { shown });
         }
         let policy = reqwest::redirect::Policy::custom(|attempt| {
             let same = attempt
@@ -409,7 +148,7 @@ impl Client {
             .redirect(policy)
             .user_agent(concat!("scimock-check/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| ClientError::Build(e.to_string()))?;
         let mut secrets: Vec<String> = creds.iter().flat_map(Credential::secrets).collect();
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
@@ -678,95 +417,9 @@ impl Client {
     }
 }
 
-/// `base` with anything before an `@` in its authority replaced, for messages about a URL that
-/// may carry credentials.
-fn redact_userinfo(base: &str) -> String {
-    let start = base.find("://").map_or(0, |i| i + 3);
-    let end = base[start..]
-        .find(['/', '?', '#'])
-        .map_or(base.len(), |i| start + i);
-    match base[start..end].rfind('@') {
-        Some(at) => format!("{}[redacted]{}", &base[..start], &base[start + at..]),
-        None => base.to_string(),
-    }
-}
-
-/// The wrong value sent in place of a credential: same scheme word, wrong token.
-fn wrong_value(v: &str) -> String {
-    match v.split_once(' ') {
-        Some((scheme, _)) => format!("{scheme} {WRONG_TOKEN}"),
-        None => WRONG_TOKEN.to_string(),
-    }
-}
-
-fn describe_error(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_redirect() {
-        "redirect refused"
-    } else if e.is_body() || e.is_decode() {
-        "broken response body"
-    } else {
-        "request failed"
-    };
-    let mut msg = kind.to_string();
-    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg
-}
-
-/// The first characters of a body as text (lossy UTF-8), with a truncation mark.
-pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if out.len() < body.len() {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_parses_seconds_and_http_dates() {
-        let now = time::macros::datetime!(2026-01-01 00:00:00 UTC);
-        assert_eq!(
-            parse_retry_after("2", now),
-            Some((Duration::from_secs(2), false))
-        );
-        assert_eq!(
-            parse_retry_after(" 120 ", now),
-            Some((Duration::from_secs(120), false))
-        );
-        assert_eq!(
-            parse_retry_after("Thu, 01 Jan 2026 00:00:03 GMT", now),
-            Some((Duration::from_secs(3), true))
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 31 Dec 2025 23:59:00 GMT", now),
-            Some((Duration::ZERO, true))
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("", now), None);
-        assert_eq!(parse_retry_after("-1", now), None);
-    }
-
-    #[test]
-    fn token_bucket_paces_after_the_burst() {
-        let mut b = Bucket::new(2.0);
-        let t = b.last;
-        assert_eq!(b.take(t), Duration::ZERO);
-        assert_eq!(b.take(t), Duration::from_millis(500));
-        assert_eq!(b.take(t), Duration::from_millis(1000));
-    }
 
     #[test]
     fn credentials_never_reach_curl_lines_or_scrubbed_text() {
@@ -806,7 +459,9 @@ mod tests {
             "http://s3cret@127.0.0.1:9/scim",
             "http://:s3cret@127.0.0.1:9/scim",
         ] {
-            let e = Client::new(base, Vec::new(), ClientConfig::default()).unwrap_err();
+            let e = Client::new(base, Vec::new(), ClientConfig::default())
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("user:password@"), "{e}");
             assert!(!e.contains("s3cret") && e.contains("[redacted]@"), "{e}");
         }
@@ -816,7 +471,8 @@ mod tests {
             Vec::new(),
             ClientConfig::default(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(!e.contains("s3cret"), "{e}");
         assert_eq!(
             redact_userinfo("https://host/a@b?c=@d"),
@@ -830,25 +486,5 @@ mod tests {
             )
             .is_ok()
         );
-    }
-
-    #[test]
-    fn header_arguments_are_validated_without_echoing_the_value() {
-        let e = Credential::header("no colon s3cret").unwrap_err();
-        assert!(!e.contains("s3cret"), "{e}");
-        assert!(Credential::header("Bad Name: v").is_err());
-        assert_eq!(
-            Credential::header("Authorization: Bearer x").unwrap().shown,
-            "Bearer $SCIM_TOKEN"
-        );
-    }
-
-    #[test]
-    fn excerpts_are_bounded_and_lossy() {
-        assert_eq!(excerpt(b""), "");
-        assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
-        let long = vec![b'x'; 5000];
-        let e = excerpt(&long);
-        assert!(e.ends_with('…') && e.chars().count() == EXCERPT_CHARS + 1);
     }
 }
