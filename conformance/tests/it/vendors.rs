@@ -2,13 +2,11 @@
 //! a read-only run sends nothing but GET; writes leave no `scimock-check-` user behind; it works
 //! on an empty tenant and on one with 20,000 users with a bounded number of requests.
 
-mod common;
-use common::*;
+use crate::common::*;
 use scimock_conformance::Status;
+use scimock_profile::{Pagination, ProfileKind};
 use scimock_server::MockServer;
 use serde_json::Value;
-
-const VENDORS: &[&str] = &["generic", "attio", "atlassian", "adra", "elfsquad", "truto"];
 
 fn check_users_left(m: &MockServer) -> Vec<String> {
     let mut left = Vec::new();
@@ -28,10 +26,10 @@ fn check_users_left(m: &MockServer) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
-    for vendor in VENDORS {
+    for vendor in vendors() {
         let m = mock(vendor, None, &[]).await;
-        if *vendor == "truto" {
-            assert_facade_up(&m).await;
+        if is_unified(vendor) {
+            assert_facade_up(&m, vendor).await;
         }
         m.clear_requests();
         let r = check(config(&m, profile(vendor, &[]), false)).await;
@@ -62,14 +60,14 @@ async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
-    for vendor in VENDORS {
+    for vendor in vendors() {
         let m = mock(vendor, None, &[]).await;
-        if *vendor == "truto" {
-            assert_facade_up(&m).await;
+        if is_unified(vendor) {
+            assert_facade_up(&m, vendor).await;
         }
         let r = check(config(&m, profile(vendor, &[]), true)).await;
         assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
-        if *vendor != "truto" {
+        if !is_unified(vendor) {
             let create = result(&r, "writes.create");
             assert_eq!(create.status, Status::Pass, "{vendor}");
             assert_eq!(r.cleanup.removed.len(), 1, "{vendor}: {:?}", r.cleanup);
@@ -85,7 +83,7 @@ async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_tenant_skips_what_needs_users_and_fails_nothing() {
-    for vendor in ["generic", "atlassian", "adra"] {
+    for vendor in vendors_where(|p| p.kind == ProfileKind::Scim) {
         let m = MockServer::start_with(scimock_server::ServeConfig {
             vendor: scimock_server::VendorChoice::One(vendor.into()),
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -111,7 +109,9 @@ async fn an_empty_tenant_skips_what_needs_users_and_fails_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
-    for vendor in ["generic", "attio"] {
+    let paged =
+        vendors_where(|p| p.kind == ProfileKind::Scim && p.list.pagination == Pagination::Index);
+    for vendor in paged {
         let m = mock(vendor, Some(20_000), &[]).await;
         m.clear_requests();
         let r = check(config(&m, profile(vendor, &[]), false)).await;
@@ -119,8 +119,14 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
         let n = m.requests().len();
         assert!(n < 200, "{vendor}: {n} requests");
         let walk = result(&r, "list.pagination.walk");
-        if vendor == "attio" {
-            // 50 pages of at most 100 (Attio's cap) cannot cover 20,002 users: the report says so.
+        // A walk is at most 50 pages (the default --max-pages) of at most the vendor's cap.
+        let capped = profile(vendor, &[])
+            .list
+            .max_count
+            .is_some_and(|cap| cap * 50 < 20_000);
+        if capped {
+            // 50 pages of at most the vendor's cap (Attio: 100) cannot cover 20,002 users: the
+            // report says so.
             assert!(
                 walk.detail.contains("walk capped at 50 pages"),
                 "{}",
@@ -136,20 +142,32 @@ async fn twenty_thousand_users_are_checked_with_a_bounded_walk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_directory_at_its_user_limit_skips_the_write_checks() {
-    let m = mock("atlassian", Some(20_000), &[]).await;
-    let r = check(config(&m, profile("atlassian", &[]), true)).await;
-    assert_eq!(r.summary.failed, 0, "{}", explain(&r));
-    let create = result(&r, "writes.create");
-    assert_eq!(create.status, Status::Skip, "{}", create.detail);
-    assert!(
-        create.detail.contains("documented limit of 20000"),
-        "{}",
-        create.detail
-    );
-    assert!(
-        m.requests().iter().all(|e| e.method == "GET"),
-        "nothing written to a full directory"
-    );
+    // Every vendor that documents a user limit (Atlassian: 20,000).
+    let limited = vendors_where(|p| p.writes.max_users.is_some());
+    assert!(!limited.is_empty(), "no profile documents a user limit");
+    for vendor in limited {
+        let max = profile(vendor, &[])
+            .writes
+            .max_users
+            .as_ref()
+            .map_or(0, |l| l.max);
+        let m = mock(vendor, Some(max as usize), &[]).await;
+        let r = check(config(&m, profile(vendor, &[]), true)).await;
+        assert_eq!(r.summary.failed, 0, "{vendor}: {}", explain(&r));
+        let create = result(&r, "writes.create");
+        assert_eq!(create.status, Status::Skip, "{vendor}: {}", create.detail);
+        assert!(
+            create
+                .detail
+                .contains(&format!("documented limit of {max}")),
+            "{vendor}: {}",
+            create.detail
+        );
+        assert!(
+            m.requests().iter().all(|e| e.method == "GET"),
+            "{vendor}: nothing written to a full directory"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

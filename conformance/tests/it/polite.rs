@@ -2,8 +2,7 @@
 //! bounds, --max-rps paces requests, redirects to another origin are not followed, no
 //! credential appears in any report format, and a run that cannot start says why.
 
-mod common;
-use common::*;
+use crate::common::*;
 use scimock_conformance::report::{self, Format};
 use scimock_conformance::{Config, Credential, Event, RunError, Status, run};
 use scimock_server::{Break, FaultMatch, FaultRule, MockServer, ServeConfig, VendorChoice};
@@ -297,7 +296,7 @@ async fn hostile() -> (String, tokio::task::JoinHandle<()>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_bodies_never_crash_the_runner() {
     let (base, h) = hostile().await;
-    for name in ["generic", "attio", "adra", "truto"] {
+    for name in vendors() {
         let mut cfg = Config::new(base.clone(), profile(name, &[]));
         cfg.credentials = vec![Credential::bearer("t0ken")];
         cfg.allow_writes = true;

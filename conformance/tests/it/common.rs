@@ -1,12 +1,27 @@
-//! Shared helpers: run the checks in-process against a `MockServer`.
-
-#![allow(dead_code)]
+//! Shared helpers: the vendors of the profile registry, mocks of them, run configurations, and
+//! reading reports.
 
 use scimock_conformance::{Config, Credential, Report, Status, run};
-use scimock_profile::Profile;
+use scimock_profile::{PROFILE_NAMES, Profile, ProfileKind};
 use scimock_server::{MockServer, ServeConfig, VendorChoice};
 use std::net::SocketAddr;
 use std::time::Duration;
+
+/// Every built-in vendor, from the profile registry: a new profile is tested without editing a
+/// test.
+pub fn vendors() -> impl Iterator<Item = &'static str> {
+    PROFILE_NAMES.iter().copied()
+}
+
+/// The vendors of the registry whose built-in profile satisfies `keep`.
+pub fn vendors_where(keep: impl Fn(&Profile) -> bool) -> Vec<&'static str> {
+    vendors().filter(|v| keep(&profile(v, &[]))).collect()
+}
+
+/// True for a unified (Truto-style) facade rather than a SCIM endpoint.
+pub fn is_unified(vendor: &str) -> bool {
+    profile(vendor, &[]).kind == ProfileKind::Unified
+}
 
 /// Starts a mock of `vendor` with `extra` generated users and profile overrides.
 pub async fn mock(
@@ -108,16 +123,16 @@ pub fn fixture_users(m: &MockServer) -> std::collections::BTreeMap<String, serde
     out
 }
 
-/// Panics unless the unified facade of a truto mock answers a list for its first account: the
-/// unified rows and runs are never skipped.
-pub async fn assert_facade_up(m: &MockServer) {
-    let p = profile("truto", &[]);
+/// Panics unless the unified facade of a mock of `vendor` (a unified profile) answers a list
+/// for its first account: the unified rows and runs are never skipped.
+pub async fn assert_facade_up(m: &MockServer, vendor: &str) {
+    let p = profile(vendor, &[]);
     let account = p
         .unified
         .as_ref()
         .and_then(|u| u.accounts.first())
         .map(|a| a.id.clone())
-        .expect("the truto profile has a mock account");
+        .unwrap_or_else(|| panic!("the {vendor} profile has a mock account"));
     let url = format!("{}?limit=1&integrated_account_id={account}", m.base_url());
     let r = reqwest::Client::new()
         .get(url)

@@ -1,0 +1,12 @@
+//! The integration tests of `scimock-conformance`, one binary: the checks run in-process
+//! against `MockServer`s.
+//!
+//! - `breaks`: every check can fail (one break switch of the mock per row of `breaks.json`).
+//! - `polite`: the runner is polite and safe (429s, pacing, redirects, secrets, odd bodies).
+//! - `vendors`: every vendor mock of the profile registry passes, read-only and with writes.
+//! - `common`: the shared helpers (mocks, configurations, reading reports).
+
+mod breaks;
+mod common;
+mod polite;
+mod vendors;
