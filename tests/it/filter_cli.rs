@@ -1,21 +1,6 @@
 //! `scimock filter` (DESIGN §4.4) and `scimock vendors`, through the real binary.
 
-use std::process::{Command, Output};
-
-fn scimock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scimock"))
-        .args(args)
-        .output()
-        .expect("run scimock")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::common::{run as scimock, text};
 
 #[test]
 fn a_valid_filter_prints_its_canonical_form_and_exits_0() {
@@ -23,9 +8,9 @@ fn a_valid_filter_prints_its_canonical_form_and_exits_0() {
         "filter",
         "userName  EQ \"bjensen\"  AND (emails[Type eq \"work\"] Or active Pr)",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(
-        stdout(&o).lines().next(),
+        text(&o.stdout).lines().next(),
         Some("userName eq \"bjensen\" and (emails[Type eq \"work\"] or active pr)")
     );
 }
@@ -34,7 +19,7 @@ fn a_valid_filter_prints_its_canonical_form_and_exits_0() {
 fn json_prints_the_ast() {
     let o = scimock(&["filter", "userName eq \"a\"", "--json"]);
     assert_eq!(o.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON AST");
+    let v: serde_json::Value = serde_json::from_str(&text(&o.stdout)).expect("JSON AST");
     assert!(v.to_string().contains("userName"));
 }
 
@@ -42,11 +27,11 @@ fn json_prints_the_ast() {
 fn an_invalid_filter_reports_the_column_on_stderr_and_exits_1() {
     let o = scimock(&["filter", "userName eqq \"a\""]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).is_empty());
+    assert!(text(&o.stdout).is_empty());
     assert!(
-        stderr(&o).starts_with("error at column 10: "),
+        text(&o.stderr).starts_with("error at column 10: "),
         "{}",
-        stderr(&o)
+        text(&o.stderr)
     );
 }
 
@@ -60,9 +45,10 @@ fn a_filter_the_vendor_refuses_prints_the_vendors_reason_and_exits_3() {
     ]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
-        stderr(&o).contains("Only a single 'eq' filter on userName or externalId is supported"),
+        text(&o.stderr)
+            .contains("Only a single 'eq' filter on userName or externalId is supported"),
         "{}",
-        stderr(&o)
+        text(&o.stderr)
     );
     let ok = scimock(&[
         "filter",
@@ -78,7 +64,7 @@ fn a_filter_the_vendor_refuses_prints_the_vendors_reason_and_exits_3() {
         "elfsquad",
     ]);
     assert_eq!(elf.status.code(), Some(3));
-    assert!(stderr(&elf).contains("Complex filters are not supported"));
+    assert!(text(&elf.stderr).contains("Complex filters are not supported"));
     let unknown = scimock(&["filter", "a pr", "--profile", "okta"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
@@ -87,7 +73,7 @@ fn a_filter_the_vendor_refuses_prints_the_vendors_reason_and_exits_3() {
 fn vendors_lists_every_profile_with_its_quirks_and_details_with_sources() {
     let o = scimock(&["vendors"]);
     assert_eq!(o.status.code(), Some(0));
-    let out = stdout(&o);
+    let out = text(&o.stdout);
     for name in scimock_profile::PROFILE_NAMES {
         let p = scimock_profile::Profile::builtin(name).unwrap();
         assert!(out.contains(&p.base_path), "{name}");
@@ -96,7 +82,7 @@ fn vendors_lists_every_profile_with_its_quirks_and_details_with_sources() {
         }
     }
     let o = scimock(&["vendors", "adra"]);
-    let out = stdout(&o);
+    let out = text(&o.stdout);
     assert!(
         out.contains("problem-json-errors") && out.contains("source: S-003, I"),
         "{out}"

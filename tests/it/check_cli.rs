@@ -1,24 +1,12 @@
 //! End-to-end tests of the real `scimock check` binary against in-process mocks: exit statuses,
 //! report formats and files, no credential in any output, and cleanup on SIGINT.
 
+use crate::common::{output, scimock, text};
+use scimock_profile::PROFILE_NAMES;
 use scimock_server::{Break, FaultMatch, FaultRule, MockServer};
 use serde_json::Value;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_scimock");
-
-fn scimock(args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args).env_remove("SCIM_TOKEN").env("NO_COLOR", "1");
-    c
-}
-
-async fn output(mut c: Command) -> Output {
-    tokio::task::spawn_blocking(move || c.output().expect("scimock runs"))
-        .await
-        .unwrap()
-}
 
 /// `scimock check` against `m` with its token, unpaced, for `profile`, plus `extra` arguments.
 fn check(m: &MockServer, profile: &str, extra: &[&str]) -> Command {
@@ -37,13 +25,9 @@ fn check(m: &MockServer, profile: &str, extra: &[&str]) -> Command {
     scimock(&args)
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_passes_every_vendor_mock_with_writes_and_ends_with_the_summary_line() {
-    for vendor in ["generic", "attio", "atlassian", "adra", "elfsquad", "truto"] {
+    for vendor in PROFILE_NAMES.iter().copied() {
         let m = MockServer::start(vendor).await.unwrap();
         let out = output(check(&m, vendor, &["--allow-writes"])).await;
         let stdout = text(&out.stdout);

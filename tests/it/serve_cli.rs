@@ -1,5 +1,7 @@
 //! The `scimock serve` contract (DESIGN §4.1), end to end through the real binary.
 
+use crate::common::{run, scimock};
+use scimock_profile::{PROFILE_NAMES, Profile, ProfileKind};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -17,9 +19,7 @@ impl Drop for Served {
 }
 
 fn serve(args: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scimock"))
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
+    let mut child = scimock(&["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -139,6 +139,28 @@ fn vendor_profiles_mount_at_their_real_paths_and_all_mounts_each_under_its_name(
     assert_eq!(status, 404);
     assert_eq!(body["status"], "404");
     let all = serve(&["--vendor", "all"]);
+    // Every profile of the registry is mounted under /{vendor} + its real base path.
+    let mut mounted = Vec::new();
+    for name in PROFILE_NAMES {
+        let p = Profile::builtin(name).unwrap();
+        let base = format!("/{name}{}", p.concrete_base_path());
+        let path = match p.kind {
+            ProfileKind::Scim => format!("{base}/Users"),
+            ProfileKind::Unified => {
+                let account = p
+                    .unified
+                    .as_ref()
+                    .and_then(|u| u.accounts.first())
+                    .map(|a| a.id.clone())
+                    .expect("a unified profile has a mock account");
+                format!("{base}?integrated_account_id={account}")
+            }
+        };
+        let (status, _) = get(&format!("{}{path}", all.origin), "scimock-token");
+        assert_eq!(status, 200, "{path}");
+        mounted.push(path);
+    }
+    // The real paths DESIGN §4.1 documents are among them.
     for path in [
         "/generic/scim/v2/Users",
         "/attio/scim/v2/Users",
@@ -146,6 +168,7 @@ fn vendor_profiles_mount_at_their_real_paths_and_all_mounts_each_under_its_name(
         "/adra/api/organizations/ORG-7F3A2C91/scim/Users",
         "/elfsquad/scim/2/Users",
     ] {
+        assert!(mounted.iter().any(|m| m == path), "{path} in {mounted:?}");
         let (status, _) = get(&format!("{}{path}", all.origin), "scimock-token");
         assert_eq!(status, 200, "{path}");
     }
@@ -201,16 +224,13 @@ fn a_corrupt_state_file_is_refused_and_left_alone() {
         b"{\"format\":\"scimock-state\",\"version\":1,\"tenants\":{\"/scim/v2\":{\"us",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--state",
-            path.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("corrupt or truncated"), "{err}");
@@ -222,34 +242,25 @@ fn a_corrupt_state_file_is_refused_and_left_alone() {
 
 #[test]
 fn binding_beyond_loopback_needs_an_explicit_token() {
-    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
-        .args(["serve", "--listen", "0.0.0.0:0"])
-        .output()
-        .unwrap();
+    let out = run(&["serve", "--listen", "0.0.0.0:0"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--token"));
-    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
-        .args(["serve", "--listen", "0.0.0.0:0", "--token", "s3cret"])
-        .output()
-        .unwrap();
+    let out = run(&["serve", "--listen", "0.0.0.0:0", "--token", "s3cret"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--admin-token"));
 }
 
 #[test]
 fn the_admin_token_must_differ_from_the_scim_token() {
-    let out = Command::new(env!("CARGO_BIN_EXE_scimock"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            "same",
-            "--admin-token",
-            "same",
-        ])
-        .output()
-        .unwrap();
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--token",
+        "same",
+        "--admin-token",
+        "same",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("must differ"));
 }

@@ -1,0 +1,12 @@
+//! The integration tests of the `scimock` binary, one test binary: the real executable run
+//! against in-process mocks or as a server.
+//!
+//! - `check_cli`: `scimock check` (DESIGN §4.3): exit statuses, reports, secrets, signals.
+//! - `filter_cli`: `scimock filter` (DESIGN §4.4) and `scimock vendors`.
+//! - `serve_cli`: `scimock serve` (DESIGN §4.1): the listening line, mounts, state, shutdown.
+//! - `common`: running the binary and reading its output.
+
+mod check_cli;
+mod common;
+mod filter_cli;
+mod serve_cli;
