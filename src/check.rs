@@ -4,7 +4,7 @@
 use clap::Args;
 use scimock_conformance::report::human::{HumanReporter, use_colour};
 use scimock_conformance::report::{self, Format};
-use scimock_conformance::{Config, Credential, Event, cancellation};
+use scimock_conformance::{Config, Credential, Event, Report, cancellation};
 use scimock_profile::{PROFILE_NAMES, Profile};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -73,42 +73,10 @@ fn fail(msg: impl std::fmt::Display) -> u8 {
 /// bad arguments, unreachable target, credentials rejected by the first request or by every
 /// request of the checks, interrupted).
 pub fn run(a: CheckArgs) -> u8 {
-    let profile = match Profile::builtin(&a.profile) {
-        Ok(p) => p,
-        Err(e) => return fail(e),
+    let (cfg, format) = match configure(&a) {
+        Ok(c) => c,
+        Err(status) => return status,
     };
-    let format: Format = match a.format.parse() {
-        Ok(f) => f,
-        Err(e) => return fail(e),
-    };
-    if !(a.timeout.is_finite() && a.timeout > 0.0) {
-        return fail("--timeout must be a positive number of seconds");
-    }
-    if !(a.max_rps.is_finite() && a.max_rps >= 0.0) {
-        return fail("--max-rps must be 0 (no limit) or a positive number");
-    }
-    let mut credentials = Vec::new();
-    if let Some(t) = a.token.as_deref().filter(|t| !t.is_empty()) {
-        credentials.push(Credential::bearer(t));
-    }
-    for h in &a.headers {
-        match Credential::header(h) {
-            Ok(c) => credentials.push(c),
-            Err(e) => return fail(e),
-        }
-    }
-    let mut cfg = Config::new(a.base_url.clone(), profile);
-    cfg.credentials = credentials;
-    cfg.allow_writes = a.allow_writes;
-    cfg.only = a.only.clone();
-    cfg.skip = a.skip.clone();
-    cfg.timeout = match Duration::try_from_secs_f64(a.timeout) {
-        Ok(d) => d,
-        Err(_) => return fail("--timeout is too large"),
-    };
-    cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
-    cfg.max_pages = a.max_pages.max(1);
-    cfg.account = a.account.clone();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -117,57 +85,124 @@ pub fn run(a: CheckArgs) -> u8 {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
-    rt.block_on(async move {
-        let (canceller, signal) = cancellation();
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            eprintln!("\nscimock check: interrupted; cleaning up the users it created (interrupt again to quit now)");
-            canceller.cancel();
-            wait_for_signal().await;
-            eprintln!("scimock check: quitting without cleanup");
-            std::process::exit(2);
-        });
-        // Human progress goes to stdout unless stdout carries the report itself.
-        let report_on_stdout = format != Format::Human && a.output.is_none();
-        let (mut human, progress_on_stderr): (Option<HumanReporter<Box<dyn Write + Send>>>, bool) = if !report_on_stdout {
-            let tty = std::io::stdout().is_terminal();
-            (Some(HumanReporter::new(Box::new(std::io::stdout()), use_colour(tty), tty)), false)
-        } else if std::io::stderr().is_terminal() {
-            (Some(HumanReporter::new(Box::new(std::io::stderr()), use_colour(true), true)), true)
-        } else {
-            (None, false)
-        };
-        let mut sink = |e: &Event| {
-            if let Some(h) = human.as_mut() {
-                // On stderr the summary is noise next to the report on stdout: progress only.
-                if !(progress_on_stderr && matches!(e, Event::RunFinished { .. })) {
-                    h.event(e);
-                }
+    rt.block_on(execute(cfg, format, a.output))
+}
+
+/// The run configuration and report format the arguments ask for, or the exit status of a
+/// refusal (already explained on stderr).
+fn configure(a: &CheckArgs) -> Result<(Config, Format), u8> {
+    let profile = Profile::builtin(&a.profile).map_err(fail)?;
+    let format: Format = a.format.parse().map_err(fail)?;
+    if !(a.timeout.is_finite() && a.timeout > 0.0) {
+        return Err(fail("--timeout must be a positive number of seconds"));
+    }
+    if !(a.max_rps.is_finite() && a.max_rps >= 0.0) {
+        return Err(fail("--max-rps must be 0 (no limit) or a positive number"));
+    }
+    let mut credentials = Vec::new();
+    if let Some(t) = a.token.as_deref().filter(|t| !t.is_empty()) {
+        credentials.push(Credential::bearer(t));
+    }
+    for h in &a.headers {
+        credentials.push(Credential::header(h).map_err(fail)?);
+    }
+    let mut cfg = Config::new(a.base_url.clone(), profile);
+    cfg.credentials = credentials;
+    cfg.allow_writes = a.allow_writes;
+    cfg.only = a.only.clone();
+    cfg.skip = a.skip.clone();
+    cfg.timeout =
+        Duration::try_from_secs_f64(a.timeout).map_err(|_| fail("--timeout is too large"))?;
+    cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
+    cfg.max_pages = a.max_pages.max(1);
+    cfg.account = a.account.clone();
+    Ok((cfg, format))
+}
+
+/// Human progress while running: on stdout unless stdout carries the report itself, then on
+/// stderr when it is a terminal (progress only: the summary would be noise next to the
+/// report). The flag says the progress goes to stderr.
+fn progress(
+    format: Format,
+    output: Option<&PathBuf>,
+) -> (Option<HumanReporter<Box<dyn Write + Send>>>, bool) {
+    let report_on_stdout = format != Format::Human && output.is_none();
+    if !report_on_stdout {
+        let tty = std::io::stdout().is_terminal();
+        (
+            Some(HumanReporter::new(
+                Box::new(std::io::stdout()),
+                use_colour(tty),
+                tty,
+            )),
+            false,
+        )
+    } else if std::io::stderr().is_terminal() {
+        (
+            Some(HumanReporter::new(
+                Box::new(std::io::stderr()),
+                use_colour(true),
+                true,
+            )),
+            true,
+        )
+    } else {
+        (None, false)
+    }
+}
+
+/// Runs the checks with the signal handler armed, writes the report, and returns the exit status.
+async fn execute(cfg: Config, format: Format, output: Option<PathBuf>) -> u8 {
+    let (canceller, signal) = cancellation();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        eprintln!(
+            "\nscimock check: interrupted; cleaning up the users it created (interrupt again to quit now)"
+        );
+        canceller.cancel();
+        wait_for_signal().await;
+        eprintln!("scimock check: quitting without cleanup");
+        std::process::exit(2);
+    });
+    let (mut human, progress_on_stderr) = progress(format, output.as_ref());
+    let mut sink = |e: &Event| {
+        if let Some(h) = human.as_mut() {
+            // On stderr the summary is noise next to the report on stdout: progress only.
+            if !(progress_on_stderr && matches!(e, Event::RunFinished { .. })) {
+                h.event(e);
             }
-        };
-        let report = match scimock_conformance::run(cfg, Some(signal), &mut sink).await {
-            Ok(r) => r,
-            Err(e) => return fail(e),
-        };
-        if let Some(path) = &a.output {
-            if let Err(e) = std::fs::write(path, report::render(format, &report)) {
-                return fail(format!("--output {}: {e}", path.display()));
-            }
-        } else if report_on_stdout {
-            let mut out = std::io::stdout();
-            let _ = out.write_all(report::render(format, &report).as_bytes());
-            let _ = out.flush();
         }
-        if report.credentials_rejected {
-            fail("the target rejected the credentials: every request of the checks was answered HTTP 401/403 after the first request was accepted (token revoked, expired or lacking permissions?)")
-        } else if report.interrupted {
-            2
-        } else if report.summary.failed > 0 {
-            1
-        } else {
-            0
+    };
+    let report = match scimock_conformance::run(cfg, Some(signal), &mut sink).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if let Some(path) = &output {
+        if let Err(e) = std::fs::write(path, report::render(format, &report)) {
+            return fail(format!("--output {}: {e}", path.display()));
         }
-    })
+    } else if format != Format::Human {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(report::render(format, &report).as_bytes());
+        let _ = out.flush();
+    }
+    exit_status(&report)
+}
+
+/// 2 when the credentials were rejected throughout or the run was interrupted, 1 when a check
+/// failed, else 0.
+fn exit_status(report: &Report) -> u8 {
+    if report.credentials_rejected {
+        fail(
+            "the target rejected the credentials: every request of the checks was answered HTTP 401/403 after the first request was accepted (token revoked, expired or lacking permissions?)",
+        )
+    } else if report.interrupted {
+        2
+    } else if report.summary.failed > 0 {
+        1
+    } else {
+        0
+    }
 }
 
 /// Waits for SIGINT or SIGTERM.

@@ -19,6 +19,14 @@ fn total(ctx: &Ctx) -> u64 {
     ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64)
 }
 
+/// The page size of a walk: enough to cover the tenant in --max-pages pages, at least 2, at
+/// most the vendor's cap.
+fn walk_page_size(ctx: &Ctx) -> u64 {
+    let max_pages = ctx.cfg.max_pages.max(1) as u64;
+    let cap = ctx.profile().list.max_count.unwrap_or(1000);
+    total(ctx).div_ceil(max_pages).clamp(2, cap.max(2))
+}
+
 /// startIndex=1 and 2 select consecutive pages and are echoed; startIndex=0 means 1.
 pub async fn start_index(ctx: &Ctx) -> Result<Outcome, Skip> {
     ctx.index_paging()?;
@@ -191,9 +199,7 @@ pub async fn cap(ctx: &Ctx) -> Result<Outcome, Skip> {
 pub async fn walk(ctx: &Ctx) -> Result<Outcome, Skip> {
     ctx.index_paging()?;
     let max_pages = ctx.cfg.max_pages.max(1) as u64;
-    let cap = ctx.profile().list.max_count.unwrap_or(1000);
-    let t0 = total(ctx);
-    let size = t0.div_ceil(max_pages).clamp(2, cap.max(2));
+    let size = walk_page_size(ctx);
     let mut p = Probe::new(ctx);
     let mut seen: HashSet<String> = HashSet::new();
     let mut dups: Vec<String> = Vec::new();
@@ -281,11 +287,7 @@ fn cursors_offered(ctx: &Ctx) -> Result<(), Skip> {
 pub async fn cursor_walk(ctx: &Ctx) -> Result<Outcome, Skip> {
     cursors_offered(ctx)?;
     let max_pages = ctx.cfg.max_pages.max(1);
-    let cap = ctx.profile().list.max_count.unwrap_or(1000);
-    let size = total(ctx)
-        .div_ceil(max_pages as u64)
-        .clamp(2, cap.max(2))
-        .to_string();
+    let size = walk_page_size(ctx).to_string();
     let mut p = Probe::new(ctx);
     let mut seen: HashSet<String> = HashSet::new();
     let mut cursors: HashSet<String> = HashSet::new();
