@@ -29,8 +29,9 @@ pub mod outcome;
 pub mod report;
 pub mod runner;
 
-pub use client::Credential;
+pub use client::{ClientError, Credential, CredentialError};
 pub use config::Config;
 pub use model::{CheckResult, Event, Report, Severity, Status, Summary};
 pub use outcome::{Outcome, Skip, SkipReason, Verdict};
+pub use report::UnknownFormat;
 pub use runner::{CancelSignal, Canceller, RunError, cancellation, run};
