@@ -12,7 +12,7 @@ use scimock_profile::ErrorFormat;
 /// a list without `integrated_account_id` (400).
 async fn provoke(p: &mut Probe<'_>) -> (Exchange, u16) {
     if p.ctx.is_scim() {
-        let id = format!("scimock-check-missing-{}", uuid::Uuid::new_v4().simple());
+        let id = super::resource::unknown_id();
         (p.send(Request::get(format!("/Users/{id}"))).await, 404)
     } else {
         (p.send(Request::get("").query("limit", "1")).await, 400)

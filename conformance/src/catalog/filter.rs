@@ -485,10 +485,11 @@ pub async fn search_parameters(ctx: &Ctx) -> Result<Outcome, Skip> {
             "attributes": ["userName"],
         })))
         .await;
-    if ctx.rfc_baseline() && ex.is(501) {
-        return Err(p.unobservable(
-            "POST /Users/.search answered 501 Not Implemented: the target does not offer .search (RFC 7644 §3.12)",
-        ));
+    if ex.is(404) || (ctx.rfc_baseline() && ex.is(501)) {
+        return Err(p.unobservable(format!(
+            "POST /Users/.search answered {}: whether .search is served is filter.search's to judge",
+            ex.outcome()
+        )));
     }
     let Some(got) = p.page_ok(
         &ex,

@@ -546,10 +546,7 @@ pub async fn delete(ctx: &Ctx) -> Result<Outcome, Skip> {
 pub async fn read_only(ctx: &Ctx) -> Result<Outcome, Skip> {
     ctx.writes()?;
     let spec = ctx.groups()?;
-    let unknown = group_path(&format!(
-        "{PREFIX}missing-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
+    let unknown = group_path(&super::resource::unknown_id());
     let refused: Vec<(Method, String)> = [
         (spec.create, Method::POST, "/Groups".to_string()),
         (spec.replace, Method::PUT, unknown.clone()),

@@ -172,10 +172,17 @@ pub async fn meta(ctx: &Ctx) -> Result<Outcome, Skip> {
     )))
 }
 
+/// An id no resource has: a random UUID, the shape most servers give their ids, so a server
+/// whose router accepts only ids of its own shape still answers as the SCIM endpoint (an
+/// unroutable path is a web server's 404, not a finding about unknown resources).
+pub fn unknown_id() -> String {
+    uuid::Uuid::new_v4().hyphenated().to_string()
+}
+
 /// An unknown id answers 404 in the profile's error format.
 pub async fn not_found(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
-    let id = format!("scimock-check-missing-{}", uuid::Uuid::new_v4().simple());
+    let id = unknown_id();
     let ex = p.send(Request::get(format!("/Users/{id}"))).await;
     p.expect_error(&ex, "an unknown id", 404, None);
     Ok(p.finish("an unknown id answers 404 in the profile's error format"))

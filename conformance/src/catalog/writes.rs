@@ -576,7 +576,7 @@ pub async fn meta_timestamps(ctx: &Ctx) -> Result<Outcome, Skip> {
     }
     if w.replace {
         let mut body = c.body.clone();
-        body["name"]["givenName"] = json!("Timestamps");
+        body["name"]["givenName"] = json!("Timestamps-replaced");
         writes.push((
             "PUT",
             Request::new(Method::PUT, user_path(&c.id)).json(body),
