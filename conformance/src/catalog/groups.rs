@@ -54,10 +54,13 @@ async fn first_group(p: &mut Probe<'_>) -> Result<Option<Value>, Skip> {
     let Some(page) = listed(p).await? else {
         return Ok(None);
     };
+    if page.resources.is_empty() {
+        return Err(Skip::unobservable("the target has no groups to read"));
+    }
     match page.resources.into_iter().find(|g| !id_of(g).is_empty()) {
         Some(g) => Ok(Some(g)),
         None => Err(Skip::unobservable(
-            "the target lists no group with an id to read",
+            "no listed group has an id to read it by (see groups.list)",
         )),
     }
 }
