@@ -24,6 +24,22 @@ enum Command {
     Vendors(VendorsArgs),
     /// Check a SCIM service provider (a live tenant or a mock) against RFC 7644 and a vendor profile.
     Check(crate::check::CheckArgs),
+    /// Compare two JSON reports of `scimock check`: regressions, fixes, new and removed checks.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The earlier JSON report (`scimock check --format json`).
+    old: PathBuf,
+    /// The later JSON report.
+    new: PathBuf,
+    /// Output format: human or markdown.
+    #[arg(long, default_value = "human", value_parser = ["human", "markdown"])]
+    format: String,
+    /// Compare reports of different targets or profiles anyway (with a note) instead of refusing.
+    #[arg(long)]
+    ignore_identity: bool,
 }
 
 #[derive(Debug, Args)]
@@ -106,7 +122,30 @@ pub fn run(cli: Cli) -> u8 {
         Command::Filter(a) => filter(a),
         Command::Vendors(a) => vendors(a),
         Command::Check(a) => crate::check::run(a),
+        Command::Diff(a) => diff(a),
     }
+}
+
+/// `scimock diff`: 1 on regressions, 0 otherwise, 2 when a report cannot be read or the two are
+/// not for the same target and profile.
+fn diff(a: DiffArgs) -> u8 {
+    use scimock_conformance::diff;
+    let (old, new) = match (diff::read_report(&a.old), diff::read_report(&a.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => return fail(format_args!("diff: {e}")),
+    };
+    if let Some(why) = diff::mismatch(&old, &new) {
+        if !a.ignore_identity {
+            return fail(format_args!("diff: {why}"));
+        }
+    }
+    let d = diff::diff(&old, &new);
+    let text = match a.format.as_str() {
+        "markdown" => diff::render_markdown(&d),
+        _ => diff::render_human(&d),
+    };
+    print!("{text}");
+    u8::from(d.has_regressions())
 }
 
 fn fail(msg: impl std::fmt::Display) -> u8 {
