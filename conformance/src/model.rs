@@ -284,8 +284,8 @@ pub struct Identity {
 pub enum EntryStatus {
     /// Its check fails with the same fingerprint: a known finding.
     Known,
-    /// Its check ran and the finding is gone (it passed, or what it reports now would not fail
-    /// the run): the entry can be removed.
+    /// Its check ran and the finding is gone (it passed, or it reports another finding that
+    /// would not fail the run): the entry can be removed.
     Fixed,
     /// Its check still fails the run, with another finding (another fingerprint: a new one).
     Changed,
