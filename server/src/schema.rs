@@ -1745,6 +1745,27 @@ mod tests {
         assert_eq!(docs[1]["name"], "EnterpriseUser");
     }
 
+    /// `/Schemas` of every built-in profile, byte for byte: the User schemas (and the Group
+    /// schema where the profile has groups) as `fixtures/golden/{profile}-schemas.json` holds them.
+    #[test]
+    fn schemas_json_of_every_profile_matches_its_golden_file() {
+        for name in scimock_profile::PROFILE_NAMES {
+            let p = profile(name);
+            let base = format!("https://scim.example{}", p.concrete_base_path());
+            let mut docs = ResourceSchemas::user(&p).to_scim_json(&base);
+            if p.groups.is_some() {
+                docs.extend(ResourceSchemas::group(&p).to_scim_json(&base));
+            }
+            let got = serde_json::to_string_pretty(&Value::Array(docs)).expect("serialises") + "\n";
+            let file = format!(
+                "{}/../fixtures/golden/{name}-schemas.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let want = std::fs::read_to_string(&file).expect("golden file");
+            assert!(got == want, "{name}: /Schemas differs from {file}");
+        }
+    }
+
     #[test]
     fn normalize_refuses_a_body_that_is_not_an_object() {
         for body in [json!([]), json!("x"), json!(null), json!(1)] {
