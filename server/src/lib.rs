@@ -16,6 +16,7 @@ pub mod faults;
 pub mod generate;
 pub mod idempotency;
 pub mod journal;
+pub mod json;
 pub mod list;
 pub mod middleware;
 pub mod mock;

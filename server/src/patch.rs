@@ -1244,7 +1244,9 @@ fn fill_from_filter(filter: &Filter, def: &AttrDef, out: &mut Obj) -> bool {
 mod tests {
     use super::*;
     use crate::error::ScimType;
-    use crate::schema::{ATLASSIAN_EXTERNAL_URN, ELFSQUAD_USER_URN, ENTERPRISE_USER_URN};
+    use crate::schema::ENTERPRISE_USER_URN;
+    const ELFSQUAD_USER_URN: &str = "urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User";
+    const ATLASSIAN_EXTERNAL_URN: &str = "urn:scim:schemas:extension:atlassian-external:1.0";
     use scimock_profile::Profile;
     use serde_json::json;
 
