@@ -30,6 +30,9 @@ pub mod shape;
 pub mod state;
 pub mod store;
 pub mod tenant;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 pub mod truto;
 pub mod vendor;
 
