@@ -193,10 +193,7 @@ mod tests {
     fn attributes_outside_the_allow_list_name_the_plain_path_and_operator() {
         assert_eq!(check("elfsquad", r#"USERNAME eq "a""#), Ok(()));
         assert_eq!(
-            check(
-                "elfsquad",
-                r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a""#
-            ),
+            check("elfsquad", &format!(r#"{CORE_USER}:userName eq "a""#)),
             Ok(())
         );
         assert_eq!(

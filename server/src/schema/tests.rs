@@ -333,11 +333,8 @@ fn lookup_with_an_extension_urn_selects_the_extension_and_bare_names_stay_in_cor
     let mgr = path(Some(ENTERPRISE_USER_URN), "manager", Some("value"));
     assert_eq!(s.lookup(&mgr).map(|d| d.name.as_str()), Some("value"));
     // A bare extension URN, both as the grammar splits it and as one string.
-    let split = path(
-        Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0"),
-        "User",
-        None,
-    );
+    let (urn, name) = ENTERPRISE_USER_URN.rsplit_once(':').expect("a URN");
+    let split = path(Some(urn), name, None);
     let whole = s.resolve(&split).expect("whole extension");
     assert!(whole.attr.is_none() && whole.extension.is_some());
     assert!(
