@@ -16,6 +16,7 @@ pub mod faults;
 pub mod generate;
 pub mod idempotency;
 pub mod journal;
+pub mod json;
 pub mod list;
 pub mod middleware;
 pub mod mock;
@@ -29,6 +30,9 @@ pub mod shape;
 pub mod state;
 pub mod store;
 pub mod tenant;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 pub mod truto;
 pub mod vendor;
 

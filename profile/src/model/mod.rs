@@ -1,5 +1,8 @@
 //! The profile data model. Field comments say what the server does with each fact.
 
+mod schema;
+pub use schema::*;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -39,6 +42,11 @@ pub struct Profile {
     pub projection: ProjectionSpec,
     /// The shape of User resources on the wire.
     pub shape: ShapeSpec,
+    /// The extension schemas this vendor defines (RFC 7643 §7 representation), for the URNs in
+    /// `shape.extensions` that are not well-known RFC 7643 schemas. A URN in
+    /// `shape.extensions` that is neither is a load error.
+    #[serde(default, skip_serializing_if = "crate::is_empty")]
+    pub schemas: Vec<Schema>,
     /// Groups, if the vendor has them.
     #[serde(default)]
     pub groups: Option<GroupSpec>,
@@ -344,7 +352,8 @@ pub struct ShapeSpec {
     /// The list used with [`SchemasRule::Fixed`], in wire order.
     #[serde(default)]
     pub fixed_schemas: Vec<String>,
-    /// Extension URNs the vendor knows; others are dropped on write.
+    /// Extension URNs the vendor knows, in order; others are dropped on write. Each is a
+    /// well-known RFC 7643 schema (the enterprise extension) or one of the profile's `schemas`.
     #[serde(default)]
     pub extensions: Vec<String>,
     /// Which `meta` sub-attributes appear, in order.
