@@ -178,7 +178,7 @@ fn serve(a: ServeArgs) -> u8 {
         Err(e) => return fail(e),
     };
     rt.block_on(async move {
-        let bound = match scimock_server::app::bind(&cfg).await {
+        let bound = match scimock_server::serve::bind(&cfg).await {
             Ok(b) => b,
             Err(e) => return fail(e),
         };
@@ -212,7 +212,7 @@ fn serve(a: ServeArgs) -> u8 {
                 eprintln!("{n}");
             }
         }
-        match bound.run(scimock_server::app::shutdown_signal()).await {
+        match bound.run(scimock_server::serve::shutdown_signal()).await {
             Ok(()) => 0,
             Err(e) => fail(e),
         }
@@ -248,10 +248,10 @@ fn filter(a: FilterArgs) -> u8 {
             Err(e) => return fail(e),
         };
         let caps = scimock_filter::Capabilities::of(&ast);
-        if let Err(refused) = scimock_server::list::check_rules(&caps, &p.filter.users) {
+        if let Err(refused) = scimock_server::select::check_rules(&caps, &p.filter.users) {
             let (attr, op) = match &refused {
-                scimock_server::list::Refused::Attribute(a, o) => (a.clone(), *o),
-                scimock_server::list::Refused::Construct(c) => (c.to_string(), *c),
+                scimock_server::select::Refused::Attribute(a, o) => (a.clone(), *o),
+                scimock_server::select::Refused::Construct(c) => (c.to_string(), *c),
             };
             let e = scimock_server::ScimError::from_refusal(&p.filter.refusal, &attr, op);
             eprintln!(

@@ -1,90 +1,11 @@
-//! Fault injection (status, Retry-After, latency, matched on method and path) and break
-//! switches: named violations of documented behaviour that prove conformance checks can fail.
+//! Fault injection (status, Retry-After, latency, matched on method and path), and the state of
+//! the break switches (which are defined, and applied, in `breaks`).
 
+use crate::breaks::Break;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-macro_rules! breaks {
-    ($($variant:ident = $name:literal : $desc:literal,)*) => {
-        /// A named way for the mock to violate one documented behaviour.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Break {
-            $(
-                #[doc = $desc]
-                $variant,
-            )*
-        }
-
-        impl Break {
-            /// Every break switch.
-            pub const ALL: &'static [Break] = &[$(Break::$variant,)*];
-
-            /// The switch's name in the admin API.
-            pub fn name(self) -> &'static str {
-                match self { $(Break::$variant => $name,)* }
-            }
-
-            /// What the switch breaks.
-            pub fn description(self) -> &'static str {
-                match self { $(Break::$variant => $desc,)* }
-            }
-
-            /// Looks a switch up by name.
-            pub fn from_name(name: &str) -> Option<Break> {
-                Break::ALL.iter().copied().find(|b| b.name() == name)
-            }
-        }
-    };
-}
-
-breaks! {
-    ListTotalResultsWrong = "list.total-results-wrong": "totalResults is one more than the number of matching resources",
-    ListStartIndexZero = "list.start-index-zero": "list responses report startIndex 0 (zero-based) instead of echoing the 1-based index",
-    ListIgnoreCount = "list.ignore-count": "count is ignored: pages are larger than asked for and the vendor cap is not applied",
-    ListPagesOverlap = "list.pages-overlap": "each page after the first starts one resource early, so consecutive pages overlap",
-    ListSchemasMissing = "list.schemas-missing": "list responses omit the ListResponse schema URN",
-    ListItemsPerPageWrong = "list.items-per-page-wrong": "itemsPerPage is off by one from what the profile defines it to mean",
-    ListResourcesKeyLowercase = "list.resources-lowercase": "list responses name the array `resources` instead of `Resources`",
-    FilterIgnored = "filter.ignored": "the filter parameter is ignored: every resource is returned",
-    FilterCaseSensitive = "filter.case-sensitive": "eq on caseExact:false attributes (userName, emails.value) compares case-sensitively",
-    FilterAcceptUnsupported = "filter.accept-unsupported": "filters the profile documents as refused are evaluated instead of refused",
-    FilterMalformedAccepted = "filter.malformed-accepted": "a filter that does not parse is ignored instead of refused with invalidFilter",
-    SearchBodyIgnored = "search.body-ignored": "POST .search ignores its SearchRequest body (filter, paging, attributes) and lists every resource",
-    ErrorStatusInteger = "error.status-as-integer": "SCIM errors carry status as a JSON number instead of a string",
-    ErrorContentTypeText = "error.content-type-text": "errors are sent as text/plain",
-    ErrorScimTypeMissing = "error.scim-type-missing": "SCIM errors omit scimType",
-    ErrorGenericFormat = "error.generic-format": "errors use a plain {\"error\": \"...\"} body instead of the profile's format",
-    AuthAcceptAnyToken = "auth.accept-any-token": "any request is accepted, with or without a valid token",
-    ContentTypePlainJson = "content-type.plain-json": "successful responses are sent as text/plain instead of the profile's media type",
-    DiscoverySpcMissing = "discovery.spc-missing": "the service provider configuration endpoint answers 404",
-    DiscoverySchemasMissing = "discovery.schemas-missing": "/Schemas answers 404",
-    DiscoveryResourceTypesMissing = "discovery.resource-types-missing": "/ResourceTypes answers 404",
-    DiscoverySpcLies = "discovery.spc-lies": "the service provider configuration claims sorting and ETags are unsupported and filter.maxResults is 1",
-    MetaLocationMissing = "meta.location-missing": "meta.location is omitted from resources",
-    SchemasMissing = "resource.schemas-missing": "resources are returned without their schemas attribute",
-    IdMissing = "resource.id-missing": "resources are returned without id",
-    ProjectionIgnored = "projection.ignored": "attributes and excludedAttributes are ignored",
-    SortIgnored = "sort.ignored": "sortBy and sortOrder are ignored",
-    CreateNoLocation = "create.no-location": "POST answers without a Location header",
-    CreateStatus200 = "create.status-200": "POST answers 200 instead of 201",
-    CreateAllowDuplicates = "create.allow-duplicates": "a duplicate userName is accepted instead of refused",
-    ReplaceIgnored = "replace.ignored": "PUT answers 200 but changes nothing",
-    PatchIgnored = "patch.ignored": "PATCH answers success but changes nothing",
-    DeleteIgnored = "delete.ignored": "DELETE answers 204 but the resource stays readable and active",
-    NotFoundAs200 = "get.not-found-200": "GET of an unknown id answers 200 with an empty object",
-    EtagIgnoreIfMatch = "etag.ignore-if-match": "If-Match is ignored: writes with a stale version succeed",
-    CursorRepeats = "cursor.repeats": "nextCursor always points at the first page, so a cursor walk never ends",
-    CursorInvalidAccepted = "cursor.invalid-accepted": "an invalid cursor is treated as the first page instead of refused",
-    RetryAfterMissing = "rate-limit.no-retry-after": "429 responses carry no Retry-After header",
-    UnifiedNextCursorNeverNull = "unified.next-cursor-never-null": "the last unified page still carries a next_cursor",
-    UnifiedKeyByIgnored = "unified.key-by-ignored": "truto_key_by is ignored",
-    UnifiedExcludeFieldsIgnored = "unified.exclude-fields-ignored": "truto_exclude_fields is ignored",
-    UnifiedRemoteDataKept = "unified.remote-data-kept": "truto_ignore_remote_data is ignored",
-    UnifiedAccountOptional = "unified.account-optional": "a missing integrated_account_id is not refused",
-    UnifiedResultCountWrong = "unified.result-count-wrong": "unified lists report a result_count one more than the items in result",
-}
 
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,15 +235,6 @@ mod tests {
         assert!(!f.any_broken() && !f.is_broken(Break::ListSchemasMissing));
         f.set_break(Break::IdMissing, false);
         assert!(!f.any_broken());
-    }
-
-    #[test]
-    fn break_names_are_unique_and_round_trip() {
-        let mut seen = std::collections::HashSet::new();
-        for b in Break::ALL {
-            assert!(seen.insert(b.name()), "duplicate {}", b.name());
-            assert_eq!(Break::from_name(b.name()), Some(*b));
-        }
     }
 
     #[test]

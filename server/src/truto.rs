@@ -3,14 +3,19 @@
 //! requests are translated to that vendor's SCIM semantics (its caps, its filter rules, its
 //! errors), and its users are mapped to the unified user model.
 
+use crate::breaks::Bends;
 use crate::error::{ScimError, ScimResult};
-use crate::faults::Break;
+use crate::extract::Params;
+use crate::gate;
 use crate::idempotency::{self, Begin};
 use crate::middleware::tenant_middleware;
+use crate::page;
 use crate::patch::{PatchOp, PatchOpKind};
 use crate::query::{ListRequest, Query};
+use crate::render::{LIST_URN, Output, tag};
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
+use crate::writes;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
@@ -21,6 +26,16 @@ use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
 type Ten = State<Arc<Tenant>>;
+
+/// A unified JSON answer.
+fn unified(t: &Tenant, status: StatusCode, body: impl Into<Bytes>) -> Response {
+    tag(t.renderer.json(status, body), Output::Unified)
+}
+
+/// A unified JSON answer from a value.
+fn unified_value(t: &Tenant, status: StatusCode, v: &Value) -> Response {
+    unified(t, status, serde_json::to_vec(v).unwrap_or_default())
+}
 
 /// The routes of a unified facade tenant, mounted at `/unified/user-directory/users`.
 pub fn router(t: Arc<Tenant>) -> Router {
@@ -84,7 +99,7 @@ fn truthy(q: &Query, name: &str) -> bool {
 fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
     let id = match param(q, "integrated_account_id").filter(|v| !v.is_empty()) {
         Some(id) => id,
-        None if t.shared.faults.is_broken(Break::UnifiedAccountOptional) => {
+        None if Bends::of(&t.shared.faults).unified_account_optional => {
             return t
                 .backends
                 .first()
@@ -110,11 +125,11 @@ fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
     let fired = b.shared.faults.take(method, path, &b.profile.name);
     if let Some(e) = fired
         .as_ref()
-        .and_then(|f| b.fault_error(f, method != "GET"))
+        .and_then(|f| gate::fault_error(b, f, method != "GET"))
     {
         return Err(e);
     }
-    match b.over_rate_limit(method != "GET") {
+    match gate::over_rate_limit(b, method != "GET") {
         Some(e) => Err(e),
         None => Ok(()),
     }
@@ -262,13 +277,12 @@ struct Shaping {
 
 impl Shaping {
     fn from(t: &Tenant, q: &Query) -> Shaping {
-        let faults = &t.shared.faults;
+        let bends = Bends::of(&t.shared.faults);
         let format = param(q, "truto_response_format").unwrap_or("unified");
         Shaping {
             normalized: format == "normalized",
-            drop_remote: truthy(q, "truto_ignore_remote_data")
-                && !faults.is_broken(Break::UnifiedRemoteDataKept),
-            exclude: if faults.is_broken(Break::UnifiedExcludeFieldsIgnored) {
+            drop_remote: truthy(q, "truto_ignore_remote_data") && !bends.unified_remote_data_kept,
+            exclude: if bends.unified_exclude_fields_ignored {
                 Vec::new()
             } else {
                 excluded_fields(q)
@@ -277,7 +291,7 @@ impl Shaping {
     }
 
     fn apply(&self, backend: &Tenant, s: &Stored) -> Value {
-        let scim = backend.shape_user(s);
+        let scim = backend.renderer.shape_user(s);
         let mut u = unified_user(&scim, s.invite, self.normalized);
         if let Some(o) = u.as_object_mut() {
             if self.drop_remote {
@@ -291,8 +305,7 @@ impl Shaping {
     }
 }
 
-async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
+async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let spec = t.profile.unified.as_ref();
     let default_limit = spec.map_or(100, |u| u.default_limit) as usize;
@@ -326,7 +339,8 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     let path = format!("{}/Users", b.public_path);
     backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
     let fetch = |start: usize, count: usize| {
-        b.fetch(
+        page::fetch(
+            b,
             Kind::User,
             &ListRequest {
                 filter: filter.clone(),
@@ -342,13 +356,13 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     let mut items = first.items.clone();
     if format == "raw" {
         let raw = json!({
-            "schemas": [crate::shape::LIST_URN],
+            "schemas": [LIST_URN],
             "totalResults": total,
             "startIndex": start,
             "itemsPerPage": items.len(),
-            "Resources": items.iter().map(|s| b.shape_user(s)).collect::<Vec<_>>(),
+            "Resources": items.iter().map(|s| b.renderer.shape_user(s)).collect::<Vec<_>>(),
         });
-        return Ok(t.json_value(StatusCode::OK, &raw));
+        return Ok(unified_value(&t, StatusCode::OK, &raw));
     }
     let mut next_start = first.start() + items.len() + 1;
     if all_pages {
@@ -374,10 +388,11 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/x-ndjson"),
         );
-        return Ok(r);
+        return Ok(tag(r, Output::UnifiedStream));
     }
+    let bends = Bends::of(&t.shared.faults);
     let last = next_start > total || items.is_empty();
-    let next = if last && !t.shared.faults.is_broken(Break::UnifiedNextCursorNeverNull) {
+    let next = if last && !bends.unified_next_cursor_never_null {
         Value::Null
     } else {
         json!(encode_cursor(next_start))
@@ -387,10 +402,9 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     } else {
         Value::Null
     };
-    let count =
-        users.len() + usize::from(t.shared.faults.is_broken(Break::UnifiedResultCountWrong));
+    let count = users.len();
     let result = match param(&q, "truto_key_by").filter(|k| !k.is_empty()) {
-        Some(key) if !t.shared.faults.is_broken(Break::UnifiedKeyByIgnored) => {
+        Some(key) if !bends.unified_key_by_ignored => {
             let mut m = Map::new();
             for u in users {
                 let k = match u.get(key) {
@@ -404,26 +418,30 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
         }
         _ => Value::Array(users),
     };
-    Ok(t.json_value(
+    Ok(unified_value(
+        &t,
         StatusCode::OK,
         &json!({"result": result, "next_cursor": next, "prev_cursor": prev, "result_count": count}),
     ))
 }
 
-async fn get_one(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
+async fn get_one(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
     let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
     if param(&q, "truto_response_format") == Some("raw") {
-        return Ok(t.json_value(StatusCode::OK, &b.shape_user(&s)));
+        return Ok(unified_value(
+            &t,
+            StatusCode::OK,
+            &b.renderer.shape_user(&s),
+        ));
     }
-    Ok(t.json_value(StatusCode::OK, &Shaping::from(&t, &q).apply(b, &s)))
+    Ok(unified_value(
+        &t,
+        StatusCode::OK,
+        &Shaping::from(&t, &q).apply(b, &s),
+    ))
 }
 
 /// Unified fields to SCIM attributes (the reverse of [`unified_user`]), for writes.
@@ -531,7 +549,7 @@ fn idempotent(
         .and_then(|u| u.idempotency_ttl_secs);
     let (Some(key), Some(ttl)) = (headers.get("idempotency-key"), ttl) else {
         let (status, v) = run()?;
-        return Ok(t.json_value(status, &v));
+        return Ok(unified_value(t, status, &v));
     };
     let key = key.to_str().map_err(|_| {
         ScimError::new(
@@ -547,13 +565,13 @@ fn idempotent(
     let print = idempotency::fingerprint(method, path, raw, body);
     let ttl = std::time::Duration::from_secs(ttl);
     match t.idempotency.begin(&scope, key, print, ttl)? {
-        Begin::Replay(status, bytes) => Ok(t.json(status, bytes)),
+        Begin::Replay(status, bytes) => Ok(unified(t, status, bytes)),
         Begin::Run(ticket) => {
             // On an error the ticket is dropped, which forgets the key.
             let (status, v) = run()?;
             let bytes = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
             ticket.finish(status, &bytes);
-            Ok(t.json(status, bytes))
+            Ok(unified(t, status, bytes))
         }
     }
 }
@@ -571,7 +589,7 @@ async fn create(
         let (scim, _) = scim_from_unified(&u);
         let path = format!("{}/Users", b.public_path);
         backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
-        let w = b.create_user(scim).map_err(|e| remote(b, e, &path))?;
+        let w = writes::create_user(b, scim).map_err(|e| remote(b, e, &path))?;
         Ok((
             StatusCode::CREATED,
             Shaping::from(&t, &q).apply(b, &w.stored),
@@ -603,9 +621,8 @@ async fn update(
                 value: Some(v),
             })
             .collect();
-        let w = b
-            .patch_ops(Kind::User, &id, ops, None)
-            .map_err(|e| remote(b, e, &path))?;
+        let w =
+            writes::patch_ops(b, Kind::User, &id, ops, None).map_err(|e| remote(b, e, &path))?;
         let s = if w.status == StatusCode::NO_CONTENT {
             b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
         } else {
@@ -615,17 +632,12 @@ async fn update(
     })
 }
 
-async fn remove(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
+async fn remove(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
-    b.delete_user(&id, None).map_err(|e| remote(b, e, &path))?;
-    Ok(t.json_value(StatusCode::OK, &json!({"id": id})))
+    writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    Ok(unified_value(&t, StatusCode::OK, &json!({"id": id})))
 }
 
 #[cfg(test)]
