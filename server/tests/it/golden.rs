@@ -2,9 +2,7 @@
 //! nesting and JSON types of the documented example body (`fixtures/golden/`). Values are not
 //! compared (the seeds use schema-generator placeholders such as `startIndex: 0`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn kind(v: &Value) -> &'static str {

@@ -1,9 +1,7 @@
 //! One test per documented vendor quirk, named `<vendor>_<quirk id>` after the quirk's id in
 //! `fixtures/profiles/<vendor>.json`. `every_quirk_has_a_test` keeps the two in step.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use scimock_server::ServeConfig;
 use serde_json::{Value, json};

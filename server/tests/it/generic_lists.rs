@@ -1,9 +1,7 @@
 //! List semantics of the generic profile: filters and indexes, sorting, RFC 7644 index
 //! pagination edge cases, and RFC 9865 cursors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scimock_server::ServeConfig;
 use serde_json::{Value, json};
 use std::collections::HashSet;

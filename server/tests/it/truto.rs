@@ -1,8 +1,6 @@
 //! The Truto-style unified user directory facade, one test per documented quirk.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use scimock_server::{FaultMatch, FaultRule, ServeConfig};
 use serde_json::{Value, json};

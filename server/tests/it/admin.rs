@@ -1,8 +1,6 @@
 //! The admin API (DESIGN §4.2) and the in-process MockServer API.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use scimock_server::{Break, FaultMatch, FaultRule, ServeConfig};
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@
 //! CI runs a moderate number of cases. The long run, a million cases:
 //!
 //! ```sh
-//! PROPTEST_CASES=1000000 cargo test --release -p scimock-server --test fuzz_patch
+//! PROPTEST_CASES=1000000 cargo test --release -p scimock-server --test it fuzz_patch
 //! ```
 
 use proptest::prelude::*;

@@ -1,9 +1,7 @@
 //! HTTP-level behaviour of the generic RFC 7644 profile: Users and Groups CRUD, PATCH,
 //! ETags, discovery and error bodies.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -3,9 +3,7 @@
 //! than Adra's documented 501 for an operation it does not offer), never a panic, and the server
 //! keeps serving.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use scimock_profile::{ErrorFormat, Profile, ProfileKind};
 use serde_json::{Value, json};
