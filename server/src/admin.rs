@@ -153,7 +153,8 @@ async fn load_users(State(app): AppState, Query(q): Query<VendorParam>, body: By
             );
         }
     };
-    match seed::add_users(t, &users) {
+    let added = seed::add_users(&t.profile, &mut t.write(), &users);
+    match added {
         Ok(n) => (
             StatusCode::CREATED,
             Json(json!({"loaded": n, "total": t.read().users.len()})),

@@ -1,13 +1,12 @@
 //! Building the app: tenants from profiles, with their fixtures and state loaded. Serving it
 //! is `serve`'s job.
 
-use crate::gate::RateLimiter;
 use crate::render::Renderer;
 use crate::resource::Schemas;
 use crate::seed::LoadError;
 use crate::state::{self, StateError};
 use crate::store::Store;
-use crate::tenant::{Rules, Shared, Tenant};
+use crate::tenant::{RateLimiter, Rules, Shared, Tenant};
 use crate::vendor::behaviour_for;
 use scimock_profile::{PROFILE_NAMES, Profile, ProfileError, ProfileKind, builtin_fixtures};
 use serde_json::{Value, json};

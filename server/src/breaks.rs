@@ -8,16 +8,14 @@
 //!
 //! Adding a switch touches this file and `conformance/tests/breaks.json`.
 
-use crate::discovery;
 use crate::error::ScimError;
-use crate::faults::Faults;
-use crate::render::{DiscoveryDoc, Output};
-use crate::tenant::Tenant;
+use crate::render::{DiscoveryDoc, Output, Renderer, tag};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use scimock_profile::ErrorFormat;
 use serde_json::{Map, Value, json};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 macro_rules! breaks {
     ($($variant:ident = $name:literal : $desc:literal,)*) => {
@@ -99,6 +97,72 @@ breaks! {
     UnifiedResultCountWrong = "unified.result-count-wrong": "unified lists report a result_count one more than the items in result",
 }
 
+/// Which switches are on (shared by every tenant; flipped by the admin API).
+#[derive(Debug)]
+pub struct Switches {
+    flags: Vec<AtomicBool>,
+    /// How many switches are on, so "none" costs one load per request.
+    on: AtomicUsize,
+}
+
+impl Default for Switches {
+    fn default() -> Self {
+        Switches {
+            flags: Break::ALL.iter().map(|_| AtomicBool::new(false)).collect(),
+            on: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Switches {
+    /// Turns a switch on or off.
+    pub fn set(&self, b: Break, on: bool) {
+        if let Some(flag) = self.flags.get(b as usize) {
+            self.flip(flag, on);
+        }
+    }
+
+    /// True when the switch is on.
+    pub fn is_broken(&self, b: Break) -> bool {
+        self.flags
+            .get(b as usize)
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// True when any switch is on.
+    pub fn any_broken(&self) -> bool {
+        self.on.load(Ordering::Relaxed) > 0
+    }
+
+    /// Turns every switch off.
+    pub fn clear(&self) {
+        for f in &self.flags {
+            self.flip(f, false);
+        }
+    }
+
+    /// The names of the switches that are on.
+    pub fn names_on(&self) -> Vec<&'static str> {
+        Break::ALL
+            .iter()
+            .filter(|b| self.is_broken(**b))
+            .map(|b| b.name())
+            .collect()
+    }
+
+    fn flip(&self, flag: &AtomicBool, on: bool) {
+        match (flag.swap(on, Ordering::SeqCst), on) {
+            (false, true) => {
+                self.on.fetch_add(1, Ordering::SeqCst);
+            }
+            (true, false) => {
+                self.on.fetch_sub(1, Ordering::SeqCst);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The behavioural switches, as the stages read them: one snapshot, all off (and one atomic
 /// load) unless some switch is on. This is the only way a stage learns it should misbehave.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -151,11 +215,11 @@ pub struct Bends {
 
 impl Bends {
     /// The behavioural switches that are on now.
-    pub fn of(faults: &Faults) -> Bends {
-        if !faults.any_broken() {
+    pub fn of(switches: &Switches) -> Bends {
+        if !switches.any_broken() {
             return Bends::default();
         }
-        let on = |b| faults.is_broken(b);
+        let on = |b| switches.is_broken(b);
         Bends {
             filter_ignored: on(Break::FilterIgnored),
             filter_malformed_accepted: on(Break::FilterMalformedAccepted),
@@ -183,17 +247,22 @@ impl Bends {
     }
 }
 
-/// The output-only switches applied to a handler's answer (before errors are rendered, which
-/// [`render_error`] does). Free when no switch is on.
-pub async fn outgoing(t: &Tenant, resp: Response) -> Response {
-    let faults = &t.shared.faults;
-    if !faults.any_broken() {
+/// The output-only switches applied to a handler's answer, before errors are rendered (which
+/// [`render_error`] does). `generated_spc` is the service provider configuration as generated,
+/// without the profile's overrides. Free when no switch is on.
+pub async fn outgoing(
+    switches: &Switches,
+    renderer: &Renderer,
+    generated_spc: impl FnOnce() -> Value,
+    resp: Response,
+) -> Response {
+    if !switches.any_broken() {
         return resp;
     }
     let Some(output) = resp.extensions().get::<Output>().copied() else {
         return resp;
     };
-    let on = |b| faults.is_broken(b);
+    let on = |b| switches.is_broken(b);
     let failed = resp.extensions().get::<ScimError>().is_some();
     let mut resp = match output {
         Output::Discovery(doc) if on(discovery_switch(doc)) => {
@@ -202,19 +271,18 @@ pub async fn outgoing(t: &Tenant, resp: Response) -> Response {
         Output::Discovery(DiscoveryDoc::ServiceProviderConfig)
             if !failed && on(Break::DiscoverySpcLies) =>
         {
-            let mut doc = discovery::generated_service_provider_config(t);
+            let mut doc = generated_spc();
             doc["filter"]["maxResults"] = json!(1);
             doc["sort"]["supported"] = json!(false);
             doc["etag"]["supported"] = json!(false);
-            let r = t.renderer.json_value(StatusCode::OK, &doc);
-            crate::render::tag(r, output)
+            tag(renderer.json_value(StatusCode::OK, &doc), output)
         }
         Output::MissingResource if failed && on(Break::NotFoundAs200) => {
-            t.renderer.json(StatusCode::OK, "{}")
+            renderer.json(StatusCode::OK, "{}")
         }
         _ if failed => return resp,
         Output::Resource { created } => {
-            let mut r = edit_json(resp, |v| resource(faults, v)).await;
+            let mut r = edit_json(resp, |v| resource(switches, v)).await;
             if created && on(Break::CreateStatus200) {
                 *r.status_mut() = StatusCode::OK;
             }
@@ -223,9 +291,9 @@ pub async fn outgoing(t: &Tenant, resp: Response) -> Response {
             }
             r
         }
-        Output::List => edit_json(resp, |v| list(faults, v)).await,
-        Output::Unified => edit_json(resp, |v| unified(faults, v)).await,
-        Output::UnifiedStream => return edit_lines(resp, |v| unified(faults, v)).await,
+        Output::List => edit_json(resp, |v| list(switches, v)).await,
+        Output::Unified => edit_json(resp, |v| unified(switches, v)).await,
+        Output::UnifiedStream => return edit_lines(resp, |v| unified(switches, v)).await,
         _ => resp,
     };
     if on(Break::ContentTypePlainJson) {
@@ -246,32 +314,32 @@ fn discovery_switch(doc: DiscoveryDoc) -> Break {
 }
 
 /// One rendered resource.
-fn resource(faults: &Faults, v: &mut Value) {
+fn resource(switches: &Switches, v: &mut Value) {
     let Some(o) = v.as_object_mut() else {
         return;
     };
-    if faults.is_broken(Break::MetaLocationMissing) {
+    if switches.is_broken(Break::MetaLocationMissing) {
         if let Some(meta) = o.get_mut("meta").and_then(Value::as_object_mut) {
             meta.shift_remove("location");
         }
     }
-    if faults.is_broken(Break::SchemasMissing) {
+    if switches.is_broken(Break::SchemasMissing) {
         o.shift_remove("schemas");
     }
-    if faults.is_broken(Break::IdMissing) {
+    if switches.is_broken(Break::IdMissing) {
         o.shift_remove("id");
     }
 }
 
 /// A ListResponse: its resources, then the envelope.
-fn list(faults: &Faults, v: &mut Value) {
+fn list(switches: &Switches, v: &mut Value) {
     if let Some(items) = v.get_mut("Resources").and_then(Value::as_array_mut) {
-        items.iter_mut().for_each(|r| resource(faults, r));
+        items.iter_mut().for_each(|r| resource(switches, r));
     }
     let Some(o) = v.as_object_mut() else {
         return;
     };
-    let on = |b| faults.is_broken(b);
+    let on = |b| switches.is_broken(b);
     if on(Break::ListSchemasMissing) {
         o.shift_remove("schemas");
     }
@@ -301,11 +369,11 @@ fn list(faults: &Faults, v: &mut Value) {
 }
 
 /// A unified answer: the SCIM resources inside it (`remote_data`, raw lists) and the envelope.
-fn unified(faults: &Faults, v: &mut Value) {
-    if faults.is_broken(Break::MetaLocationMissing) {
+fn unified(switches: &Switches, v: &mut Value) {
+    if switches.is_broken(Break::MetaLocationMissing) {
         without_meta_location(v);
     }
-    if faults.is_broken(Break::UnifiedResultCountWrong) {
+    if switches.is_broken(Break::UnifiedResultCountWrong) {
         if let Some(n) = v.get("result_count").and_then(Value::as_u64) {
             v["result_count"] = json!(n + 1);
         }
@@ -367,33 +435,37 @@ async fn edit_lines(resp: Response, edit: impl Fn(&mut Value)) -> Response {
 }
 
 /// A `ScimError` in the profile's format, with the error switches applied.
-pub fn render_error(t: &Tenant, e: &ScimError, instance: &str) -> Response {
-    let faults = &t.shared.faults;
-    if !faults.any_broken() {
-        return t.renderer.error(e, instance);
+pub fn render_error(
+    switches: &Switches,
+    renderer: &Renderer,
+    e: &ScimError,
+    instance: &str,
+) -> Response {
+    if !switches.any_broken() {
+        return renderer.error(e, instance);
     }
+    let errors = &renderer.profile().errors;
     let mut e = e.clone();
-    if faults.is_broken(Break::RetryAfterMissing) {
+    if switches.is_broken(Break::RetryAfterMissing) {
         e.headers.retain(|(n, _)| n != header::RETRY_AFTER);
     }
-    if faults.is_broken(Break::ErrorScimTypeMissing) {
+    if switches.is_broken(Break::ErrorScimTypeMissing) {
         e.scim_type = None;
     }
-    let content_type = if faults.is_broken(Break::ErrorContentTypeText) {
+    let content_type = if switches.is_broken(Break::ErrorContentTypeText) {
         "text/plain"
     } else {
-        &t.profile.errors.content_type
+        &errors.content_type
     };
-    if faults.is_broken(Break::ErrorGenericFormat) {
+    if switches.is_broken(Break::ErrorGenericFormat) {
         return e.respond_with(&json!({"error": e.detail}), content_type);
     }
-    let format = t.profile.errors.format;
-    if format == ErrorFormat::Scim && faults.is_broken(Break::ErrorStatusInteger) {
-        let mut body = e.body(format, instance);
+    if errors.format == ErrorFormat::Scim && switches.is_broken(Break::ErrorStatusInteger) {
+        let mut body = e.body(errors.format, instance);
         body["status"] = json!(e.status.as_u16());
         return e.respond_with(&body, content_type);
     }
-    e.render(format, content_type, instance)
+    e.render(errors.format, content_type, instance)
 }
 
 #[cfg(test)]
@@ -410,18 +482,39 @@ mod tests {
     }
 
     #[test]
+    fn switches_are_indexed_in_declaration_order_and_counted() {
+        let f = Switches::default();
+        assert_eq!(f.flags.len(), Break::ALL.len());
+        assert!(!f.any_broken());
+        f.set(Break::IdMissing, true);
+        f.set(Break::IdMissing, true);
+        f.set(Break::ListSchemasMissing, true);
+        assert!(f.is_broken(Break::IdMissing) && f.any_broken());
+        assert_eq!(
+            f.names_on(),
+            vec!["list.schemas-missing", "resource.id-missing"]
+        );
+        f.set(Break::IdMissing, false);
+        assert!(f.any_broken());
+        f.clear();
+        assert!(!f.any_broken() && !f.is_broken(Break::ListSchemasMissing));
+        f.set(Break::IdMissing, false);
+        assert!(!f.any_broken());
+    }
+
+    #[test]
     fn no_switch_bends_nothing() {
-        assert_eq!(Bends::of(&Faults::default()), Bends::default());
-        let f = Faults::default();
-        f.set_break(Break::SortIgnored, true);
+        assert_eq!(Bends::of(&Switches::default()), Bends::default());
+        let f = Switches::default();
+        f.set(Break::SortIgnored, true);
         assert!(Bends::of(&f).sort_ignored);
     }
 
     #[test]
     fn lowercasing_the_resources_key_keeps_the_envelope_order() {
-        let f = Faults::default();
-        f.set_break(Break::ListResourcesKeyLowercase, true);
-        f.set_break(Break::ListTotalResultsWrong, true);
+        let f = Switches::default();
+        f.set(Break::ListResourcesKeyLowercase, true);
+        f.set(Break::ListTotalResultsWrong, true);
         let mut v = json!({"schemas": ["x"], "totalResults": 1, "Resources": [{"id": "a"}], "nextCursor": "c"});
         list(&f, &mut v);
         assert_eq!(

@@ -2,7 +2,6 @@
 //! [`ScimError`] as the rejection (rendered in the profile's format by the middleware).
 //! Handlers take these instead of raw query strings, headers and bytes.
 
-use crate::breaks::Bends;
 use crate::error::{ScimError, ScimResult};
 use crate::projection::Projection;
 use crate::query::{ListRequest, Query};
@@ -107,7 +106,7 @@ pub fn projection(
     attributes: Option<&str>,
     excluded: Option<&str>,
 ) -> ScimResult<Projection> {
-    if Bends::of(&t.shared.faults).projection_ignored {
+    if t.shared.faults.bends().projection_ignored {
         return Ok(Projection::default());
     }
     t.renderer.projection(kind, attributes, excluded)
@@ -158,7 +157,7 @@ impl FromRequest<Arc<Tenant>> for SearchRequest {
     async fn from_request(req: Request, t: &Arc<Tenant>) -> ScimResult<SearchRequest> {
         let ScimJson(v) = ScimJson::from_request(req, t).await?;
         let search = ListRequest::from_search_body(&v)?;
-        if Bends::of(&t.shared.faults).search_body_ignored {
+        if t.shared.faults.bends().search_body_ignored {
             return Ok(SearchRequest::default());
         }
         Ok(SearchRequest(search))

@@ -1,11 +1,10 @@
 //! Fault injection (status, Retry-After, latency, matched on method and path), and the state of
 //! the break switches (which are defined, and applied, in `breaks`).
 
-use crate::breaks::Break;
+use crate::breaks::{Bends, Break, Switches};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,24 +90,17 @@ struct Active {
 #[derive(Debug)]
 pub struct Faults {
     rules: Mutex<(u64, Vec<Active>)>,
-    breaks: Vec<AtomicBool>,
-    /// How many switches are on (`any_broken` runs for every rendered resource).
-    breaks_on: AtomicUsize,
+    /// Which break switches are on.
+    pub switches: Switches,
 }
 
 impl Default for Faults {
     fn default() -> Self {
         Faults {
             rules: Mutex::new((0, Vec::new())),
-            breaks: Break::ALL.iter().map(|_| AtomicBool::new(false)).collect(),
-            breaks_on: AtomicUsize::new(0),
+            switches: Switches::default(),
         }
     }
-}
-
-/// The switch's place in `Break::ALL` (declaration order; checked by a test).
-fn index_of(b: Break) -> usize {
-    b as usize
 }
 
 impl Faults {
@@ -150,33 +142,12 @@ impl Faults {
 
     /// Turns a break switch on or off.
     pub fn set_break(&self, b: Break, on: bool) {
-        if let Some(flag) = self.breaks.get(index_of(b)) {
-            self.flip(flag, on);
-        }
+        self.switches.set(b, on);
     }
 
-    /// True when the switch is on.
-    pub fn is_broken(&self, b: Break) -> bool {
-        self.breaks
-            .get(index_of(b))
-            .is_some_and(|f| f.load(Ordering::Relaxed))
-    }
-
-    /// True when any switch is on (disables render caches).
-    pub fn any_broken(&self) -> bool {
-        self.breaks_on.load(Ordering::Relaxed) > 0
-    }
-
-    fn flip(&self, flag: &AtomicBool, on: bool) {
-        match (flag.swap(on, Ordering::SeqCst), on) {
-            (false, true) => {
-                self.breaks_on.fetch_add(1, Ordering::SeqCst);
-            }
-            (true, false) => {
-                self.breaks_on.fetch_sub(1, Ordering::SeqCst);
-            }
-            _ => {}
-        }
+    /// The behavioural switches that are on now (see [`Bends`]).
+    pub fn bends(&self) -> Bends {
+        Bends::of(&self.switches)
     }
 
     /// Removes every fault and turns every switch off.
@@ -186,9 +157,7 @@ impl Faults {
             .unwrap_or_else(|e| e.into_inner())
             .1
             .clear();
-        for f in &self.breaks {
-            self.flip(f, false);
-        }
+        self.switches.clear();
     }
 
     /// The admin API's view: active faults, switches on, and every switch available.
@@ -201,11 +170,7 @@ impl Faults {
                 |a| json!({"id": a.id, "rule": a.rule, "remaining": a.remaining, "fired": a.fired}),
             )
             .collect();
-        let on: Vec<&str> = Break::ALL
-            .iter()
-            .filter(|b| self.is_broken(**b))
-            .map(|b| b.name())
-            .collect();
+        let on = self.switches.names_on();
         let available: Vec<Value> = Break::ALL
             .iter()
             .map(|b| json!({"name": b.name(), "description": b.description()}))
@@ -217,25 +182,6 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn switches_are_indexed_in_declaration_order_and_counted() {
-        for (i, b) in Break::ALL.iter().enumerate() {
-            assert_eq!(index_of(*b), i, "{b:?}");
-        }
-        let f = Faults::default();
-        assert!(!f.any_broken());
-        f.set_break(Break::IdMissing, true);
-        f.set_break(Break::IdMissing, true);
-        f.set_break(Break::ListSchemasMissing, true);
-        assert!(f.is_broken(Break::IdMissing) && f.any_broken());
-        f.set_break(Break::IdMissing, false);
-        assert!(f.any_broken());
-        f.clear();
-        assert!(!f.any_broken() && !f.is_broken(Break::ListSchemasMissing));
-        f.set_break(Break::IdMissing, false);
-        assert!(!f.any_broken());
-    }
 
     #[test]
     fn a_fault_for_three_requests_fires_exactly_three_times_under_concurrency() {
@@ -252,7 +198,7 @@ mod tests {
                 std::thread::spawn(move || {
                     for _ in 0..50 {
                         if f.take("GET", "/scim/v2/Users", "generic").is_some() {
-                            fired.fetch_add(1, Ordering::SeqCst);
+                            fired.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                     }
                 })
@@ -261,7 +207,7 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(fired.load(Ordering::SeqCst), 3);
+        assert_eq!(fired.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
 
     #[test]

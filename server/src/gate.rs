@@ -2,38 +2,16 @@
 //! `--fail-rate`, authentication (401) and the vendor's documented rate limits (429), each
 //! answered in the profile's words.
 
-use crate::breaks::Bends;
 use crate::clock;
 use crate::error::ScimError;
 use crate::faults::Fired;
 use crate::tenant::Tenant;
 use axum::http::{Method, StatusCode, header, request::Parts};
 use scimock_profile::RetryAfter;
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// The longest `Retry-After` delay rendered (a year), so HTTP-date arithmetic cannot overflow.
 pub const MAX_RETRY_AFTER: u64 = 365 * 24 * 3600;
-
-/// Per-second counters for a vendor's documented limits: (second, reads, writes) under one
-/// lock, so the reset at a second's start and the counting cannot interleave.
-#[derive(Debug, Default)]
-pub struct RateLimiter {
-    window: Mutex<(u64, u64, u64)>,
-}
-
-impl RateLimiter {
-    /// Counts one request in the current second; false when over `limit`.
-    pub fn admit(&self, write: bool, limit: u32, now_secs: u64) -> bool {
-        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        if w.0 != now_secs {
-            *w = (now_secs, 0, 0);
-        }
-        let c = if write { &mut w.2 } else { &mut w.1 };
-        *c += 1;
-        *c <= u64::from(limit)
-    }
-}
 
 /// Compares secrets without an early exit on the first differing byte.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -87,7 +65,7 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
             "Injected failure (--fail-rate)",
         ));
     }
-    if !authorized(t, parts) && !Bends::of(&shared.faults).any_token {
+    if !authorized(t, parts) && !shared.faults.bends().any_token {
         return Err(unauthorized(t));
     }
     // Against the vendor's documented limits OPTIONS counts as a read too.
@@ -222,14 +200,5 @@ mod tests {
         assert_eq!(bearer("Basic abc", true), None);
         assert_eq!(bearer("abc", false), None);
         assert_eq!(bearer("abc", true), Some("abc"));
-    }
-
-    #[test]
-    fn rate_limiter_admits_up_to_the_limit_per_second() {
-        let r = RateLimiter::default();
-        assert!((0..5).all(|_| r.admit(false, 5, 100)));
-        assert!(!r.admit(false, 5, 100));
-        assert!(r.admit(true, 1, 100));
-        assert!(r.admit(false, 5, 101));
     }
 }

@@ -20,6 +20,7 @@ pub mod breaks;
 pub mod clock;
 pub mod discovery;
 pub mod doc;
+pub mod dotted;
 pub mod error;
 pub mod extract;
 pub mod faults;

@@ -4,6 +4,7 @@
 
 use crate::breaks;
 use crate::clock;
+use crate::discovery;
 use crate::error::ScimError;
 use crate::gate;
 use crate::journal::{self, Captured};
@@ -20,7 +21,7 @@ use std::time::Instant;
 /// other non-JSON error (an extractor's plain-text rejection) so no client ever sees a foreign body.
 fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
     if let Some(e) = resp.extensions().get::<ScimError>() {
-        return breaks::render_error(t, e, instance);
+        return breaks::render_error(&t.shared.faults.switches, &t.renderer, e, instance);
     }
     let status = resp.status();
     if status.is_client_error() || status.is_server_error() {
@@ -31,7 +32,8 @@ fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
             .is_some_and(|v| v.contains("json"));
         if !is_json {
             let reason = status.canonical_reason().unwrap_or("Error");
-            return breaks::render_error(t, &ScimError::new(status, reason), instance);
+            let e = ScimError::new(status, reason);
+            return breaks::render_error(&t.shared.faults.switches, &t.renderer, &e, instance);
         }
     }
     resp
@@ -82,7 +84,8 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
                 let resp = next
                     .run(Request::from_parts(parts, Body::from(bytes.clone())))
                     .await;
-                breaks::outgoing(&t, resp).await
+                let spc = || discovery::generated_service_provider_config(&t);
+                breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp).await
             }
         },
     };

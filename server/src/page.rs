@@ -224,7 +224,7 @@ pub fn resolve(
             requested: total,
         });
     }
-    let bends = Bends::of(&t.shared.faults);
+    let bends = t.shared.faults.bends();
     let cursor_mode = req.cursor.is_some() && list.cursor.is_some();
     let count = page_size(t, req, cursor_mode, &bends)?;
     if cursor_mode {
@@ -332,7 +332,7 @@ fn cursors(t: &Tenant, f: &Fetched) -> (Option<String>, Option<String>) {
         (false, Some(last)) => last.seq + 1,
         _ => pos_at(end),
     };
-    let next = if Bends::of(&t.shared.faults).cursor_repeats {
+    let next = if t.shared.faults.bends().cursor_repeats {
         Some(encode(pos_at(0)))
     } else {
         (end < total).then(|| encode(after_last))

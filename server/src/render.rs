@@ -103,6 +103,11 @@ impl Renderer {
         }
     }
 
+    /// The profile it renders for.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
     /// `attributes` / `excludedAttributes`, as far as the profile honours them.
     pub fn projection(
         &self,

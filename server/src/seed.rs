@@ -2,10 +2,10 @@
 //! (`POST /_scimock/users`), resets and state files. Ids and meta timestamps given are kept,
 //! vendor-generated attributes are filled in, and a load that fails changes nothing.
 
+use crate::dotted::{dotted_in, generate, set_generated};
 use crate::generate::Generator;
 use crate::store::{Insert, Store, StoreError};
-use crate::tenant::Tenant;
-use crate::writes::rules::{dotted_in, generate, set_generated};
+use scimock_profile::Profile;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -51,51 +51,40 @@ pub enum LoadError {
 }
 
 /// Replaces the store's content with `data` (`{"users": [...], "groups": [...]}`), keeping
-/// given ids and timestamps. Returns how many users and groups were loaded.
-pub fn load(t: &Tenant, data: &Value) -> Result<(usize, usize), LoadError> {
-    load_with(t, data, None)
-}
-
-/// Restores the seed data: the fixtures, then the generated users.
-pub fn reset(t: &Tenant) -> Result<(usize, usize), LoadError> {
-    t.idempotency.clear();
-    load_with(t, &t.seed_data, t.generated)
-}
-
-/// [`load`], with `n` users generated from `seed` after `data`'s users.
-fn load_with(
-    t: &Tenant,
+/// given ids and timestamps, then adds `n` users generated from `seed`. Returns how many users
+/// and groups were loaded.
+pub fn load_into(
+    profile: &Profile,
+    store: &mut Store,
     data: &Value,
     generated: Option<(usize, u64)>,
 ) -> Result<(usize, usize), LoadError> {
     // Built aside and swapped in whole: readers never see a half-loaded tenant, and a load
     // that fails leaves the previous content in place.
-    let mut guard = t.write();
-    let mut fresh = guard.emptied();
-    let store = &mut fresh;
+    let mut fresh = store.emptied();
     let fixtures = data.get("users").unwrap_or(&Value::Null);
-    let mut added = add_users_locked(t, store, fixtures)?;
+    let mut added = add_users(profile, &mut fresh, fixtures)?;
     if let Some((n, seed)) = generated {
-        store.reserve_users(n);
-        let mut g = Generator::new(&t.profile, n, seed);
+        fresh.reserve_users(n);
+        let mut g = Generator::new(profile, n, seed);
         let direct = g.complete();
         while let Some(u) = g.next_user() {
             if direct {
-                store
+                fresh
                     .create_generated_user(&u)
                     .map_err(|error| LoadError::User {
                         index: added,
                         error,
                     })?;
             } else {
-                add_user(t, store, added, u.to_value())?;
+                add_user(profile, &mut fresh, added, u.to_value())?;
             }
             added += 1;
         }
     }
-    let groups = add_groups(store, data)?;
-    let users = store.users.len();
-    *guard = fresh;
+    let groups = add_groups(&mut fresh, data)?;
+    let users = fresh.users.len();
+    *store = fresh;
     Ok((users, groups))
 }
 
@@ -127,11 +116,7 @@ fn add_groups(store: &mut Store, data: &Value) -> Result<usize, LoadError> {
 
 /// Adds users (fixture or bulk-load bodies: ids and meta timestamps kept, vendor-generated
 /// attributes filled in). Fails on the first invalid one, having added none.
-pub fn add_users(t: &Tenant, users: &Value) -> Result<usize, LoadError> {
-    add_users_locked(t, &mut t.write(), users)
-}
-
-fn add_users_locked(t: &Tenant, store: &mut Store, users: &Value) -> Result<usize, LoadError> {
+pub fn add_users(profile: &Profile, store: &mut Store, users: &Value) -> Result<usize, LoadError> {
     let list = match users {
         Value::Null => return Ok(0),
         Value::Array(a) => a,
@@ -157,20 +142,25 @@ fn add_users_locked(t: &Tenant, store: &mut Store, users: &Value) -> Result<usiz
         }
     }
     for (i, u) in list.iter().enumerate() {
-        add_user(t, store, i, u.clone())?;
+        add_user(profile, store, i, u.clone())?;
     }
     Ok(list.len())
 }
 
 /// Adds user number `i` of a load (the number is for error messages).
-fn add_user(t: &Tenant, store: &mut Store, i: usize, mut attrs: Value) -> Result<(), LoadError> {
+fn add_user(
+    profile: &Profile,
+    store: &mut Store,
+    i: usize,
+    mut attrs: Value,
+) -> Result<(), LoadError> {
     let id = attrs.get("id").and_then(Value::as_str).map(str::to_string);
     let invite = attrs.get("x-scimock-invite") == Some(&Value::Bool(true));
     let Some(o) = attrs.as_object_mut() else {
         return Err(LoadError::NotAnObject(i));
     };
     o.shift_remove("x-scimock-invite");
-    for (path, generator) in &t.profile.writes.generated {
+    for (path, generator) in &profile.writes.generated {
         if dotted_in(o, path).is_none() {
             set_generated(o, path, generate(generator));
         }

@@ -2,7 +2,6 @@
 //! profile's filter policy (allow-list, logical operators, value paths), compiled against the
 //! schemas, and answered from an index for an `eq` on an indexed attribute, else by a scan.
 
-use crate::breaks::Bends;
 use crate::error::{ScimError, ScimResult};
 use crate::render::{GROUP_URN, USER_URN};
 use crate::store::{Indexed, Kind, Stored};
@@ -165,7 +164,7 @@ pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection
     let Some(raw) = raw.filter(|f| !f.trim().is_empty()) else {
         return Ok(Selection::All);
     };
-    let bends = Bends::of(&t.shared.faults);
+    let bends = t.shared.faults.bends();
     if bends.filter_ignored {
         return Ok(Selection::All);
     }

@@ -76,7 +76,9 @@ pub fn router(app: &Arc<App>) -> Router {
 async fn outside(app: Arc<App>, OriginalUri(uri): OriginalUri) -> Response {
     let e = ScimError::not_found(format!("No SCIM endpoint at {}", uri.path()));
     match app.tenants.first() {
-        Some(t) if app.tenants.len() == 1 => breaks::render_error(t, &e, uri.path()),
+        Some(t) if app.tenants.len() == 1 => {
+            breaks::render_error(&t.shared.faults.switches, &t.renderer, &e, uri.path())
+        }
         _ => e.render(
             scimock_profile::ErrorFormat::Scim,
             "application/scim+json",

@@ -1,7 +1,6 @@
 //! The sort stage (RFC 7644 §3.4.2.3): `sortBy` / `sortOrder` as far as the profile honours
 //! them; missing values last, multi-valued attributes by their primary value.
 
-use crate::breaks::Bends;
 use crate::doc::DocView;
 use crate::error::{ScimError, ScimResult};
 use crate::query::ListRequest;
@@ -27,7 +26,7 @@ pub fn spec(t: &Tenant, req: &ListRequest) -> ScimResult<Option<SortSpec>> {
         Some(_) if !p.sort.supported && p.sort.reject_when_unsupported => {
             Err(ScimError::invalid_value("Sorting is not supported"))
         }
-        Some(by) if p.sort.supported && !Bends::of(&t.shared.faults).sort_ignored => {
+        Some(by) if p.sort.supported && !t.shared.faults.bends().sort_ignored => {
             let path = parse_attr_path(by)
                 .map_err(|e| ScimError::invalid_value(format!("sortBy: {e}")))?;
             let descending = match req

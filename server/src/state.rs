@@ -150,9 +150,11 @@ pub fn restore(doc: &Value, tenants: &[Arc<Tenant>]) -> Result<(), StateError> {
     };
     for t in tenants {
         if let Some(data) = all.get(&t.public_path) {
-            seed::load(t, data).map_err(|source| StateError::Restore {
-                mount: t.public_path.clone(),
-                source,
+            seed::load_into(&t.profile, &mut t.write(), data, None).map_err(|source| {
+                StateError::Restore {
+                    mount: t.public_path.clone(),
+                    source,
+                }
             })?;
         }
     }

@@ -4,7 +4,6 @@
 
 use crate::error::{ScimError, ScimResult};
 use crate::faults::Faults;
-use crate::gate::RateLimiter;
 use crate::idempotency::Idempotency;
 use crate::journal::Journal;
 use crate::render::Renderer;
@@ -72,6 +71,26 @@ impl Shared {
         x ^= x << 17;
         *g = x;
         (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Per-second counters for a vendor's documented limits: (second, reads, writes) under one
+/// lock, so the reset at a second's start and the counting cannot interleave.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    window: Mutex<(u64, u64, u64)>,
+}
+
+impl RateLimiter {
+    /// Counts one request in the current second; false when over `limit`.
+    pub fn admit(&self, write: bool, limit: u32, now_secs: u64) -> bool {
+        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        if w.0 != now_secs {
+            *w = (now_secs, 0, 0);
+        }
+        let c = if write { &mut w.2 } else { &mut w.1 };
+        *c += 1;
+        *c <= u64::from(limit)
     }
 }
 
@@ -163,8 +182,28 @@ impl Tenant {
             .ok_or_else(|| not_found(kind, id))
     }
 
-    /// Restores the seed data: the fixtures, then the generated users (see [`seed::reset`]).
+    /// Restores the seed data: the fixtures, then the generated users.
     pub fn reset(&self) -> Result<(usize, usize), LoadError> {
-        seed::reset(self)
+        self.idempotency.clear();
+        seed::load_into(
+            &self.profile,
+            &mut self.write(),
+            &self.seed_data,
+            self.generated,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limiter_admits_up_to_the_limit_per_second() {
+        let r = RateLimiter::default();
+        assert!((0..5).all(|_| r.admit(false, 5, 100)));
+        assert!(!r.admit(false, 5, 100));
+        assert!(r.admit(true, 1, 100));
+        assert!(r.admit(false, 5, 101));
     }
 }

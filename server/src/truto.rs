@@ -3,7 +3,6 @@
 //! requests are translated to that vendor's SCIM semantics (its caps, its filter rules, its
 //! errors), and its users are mapped to the unified user model.
 
-use crate::breaks::Bends;
 use crate::error::{ScimError, ScimResult};
 use crate::extract::Params;
 use crate::gate;
@@ -99,7 +98,7 @@ fn truthy(q: &Query, name: &str) -> bool {
 fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
     let id = match param(q, "integrated_account_id").filter(|v| !v.is_empty()) {
         Some(id) => id,
-        None if Bends::of(&t.shared.faults).unified_account_optional => {
+        None if t.shared.faults.bends().unified_account_optional => {
             return t
                 .backends
                 .first()
@@ -277,7 +276,7 @@ struct Shaping {
 
 impl Shaping {
     fn from(t: &Tenant, q: &Query) -> Shaping {
-        let bends = Bends::of(&t.shared.faults);
+        let bends = t.shared.faults.bends();
         let format = param(q, "truto_response_format").unwrap_or("unified");
         Shaping {
             normalized: format == "normalized",
@@ -390,7 +389,7 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
         );
         return Ok(tag(r, Output::UnifiedStream));
     }
-    let bends = Bends::of(&t.shared.faults);
+    let bends = t.shared.faults.bends();
     let last = next_start > total || items.is_empty();
     let next = if last && !bends.unified_next_cursor_never_null {
         Value::Null

@@ -95,7 +95,7 @@ fn writable_view(stored: &Stored) -> Value {
 /// A write of a user to the store; while `create.allow-duplicates` is on, the store takes
 /// userNames that are already taken.
 fn user_write<T>(t: &Tenant, store: &mut Store, write: impl FnOnce(&mut Store) -> T) -> T {
-    if !Bends::of(&t.shared.faults).duplicates_allowed {
+    if !t.shared.faults.bends().duplicates_allowed {
         return write(store);
     }
     store.allow_duplicate_user_names = true;
@@ -217,7 +217,7 @@ pub fn replace(
         .get(id)
         .cloned()
         .ok_or_else(|| not_found(kind, id))?;
-    let bends = Bends::of(&t.shared.faults);
+    let bends = t.shared.faults.bends();
     check_etag(t, &old, if_match, &bends)?;
     if bends.replace_ignored {
         return Ok(Written {
@@ -303,7 +303,7 @@ fn apply_patch(
     loop {
         attempts += 1;
         let old = t.get(kind, id)?;
-        let bends = Bends::of(&t.shared.faults);
+        let bends = t.shared.faults.bends();
         check_etag(t, &old, if_match, &bends)?;
         if bends.patch_ignored {
             return Ok(Written {
@@ -339,7 +339,7 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
         .get(id)
         .cloned()
         .ok_or_else(|| not_found(kind, id))?;
-    let bends = Bends::of(&t.shared.faults);
+    let bends = t.shared.faults.bends();
     check_etag(t, &old, if_match, &bends)?;
     if bends.delete_ignored {
         return Ok(());

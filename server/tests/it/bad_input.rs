@@ -393,16 +393,25 @@ async fn battery(vendor: &str) {
     assert_eq!(c.get(&list_path).await.status, 200);
 }
 
-/// Every built-in profile gets the battery (a new vendor cannot go untested), all at once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_input_every_profile() {
+/// Every built-in profile gets the battery (a new vendor cannot go untested), each on its own
+/// thread with its own single-threaded runtime, as a `#[tokio::test]` of its own would run.
+#[test]
+fn bad_input_every_profile() {
     let batteries: Vec<_> = scimock_profile::PROFILE_NAMES
         .iter()
-        .map(|vendor| tokio::spawn(battery(vendor)))
+        .map(|vendor| {
+            std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(battery(vendor))
+            })
+        })
         .collect();
     for b in batteries {
-        if let Err(e) = b.await {
-            std::panic::resume_unwind(e.into_panic());
+        if let Err(panic) = b.join() {
+            std::panic::resume_unwind(panic);
         }
     }
 }
