@@ -8,7 +8,7 @@ use crate::extract::Params;
 use crate::gate;
 use crate::idempotency::{self, Begin};
 use crate::middleware::tenant_middleware;
-use crate::page;
+use crate::page::{self, Fetched};
 use crate::patch::{PatchOp, PatchOpKind};
 use crate::query::{ListRequest, Query};
 use crate::render::{LIST_URN, Output, tag};
@@ -134,6 +134,70 @@ fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
     }
 }
 
+/// The strings of `items[*].from`, mapped by `each`; `None` when there are none.
+fn mapped(scim: &Value, from: &str, each: impl Fn(&Value) -> Value) -> Option<Value> {
+    let out: Vec<Value> = scim
+        .get(from)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(each)
+        .collect();
+    (!out.is_empty()).then_some(Value::Array(out))
+}
+
+/// `name`: displayName, else name.formatted, else the given and family names.
+fn unified_name(scim: &Value) -> Option<Value> {
+    let given = scim.pointer("/name/givenName").and_then(Value::as_str);
+    let family = scim.pointer("/name/familyName").and_then(Value::as_str);
+    scim.get("displayName")
+        .and_then(Value::as_str)
+        .map(|v| json!(v))
+        .or_else(|| scim.pointer("/name/formatted").cloned())
+        .or_else(|| match (given, family) {
+            (Some(g), Some(f)) => Some(json!(format!("{g} {f}"))),
+            (Some(g), None) => Some(json!(g)),
+            (None, Some(f)) => Some(json!(f)),
+            _ => None,
+        })
+}
+
+/// `status`: active/inactive, pending invites are invited, else the raw value (S-000).
+fn unified_status(scim: &Value, invite: bool) -> Option<Value> {
+    if invite {
+        return Some(json!("invited"));
+    }
+    match scim.get("active") {
+        Some(Value::Bool(true)) => Some(json!("active")),
+        Some(Value::Bool(false)) => Some(json!("inactive")),
+        Some(other) => Some(other.clone()),
+        None => None,
+    }
+}
+
+/// `roles`: SCIM roles, and Attio's appRole.
+fn unified_roles(scim: &Value) -> Option<Value> {
+    let mut roles: Vec<Value> = scim
+        .get("roles")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| json!({"id": r.get("value"), "name": r.get("display").or_else(|| r.get("value"))}))
+        .collect();
+    if let Some(role) = scim.get("appRole").and_then(Value::as_str) {
+        roles.push(json!({"id": role, "name": role}));
+    }
+    (!roles.is_empty()).then_some(Value::Array(roles))
+}
+
+/// `is_2fa_enabled`, from Elfsquad's extension.
+fn two_factor(scim: &Value) -> Option<Value> {
+    scim.pointer(
+        "/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus",
+    )
+    .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true)))
+}
+
 /// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
 pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
     let mut u = Map::new();
@@ -153,76 +217,46 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
     };
     put("id", s("id"));
     put("external_id", s("externalId"));
-    let given = scim.pointer("/name/givenName").and_then(Value::as_str);
-    let family = scim.pointer("/name/familyName").and_then(Value::as_str);
-    put("first_name", given.map(|v| json!(v)));
-    put("last_name", family.map(|v| json!(v)));
-    let name = s("displayName")
-        .or_else(|| scim.pointer("/name/formatted").cloned())
-        .or_else(|| match (given, family) {
-            (Some(g), Some(f)) => Some(json!(format!("{g} {f}"))),
-            (Some(g), None) => Some(json!(g)),
-            (None, Some(f)) => Some(json!(f)),
-            _ => None,
-        });
-    put("name", name);
+    put(
+        "first_name",
+        scim.pointer("/name/givenName")
+            .filter(|v| v.is_string())
+            .cloned(),
+    );
+    put(
+        "last_name",
+        scim.pointer("/name/familyName")
+            .filter(|v| v.is_string())
+            .cloned(),
+    );
+    put("name", unified_name(scim));
     put("username", s("userName"));
     put("title", s("title"));
-    let emails: Vec<Value> = scim
-        .get("emails")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": e.get("primary").and_then(Value::as_bool).unwrap_or(false)}))
-        .collect();
     put(
         "emails",
-        (!emails.is_empty()).then_some(Value::Array(emails)),
+        mapped(
+            scim,
+            "emails",
+            |e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": e.get("primary").and_then(Value::as_bool).unwrap_or(false)}),
+        ),
     );
-    let phones: Vec<Value> = scim
-        .get("phoneNumbers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}))
-        .collect();
     put(
         "phones",
-        (!phones.is_empty()).then_some(Value::Array(phones)),
+        mapped(
+            scim,
+            "phoneNumbers",
+            |p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}),
+        ),
     );
-    // status: active/inactive, pending invites are invited, else the raw value (S-000).
-    let status = if invite {
-        Some(json!("invited"))
-    } else {
-        match scim.get("active") {
-            Some(Value::Bool(true)) => Some(json!("active")),
-            Some(Value::Bool(false)) => Some(json!("inactive")),
-            Some(other) => Some(other.clone()),
-            None => None,
-        }
-    };
-    put("status", status);
-    let mut roles: Vec<Value> = scim
-        .get("roles")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|r| json!({"id": r.get("value"), "name": r.get("display").or_else(|| r.get("value"))}))
-        .collect();
-    if let Some(role) = scim.get("appRole").and_then(Value::as_str) {
-        roles.push(json!({"id": role, "name": role}));
-    }
-    put("roles", (!roles.is_empty()).then_some(Value::Array(roles)));
-    let groups: Vec<Value> = scim
-        .get("groups")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|g| json!({"id": g.get("value"), "name": g.get("display")}))
-        .collect();
+    put("status", unified_status(scim, invite));
+    put("roles", unified_roles(scim));
     put(
         "groups",
-        (!groups.is_empty()).then_some(Value::Array(groups)),
+        mapped(
+            scim,
+            "groups",
+            |g| json!({"id": g.get("value"), "name": g.get("display")}),
+        ),
     );
     put("user_type", s("userType"));
     put("avatar", scim.pointer("/photos/0/value").cloned());
@@ -233,11 +267,7 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
             .or_else(|| s("locale"))
             .map(|l| Value::Array(vec![l])),
     );
-    put(
-        "is_2fa_enabled",
-        scim.pointer("/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus")
-            .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true))),
-    );
+    put("is_2fa_enabled", two_factor(scim));
     put("created_at", scim.pointer("/meta/created").cloned());
     put("updated_at", scim.pointer("/meta/lastModified").cloned());
     if !normalized {
@@ -304,69 +334,128 @@ impl Shaping {
     }
 }
 
+/// A unified list request: page size, response format and where to start.
+struct UnifiedList<'q> {
+    limit: usize,
+    max_limit: usize,
+    format: &'q str,
+    /// The backend's 1-based startIndex.
+    start: usize,
+    /// Every page at once (`truto_ignore_limit`, or the stream format).
+    all_pages: bool,
+    filter: Option<String>,
+}
+
+impl<'q> UnifiedList<'q> {
+    fn parse(t: &Tenant, q: &'q Query) -> ScimResult<UnifiedList<'q>> {
+        let spec = t.profile.unified.as_ref();
+        let default_limit = spec.map_or(100, |u| u.default_limit) as usize;
+        let max_limit = spec.map_or(1000, |u| u.max_limit) as usize;
+        let limit = match param(q, "limit").filter(|v| !v.is_empty()) {
+            None => default_limit,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n >= 1 => n.min(max_limit),
+                _ => {
+                    return Err(ScimError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!("limit must be a positive integer, got {v:?}"),
+                    ));
+                }
+            },
+        };
+        let format = param(q, "truto_response_format").unwrap_or("unified");
+        if !matches!(format, "unified" | "raw" | "normalized" | "stream") {
+            return Err(ScimError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Unknown truto_response_format {format:?}"),
+            ));
+        }
+        // An empty next_cursor= is the first page (the TS SDK sends it, D:T12).
+        let start = match param(q, "next_cursor").filter(|c| !c.is_empty()) {
+            Some(c) => decode_cursor(c)?,
+            None => 1,
+        };
+        Ok(UnifiedList {
+            limit,
+            max_limit,
+            format,
+            start,
+            all_pages: truthy(q, "truto_ignore_limit") || format == "stream",
+            filter: param(q, "remote_query[filter]").map(str::to_string),
+        })
+    }
+
+    /// One page of the backend's users, as the backend pages them.
+    fn fetch(&self, b: &Tenant, path: &str, start: usize, count: usize) -> ScimResult<Fetched> {
+        let req = ListRequest {
+            filter: self.filter.clone(),
+            start_index: Some(start as i64),
+            count: Some(count as i64),
+            ..ListRequest::default()
+        };
+        page::fetch(b, Kind::User, &req).map_err(|e| remote(b, e, path))
+    }
+}
+
+/// The backend's own ListResponse (`truto_response_format=raw`).
+fn raw_list(t: &Tenant, b: &Tenant, first: &Fetched, start: usize) -> Response {
+    let raw = json!({
+        "schemas": [LIST_URN],
+        "totalResults": first.total,
+        "startIndex": start,
+        "itemsPerPage": first.items.len(),
+        "Resources": first.items.iter().map(|s| b.renderer.shape_user(s)).collect::<Vec<_>>(),
+    });
+    unified_value(t, StatusCode::OK, &raw)
+}
+
+/// Unified users as NDJSON (`truto_response_format=stream`).
+fn stream(users: &[Value]) -> Response {
+    let mut body = String::new();
+    for u in users {
+        body.push_str(&u.to_string());
+        body.push('\n');
+    }
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/x-ndjson"),
+    );
+    tag(r, Output::UnifiedStream)
+}
+
+/// `result` keyed by `truto_key_by` (users without the key are left out), or the list.
+fn keyed(users: Vec<Value>, key: Option<&str>) -> Value {
+    let Some(key) = key else {
+        return Value::Array(users);
+    };
+    let mut m = Map::new();
+    for u in users {
+        let k = match u.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => continue,
+            Some(other) => other.to_string(),
+        };
+        m.insert(k, u);
+    }
+    Value::Object(m)
+}
+
 async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
-    let spec = t.profile.unified.as_ref();
-    let default_limit = spec.map_or(100, |u| u.default_limit) as usize;
-    let max_limit = spec.map_or(1000, |u| u.max_limit) as usize;
-    let limit = match param(&q, "limit").filter(|v| !v.is_empty()) {
-        None => default_limit,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if n >= 1 => n.min(max_limit),
-            _ => {
-                return Err(ScimError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("limit must be a positive integer, got {v:?}"),
-                ));
-            }
-        },
-    };
-    let format = param(&q, "truto_response_format").unwrap_or("unified");
-    if !matches!(format, "unified" | "raw" | "normalized" | "stream") {
-        return Err(ScimError::new(
-            StatusCode::BAD_REQUEST,
-            format!("Unknown truto_response_format {format:?}"),
-        ));
-    }
-    // An empty next_cursor= is the first page (the TS SDK sends it, D:T12).
-    let start = match param(&q, "next_cursor").filter(|c| !c.is_empty()) {
-        Some(c) => decode_cursor(c)?,
-        None => 1,
-    };
-    let all_pages = truthy(&q, "truto_ignore_limit") || format == "stream";
-    let filter = param(&q, "remote_query[filter]").map(str::to_string);
+    let req = UnifiedList::parse(&t, &q)?;
     let path = format!("{}/Users", b.public_path);
     backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
-    let fetch = |start: usize, count: usize| {
-        page::fetch(
-            b,
-            Kind::User,
-            &ListRequest {
-                filter: filter.clone(),
-                start_index: Some(start as i64),
-                count: Some(count as i64),
-                ..ListRequest::default()
-            },
-        )
-        .map_err(|e| remote(b, e, &path))
-    };
-    let first = fetch(start, limit)?;
-    let total = first.total;
-    let mut items = first.items.clone();
-    if format == "raw" {
-        let raw = json!({
-            "schemas": [LIST_URN],
-            "totalResults": total,
-            "startIndex": start,
-            "itemsPerPage": items.len(),
-            "Resources": items.iter().map(|s| b.renderer.shape_user(s)).collect::<Vec<_>>(),
-        });
-        return Ok(unified_value(&t, StatusCode::OK, &raw));
+    let first = req.fetch(b, &path, req.start, req.limit)?;
+    if req.format == "raw" {
+        return Ok(raw_list(&t, b, &first, req.start));
     }
-    let mut next_start = first.start() + items.len() + 1;
-    if all_pages {
+    let total = first.total;
+    let mut next_start = first.start() + first.items.len() + 1;
+    let mut items = first.items;
+    if req.all_pages {
         while next_start <= total && !items.is_empty() {
-            let more = fetch(next_start, max_limit)?;
+            let more = req.fetch(b, &path, next_start, req.max_limit)?;
             if more.items.is_empty() {
                 break;
             }
@@ -376,18 +465,8 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     }
     let shaping = Shaping::from(&t, &q);
     let users: Vec<Value> = items.iter().map(|s| shaping.apply(b, s)).collect();
-    if format == "stream" {
-        let mut body = String::new();
-        for u in &users {
-            body.push_str(&u.to_string());
-            body.push('\n');
-        }
-        let mut r = Response::new(Body::from(body));
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/x-ndjson"),
-        );
-        return Ok(tag(r, Output::UnifiedStream));
+    if req.format == "stream" {
+        return Ok(stream(&users));
     }
     let bends = t.shared.faults.bends();
     let last = next_start > total || items.is_empty();
@@ -396,27 +475,15 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     } else {
         json!(encode_cursor(next_start))
     };
-    let prev = if start > 1 && !all_pages {
-        json!(encode_cursor(start.saturating_sub(limit).max(1)))
+    let prev = if req.start > 1 && !req.all_pages {
+        json!(encode_cursor(req.start.saturating_sub(req.limit).max(1)))
     } else {
         Value::Null
     };
     let count = users.len();
-    let result = match param(&q, "truto_key_by").filter(|k| !k.is_empty()) {
-        Some(key) if !bends.unified_key_by_ignored => {
-            let mut m = Map::new();
-            for u in users {
-                let k = match u.get(key) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Null) | None => continue,
-                    Some(other) => other.to_string(),
-                };
-                m.insert(k, u);
-            }
-            Value::Object(m)
-        }
-        _ => Value::Array(users),
-    };
+    let key_by =
+        param(&q, "truto_key_by").filter(|k| !k.is_empty() && !bends.unified_key_by_ignored);
+    let result = keyed(users, key_by);
     Ok(unified_value(
         &t,
         StatusCode::OK,
