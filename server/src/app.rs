@@ -178,6 +178,7 @@ pub fn build_tenant(
         base_url.clone(),
         schemas.clone(),
         behaviour.clone(),
+        shared.faults.switches.counter(),
     );
     let t = Arc::new(Tenant {
         rules: Rules::for_profile(&profile),

@@ -9,12 +9,13 @@
 //! Adding a switch touches this file and `conformance/tests/breaks.json`.
 
 use crate::error::ScimError;
-use crate::render::{DiscoveryDoc, Output, Renderer, tag};
+use crate::render::{DiscoveryDoc, Output, Renderer};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use scimock_profile::ErrorFormat;
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 macro_rules! breaks {
@@ -102,14 +103,14 @@ breaks! {
 pub struct Switches {
     flags: Vec<AtomicBool>,
     /// How many switches are on, so "none" costs one load per request.
-    on: AtomicUsize,
+    on: Arc<AtomicUsize>,
 }
 
 impl Default for Switches {
     fn default() -> Self {
         Switches {
             flags: Break::ALL.iter().map(|_| AtomicBool::new(false)).collect(),
-            on: AtomicUsize::new(0),
+            on: Arc::new(AtomicUsize::new(0)),
         }
     }
 }
@@ -132,6 +133,11 @@ impl Switches {
     /// True when any switch is on.
     pub fn any_broken(&self) -> bool {
         self.on.load(Ordering::Relaxed) > 0
+    }
+
+    /// The count of switches that are on, shared (renderers tag their answers only then).
+    pub fn counter(&self) -> Arc<AtomicUsize> {
+        self.on.clone()
     }
 
     /// Turns every switch off.
@@ -275,7 +281,7 @@ pub async fn outgoing(
             doc["filter"]["maxResults"] = json!(1);
             doc["sort"]["supported"] = json!(false);
             doc["etag"]["supported"] = json!(false);
-            tag(renderer.json_value(StatusCode::OK, &doc), output)
+            renderer.tag(renderer.json_value(StatusCode::OK, &doc), output)
         }
         Output::MissingResource if failed && on(Break::NotFoundAs200) => {
             renderer.json(StatusCode::OK, "{}")

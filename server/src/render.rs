@@ -1,7 +1,8 @@
 //! The render stage: one [`Renderer`] per tenant owns how its answers look — resources shaped
 //! for the profile and projected, the ListResponse envelope, the media type of successes and
-//! the error format. Every success it builds carries an [`Output`] tag saying what it is, so
-//! the break switches that only change output can be applied at the edge (`breaks`).
+//! the error format. While any break switch is on, every answer it builds carries an
+//! [`Output`] tag saying what it is, so the switches that only change output can be applied
+//! at the edge (`breaks`).
 
 mod shape;
 
@@ -20,6 +21,7 @@ use scimock_profile::{ItemsPerPage, Profile, UrlStyle};
 use serde_json::Value;
 use std::io::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a rendered response is, kept in its extensions for the output layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,12 +56,6 @@ pub enum DiscoveryDoc {
     ResourceTypes,
 }
 
-/// Tags a response with what it is.
-pub fn tag(mut resp: Response, output: Output) -> Response {
-    resp.extensions_mut().insert(output);
-    resp
-}
-
 /// The fields of a ListResponse around its resources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Envelope {
@@ -83,16 +79,21 @@ pub struct Renderer {
     base_url: String,
     schemas: Arc<Schemas>,
     behaviour: Arc<dyn VendorBehaviour>,
+    /// How many break switches are on: answers are tagged only then (a tag costs an
+    /// allocation, and only the output layer of the switches reads it).
+    switches_on: Arc<AtomicUsize>,
 }
 
 impl Renderer {
-    /// The renderer of a tenant mounted at `public_path` (absolute: `base_url`).
+    /// The renderer of a tenant mounted at `public_path` (absolute: `base_url`);
+    /// `switches_on` counts the break switches that are on.
     pub fn new(
         profile: Arc<Profile>,
         public_path: String,
         base_url: String,
         schemas: Arc<Schemas>,
         behaviour: Arc<dyn VendorBehaviour>,
+        switches_on: Arc<AtomicUsize>,
     ) -> Renderer {
         Renderer {
             profile,
@@ -100,7 +101,16 @@ impl Renderer {
             base_url,
             schemas,
             behaviour,
+            switches_on,
         }
+    }
+
+    /// Tags a response with what it is, while any break switch is on.
+    pub fn tag(&self, mut resp: Response, output: Output) -> Response {
+        if self.switches_on.load(Ordering::Relaxed) > 0 {
+            resp.extensions_mut().insert(output);
+        }
+        resp
     }
 
     /// The profile it renders for.
@@ -166,7 +176,7 @@ impl Renderer {
         if let Some(v) = media_header(self.media_type()) {
             resp.headers_mut().insert(header::CONTENT_TYPE, v);
         }
-        tag(resp, Output::Json)
+        self.tag(resp, Output::Json)
     }
 
     /// A successful response with a JSON value.
@@ -200,15 +210,13 @@ impl Renderer {
                 h.insert(header::LOCATION, v);
             }
         }
-        tag(resp, Output::Resource { created })
+        self.tag(resp, Output::Resource { created })
     }
 
     /// A ListResponse around already-rendered resources.
     pub fn list(&self, resources: &[Bytes], env: &Envelope) -> Response {
-        tag(
-            self.json(StatusCode::OK, self.envelope(resources, env)),
-            Output::List,
-        )
+        let resp = self.json(StatusCode::OK, self.envelope(resources, env));
+        self.tag(resp, Output::List)
     }
 
     /// The ListResponse body around already-rendered resources.

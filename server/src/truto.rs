@@ -11,7 +11,7 @@ use crate::middleware::tenant_middleware;
 use crate::page::{self, Fetched};
 use crate::patch::{PatchOp, PatchOpKind};
 use crate::query::{ListRequest, Query};
-use crate::render::{LIST_URN, Output, tag};
+use crate::render::{LIST_URN, Output};
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
 use crate::writes;
@@ -28,7 +28,8 @@ type Ten = State<Arc<Tenant>>;
 
 /// A unified JSON answer.
 fn unified(t: &Tenant, status: StatusCode, body: impl Into<Bytes>) -> Response {
-    tag(t.renderer.json(status, body), Output::Unified)
+    t.renderer
+        .tag(t.renderer.json(status, body), Output::Unified)
 }
 
 /// A unified JSON answer from a value.
@@ -410,7 +411,7 @@ fn raw_list(t: &Tenant, b: &Tenant, first: &Fetched, start: usize) -> Response {
 }
 
 /// Unified users as NDJSON (`truto_response_format=stream`).
-fn stream(users: &[Value]) -> Response {
+fn stream(t: &Tenant, users: &[Value]) -> Response {
     let mut body = String::new();
     for u in users {
         body.push_str(&u.to_string());
@@ -421,7 +422,7 @@ fn stream(users: &[Value]) -> Response {
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/x-ndjson"),
     );
-    tag(r, Output::UnifiedStream)
+    t.renderer.tag(r, Output::UnifiedStream)
 }
 
 /// `result` keyed by `truto_key_by` (users without the key are left out), or the list.
@@ -466,7 +467,7 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     let shaping = Shaping::from(&t, &q);
     let users: Vec<Value> = items.iter().map(|s| shaping.apply(b, s)).collect();
     if req.format == "stream" {
-        return Ok(stream(&users));
+        return Ok(stream(&t, &users));
     }
     let bends = t.shared.faults.bends();
     let last = next_start > total || items.is_empty();

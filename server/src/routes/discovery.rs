@@ -4,7 +4,7 @@
 use crate::discovery;
 use crate::error::{ScimError, ScimResult};
 use crate::extract::Params;
-use crate::render::{DiscoveryDoc, LIST_URN, Output, tag};
+use crate::render::{DiscoveryDoc, LIST_URN, Output};
 use crate::tenant::Tenant;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -47,8 +47,8 @@ fn refuse_filter(q: &Params) -> ScimResult<()> {
 }
 
 /// The answer of a discovery endpoint, success or error, tagged with the document it is for.
-fn answer(doc: DiscoveryDoc, r: ScimResult<Response>) -> Response {
-    tag(
+fn answer(t: &Tenant, doc: DiscoveryDoc, r: ScimResult<Response>) -> Response {
+    t.renderer.tag(
         r.unwrap_or_else(IntoResponse::into_response),
         Output::Discovery(doc),
     )
@@ -72,7 +72,7 @@ fn one_of(t: &Tenant, docs: Vec<Value>, what: &str, id: &str) -> ScimResult<Resp
 }
 
 async fn service_provider_config(State(t): Ten, q: ScimResult<Params>) -> Response {
-    answer(DiscoveryDoc::ServiceProviderConfig, {
+    answer(&t, DiscoveryDoc::ServiceProviderConfig, {
         q.and_then(|q| refuse_filter(&q)).map(|()| {
             t.renderer
                 .json_value(StatusCode::OK, &discovery::service_provider_config(&t))
@@ -81,7 +81,7 @@ async fn service_provider_config(State(t): Ten, q: ScimResult<Params>) -> Respon
 }
 
 async fn resource_types(State(t): Ten, q: ScimResult<Params>) -> Response {
-    answer(DiscoveryDoc::ResourceTypes, {
+    answer(&t, DiscoveryDoc::ResourceTypes, {
         q.and_then(|q| refuse_filter(&q))
             .map(|()| list_of(&t, discovery::resource_types(&t)))
     })
@@ -90,13 +90,14 @@ async fn resource_types(State(t): Ten, q: ScimResult<Params>) -> Response {
 async fn resource_type(State(t): Ten, Path(id): Path<String>) -> Response {
     let docs = discovery::resource_types(&t);
     answer(
+        &t,
         DiscoveryDoc::ResourceTypes,
         one_of(&t, docs, "Resource type", &id),
     )
 }
 
 async fn schemas(State(t): Ten, q: ScimResult<Params>) -> Response {
-    answer(DiscoveryDoc::Schemas, {
+    answer(&t, DiscoveryDoc::Schemas, {
         q.and_then(|q| refuse_filter(&q))
             .map(|()| list_of(&t, discovery::schemas(&t)))
     })
@@ -104,6 +105,7 @@ async fn schemas(State(t): Ten, q: ScimResult<Params>) -> Response {
 
 async fn schema(State(t): Ten, Path(id): Path<String>) -> Response {
     answer(
+        &t,
         DiscoveryDoc::Schemas,
         one_of(&t, discovery::schemas(&t), "Schema", &id),
     )

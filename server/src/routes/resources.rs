@@ -8,7 +8,7 @@ use crate::extract::{
 };
 use crate::page::{self, Position};
 use crate::query::ListRequest;
-use crate::render::{Output, tag};
+use crate::render::Output;
 use crate::resource::Resource;
 use crate::select;
 use crate::sort;
@@ -224,7 +224,7 @@ async fn get_one<R: Resource>(
 ) -> Response {
     let stored = match t.get(R::KIND, &id) {
         Ok(s) => s,
-        Err(e) => return tag(e.into_response(), Output::MissingResource),
+        Err(e) => return t.renderer.tag(e.into_response(), Output::MissingResource),
     };
     if let Some(inm) = if_none_match.filter(|_| t.profile.etag.supported) {
         let etag = stored.etag();
