@@ -206,7 +206,7 @@ fn serve(a: ServeArgs) -> u8 {
         Err(e) => return fail(e),
     };
     rt.block_on(async move {
-        let bound = match scimock_server::app::bind(&cfg).await {
+        let bound = match scimock_server::serve::bind(&cfg).await {
             Ok(b) => b,
             Err(e) => return fail(e),
         };
@@ -240,7 +240,7 @@ fn serve(a: ServeArgs) -> u8 {
                 eprintln!("{n}");
             }
         }
-        match bound.run(scimock_server::app::shutdown_signal()).await {
+        match bound.run(scimock_server::serve::shutdown_signal()).await {
             Ok(()) => 0,
             Err(e) => fail(e),
         }

@@ -1,20 +1,10 @@
 //! List semantics of the generic profile: filters and indexes, sorting, RFC 7644 index
 //! pagination edge cases, and RFC 9865 cursors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scimock_server::ServeConfig;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-
-async fn with_users(n: usize) -> Client {
-    Client::start_with(ServeConfig {
-        users: Some(n),
-        ..config("generic")
-    })
-    .await
-}
 
 fn ids(r: &Resp) -> Vec<String> {
     r.body["Resources"]
@@ -29,7 +19,7 @@ fn ids(r: &Resp) -> Vec<String> {
 
 #[tokio::test]
 async fn eq_on_indexed_attributes_follows_rfc_case_rules() {
-    let c = with_users(50).await;
+    let c = start("generic", 50, &[]).await;
     let q = |f: &str| format!("/Users?filter={}", urlencode(f));
     assert_eq!(
         c.get(&q("userName eq \"USER7@EXAMPLE.COM\"")).await.body["totalResults"],
@@ -73,20 +63,9 @@ async fn eq_on_indexed_attributes_follows_rfc_case_rules() {
     );
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn scans_handle_every_operator_and_logical_combination() {
-    let c = with_users(30).await;
+    let c = start("generic", 30, &[]).await;
     let q = |f: &str| format!("/Users?count=100&filter={}", urlencode(f));
     assert_eq!(
         c.get(&q("userName sw \"user1\"")).await.body["totalResults"],
@@ -149,7 +128,7 @@ async fn malformed_filters_are_invalid_filter_with_the_column() {
 
 #[tokio::test]
 async fn start_index_and_count_follow_rfc_7644_3_4_2_4() {
-    let c = with_users(20).await; // 3 fixture users + 20
+    let c = start("generic", 20, &[]).await; // 3 fixture users + 20
     let r = c.get("/Users?startIndex=0&count=2").await;
     assert_eq!(r.body["startIndex"], 1, "startIndex below 1 means 1");
     assert_eq!(r.body["itemsPerPage"], 2);
@@ -191,7 +170,7 @@ async fn start_index_and_count_follow_rfc_7644_3_4_2_4() {
 
 #[tokio::test]
 async fn count_above_the_advertised_maximum_is_clamped() {
-    let c = with_users(1_100).await;
+    let c = start("generic", 1_100, &[]).await;
     let max = c.get("/ServiceProviderConfig").await.body["filter"]["maxResults"]
         .as_u64()
         .unwrap();
@@ -202,7 +181,7 @@ async fn count_above_the_advertised_maximum_is_clamped() {
 
 #[tokio::test]
 async fn an_index_walk_sees_every_user_once() {
-    let c = with_users(47).await;
+    let c = start("generic", 47, &[]).await;
     let mut seen = HashSet::new();
     let mut start = 1;
     loop {
@@ -255,7 +234,7 @@ async fn sorting_orders_case_insensitively_with_missing_values_last() {
 
 #[tokio::test]
 async fn cursor_pagination_walks_everything_and_goes_back() {
-    let c = with_users(23).await;
+    let c = start("generic", 23, &[]).await;
     let mut next = String::new();
     let mut seen = Vec::new();
     let mut pages = 0;
@@ -297,7 +276,7 @@ async fn cursor_pagination_walks_everything_and_goes_back() {
 
 #[tokio::test]
 async fn cursor_survives_deletes_before_its_position() {
-    let c = with_users(10).await;
+    let c = start("generic", 10, &[]).await;
     let first = c.get("/Users?count=4&cursor").await;
     let before = ids(&first);
     let next = first.body["nextCursor"].as_str().unwrap().to_string();
@@ -314,7 +293,7 @@ async fn cursor_survives_deletes_before_its_position() {
 
 #[tokio::test]
 async fn bad_cursors_get_rfc_9865_errors() {
-    let c = with_users(10).await;
+    let c = start("generic", 10, &[]).await;
     assert_scim_error(
         &c.get("/Users?count=2&cursor=garbage").await,
         400,
@@ -360,7 +339,7 @@ async fn expired_cursors_are_expired_cursor() {
 
 #[tokio::test]
 async fn filtered_and_sorted_cursor_walks_are_complete() {
-    let c = with_users(30).await;
+    let c = start("generic", 30, &[]).await;
     let f = urlencode("userName sw \"user\"");
     let mut next = String::new();
     let mut names = Vec::new();

@@ -3,70 +3,12 @@
 //! than Adra's documented 501 for an operation it does not offer), never a panic, and the server
 //! keeps serving.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
-use scimock_profile::{ErrorFormat, Profile, ProfileKind};
-use serde_json::{Value, json};
+use scimock_profile::{Profile, ProfileKind};
+use serde_json::json;
 
 const TRUTO_ACCOUNT: &str = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
-
-/// Checks that `r` is an error of `status` in `p`'s format and content type.
-fn assert_vendor_error(p: &Profile, r: &Resp, status: u16, what: &str) {
-    assert_eq!(r.status, status, "{} {what}: {}", p.name, r.text);
-    assert_vendor_error_body(p, r, what);
-}
-
-fn assert_vendor_error_body(p: &Profile, r: &Resp, what: &str) {
-    let ctx = format!("{} {what} -> {} {}", p.name, r.status, r.text);
-    assert_eq!(
-        r.header("content-type"),
-        Some(p.errors.content_type.as_str()),
-        "{ctx}"
-    );
-    let code = r.status;
-    match p.errors.format {
-        ErrorFormat::Scim => {
-            assert_eq!(
-                r.body["schemas"],
-                json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
-                "{ctx}"
-            );
-            assert_eq!(r.body["status"], json!(code.to_string()), "{ctx}");
-            assert!(r.body["detail"].is_string(), "{ctx}");
-        }
-        ErrorFormat::Problem => {
-            assert_eq!(r.body["status"], json!(code), "{ctx}");
-            assert!(
-                r.body["title"].is_string() && r.body["type"].is_string(),
-                "{ctx}"
-            );
-        }
-        ErrorFormat::Attio => {
-            assert_eq!(r.body["status_code"], json!(code), "{ctx}");
-            assert!(
-                r.body["code"].is_string() && r.body["message"].is_string(),
-                "{ctx}"
-            );
-        }
-        ErrorFormat::Truto => {
-            assert_eq!(r.body["statusCode"], json!(code), "{ctx}");
-            assert!(
-                r.body["error"].is_string() && r.body["message"].is_string(),
-                "{ctx}"
-            );
-        }
-    }
-}
-
-/// Any answer: a 2xx/3xx, or a 4xx in the vendor's format. Never a 5xx.
-fn assert_sane(p: &Profile, r: &Resp, what: &str) {
-    assert!(r.status < 500, "{} {what}: 5xx {}", p.name, r.text);
-    if r.status >= 400 {
-        assert_vendor_error_body(p, r, what);
-    }
-}
 
 /// Endpoints of a profile: (method, path relative to the base, body-carrying?).
 fn endpoints(p: &Profile, user: &str, group: Option<&str>) -> Vec<(Method, String)> {
@@ -120,41 +62,6 @@ fn with_body(m: &Method) -> bool {
     matches!(*m, Method::POST | Method::PUT | Method::PATCH)
 }
 
-async fn raw(
-    c: &Client,
-    m: Method,
-    path: &str,
-    ct: Option<&str>,
-    body: Vec<u8>,
-    auth: Option<&str>,
-) -> Resp {
-    let url = if path.starts_with("http") {
-        path.to_string()
-    } else {
-        format!("{}{path}", c.base)
-    };
-    let mut req = c.http.request(m, url);
-    if let Some(a) = auth {
-        req = req.header("authorization", a);
-    }
-    if let Some(ct) = ct {
-        req = req.header("content-type", ct);
-    }
-    if !body.is_empty() {
-        req = req.body(body);
-    }
-    let r = req.send().await.expect("the server answers");
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    let text = r.text().await.unwrap_or_default();
-    Resp {
-        status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        headers,
-        text,
-    }
-}
-
 async fn first_ids(c: &Client, p: &Profile) -> (String, Option<String>) {
     let store = c.mock.tenant(&p.name).map(|t| {
         t.backends
@@ -188,63 +95,64 @@ async fn battery(vendor: &str) {
         // Missing and wrong tokens.
         assert_vendor_error(
             &p,
-            &raw(&c, m.clone(), path, None, vec![], None).await,
+            &c.raw(m.clone(), path, None, vec![], None).await,
             401,
             &format!("{what} no token"),
         );
         assert_vendor_error(
             &p,
-            &raw(&c, m.clone(), path, None, vec![], Some("Bearer wrong")).await,
+            &c.raw(m.clone(), path, None, vec![], Some("Bearer wrong"))
+                .await,
             401,
             &format!("{what} wrong token"),
         );
         if with_body(m) {
             // Malformed JSON, empty bodies, non-objects, deep nesting.
             for body in ["{bad", "", "[", "null", "\"x\"", "12", "{\"a\":", "\u{0}"] {
-                let r = raw(
-                    &c,
-                    m.clone(),
-                    path,
-                    Some(&json_ct),
-                    body.as_bytes().to_vec(),
-                    Some(bearer),
-                )
-                .await;
+                let r = c
+                    .raw(
+                        m.clone(),
+                        path,
+                        Some(&json_ct),
+                        body.as_bytes().to_vec(),
+                        Some(bearer),
+                    )
+                    .await;
                 assert_vendor_error(&p, &r, 400, &format!("{what} body {body:?}"));
             }
             let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
-            let r = raw(
-                &c,
-                m.clone(),
-                path,
-                Some(&json_ct),
-                deep.into_bytes(),
-                Some(bearer),
-            )
-            .await;
+            let r = c
+                .raw(
+                    m.clone(),
+                    path,
+                    Some(&json_ct),
+                    deep.into_bytes(),
+                    Some(bearer),
+                )
+                .await;
             assert_vendor_error(&p, &r, 400, &format!("{what} deep JSON"));
             // Invalid UTF-8 in the body.
-            let r = raw(
-                &c,
-                m.clone(),
-                path,
-                Some(&json_ct),
-                vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'],
-                Some(bearer),
-            )
-            .await;
+            let r = c
+                .raw(
+                    m.clone(),
+                    path,
+                    Some(&json_ct),
+                    vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'],
+                    Some(bearer),
+                )
+                .await;
             assert_vendor_error(&p, &r, 400, &format!("{what} invalid UTF-8 body"));
             // Over the 1 MiB limit.
             let big = format!("{{\"userName\":\"{}\"}}", "x".repeat(1024 * 1024 + 1));
-            let r = raw(
-                &c,
-                m.clone(),
-                path,
-                Some(&json_ct),
-                big.into_bytes(),
-                Some(bearer),
-            )
-            .await;
+            let r = c
+                .raw(
+                    m.clone(),
+                    path,
+                    Some(&json_ct),
+                    big.into_bytes(),
+                    Some(bearer),
+                )
+                .await;
             assert_vendor_error(&p, &r, 413, &format!("{what} 1 MiB + 1"));
             // Unsupported media types.
             for ct in [
@@ -252,7 +160,9 @@ async fn battery(vendor: &str) {
                 "application/xml",
                 "multipart/form-data; boundary=x",
             ] {
-                let r = raw(&c, m.clone(), path, Some(ct), b"{}".to_vec(), Some(bearer)).await;
+                let r = c
+                    .raw(m.clone(), path, Some(ct), b"{}".to_vec(), Some(bearer))
+                    .await;
                 assert_vendor_error(&p, &r, 415, &format!("{what} {ct}"));
             }
             // Wrong JSON types for attributes, and unknown attributes: never a 5xx.
@@ -278,15 +188,15 @@ async fn battery(vendor: &str) {
                 json!({"filter": 5, "startIndex": "x", "count": [1]}),
                 json!({"username": 1, "emails": [{"email": 7}], "first_name": []}),
             ] {
-                let r = raw(
-                    &c,
-                    m.clone(),
-                    path,
-                    Some(&json_ct),
-                    body.to_string().into_bytes(),
-                    Some(bearer),
-                )
-                .await;
+                let r = c
+                    .raw(
+                        m.clone(),
+                        path,
+                        Some(&json_ct),
+                        body.to_string().into_bytes(),
+                        Some(bearer),
+                    )
+                    .await;
                 assert_sane(&p, &r, &format!("{what} body {body}"));
             }
             // userName of the wrong type is refused wherever a user is written.
@@ -298,15 +208,15 @@ async fn battery(vendor: &str) {
                 } else {
                     json!({"userName": 42})
                 };
-                let r = raw(
-                    &c,
-                    m.clone(),
-                    path,
-                    Some(&json_ct),
-                    body.to_string().into_bytes(),
-                    Some(bearer),
-                )
-                .await;
+                let r = c
+                    .raw(
+                        m.clone(),
+                        path,
+                        Some(&json_ct),
+                        body.to_string().into_bytes(),
+                        Some(bearer),
+                    )
+                    .await;
                 assert_vendor_error(&p, &r, 400, &format!("{what} userName: 42"));
             }
         }
@@ -338,15 +248,15 @@ async fn battery(vendor: &str) {
                 if p.sort.supported { 400 } else { 200 },
             ),
         ] {
-            let r = raw(
-                &c,
-                Method::GET,
-                &format!("/Users?{q}"),
-                None,
-                vec![],
-                Some(bearer),
-            )
-            .await;
+            let r = c
+                .raw(
+                    Method::GET,
+                    &format!("/Users?{q}"),
+                    None,
+                    vec![],
+                    Some(bearer),
+                )
+                .await;
             if status == 200 {
                 assert_eq!(r.status, 200, "{} ?{q}: {}", p.name, r.text);
             } else {
@@ -356,7 +266,7 @@ async fn battery(vendor: &str) {
         let deep = format!("/Users?filter={}", "(".repeat(10_000));
         assert_vendor_error(
             &p,
-            &raw(&c, Method::GET, &deep, None, vec![], Some(bearer)).await,
+            &c.raw(Method::GET, &deep, None, vec![], Some(bearer)).await,
             400,
             "10,000 parentheses",
         );
@@ -366,7 +276,7 @@ async fn battery(vendor: &str) {
         );
         assert_vendor_error(
             &p,
-            &raw(&c, Method::GET, &long, None, vec![], Some(bearer)).await,
+            &c.raw(Method::GET, &long, None, vec![], Some(bearer)).await,
             400,
             "filter over the length limit",
         );
@@ -380,15 +290,15 @@ async fn battery(vendor: &str) {
             &"x".repeat(10_000),
         ] {
             for m in [Method::GET, Method::DELETE] {
-                let r = raw(
-                    &c,
-                    m.clone(),
-                    &format!("/Users/{id}"),
-                    None,
-                    vec![],
-                    Some(bearer),
-                )
-                .await;
+                let r = c
+                    .raw(
+                        m.clone(),
+                        &format!("/Users/{id}"),
+                        None,
+                        vec![],
+                        Some(bearer),
+                    )
+                    .await;
                 assert_sane(&p, &r, &format!("{m} /Users/{}", &id[..id.len().min(20)]));
                 assert!(
                     r.status == 404 || r.status == 400,
@@ -419,15 +329,15 @@ async fn battery(vendor: &str) {
             }
         }
         for (m, path, status) in wrong {
-            let r = raw(
-                &c,
-                m.clone(),
-                &path,
-                Some(&json_ct),
-                b"{}".to_vec(),
-                Some(bearer),
-            )
-            .await;
+            let r = c
+                .raw(
+                    m.clone(),
+                    &path,
+                    Some(&json_ct),
+                    b"{}".to_vec(),
+                    Some(bearer),
+                )
+                .await;
             assert_vendor_error(&p, &r, status, &format!("{m} {path}"));
             if r.status == 405 {
                 let allow = r.header("allow").unwrap_or_default();
@@ -441,7 +351,8 @@ async fn battery(vendor: &str) {
         // Unknown routes.
         assert_vendor_error(
             &p,
-            &raw(&c, Method::GET, "/Nope", None, vec![], Some(bearer)).await,
+            &c.raw(Method::GET, "/Nope", None, vec![], Some(bearer))
+                .await,
             404,
             "unknown route",
         );
@@ -453,15 +364,15 @@ async fn battery(vendor: &str) {
             "next_cursor=garbage",
             "truto_response_format=xml",
         ] {
-            let r = raw(
-                &c,
-                Method::GET,
-                &format!("?integrated_account_id={TRUTO_ACCOUNT}&{q}"),
-                None,
-                vec![],
-                Some(bearer),
-            )
-            .await;
+            let r = c
+                .raw(
+                    Method::GET,
+                    &format!("?integrated_account_id={TRUTO_ACCOUNT}&{q}"),
+                    None,
+                    vec![],
+                    Some(bearer),
+                )
+                .await;
             assert_vendor_error(&p, &r, 400, q);
         }
     }
@@ -482,32 +393,25 @@ async fn battery(vendor: &str) {
     assert_eq!(c.get(&list_path).await.status, 200);
 }
 
-#[tokio::test]
-async fn bad_input_generic() {
-    battery("generic").await;
-}
-
-#[tokio::test]
-async fn bad_input_attio() {
-    battery("attio").await;
-}
-
-#[tokio::test]
-async fn bad_input_atlassian() {
-    battery("atlassian").await;
-}
-
-#[tokio::test]
-async fn bad_input_adra() {
-    battery("adra").await;
-}
-
-#[tokio::test]
-async fn bad_input_elfsquad() {
-    battery("elfsquad").await;
-}
-
-#[tokio::test]
-async fn bad_input_truto() {
-    battery("truto").await;
+/// Every built-in profile gets the battery (a new vendor cannot go untested), each on its own
+/// thread with its own single-threaded runtime, as a `#[tokio::test]` of its own would run.
+#[test]
+fn bad_input_every_profile() {
+    let batteries: Vec<_> = scimock_profile::PROFILE_NAMES
+        .iter()
+        .map(|vendor| {
+            std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(battery(vendor))
+            })
+        })
+        .collect();
+    for b in batteries {
+        if let Err(panic) = b.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
 }

@@ -2,9 +2,7 @@
 //! changing group memberships. No acknowledged write is lost, userName uniqueness holds, group
 //! membership never points at a deleted user, and totalResults equals a full page walk.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use scimock_server::{FaultMatch, FaultRule};
 use serde_json::{Value, json};

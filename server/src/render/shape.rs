@@ -1,11 +1,10 @@
-//! Turning a stored resource into the vendor's wire shape (schemas order, meta fields,
-//! timestamp precision, location style, mirrors, hidden attributes).
+//! Shaping: a stored resource in the vendor's wire shape (schemas order, meta fields,
+//! timestamp precision, location style, mirrors, hidden attributes), before projection.
 
+use super::Renderer;
 use crate::clock;
 use crate::doc::DocView;
-use crate::faults::Break;
 use crate::store::{Kind, Stored};
-use crate::tenant::Tenant;
 use scimock_profile::{Precision, SchemasRule, UrlStyle};
 use serde_json::{Map, Value};
 
@@ -16,20 +15,7 @@ pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// The ListResponse message URN.
 pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
-impl Tenant {
-    /// The URL of a resource in the profile's style.
-    pub fn resource_url(&self, kind: Kind, id: &str, style: UrlStyle) -> String {
-        match style {
-            UrlStyle::Absolute => format!("{}/{}/{}", self.base_url, kind.endpoint(), id),
-            UrlStyle::Relative => format!("{}/{}/{}", self.public_path, kind.endpoint(), id),
-        }
-    }
-
-    /// The absolute URL of a resource (the `Location` header).
-    pub fn location(&self, kind: Kind, id: &str) -> String {
-        self.resource_url(kind, id, UrlStyle::Absolute)
-    }
-
+impl Renderer {
     fn shape_meta(&self, kind: Kind, stored: &Stored, fields: &[String]) -> Value {
         let precision = self.profile.shape.timestamp_precision;
         let src = stored.view().get("meta");
@@ -49,7 +35,7 @@ impl Tenant {
                         meta.insert(f.clone(), Value::String(t));
                     }
                 }
-                "location" if !self.shared.faults.is_broken(Break::MetaLocationMissing) => {
+                "location" => {
                     let style = self.profile.shape.location;
                     meta.insert(
                         f.clone(),

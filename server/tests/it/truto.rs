@@ -1,8 +1,6 @@
 //! The Truto-style unified user directory facade, one test per documented quirk.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use scimock_server::{FaultMatch, FaultRule, ServeConfig};
 use serde_json::{Value, json};
@@ -12,34 +10,9 @@ const ATTIO: &str = "0b5e7c1a-3f42-4d8e-9a61-7c2f1e9d4b30";
 const ATLASSIAN: &str = "a8d3f6e2-51c7-4b09-8e2d-6f1a9c3b7e54";
 const ELFSQUAD: &str = "e1f7b3d9-8a24-4c6e-a0b5-3d9c7e1f5a48";
 
-async fn truto(users: usize) -> Client {
-    Client::start_with(ServeConfig {
-        users: (users > 0).then_some(users),
-        ..config("truto")
-    })
-    .await
-}
-
-fn assert_truto_error(r: &Resp, status: u16, remote: bool) {
-    assert_eq!(r.status, status, "{}", r.text);
-    assert_eq!(r.body["statusCode"], status, "{}", r.text);
-    assert!(
-        r.body["error"].as_str().is_some() && r.body["message"].as_str().is_some(),
-        "{}",
-        r.text
-    );
-    assert_eq!(
-        r.body.get("truto_is_remote_error") == Some(&json!(true)),
-        remote,
-        "{}",
-        r.text
-    );
-    assert_eq!(r.header("content-type"), Some("application/json"));
-}
-
 #[tokio::test]
 async fn truto_integrated_account_required() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let r = c.get("").await;
     assert_truto_error(&r, 400, false);
     assert_eq!(r.body["message"], "integrated_account_id is required");
@@ -60,7 +33,7 @@ async fn truto_integrated_account_required() {
 
 #[tokio::test]
 async fn truto_cursor_pagination() {
-    let c = truto(9).await;
+    let c = start("truto", 9, &[]).await;
     let mut next = String::new();
     let mut ids = Vec::new();
     let mut pages = 0;
@@ -99,7 +72,7 @@ async fn truto_cursor_pagination() {
 
 #[tokio::test]
 async fn truto_key_by() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let r = c
         .get(&format!(
             "?integrated_account_id={ATTIO}&truto_key_by=username"
@@ -113,7 +86,7 @@ async fn truto_key_by() {
 
 #[tokio::test]
 async fn truto_exclude_fields() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let r = c.get(&format!("?integrated_account_id={ATTIO}&truto_exclude_fields%5B%5D=emails&truto_exclude_fields%5B%5D=roles")).await;
     let u = &r.body["result"][0];
     assert!(u.get("emails").is_none() && u.get("roles").is_none() && u.get("username").is_some());
@@ -128,7 +101,7 @@ async fn truto_exclude_fields() {
 
 #[tokio::test]
 async fn truto_ignore_remote_data() {
-    let c = truto(250).await;
+    let c = start("truto", 250, &[]).await;
     let r = c.get(&format!("?integrated_account_id={ATLASSIAN}")).await;
     assert!(r.body["result"][0]["remote_data"].is_object());
     assert_eq!(
@@ -146,7 +119,7 @@ async fn truto_ignore_remote_data() {
 
 #[tokio::test]
 async fn truto_response_formats() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let raw = c
         .get(&format!(
             "?integrated_account_id={ATTIO}&truto_response_format=raw"
@@ -194,7 +167,7 @@ async fn truto_response_formats() {
 
 #[tokio::test]
 async fn truto_remote_query_filter() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let ok = c.get(&format!("?integrated_account_id={ATLASSIAN}&remote_query%5Bfilter%5D=userName%20eq%20%22bob@example.com%22")).await;
     assert_eq!(ok.body["result_count"], 1);
     assert_eq!(ok.body["result"][0]["username"], "bob@example.com");
@@ -218,7 +191,7 @@ async fn truto_remote_query_filter() {
 
 #[tokio::test]
 async fn truto_remote_errors_wrapped() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     c.mock.inject(FaultRule {
         status: Some(429),
         times: Some(1),
@@ -256,7 +229,7 @@ async fn truto_remote_errors_wrapped() {
 
 #[tokio::test]
 async fn truto_single_resource_unwrapped() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let created = c
         .send_with(
             Method::POST,
@@ -314,7 +287,7 @@ async fn truto_single_resource_unwrapped() {
 
 #[tokio::test]
 async fn truto_status_raw_fallback() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let r = c
         .http
         .post(format!("{}?integrated_account_id={ATTIO}", c.base))
@@ -337,7 +310,7 @@ async fn truto_status_raw_fallback() {
 
 #[tokio::test]
 async fn a_backend_429_carries_truto_rate_limit_headers_only() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let rule =
         json!({"status": 429, "times": 1, "retry_after": 2, "match": {"vendor": "atlassian"}});
     let r = c
@@ -399,7 +372,7 @@ async fn keyed(c: &Client, method: Method, at: &str, key: &str, body: &Value) ->
 
 #[tokio::test]
 async fn truto_idempotency_key() {
-    let c = truto(0).await;
+    let c = start("truto", 0, &[]).await;
     let before = unified_total(&c).await;
     let body = json!({"username": "idem@example.com", "first_name": "Idem"});
     // A retry with the same key and request gets the first answer; the user exists once.
