@@ -1,10 +1,15 @@
 //! `scimock check`: arguments to a run configuration, the signal handler that triggers cleanup,
-//! and where each report goes. The work happens in `scimock-conformance`.
+//! the gate (`--fail-on`, `--baseline`), and where each report goes (`--output`, `--har`,
+//! `--write-baseline`, `GITHUB_STEP_SUMMARY`, `--annotations github`). The work happens in
+//! `scimock-conformance`.
 
 use clap::Args;
+use scimock_conformance::client::Recorder;
 use scimock_conformance::report::human::{HumanReporter, use_colour};
 use scimock_conformance::report::{self, Format};
-use scimock_conformance::{Config, Credential, Event, Report, cancellation};
+use scimock_conformance::{
+    Baseline, Config, Credential, Event, Gate, Report, Severity, cancellation, har,
+};
 use scimock_profile::{PROFILE_NAMES, Profile};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -27,8 +32,8 @@ pub struct CheckArgs {
     /// Also run the write checks, on users the run creates (userName scimock-check-...) and always removes.
     #[arg(long)]
     pub allow_writes: bool,
-    /// Report format: human, json, junit or markdown.
-    #[arg(long, default_value = "human", value_parser = ["human", "json", "junit", "markdown"])]
+    /// Report format: human, json, junit, markdown or html (one self-contained page).
+    #[arg(long, default_value = "human", value_parser = ["human", "json", "junit", "markdown", "html"])]
     pub format: String,
     /// Write the report to FILE (the terminal still shows human progress).
     #[arg(long, value_name = "FILE")]
@@ -51,6 +56,34 @@ pub struct CheckArgs {
     /// Unified profiles: the integrated_account_id to list (default: the profile's first mock account).
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
+    /// Exit 1 only when a failed check has at least this severity (`may`: warnings fail too);
+    /// the default, should, is any failed check.
+    #[arg(long, value_name = "SEVERITY", default_value = "should", value_parser = ["must", "should", "may"])]
+    pub fail_on: String,
+    /// Known findings: those the baseline FILE lists are reported as known and do not fail the
+    /// run; entries whose finding is gone are reported as fixed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the findings that fail this run to FILE as a baseline (reasons already in FILE or
+    /// in --baseline are kept).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Print CI annotations for failures and warnings: `github` (workflow commands).
+    #[arg(long, value_name = "KIND", value_parser = ["github"])]
+    pub annotations: Option<String>,
+    /// Write every request and response of the run to FILE as HAR 1.2 (credentials replaced).
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+}
+
+/// Where the outputs of a run go, besides the report.
+struct Outputs {
+    format: Format,
+    output: Option<PathBuf>,
+    gate: Gate,
+    write_baseline: Option<PathBuf>,
+    annotations: bool,
+    har: Option<(PathBuf, Recorder)>,
 }
 
 fn profile_name(s: &str) -> Result<String, String> {
@@ -69,11 +102,12 @@ fn fail(msg: impl std::fmt::Display) -> u8 {
     2
 }
 
-/// Runs `scimock check`; returns the exit status (0 no failure, 1 failures, 2 could not run:
-/// bad arguments, unreachable target, credentials rejected by the first request or by every
-/// request of the checks, interrupted).
+/// Runs `scimock check`; returns the exit status (0 nothing fails the run, 1 a check fails it
+/// (at or above --fail-on, not in the baseline), 2 could not run: bad arguments, an unreadable
+/// baseline, unreachable target, credentials rejected by the first request or by every request
+/// of the checks, interrupted, an output file that cannot be written).
 pub fn run(a: CheckArgs) -> u8 {
-    let (cfg, format) = match configure(&a) {
+    let (cfg, outputs) = match configure(&a) {
         Ok(c) => c,
         Err(status) => return status,
     };
@@ -88,14 +122,22 @@ pub fn run(a: CheckArgs) -> u8 {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
-    rt.block_on(execute(cfg, format, a.output))
+    rt.block_on(execute(cfg, outputs))
 }
 
-/// The run configuration and report format the arguments ask for, or the exit status of a
-/// refusal (already explained on stderr).
-fn configure(a: &CheckArgs) -> Result<(Config, Format), u8> {
+/// The run configuration and outputs the arguments ask for, or the exit status of a refusal
+/// (already explained on stderr).
+fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
     let profile = Profile::builtin(&a.profile).map_err(fail)?;
     let format: Format = a.format.parse().map_err(fail)?;
+    let fail_on: Severity = a.fail_on.parse().map_err(fail)?;
+    let baseline = match &a.baseline {
+        Some(path) => Some((
+            path.display().to_string(),
+            Baseline::read(path).map_err(|e| fail(format!("--baseline: {e}")))?,
+        )),
+        None => None,
+    };
     if !(a.timeout.is_finite() && a.timeout > 0.0) {
         return Err(fail("--timeout must be a positive number of seconds"));
     }
@@ -119,7 +161,19 @@ fn configure(a: &CheckArgs) -> Result<(Config, Format), u8> {
     cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
     cfg.max_pages = a.max_pages.max(1);
     cfg.account = a.account.clone();
-    Ok((cfg, format))
+    let har = a.har.clone().map(|p| (p, Recorder::new()));
+    cfg.recorder = har.as_ref().map(|(_, r)| r.clone());
+    Ok((
+        cfg,
+        Outputs {
+            format,
+            output: a.output.clone(),
+            gate: Gate { fail_on, baseline },
+            write_baseline: a.write_baseline.clone(),
+            annotations: a.annotations.is_some(),
+            har,
+        },
+    ))
 }
 
 /// Refuses an `--output` path that cannot be written before the run, not after it.
@@ -169,8 +223,9 @@ fn progress(
     }
 }
 
-/// Runs the checks with the signal handler armed, writes the report, and returns the exit status.
-async fn execute(cfg: Config, format: Format, output: Option<PathBuf>) -> u8 {
+/// Runs the checks with the signal handler armed, writes the report and every other output,
+/// and returns the exit status.
+async fn execute(cfg: Config, out: Outputs) -> u8 {
     let (canceller, signal) = cancellation();
     tokio::spawn(async move {
         wait_for_signal().await;
@@ -182,7 +237,8 @@ async fn execute(cfg: Config, format: Format, output: Option<PathBuf>) -> u8 {
         eprintln!("scimock check: quitting without cleanup");
         std::process::exit(2);
     });
-    let (mut human, progress_on_stderr) = progress(format, output.as_ref());
+    let (human, progress_on_stderr) = progress(out.format, out.output.as_ref());
+    let mut human = human.map(|h| h.with_gate(out.gate.clone()));
     let mut sink = |e: &Event| {
         if let Some(h) = human.as_mut() {
             // On stderr the summary is noise next to the report on stdout: progress only.
@@ -191,24 +247,97 @@ async fn execute(cfg: Config, format: Format, output: Option<PathBuf>) -> u8 {
             }
         }
     };
-    let report = match scimock_conformance::run(cfg, Some(signal), &mut sink).await {
+    let result = scimock_conformance::run(cfg, Some(signal), &mut sink).await;
+    // The exchanges are worth having also when the run could not happen (a refused token).
+    let har_status = write_har(&out);
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    if let Some(path) = &output {
-        if let Err(e) = std::fs::write(path, report::render(format, &report)) {
-            return fail(format!("--output {}: {e}", path.display()));
-        }
-    } else if format != Format::Human {
-        let mut out = std::io::stdout();
-        let _ = out.write_all(report::render(format, &report).as_bytes());
-        let _ = out.flush();
+    out.gate.apply(&mut report);
+    let status = write_outputs(&out, &report);
+    if status != 0 {
+        return status;
+    }
+    if har_status != 0 {
+        return har_status;
     }
     exit_status(&report)
 }
 
+/// Writes the HAR file, if asked; 2 when it cannot be written.
+fn write_har(out: &Outputs) -> u8 {
+    let Some((path, recorder)) = &out.har else {
+        return 0;
+    };
+    match std::fs::write(path, har::render(&recorder.entries())) {
+        Ok(()) => 0,
+        Err(e) => fail(format!("--har {}: {e}", path.display())),
+    }
+}
+
+/// Writes the report, the baseline, the job summary and the annotations; 2 when a file the
+/// arguments name cannot be written.
+fn write_outputs(out: &Outputs, report: &Report) -> u8 {
+    let rendered = report::render(out.format, report);
+    if let Some(path) = &out.output {
+        if let Err(e) = std::fs::write(path, &rendered) {
+            return fail(format!("--output {}: {e}", path.display()));
+        }
+    } else if out.format != Format::Human {
+        let mut stdout = std::io::stdout();
+        let _ = stdout.write_all(rendered.as_bytes());
+        let _ = stdout.flush();
+    }
+    if let Some(path) = &out.write_baseline {
+        // Reasons people wrote are kept: from --baseline, else from the file being replaced.
+        let previous = out
+            .gate
+            .baseline
+            .as_ref()
+            .map(|(_, b)| b.clone())
+            .or_else(|| Baseline::read(path).ok());
+        let b = Baseline::from_report(report, previous.as_ref());
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            return fail(format!("--write-baseline {}: {e}", path.display()));
+        }
+    }
+    append_step_summary(report);
+    if out.annotations {
+        let commands = report::github::annotations(report);
+        // Workflow commands are read from both streams; stdout may carry the report.
+        if out.format != Format::Human && out.output.is_none() {
+            eprint!("{commands}");
+        } else {
+            print!("{commands}");
+            let _ = std::io::stdout().flush();
+        }
+    }
+    0
+}
+
+/// Appends the Markdown summary to `$GITHUB_STEP_SUMMARY` when it is set (GitHub Actions).
+/// A summary that cannot be written is a warning, not a reason to change the exit status.
+fn append_step_summary(report: &Report) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = format!("{}\n", report::markdown::render(report));
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "scimock check: warning: GITHUB_STEP_SUMMARY {}: {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
+}
+
 /// 2 when the credentials were rejected throughout or the run was interrupted, 1 when a check
-/// failed, else 0.
+/// fails the run (a finding at or above --fail-on that no baseline lists), else 0.
 fn exit_status(report: &Report) -> u8 {
     if report.credentials_rejected {
         fail(
@@ -216,7 +345,7 @@ fn exit_status(report: &Report) -> u8 {
         )
     } else if report.interrupted {
         2
-    } else if report.summary.failed > 0 {
+    } else if report.failing > 0 {
         1
     } else {
         0

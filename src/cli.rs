@@ -19,11 +19,27 @@ enum Command {
     /// Run a fake SCIM provider (generic RFC 7644 or a vendor profile).
     Serve(ServeArgs),
     /// Parse, explain or validate a SCIM filter, optionally against a vendor's rules.
-    Filter(FilterArgs),
+    Filter(crate::filter::FilterArgs),
     /// List the vendor profiles and what each one bends.
     Vendors(VendorsArgs),
     /// Check a SCIM service provider (a live tenant or a mock) against RFC 7644 and a vendor profile.
     Check(crate::check::CheckArgs),
+    /// Compare two JSON reports of `scimock check`: regressions, fixes, new and removed checks.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The earlier JSON report (`scimock check --format json`).
+    old: PathBuf,
+    /// The later JSON report.
+    new: PathBuf,
+    /// Output format: human or markdown.
+    #[arg(long, default_value = "human", value_parser = ["human", "markdown"])]
+    format: String,
+    /// Compare reports of different targets or profiles anyway (with a note) instead of refusing.
+    #[arg(long)]
+    ignore_identity: bool,
 }
 
 #[derive(Debug, Args)]
@@ -71,18 +87,6 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
-struct FilterArgs {
-    /// The filter expression.
-    expr: String,
-    /// Check the filter against this vendor's rules.
-    #[arg(long)]
-    profile: Option<String>,
-    /// Print the AST as JSON instead of the canonical form.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Debug, Args)]
 struct VendorsArgs {
     /// Show one profile in detail, with sources.
     name: Option<String>,
@@ -103,13 +107,37 @@ fn vendor_choice(s: &str) -> Result<String, String> {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Serve(a) => serve(a),
-        Command::Filter(a) => filter(a),
+        Command::Filter(a) => crate::filter::run(a),
         Command::Vendors(a) => vendors(a),
         Command::Check(a) => crate::check::run(a),
+        Command::Diff(a) => diff(a),
     }
 }
 
-fn fail(msg: impl std::fmt::Display) -> u8 {
+/// `scimock diff`: 1 on regressions, 0 otherwise, 2 when a report cannot be read or the two are
+/// not for the same target and profile.
+fn diff(a: DiffArgs) -> u8 {
+    use scimock_conformance::diff;
+    let (old, new) = match (diff::read_report(&a.old), diff::read_report(&a.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => return fail(format_args!("diff: {e}")),
+    };
+    if let Some(why) = diff::mismatch(&old, &new) {
+        if !a.ignore_identity {
+            return fail(format_args!("diff: {why}"));
+        }
+    }
+    let d = diff::diff(&old, &new);
+    let text = match a.format.as_str() {
+        "markdown" => diff::render_markdown(&d),
+        _ => diff::render_human(&d),
+    };
+    print!("{text}");
+    u8::from(d.has_regressions())
+}
+
+/// Prints `scimock: MSG` to stderr; the exit status of a command that could not run.
+pub(crate) fn fail(msg: impl std::fmt::Display) -> u8 {
     eprintln!("scimock: {msg}");
     2
 }
@@ -178,7 +206,7 @@ fn serve(a: ServeArgs) -> u8 {
         Err(e) => return fail(e),
     };
     rt.block_on(async move {
-        let bound = match scimock_server::app::bind(&cfg).await {
+        let bound = match scimock_server::serve::bind(&cfg).await {
             Ok(b) => b,
             Err(e) => return fail(e),
         };
@@ -212,58 +240,11 @@ fn serve(a: ServeArgs) -> u8 {
                 eprintln!("{n}");
             }
         }
-        match bound.run(scimock_server::app::shutdown_signal()).await {
+        match bound.run(scimock_server::serve::shutdown_signal()).await {
             Ok(()) => 0,
             Err(e) => fail(e),
         }
     })
-}
-
-fn filter(a: FilterArgs) -> u8 {
-    let limits = match &a.profile {
-        Some(name) => match Profile::builtin(name) {
-            Ok(p) => scimock_filter::Limits {
-                max_len: p.filter.max_length,
-                max_depth: p.filter.max_depth,
-            },
-            Err(e) => return fail(e),
-        },
-        None => scimock_filter::Limits::default(),
-    };
-    let ast = match scimock_filter::parse_filter_with(&a.expr, &limits) {
-        Ok(ast) => ast,
-        Err(e) => {
-            eprintln!("{e}");
-            return 1;
-        }
-    };
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&ast).unwrap_or_default());
-    } else {
-        println!("{ast}");
-    }
-    if let Some(name) = &a.profile {
-        let p = match Profile::builtin(name) {
-            Ok(p) => p,
-            Err(e) => return fail(e),
-        };
-        let caps = scimock_filter::Capabilities::of(&ast);
-        if let Err(refused) = scimock_server::list::check_rules(&caps, &p.filter.users) {
-            let (attr, op) = match &refused {
-                scimock_server::list::Refused::Attribute(a, o) => (a.clone(), *o),
-                scimock_server::list::Refused::Construct(c) => (c.to_string(), *c),
-            };
-            let e = scimock_server::ScimError::from_refusal(&p.filter.refusal, &attr, op);
-            eprintln!(
-                "{} refuses this filter: {} {}",
-                p.title,
-                e.status.as_u16(),
-                e.detail
-            );
-            return 3;
-        }
-    }
-    0
 }
 
 fn vendors(a: VendorsArgs) -> u8 {

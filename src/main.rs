@@ -2,6 +2,7 @@
 
 mod check;
 mod cli;
+mod filter;
 
 use clap::Parser;
 

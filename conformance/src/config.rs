@@ -2,7 +2,7 @@
 //! the check selection and the politeness bounds. Read by the planner (`CheckDef::applies`), the
 //! checks (through [`Ctx`](crate::ctx::Ctx)) and the runner.
 
-use crate::client::Credential;
+use crate::client::{Credential, Recorder};
 use scimock_profile::Profile;
 use std::time::Duration;
 
@@ -35,6 +35,8 @@ pub struct Config {
     pub max_retries: u32,
     /// Longest wait for one Retry-After.
     pub max_retry_wait: Duration,
+    /// Records every exchange of the run (for `--har`); none by default.
+    pub recorder: Option<Recorder>,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             account: None,
             max_retries: 3,
             max_retry_wait: Duration::from_secs(60),
+            recorder: None,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use scimock_filter::{CompiledFilter, CoreSchema, parse_filter};
+use scimock_profile::vocab::CORE_USER;
 use serde_json::{Value, json};
 
 const SIMPLE: &str = r#"userName eq "bjensen""#;
@@ -38,7 +39,7 @@ fn users(n: usize) -> Vec<Value> {
                 emails.push(json!({"value": format!("home{i}@example.org"), "type": "home"}));
             }
             json!({
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                "schemas": [CORE_USER],
                 "id": format!("{i:08x}-7f76-453a-919d-413861904646"),
                 "externalId": format!("ext-{i}"),
                 "userName": format!("user{i}@example.com"),

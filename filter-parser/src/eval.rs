@@ -232,19 +232,13 @@ fn compile_test(
         _ => Some(absolute(path, within)),
     };
     let info = abs.as_ref().and_then(|p| schema.attribute(p));
-    let value_info = |p: &AttrPath| {
-        schema.attribute(&AttrPath {
-            sub: Some("value".into()),
-            ..p.clone()
-        })
-    };
     let (op, value) = match op {
         AttrOp::Pr => {
             let value_sub = match (&abs, info) {
                 (Some(p), Some(i))
                     if p.sub.is_none() && i.kind == AttrKind::Complex && i.multi_valued =>
                 {
-                    value_info(p).is_some()
+                    value_info(schema, p).is_some()
                 }
                 _ => false,
             };
@@ -255,56 +249,32 @@ fn compile_test(
     };
     // Comparing a complex attribute compares its `value` sub-attribute.
     let info = match (&abs, info) {
-        (Some(p), Some(i)) if p.sub.is_none() && i.kind == AttrKind::Complex => value_info(p),
+        (Some(p), Some(i)) if p.sub.is_none() && i.kind == AttrKind::Complex => {
+            value_info(schema, p)
+        }
         (_, i) => i,
     }
     .unwrap_or(AttrInfo::DEFAULT);
-
-    let ordering = matches!(
-        op,
-        CompareOp::Gt | CompareOp::Lt | CompareOp::Ge | CompareOp::Le
-    );
-    let substring = matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew);
-    let refuse = |what: &str| {
-        Err(EvalError {
-            message: format!(
-                "the \"{op}\" operator cannot be used with {what} (attribute \"{}\")",
-                abs.as_ref()
-                    .map_or_else(|| path.to_string(), ToString::to_string)
-            ),
-        })
+    let refuse = |what: &str| EvalError {
+        message: format!(
+            "the \"{op}\" operator cannot be used with {what} (attribute \"{}\")",
+            abs.as_ref()
+                .map_or_else(|| path.to_string(), ToString::to_string)
+        ),
     };
-    if info.kind == AttrKind::Boolean && (ordering || substring) {
-        return refuse("a boolean attribute");
+    if info.kind == AttrKind::Boolean && (is_ordering(op) || is_substring(op)) {
+        return Err(refuse("a boolean attribute"));
     }
-    let literal = match value {
-        CompValue::Null => {
-            let test = Node::Test(Test {
-                loc,
-                check: Check::IsNull,
-            });
-            return match op {
-                CompareOp::Eq => Ok(test),
-                CompareOp::Ne => Ok(Node::Not(Box::new(test))),
-                _ => refuse("null"),
-            };
-        }
-        CompValue::Bool(_) if ordering || substring => return refuse("a boolean"),
-        CompValue::Number(_) if substring => return refuse("a number"),
-        CompValue::Bool(b) => Literal::Bool(*b),
-        CompValue::Number(n) => Literal::Num(n.clone()),
-        CompValue::String(s) => {
-            let folded = fold(s);
-            Literal::Str(StrLiteral {
-                raw: s.as_str().into(),
-                folded_ascii: folded.is_ascii(),
-                folded: folded.into(),
-                instant: match info.kind {
-                    AttrKind::DateTime => OffsetDateTime::parse(s, &Rfc3339).ok(),
-                    _ => None,
-                },
-            })
-        }
+    let Some(literal) = literal(op, value, info).map_err(refuse)? else {
+        let test = Node::Test(Test {
+            loc,
+            check: Check::IsNull,
+        });
+        return match op {
+            CompareOp::Eq => Ok(test),
+            CompareOp::Ne => Ok(Node::Not(Box::new(test))),
+            _ => Err(refuse("null")),
+        };
     };
     let (op, negate) = match op {
         CompareOp::Ne => (CompareOp::Eq, true),
@@ -323,6 +293,55 @@ fn compile_test(
     } else {
         test
     })
+}
+
+/// Facts about `p.value`, the sub-attribute a complex attribute is compared by.
+fn value_info(schema: &dyn SchemaInfo, p: &AttrPath) -> Option<AttrInfo> {
+    schema.attribute(&AttrPath {
+        sub: Some("value".into()),
+        ..p.clone()
+    })
+}
+
+/// `gt`, `lt`, `ge`, `le`.
+fn is_ordering(op: CompareOp) -> bool {
+    matches!(
+        op,
+        CompareOp::Gt | CompareOp::Lt | CompareOp::Ge | CompareOp::Le
+    )
+}
+
+/// `co`, `sw`, `ew`.
+fn is_substring(op: CompareOp) -> bool {
+    matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew)
+}
+
+/// The comparison value, prepared for `op` on an attribute described by `info`; `None` for
+/// `null`; `Err(what)` when `op` cannot compare with it.
+fn literal(
+    op: CompareOp,
+    value: &CompValue,
+    info: AttrInfo,
+) -> Result<Option<Literal>, &'static str> {
+    Ok(Some(match value {
+        CompValue::Null => return Ok(None),
+        CompValue::Bool(_) if is_ordering(op) || is_substring(op) => return Err("a boolean"),
+        CompValue::Number(_) if is_substring(op) => return Err("a number"),
+        CompValue::Bool(b) => Literal::Bool(*b),
+        CompValue::Number(n) => Literal::Num(n.clone()),
+        CompValue::String(s) => {
+            let folded = fold(s);
+            Literal::Str(StrLiteral {
+                raw: s.as_str().into(),
+                folded_ascii: folded.is_ascii(),
+                folded: folded.into(),
+                instant: match info.kind {
+                    AttrKind::DateTime => OffsetDateTime::parse(s, &Rfc3339).ok(),
+                    _ => None,
+                },
+            })
+        }
+    }))
 }
 
 #[inline]

@@ -1,9 +1,11 @@
 //! What the evaluator needs to know about attributes: type, case-sensitivity, multi-valuedness.
 
 use crate::ast::AttrPath;
+use serde::{Deserialize, Serialize};
 
-/// RFC 7643 attribute data types that matter for comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// RFC 7643 §2.3 attribute data types (serialised in the §7 spelling: `string`, `dateTime`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum AttrKind {
     /// `string`
     String,
@@ -21,6 +23,22 @@ pub enum AttrKind {
     Binary,
     /// `complex`
     Complex,
+}
+
+impl AttrKind {
+    /// The RFC 7643 §7 spelling (`string`, `dateTime`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrKind::String => "string",
+            AttrKind::Boolean => "boolean",
+            AttrKind::Decimal => "decimal",
+            AttrKind::Integer => "integer",
+            AttrKind::DateTime => "dateTime",
+            AttrKind::Reference => "reference",
+            AttrKind::Binary => "binary",
+            AttrKind::Complex => "complex",
+        }
+    }
 }
 
 /// Facts about one attribute (or sub-attribute).

@@ -1,11 +1,12 @@
 //! The public API as other crates use it: capabilities, value resolution, schema facts,
 //! custom schemas, the JSON form of the AST.
 
-use scimock_filter::schema::{ENTERPRISE_USER_URN, is_core_urn};
+use scimock_filter::schema::is_core_urn;
 use scimock_filter::{
     AttrInfo, AttrKind, AttrPath, AttrUse, Capabilities, CompareOp, CompiledFilter, CoreSchema,
     EvalError, SchemaInfo, parse_attr_path, parse_filter, parse_patch_path, resolve_values,
 };
+use scimock_profile::vocab::{CORE_GROUP, CORE_USER, ENTERPRISE_USER, ScimType};
 use serde_json::{Value, json};
 
 fn caps(filter: &str) -> Capabilities {
@@ -61,7 +62,7 @@ fn capabilities_of_the_identity_provider_form_and_urn_paths() {
     assert!(c.uses_value_path && !c.uses_and && !c.uses_or && !c.uses_not);
     assert_eq!(c.depth, 1);
 
-    let manager = format!("{ENTERPRISE_USER_URN}:manager.value");
+    let manager = format!("{ENTERPRISE_USER}:manager.value");
     let c = caps(&format!(r#"{manager} sw "u-" and emails[value ew "x"]"#));
     assert_eq!(
         c.attrs,
@@ -84,8 +85,8 @@ fn capabilities_depth_counts_the_parentheses_the_canonical_form_needs() {
 
 #[test]
 fn parse_attr_path_splits_urn_at_its_last_colon() {
-    let p = path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value");
-    assert_eq!(p.urn.as_deref(), Some(ENTERPRISE_USER_URN));
+    let p = path(&format!("{ENTERPRISE_USER}:manager.value"));
+    assert_eq!(p.urn.as_deref(), Some(ENTERPRISE_USER));
     assert_eq!(p.name, "manager");
     assert_eq!(p.sub.as_deref(), Some("value"));
     let p = path("  name.givenName ");
@@ -156,31 +157,29 @@ fn core_schema_knows_rfc_7643_case_exactness_and_types() {
     assert_eq!(info("nope"), None);
     assert_eq!(info("name.nope"), None);
     // Core URN-qualified paths resolve like unqualified ones; the enterprise URN to the extension.
+    assert_eq!(info(&format!("{CORE_USER}:id")), info("id"));
     assert_eq!(
-        info("urn:ietf:params:scim:schemas:core:2.0:User:id"),
-        info("id")
-    );
-    assert_eq!(
-        info("urn:ietf:params:scim:schemas:core:2.0:Group:members.value"),
+        info(&format!("{CORE_GROUP}:members.value")),
         info("members.value")
     );
-    let manager = info(&format!("{ENTERPRISE_USER_URN}:manager.value")).expect("manager.value");
+    let manager = info(&format!("{ENTERPRISE_USER}:manager.value")).expect("manager.value");
     assert_eq!(manager.kind, AttrKind::String);
-    assert_eq!(info(&format!("{ENTERPRISE_USER_URN}:userName")), None);
+    assert_eq!(info(&format!("{ENTERPRISE_USER}:userName")), None);
     assert_eq!(info("employeeNumber"), None);
     assert_eq!(info("urn:example:other:1.0:User:x"), None);
     assert!(is_core_urn("URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER"));
-    assert!(!is_core_urn(ENTERPRISE_USER_URN));
+    assert!(!is_core_urn(ENTERPRISE_USER));
 }
 
 #[test]
 fn resolve_values_flattens_and_follows_urns_case_insensitively() {
+    let enterprise_lowercase = ENTERPRISE_USER.replace(":User", ":user");
     let user = json!({
         "UserName": "bjensen",
         "emails": [{"value": "a@x"}, {"VALUE": "b@x"}, {"type": "home"}],
         "schemas": ["s1", null, "s2"],
         "name": {"givenName": "Barbara"},
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {"manager": {"value": "m1"}}
+        enterprise_lowercase: {"manager": {"value": "m1"}}
     });
     let strs = |p: &str| -> Vec<String> {
         resolve_values(&user, &path(p))
@@ -189,17 +188,11 @@ fn resolve_values_flattens_and_follows_urns_case_insensitively() {
             .collect()
     };
     assert_eq!(strs("userName"), ["bjensen"]);
-    assert_eq!(
-        strs("urn:ietf:params:scim:schemas:core:2.0:User:userName"),
-        ["bjensen"]
-    );
+    assert_eq!(strs(&format!("{CORE_USER}:userName")), ["bjensen"]);
     assert_eq!(strs("emails.value"), ["a@x", "b@x"]);
     assert_eq!(strs("schemas"), ["s1", "s2"]);
     assert_eq!(strs("name.givenName"), ["Barbara"]);
-    assert_eq!(
-        strs(&format!("{ENTERPRISE_USER_URN}:manager.value")),
-        ["m1"]
-    );
+    assert_eq!(strs(&format!("{ENTERPRISE_USER}:manager.value")), ["m1"]);
     assert_eq!(strs("emails").len(), 3);
     assert!(strs("missing").is_empty());
     assert!(resolve_values(&json!("not an object"), &path("a")).is_empty());
@@ -226,7 +219,7 @@ fn group_members_value_paths() {
     assert!(matches(r#"members.$ref co "/Users/""#, &group));
     assert!(matches(r#"members[type eq "User"].$ref ew "u-1""#, &group));
     assert!(matches(
-        r#"urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "admins""#,
+        &format!(r#"{CORE_GROUP}:displayName eq "admins""#),
         &group
     ));
 }
@@ -304,7 +297,7 @@ fn a_custom_schema_changes_case_rules_and_types() {
             .matches(&user)
     );
     let err: EvalError = compile("enabled gt false").expect_err("boolean ordering");
-    assert_eq!(err.scim_type(), "invalidFilter");
+    assert_eq!(err.scim_type(), ScimType::InvalidFilter.as_str());
     assert!(err.to_string().contains("gt"), "{err}");
     assert!(
         CompiledFilter::new(&parse_filter("enabled gt false").expect("f"), &CoreSchema).is_err()
@@ -336,7 +329,7 @@ fn display_of_small_types() {
     assert_eq!(CompareOp::Ew.as_str(), "ew");
     assert_eq!(path("urn:a:b:c.d").to_string(), "urn:a:b:c.d");
     let err = parse_filter("a eq").expect_err("bad");
-    assert_eq!(err.scim_type(), "invalidFilter");
+    assert_eq!(err.scim_type(), ScimType::InvalidFilter.as_str());
     assert_eq!(
         err.to_string(),
         "error at column 5: unexpected end of input, expected a value"

@@ -5,6 +5,7 @@ use scimock_filter::{
     CompiledFilter, CoreSchema, Limits, ParseErrorKind, parse_attr_list, parse_filter,
     parse_filter_with, parse_patch_path,
 };
+use scimock_profile::vocab::ScimType;
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
@@ -136,7 +137,7 @@ fn filters_that_cannot_be_evaluated_are_invalid_filter_errors() {
         let ast = parse_filter(filter).unwrap_or_else(|e| panic!("{filter:?}: {e}"));
         match CompiledFilter::new(&ast, &CoreSchema) {
             Ok(_) => panic!("{filter:?} compiled"),
-            Err(e) => assert_eq!(e.scim_type(), "invalidFilter"),
+            Err(e) => assert_eq!(e.scim_type(), ScimType::InvalidFilter.as_str()),
         }
     }
 }

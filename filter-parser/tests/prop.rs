@@ -20,6 +20,7 @@ use scimock_filter::{
     PatchPath, SubAttrTest, parse_attr_list, parse_attr_path, parse_filter, parse_patch_path,
     resolve_values,
 };
+use scimock_profile::vocab::{CORE_USER, ENTERPRISE_USER};
 use serde_json::{Value, json};
 
 fn config() -> ProptestConfig {
@@ -99,73 +100,77 @@ fn sample_user() -> Value {
         "emails": [{"value": "b@example.com", "type": "work", "primary": true}, {"value": "x"}],
         "name": {"givenName": "Barbara"},
         "meta": {"lastModified": "2011-05-13T04:42:34Z"},
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "m"}}
+        ENTERPRISE_USER: {"manager": {"value": "m"}}
     })
 }
 
 /// Pieces of filters, glued together at random: mostly near-misses of real filters.
 fn filterish() -> impl Strategy<Value = String> {
-    let token = prop::sample::select(vec![
-        "userName",
-        "emails",
-        "name",
-        "meta",
-        "lastModified",
-        "value",
-        "type",
-        ".",
-        "[",
-        "]",
-        "(",
-        ")",
-        " ",
-        "  ",
-        "\t",
-        "eq",
-        "EQ",
-        "ne",
-        "co",
-        "sw",
-        "ew",
-        "gt",
-        "ge",
-        "lt",
-        "le",
-        "pr",
-        "and",
-        "or",
-        "not",
-        "not(",
-        "\"x\"",
-        "\"",
-        "\\",
-        "\\u",
-        "\\ud83d",
-        "\\ude00",
-        "\\u00e9",
-        "\"\\ud83d\\ude00\"",
-        "12",
-        "-1.5e3",
-        "0",
-        "01",
-        "true",
-        "false",
-        "null",
-        "Null",
-        "urn:ietf:params:scim:schemas:core:2.0:User:",
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:",
-        "urn:",
-        ":",
-        ",",
-        "$ref",
-        "é",
-        "日本",
-        "\u{0}",
-        "orgUnit",
-        "notes",
-        "andrew",
-        "1e400",
-    ]);
+    let token = prop::sample::select(
+        vec![
+            "userName",
+            "emails",
+            "name",
+            "meta",
+            "lastModified",
+            "value",
+            "type",
+            ".",
+            "[",
+            "]",
+            "(",
+            ")",
+            " ",
+            "  ",
+            "\t",
+            "eq",
+            "EQ",
+            "ne",
+            "co",
+            "sw",
+            "ew",
+            "gt",
+            "ge",
+            "lt",
+            "le",
+            "pr",
+            "and",
+            "or",
+            "not",
+            "not(",
+            "\"x\"",
+            "\"",
+            "\\",
+            "\\u",
+            "\\ud83d",
+            "\\ude00",
+            "\\u00e9",
+            "\"\\ud83d\\ude00\"",
+            "12",
+            "-1.5e3",
+            "0",
+            "01",
+            "true",
+            "false",
+            "null",
+            "Null",
+            "urn:",
+            ":",
+            ",",
+            "$ref",
+            "é",
+            "日本",
+            "\u{0}",
+            "orgUnit",
+            "notes",
+            "andrew",
+            "1e400",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([format!("{CORE_USER}:"), format!("{ENTERPRISE_USER}:")])
+        .collect::<Vec<String>>(),
+    );
     prop::collection::vec(token, 0..40).prop_map(|t| t.concat())
 }
 
@@ -180,8 +185,8 @@ fn attr_name() -> impl Strategy<Value = String> {
 
 fn urn() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("urn:ietf:params:scim:schemas:core:2.0:User".to_owned()),
-        Just("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".to_owned()),
+        Just(CORE_USER.to_owned()),
+        Just(ENTERPRISE_USER.to_owned()),
         prop::collection::vec("[A-Za-z0-9._-]{1,6}", 2..5)
             .prop_map(|s| format!("urn:{}", s.join(":"))),
     ]

@@ -6,6 +6,10 @@
 //! `scimock-conformance` to know what to expect. Every vendor fact lives here, once, with
 //! its source in `../shared/VENDORS.md` recorded in the profile's `quirks`.
 //!
+//! Beside the profiles, the facts every reader shares: the SCIM vocabulary ([`vocab`]: URNs,
+//! `scimType` values, resource kinds), the RFC 7643 schemas as data ([`rfc7643`]), and the one
+//! check both the server and `scimock filter` apply to a filter ([`FilterRules::check`]).
+//!
 //! What it is not for: behaviour. Code that acts on these facts lives in the server and
 //! the runner. Profiles are JSON files under `fixtures/profiles/`, embedded at build time;
 //! any field can be overridden at run time with [`Profile::with_overrides`] (that is how
@@ -14,7 +18,11 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+mod filter;
 mod model;
+pub mod rfc7643;
+pub mod vocab;
+pub use filter::{FilterRefusal, RefusalAnswer};
 pub use model::*;
 
 /// The names of the built-in profiles, in display order.
@@ -68,6 +76,17 @@ pub enum ProfileError {
         /// Why it failed.
         reason: String,
     },
+    /// `shape.extensions` names a URN that is neither a well-known RFC 7643 schema nor one of
+    /// the profile's `schemas`.
+    #[error(
+        "profile {profile}: unknown extension schema {urn:?} in shape.extensions (neither an RFC 7643 schema nor declared in \"schemas\")"
+    )]
+    UnknownExtension {
+        /// Profile name.
+        profile: String,
+        /// The URN as the profile spells it.
+        urn: String,
+    },
 }
 
 impl Profile {
@@ -79,10 +98,45 @@ impl Profile {
 
     /// Parses a profile from JSON text.
     pub fn from_json(name: &str, src: &str) -> Result<Profile, ProfileError> {
-        serde_json::from_str(src).map_err(|source| ProfileError::Invalid {
+        let p: Profile = serde_json::from_str(src).map_err(|source| ProfileError::Invalid {
             name: name.to_string(),
             source,
-        })
+        })?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Checks what serde cannot: every URN in `shape.extensions` has a schema.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        match self
+            .shape
+            .extensions
+            .iter()
+            .find(|urn| self.extension_schema(urn).is_none())
+        {
+            Some(urn) => Err(ProfileError::UnknownExtension {
+                profile: self.name.clone(),
+                urn: urn.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The schema of the extension `urn` (case-insensitive): one the profile declares in
+    /// `schemas`, else a well-known RFC 7643 one.
+    pub fn extension_schema(&self, urn: &str) -> Option<&Schema> {
+        self.schemas
+            .iter()
+            .find(|s| s.id.eq_ignore_ascii_case(urn))
+            .or_else(|| rfc7643::well_known_extension(urn))
+    }
+
+    /// The schemas of `shape.extensions`, in that order.
+    pub fn extension_schemas(&self) -> impl Iterator<Item = &Schema> {
+        self.shape
+            .extensions
+            .iter()
+            .filter_map(|urn| self.extension_schema(urn))
     }
 
     /// All built-in profiles, in [`PROFILE_NAMES`] order.
@@ -118,14 +172,16 @@ impl Profile {
             }
             *slot = value.clone();
         }
-        serde_json::from_value(doc).map_err(|e| ProfileError::Override {
+        let p: Profile = serde_json::from_value(doc).map_err(|e| ProfileError::Override {
             path: overrides
                 .iter()
                 .map(|(p, _)| p.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
             reason: e.to_string(),
-        })
+        })?;
+        p.validate()?;
+        Ok(p)
     }
 
     /// The overrides meant for this profile: those qualified with its name (`attio.list.max_count`,

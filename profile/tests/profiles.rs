@@ -1,6 +1,9 @@
 //! Every built-in profile loads, its fixtures parse, and overrides are checked.
 
-use scimock_profile::{PROFILE_NAMES, Profile, builtin_fixtures, parse_override};
+use scimock_profile::{
+    Mutability, PROFILE_NAMES, Profile, ProfileError, Returned, Uniqueness, builtin_fixtures,
+    parse_override, vocab,
+};
 use serde_json::{Value, json};
 
 #[test]
@@ -150,4 +153,90 @@ fn the_not_offered_status_must_be_an_error_status() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("302 is not an error status"), "{err}");
+}
+
+#[test]
+fn every_extension_of_a_builtin_profile_has_a_schema_in_its_order() {
+    for name in PROFILE_NAMES {
+        let p = Profile::builtin(name).unwrap();
+        let ids: Vec<&str> = p.extension_schemas().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, p.shape.extensions, "{name}");
+    }
+    let elfsquad = Profile::builtin("elfsquad").unwrap();
+    let ext = elfsquad
+        .extension_schema("URN:ietf:params:scim:schemas:extension:elfsquad:2.0:user")
+        .expect("declared in the profile, matched case-insensitively");
+    assert_eq!(ext.name, "ElfsquadUser");
+    assert!(
+        elfsquad.extension_schema(vocab::ENTERPRISE_USER).is_some(),
+        "well-known"
+    );
+    assert!(
+        Profile::builtin("generic")
+            .unwrap()
+            .extension_schema("urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User")
+            .is_none(),
+        "a vendor's schema belongs to its profile only"
+    );
+}
+
+#[test]
+fn an_unknown_extension_urn_is_a_load_error_naming_it() {
+    let unknown = "urn:example:params:scim:schemas:extension:nobody:2.0:User";
+    let mut doc: Value =
+        serde_json::from_str(include_str!("../../fixtures/profiles/generic.json")).unwrap();
+    doc["shape"]["extensions"] = json!([vocab::ENTERPRISE_USER, unknown]);
+    let e = Profile::from_json("generic", &doc.to_string()).unwrap_err();
+    assert!(
+        matches!(&e, ProfileError::UnknownExtension { profile, urn } if profile == "generic" && urn == unknown),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains(unknown), "{e}");
+    let e = Profile::builtin("generic")
+        .unwrap()
+        .with_overrides(&[("shape.extensions".into(), json!([unknown]))])
+        .unwrap_err();
+    assert!(
+        matches!(&e, ProfileError::UnknownExtension { urn, .. } if urn == unknown),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_declared_extension_schema_takes_rfc_7643_defaults() {
+    let urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
+    let mut doc: Value =
+        serde_json::from_str(include_str!("../../fixtures/profiles/generic.json")).unwrap();
+    doc["shape"]["extensions"] = json!([urn]);
+    doc["schemas"] = json!([{
+        "id": urn,
+        "name": "AcmeUser",
+        "attributes": [
+            {"name": "badge"},
+            {"name": "hired", "type": "dateTime", "mutability": "immutable", "returned": "request"}
+        ]
+    }]);
+    let p = Profile::from_json("acme", &doc.to_string()).unwrap();
+    let s = p.extension_schema(urn).unwrap();
+    let badge = &s.attributes[0];
+    assert_eq!(badge.kind, scimock_filter::AttrKind::String);
+    assert!(!badge.multi_valued && !badge.required && !badge.case_exact);
+    assert_eq!(
+        (badge.mutability, badge.returned, badge.uniqueness),
+        (Mutability::ReadWrite, Returned::Default, Uniqueness::None)
+    );
+    let hired = &s.attributes[1];
+    assert_eq!(
+        (hired.kind, hired.mutability, hired.returned),
+        (
+            scimock_filter::AttrKind::DateTime,
+            Mutability::Immutable,
+            Returned::Request
+        )
+    );
+    doc["schemas"][0]["attributes"][0]["typo"] = json!(true);
+    assert!(matches!(
+        Profile::from_json("acme", &doc.to_string()),
+        Err(ProfileError::Invalid { .. })
+    ));
 }

@@ -8,9 +8,11 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use scimock_server::page::fetch;
 use scimock_server::query::ListRequest;
+use scimock_server::routes::resources::list_response;
 use scimock_server::store::Kind;
-use scimock_server::{App, ServeConfig};
+use scimock_server::{App, ServeConfig, writes};
 
 const USERS: usize = 100_000;
 
@@ -32,13 +34,13 @@ fn list(c: &mut Criterion) {
         ..ListRequest::default()
     };
     let scan = filtered(r#"emails[type eq "work" and value ew "5000@example.com"]"#);
-    assert_eq!(t.fetch(Kind::User, &scan).map(|f| f.total).ok(), Some(10));
+    assert_eq!(fetch(t, Kind::User, &scan).map(|f| f.total).ok(), Some(10));
     group.bench_function("fetch/value_path_scan", |b| {
-        b.iter(|| t.fetch(Kind::User, black_box(&scan)).map(|f| f.total))
+        b.iter(|| fetch(t, Kind::User, black_box(&scan)).map(|f| f.total))
     });
     let user_name = filtered(r#"userName eq "user77777@example.com""#);
     group.bench_function("fetch/userName_eq", |b| {
-        b.iter(|| t.fetch(Kind::User, black_box(&user_name)).map(|f| f.total))
+        b.iter(|| fetch(t, Kind::User, black_box(&user_name)).map(|f| f.total))
     });
     let page = |start: i64| ListRequest {
         start_index: Some(start),
@@ -47,10 +49,10 @@ fn list(c: &mut Criterion) {
     };
     let (first, deep) = (page(1), page(90_001));
     group.bench_function("list/first_page", |b| {
-        b.iter(|| t.list(Kind::User, black_box(&first)).map(|r| r.status()))
+        b.iter(|| list_response(t, Kind::User, black_box(&first)).map(|r| r.status()))
     });
     group.bench_function("list/deep_page", |b| {
-        b.iter(|| t.list(Kind::User, black_box(&deep)).map(|r| r.status()))
+        b.iter(|| list_response(t, Kind::User, black_box(&deep)).map(|r| r.status()))
     });
     group.finish();
 }
@@ -65,7 +67,7 @@ fn writes(c: &mut Criterion) {
         count: Some(1),
         ..ListRequest::default()
     };
-    let id = t.fetch(Kind::User, &req).expect("page").items[0]
+    let id = fetch(t, Kind::User, &req).expect("page").items[0]
         .id
         .to_string();
     let mut group = c.benchmark_group("write_100k_users");
@@ -74,16 +76,12 @@ fn writes(c: &mut Criterion) {
         "Operations": [{"op": "replace", "path": "displayName", "value": "Bench Mark"}],
     });
     group.bench_function("patch/displayName", |b| {
-        b.iter(|| {
-            t.patch(Kind::User, &id, black_box(&patch), None)
-                .map(|w| w.status)
-        })
+        b.iter(|| writes::patch(t, Kind::User, &id, black_box(&patch), None).map(|w| w.status))
     });
     let current = t.get(Kind::User, &id).expect("user").to_value();
     group.bench_function("replace/same_user", |b| {
         b.iter(|| {
-            t.replace(Kind::User, &id, black_box(current.clone()), None)
-                .map(|w| w.status)
+            writes::replace(t, Kind::User, &id, black_box(current.clone()), None).map(|w| w.status)
         })
     });
     group.finish();
@@ -104,7 +102,7 @@ fn router(c: &mut Criterion) {
     use tower::ServiceExt;
 
     let app = std::sync::Arc::new(app(USERS));
-    let router = app.router();
+    let router = scimock_server::serve::router(&app);
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
@@ -115,7 +113,7 @@ fn router(c: &mut Criterion) {
             count: Some(1),
             ..ListRequest::default()
         };
-        let f = t.fetch(Kind::User, &req).expect("page");
+        let f = fetch(t, Kind::User, &req).expect("page");
         f.items[0].id.to_string()
     };
     let mut group = c.benchmark_group("router_100k_users");

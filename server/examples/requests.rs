@@ -23,8 +23,8 @@ fn main() -> Result<(), String> {
         users: Some(1000),
         ..ServeConfig::default()
     };
-    let app = Arc::new(App::build(&cfg, "http://127.0.0.1:8080")?);
-    let router = app.router();
+    let app = Arc::new(App::build(&cfg, "http://127.0.0.1:8080").map_err(|e| e.to_string())?);
+    let router = scimock_server::serve::router(&app);
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;

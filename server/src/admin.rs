@@ -2,12 +2,11 @@
 //! request journal, faults and break switches, snapshots. Never reachable with the SCIM token
 //! alone: when `--admin-token` is set it is required, and the SCIM token never satisfies it.
 
-use crate::app::{App, admin_error};
-use crate::faults::{Break, FaultRule};
-use crate::middleware::{MAX_RETRY_AFTER, bearer, constant_time_eq};
-
-/// The longest injected latency accepted (an hour).
-const MAX_LATENCY_MS: u64 = 3_600_000;
+use crate::app::App;
+use crate::breaks::Break;
+use crate::faults::FaultRule;
+use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
+use crate::seed;
 use axum::body::Bytes;
 use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
@@ -20,6 +19,14 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 type AppState = State<Arc<App>>;
+
+/// The longest injected latency accepted (an hour).
+const MAX_LATENCY_MS: u64 = 3_600_000;
+
+/// Renders an admin-style JSON error (the admin API is scimock's own, not a vendor's).
+pub fn admin_error(status: StatusCode, msg: impl Into<String>) -> Response {
+    (status, Json(json!({"error": msg.into()}))).into_response()
+}
 
 /// The admin routes.
 pub fn router(app: Arc<App>) -> Router {
@@ -117,7 +124,7 @@ async fn reset(State(app): AppState) -> Response {
             Ok((u, g)) => {
                 counts.insert(t.public_path.clone(), json!({"users": u, "groups": g}));
             }
-            Err(e) => return admin_error(StatusCode::INTERNAL_SERVER_ERROR, e),
+            Err(e) => return admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         }
     }
     Json(json!({"reset": counts})).into_response()
@@ -146,13 +153,14 @@ async fn load_users(State(app): AppState, Query(q): Query<VendorParam>, body: By
             );
         }
     };
-    match t.add_users(&users) {
+    let added = seed::add_users(&t.profile, &mut t.write(), &users);
+    match added {
         Ok(n) => (
             StatusCode::CREATED,
             Json(json!({"loaded": n, "total": t.read().users.len()})),
         )
             .into_response(),
-        Err(e) => admin_error(StatusCode::BAD_REQUEST, e),
+        Err(e) => admin_error(StatusCode::BAD_REQUEST, e.to_string()),
     }
 }
 
@@ -258,6 +266,6 @@ async fn snapshot(State(app): AppState) -> Response {
     match app.save_state() {
         Ok(Some(path)) => Json(json!({"written": path})).into_response(),
         Ok(None) => admin_error(StatusCode::CONFLICT, "no --state FILE was given"),
-        Err(e) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        Err(e) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }

@@ -1,22 +1,50 @@
-//! Building and serving the app: tenants from profiles, the router, graceful shutdown.
+//! Building the app: tenants from profiles, with their fixtures and state loaded. Serving it
+//! is `serve`'s job.
 
-use crate::admin;
-use crate::error::ScimError;
-use crate::routes::{scim_router, unknown_scope_router};
-use crate::schema::ResourceSchemas;
-use crate::state;
+use crate::render::Renderer;
+use crate::resource::Schemas;
+use crate::seed::LoadError;
+use crate::state::{self, StateError};
 use crate::store::Store;
-use crate::tenant::{RateLimiter, Shared, Tenant};
-use crate::truto;
+use crate::tenant::{RateLimiter, Rules, Shared, Tenant};
 use crate::vendor::behaviour_for;
-use axum::Router;
-use axum::extract::OriginalUri;
-use axum::response::{IntoResponse, Response};
-use scimock_profile::{PROFILE_NAMES, Profile, ProfileKind, builtin_fixtures, fill_params};
+use scimock_profile::{PROFILE_NAMES, Profile, ProfileError, ProfileKind, builtin_fixtures};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
+
+/// Why the app could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A profile or an override of it is invalid.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// `--fixtures` is neither an object nor an array.
+    #[error(
+        "fixtures must be a JSON object {{\"users\":[...],\"groups\":[...]}} or an array of users"
+    )]
+    FixturesShape,
+    /// A built-in fixtures file does not parse.
+    #[error("built-in fixtures for {profile}: {source}")]
+    BuiltinFixtures {
+        /// The profile.
+        profile: String,
+        /// The parse error.
+        source: serde_json::Error,
+    },
+    /// The fixtures could not be loaded.
+    #[error("{profile}: loading fixtures: {source}")]
+    Fixtures {
+        /// The profile.
+        profile: String,
+        /// Why.
+        source: LoadError,
+    },
+    /// The state file could not be read or loaded.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
 
 /// Which profiles to serve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,13 +117,17 @@ pub struct App {
 }
 
 /// The fixtures a tenant starts from and resets to.
-fn seed_data(profile: &Profile, cfg: &ServeConfig) -> Result<Value, String> {
+fn seed_data(profile: &Profile, cfg: &ServeConfig) -> Result<Value, BuildError> {
     let mut data = match &cfg.fixtures {
         Some(Value::Array(users)) => json!({"users": users, "groups": []}),
         Some(v @ Value::Object(_)) => v.clone(),
-        Some(_) => return Err("fixtures must be a JSON object {\"users\":[...],\"groups\":[...]} or an array of users".into()),
-        None => serde_json::from_str(builtin_fixtures(&profile.name).unwrap_or("{}"))
-            .map_err(|e| format!("built-in fixtures for {}: {e}", profile.name))?,
+        Some(_) => return Err(BuildError::FixturesShape),
+        None => serde_json::from_str(builtin_fixtures(&profile.name).unwrap_or("{}")).map_err(
+            |source| BuildError::BuiltinFixtures {
+                profile: profile.name.clone(),
+                source,
+            },
+        )?,
     };
     // Generated users are not kept here: every reset generates them again (Tenant::generated).
     if cfg.users.is_some_and(|n| n > 0) && !data.get("users").is_some_and(Value::is_array) {
@@ -120,8 +152,9 @@ pub fn build_tenant(
     cfg: &ServeConfig,
     shared: &Arc<Shared>,
     backends: Vec<(String, Arc<Tenant>)>,
-) -> Result<Arc<Tenant>, String> {
+) -> Result<Arc<Tenant>, BuildError> {
     let public_path = format!("{prefix}{}", profile.concrete_base_path());
+    let base_url = format!("{origin}{public_path}");
     let seed = if profile.kind == ProfileKind::Scim {
         seed_data(&profile, cfg)?
     } else {
@@ -132,48 +165,62 @@ pub fn build_tenant(
         .groups
         .as_ref()
         .is_some_and(|g| g.unique_display_name);
+    let generated = cfg
+        .users
+        .filter(|n| *n > 0 && profile.kind == ProfileKind::Scim)
+        .map(|n| (n, cfg.seed));
+    let profile = Arc::new(profile);
+    let schemas = Arc::new(Schemas::for_profile(&profile));
+    let behaviour = behaviour_for(&profile);
+    let renderer = Renderer::new(
+        profile.clone(),
+        public_path.clone(),
+        base_url.clone(),
+        schemas.clone(),
+        behaviour.clone(),
+        shared.faults.switches.counter(),
+    );
     let t = Arc::new(Tenant {
-        users_schema: ResourceSchemas::user(&profile),
-        groups_schema: ResourceSchemas::group(&profile),
-        behaviour: behaviour_for(&profile),
-        base_url: format!("{origin}{public_path}"),
+        rules: Rules::for_profile(&profile),
+        schemas,
+        renderer,
+        behaviour,
+        base_url,
         public_path,
         store: RwLock::new(store),
         seed_data: seed,
-        generated: cfg
-            .users
-            .filter(|n| *n > 0 && profile.kind == ProfileKind::Scim)
-            .map(|n| (n, cfg.seed)),
+        generated,
         shared: shared.clone(),
         limiter: RateLimiter::default(),
         backends,
         cursor_secret: cursor_secret(),
         idempotency: Default::default(),
-        profile: Arc::new(profile),
+        profile,
     });
     if t.profile.kind == ProfileKind::Scim {
-        t.reset()
-            .map_err(|e| format!("{}: loading fixtures: {e}", t.profile.name))?;
+        t.reset().map_err(|source| BuildError::Fixtures {
+            profile: t.profile.name.clone(),
+            source,
+        })?;
     }
     Ok(t)
 }
 
 /// The built-in profile `name` with the overrides meant for it.
-fn profile_for(name: &str, cfg: &ServeConfig) -> Result<Profile, String> {
-    let p = Profile::builtin(name).map_err(|e| e.to_string())?;
+fn profile_for(name: &str, cfg: &ServeConfig) -> Result<Profile, ProfileError> {
+    let p = Profile::builtin(name)?;
     let (mine, _) = p.overrides_for(&cfg.overrides);
-    p.with_overrides(&mine).map_err(|e| e.to_string())
+    p.with_overrides(&mine)
 }
 
 /// The profiles `cfg` builds: the chosen one(s) and a unified facade's backing vendors.
-fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, String> {
+fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
     let names: Vec<String> = match &cfg.vendor {
         VendorChoice::All => PROFILE_NAMES.iter().map(|n| n.to_string()).collect(),
         VendorChoice::One(name) => {
             // The accounts as overridden (`--set truto.unified.accounts=...`), when that applies;
             // otherwise the built-in ones, and `check_overrides` reports the override's error.
-            let p = profile_for(name, cfg)
-                .or_else(|_| Profile::builtin(name).map_err(|e| e.to_string()))?;
+            let p = profile_for(name, cfg).or_else(|_| Profile::builtin(name))?;
             let mut names = vec![name.clone()];
             if let Some(u) = &p.unified {
                 names.extend(u.accounts.iter().map(|a| a.vendor.clone()));
@@ -181,15 +228,12 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, String> {
             names
         }
     };
-    names
-        .iter()
-        .map(|n| Profile::builtin(n).map_err(|e| e.to_string()))
-        .collect()
+    names.iter().map(|n| Profile::builtin(n)).collect()
 }
 
 impl App {
     /// Builds tenants for `cfg`; `origin` is the server's `http://host:port`.
-    pub fn build(cfg: &ServeConfig, origin: &str) -> Result<App, String> {
+    pub fn build(cfg: &ServeConfig, origin: &str) -> Result<App, BuildError> {
         let shared = Arc::new(Shared::new(
             cfg.token.clone(),
             cfg.admin_token.clone(),
@@ -199,8 +243,7 @@ impl App {
             cfg.seed,
         ));
         // Every override is checked before any tenant is built (and its users generated).
-        scimock_profile::check_overrides(&mounted_profiles(cfg)?, &cfg.overrides)
-            .map_err(|e| e.to_string())?;
+        scimock_profile::check_overrides(&mounted_profiles(cfg)?, &cfg.overrides)?;
         let mut tenants: Vec<Arc<Tenant>> = Vec::new();
         match &cfg.vendor {
             VendorChoice::All => {
@@ -263,46 +306,17 @@ impl App {
     }
 
     /// Writes the state file, if one is configured.
-    pub fn save_state(&self) -> Result<Option<PathBuf>, String> {
+    pub fn save_state(&self) -> Result<Option<PathBuf>, StateError> {
         let Some(path) = &self.state_file else {
             return Ok(None);
         };
-        state::write_atomic(path, &state::snapshot(&self.all_tenants()))
-            .map_err(|e| format!("writing state file {}: {e}", path.display()))?;
+        state::write_atomic(path, &state::snapshot(&self.all_tenants())).map_err(|source| {
+            StateError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
         Ok(Some(path.clone()))
-    }
-
-    /// The complete router.
-    pub fn router(self: &Arc<Self>) -> Router {
-        let mut r = Router::new().nest("/_scimock", admin::router(self.clone()));
-        for t in &self.tenants {
-            let inner = match t.profile.kind {
-                ProfileKind::Scim => scim_router(t.clone()),
-                ProfileKind::Unified => truto::router(t.clone()),
-            };
-            r = r.nest(&t.public_path, inner);
-            if t.profile.kind == ProfileKind::Scim {
-                // The base with a trailing slash too: clients join "/" to the base URL for a
-                // root query (RFC 7644 §3.4.2.1); a nested "/" matches only the bare base.
-                r = r.route(
-                    &format!("{}/", t.public_path),
-                    crate::routes::base_with_slash(t.clone()),
-                );
-            }
-            let prefix = t
-                .public_path
-                .strip_suffix(&t.profile.concrete_base_path())
-                .unwrap_or_default();
-            let template = format!("{prefix}{}", t.profile.base_path);
-            if template != t.public_path {
-                r = r.nest(&template, unknown_scope_router(t.clone())).route(
-                    &format!("{template}/"),
-                    crate::routes::unknown_scope_with_slash(t.clone()),
-                );
-            }
-        }
-        let app = self.clone();
-        r.fallback(move |uri: OriginalUri| outside(app.clone(), uri))
     }
 }
 
@@ -319,89 +333,4 @@ fn all_tenants(tenants: &[Arc<Tenant>]) -> Vec<Arc<Tenant>> {
         }
     }
     out
-}
-
-/// A path outside every tenant: 404 in the (first) profile's format.
-async fn outside(app: Arc<App>, OriginalUri(uri): OriginalUri) -> Response {
-    let e = ScimError::not_found(format!("No SCIM endpoint at {}", uri.path()));
-    match app.tenants.first() {
-        Some(t) if app.tenants.len() == 1 => t.render_error(&e, uri.path()),
-        _ => e.render(
-            scimock_profile::ErrorFormat::Scim,
-            "application/scim+json",
-            uri.path(),
-        ),
-    }
-}
-
-/// Waits for SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-}
-
-/// A server bound to its port with its app built, ready to run.
-pub struct Bound {
-    /// The listener.
-    pub listener: tokio::net::TcpListener,
-    /// The real address.
-    pub addr: SocketAddr,
-    /// The app.
-    pub app: Arc<App>,
-}
-
-/// Binds `cfg.listen` and builds the app for the real address.
-pub async fn bind(cfg: &ServeConfig) -> Result<Bound, String> {
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = Arc::new(App::build(cfg, &format!("http://{addr}"))?);
-    Ok(Bound {
-        listener,
-        addr,
-        app,
-    })
-}
-
-impl Bound {
-    /// Serves until `shutdown` resolves, then finishes in-flight requests and saves state.
-    pub async fn run(
-        self,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> Result<(), String> {
-        let router = self.app.router();
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| e.to_string())?;
-        self.app.save_state()?;
-        Ok(())
-    }
-}
-
-/// Renders an admin-style JSON error (the admin API is scimock's own, not a vendor's).
-pub fn admin_error(status: axum::http::StatusCode, msg: impl Into<String>) -> Response {
-    (status, axum::Json(json!({"error": msg.into()}))).into_response()
-}
-
-/// Fills `{param}` placeholders for display.
-pub fn display_base(p: &Profile) -> String {
-    fill_params(&p.base_path, &p.path_params)
 }

@@ -16,6 +16,7 @@
 //! [`Doc::to_value`].
 
 use scimock_filter::{JsonKind, JsonView, key_matches};
+use scimock_profile::vocab;
 use serde_json::{Map, Number, Value};
 use std::fmt;
 use std::sync::OnceLock;
@@ -138,9 +139,10 @@ const STATIC_STRINGS: &[&str] = &[
     "manager",
     "appRole",
     "atlassianAccountId",
-    "urn:ietf:params:scim:schemas:core:2.0:User",
-    "urn:ietf:params:scim:schemas:core:2.0:Group",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    vocab::CORE_USER,
+    vocab::CORE_GROUP,
+    vocab::ENTERPRISE_USER,
+    // The extension keys of the built-in vendors (their schemas are in their profiles).
     "urn:scim:schemas:extension:atlassian-external:1.0",
     "urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User",
     "User",
@@ -699,7 +701,7 @@ mod tests {
             "n": [0, -1, 18446744073709551615u64, 2.5, -0.0, 1e300],
             "empty": {}, "none": [], "nothing": null,
             "quote\"d": "tab\there \u{1} é ß",
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Sales"},
+            vocab::ENTERPRISE_USER: {"department": "Sales"},
             "meta": {"resourceType": "User", "created": "2024-01-01T00:00:00.000000Z"}
         })
     }
@@ -760,6 +762,7 @@ mod tests {
             r.get("n").unwrap().items().nth(2).unwrap().number(),
             Some(Number::from(u64::MAX))
         );
+        let department = format!(r#"{}:department eq "sales""#, vocab::ENTERPRISE_USER);
         for (filter, want) in [
             (
                 r#"emails[type eq "work" and value ew "@EXAMPLE.com"]"#,
@@ -768,10 +771,7 @@ mod tests {
             (r#"emails[type eq "home" and primary eq true]"#, false),
             ("empty pr or none pr", false),
             ("n gt 1e299", true),
-            (
-                r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "sales""#,
-                true,
-            ),
+            (department.as_str(), true),
             (r#"meta.created gt "2023-12-31T23:00:00-02:00""#, false),
         ] {
             let f = CompiledFilter::new(&parse_filter(filter).unwrap(), &CoreSchema).unwrap();

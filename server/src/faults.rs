@@ -1,90 +1,10 @@
-//! Fault injection (status, Retry-After, latency, matched on method and path) and break
-//! switches: named violations of documented behaviour that prove conformance checks can fail.
+//! Fault injection (status, Retry-After, latency, matched on method and path), and the state of
+//! the break switches (which are defined, and applied, in `breaks`).
 
+use crate::breaks::{Bends, Break, Switches};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-macro_rules! breaks {
-    ($($variant:ident = $name:literal : $desc:literal,)*) => {
-        /// A named way for the mock to violate one documented behaviour.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Break {
-            $(
-                #[doc = $desc]
-                $variant,
-            )*
-        }
-
-        impl Break {
-            /// Every break switch.
-            pub const ALL: &'static [Break] = &[$(Break::$variant,)*];
-
-            /// The switch's name in the admin API.
-            pub fn name(self) -> &'static str {
-                match self { $(Break::$variant => $name,)* }
-            }
-
-            /// What the switch breaks.
-            pub fn description(self) -> &'static str {
-                match self { $(Break::$variant => $desc,)* }
-            }
-
-            /// Looks a switch up by name.
-            pub fn from_name(name: &str) -> Option<Break> {
-                Break::ALL.iter().copied().find(|b| b.name() == name)
-            }
-        }
-    };
-}
-
-breaks! {
-    ListTotalResultsWrong = "list.total-results-wrong": "totalResults is one more than the number of matching resources",
-    ListStartIndexZero = "list.start-index-zero": "list responses report startIndex 0 (zero-based) instead of echoing the 1-based index",
-    ListIgnoreCount = "list.ignore-count": "count is ignored: pages are larger than asked for and the vendor cap is not applied",
-    ListPagesOverlap = "list.pages-overlap": "each page after the first starts one resource early, so consecutive pages overlap",
-    ListSchemasMissing = "list.schemas-missing": "list responses omit the ListResponse schema URN",
-    ListItemsPerPageWrong = "list.items-per-page-wrong": "itemsPerPage is off by one from what the profile defines it to mean",
-    ListResourcesKeyLowercase = "list.resources-lowercase": "list responses name the array `resources` instead of `Resources`",
-    FilterIgnored = "filter.ignored": "the filter parameter is ignored: every resource is returned",
-    FilterCaseSensitive = "filter.case-sensitive": "eq on caseExact:false attributes (userName, emails.value) compares case-sensitively",
-    FilterAcceptUnsupported = "filter.accept-unsupported": "filters the profile documents as refused are evaluated instead of refused",
-    FilterMalformedAccepted = "filter.malformed-accepted": "a filter that does not parse is ignored instead of refused with invalidFilter",
-    SearchBodyIgnored = "search.body-ignored": "POST .search ignores its SearchRequest body (filter, paging, attributes) and lists every resource",
-    ErrorStatusInteger = "error.status-as-integer": "SCIM errors carry status as a JSON number instead of a string",
-    ErrorContentTypeText = "error.content-type-text": "errors are sent as text/plain",
-    ErrorScimTypeMissing = "error.scim-type-missing": "SCIM errors omit scimType",
-    ErrorGenericFormat = "error.generic-format": "errors use a plain {\"error\": \"...\"} body instead of the profile's format",
-    AuthAcceptAnyToken = "auth.accept-any-token": "any request is accepted, with or without a valid token",
-    ContentTypePlainJson = "content-type.plain-json": "successful responses are sent as text/plain instead of the profile's media type",
-    DiscoverySpcMissing = "discovery.spc-missing": "the service provider configuration endpoint answers 404",
-    DiscoverySchemasMissing = "discovery.schemas-missing": "/Schemas answers 404",
-    DiscoveryResourceTypesMissing = "discovery.resource-types-missing": "/ResourceTypes answers 404",
-    DiscoverySpcLies = "discovery.spc-lies": "the service provider configuration claims sorting and ETags are unsupported and filter.maxResults is 1",
-    MetaLocationMissing = "meta.location-missing": "meta.location is omitted from resources",
-    SchemasMissing = "resource.schemas-missing": "resources are returned without their schemas attribute",
-    IdMissing = "resource.id-missing": "resources are returned without id",
-    ProjectionIgnored = "projection.ignored": "attributes and excludedAttributes are ignored",
-    SortIgnored = "sort.ignored": "sortBy and sortOrder are ignored",
-    CreateNoLocation = "create.no-location": "POST answers without a Location header",
-    CreateStatus200 = "create.status-200": "POST answers 200 instead of 201",
-    CreateAllowDuplicates = "create.allow-duplicates": "a duplicate userName is accepted instead of refused",
-    ReplaceIgnored = "replace.ignored": "PUT answers 200 but changes nothing",
-    PatchIgnored = "patch.ignored": "PATCH answers success but changes nothing",
-    DeleteIgnored = "delete.ignored": "DELETE answers 204 but the resource stays readable and active",
-    NotFoundAs200 = "get.not-found-200": "GET of an unknown id answers 200 with an empty object",
-    EtagIgnoreIfMatch = "etag.ignore-if-match": "If-Match is ignored: writes with a stale version succeed",
-    CursorRepeats = "cursor.repeats": "nextCursor always points at the first page, so a cursor walk never ends",
-    CursorInvalidAccepted = "cursor.invalid-accepted": "an invalid cursor is treated as the first page instead of refused",
-    RetryAfterMissing = "rate-limit.no-retry-after": "429 responses carry no Retry-After header",
-    UnifiedNextCursorNeverNull = "unified.next-cursor-never-null": "the last unified page still carries a next_cursor",
-    UnifiedKeyByIgnored = "unified.key-by-ignored": "truto_key_by is ignored",
-    UnifiedExcludeFieldsIgnored = "unified.exclude-fields-ignored": "truto_exclude_fields is ignored",
-    UnifiedRemoteDataKept = "unified.remote-data-kept": "truto_ignore_remote_data is ignored",
-    UnifiedAccountOptional = "unified.account-optional": "a missing integrated_account_id is not refused",
-    UnifiedResultCountWrong = "unified.result-count-wrong": "unified lists report a result_count one more than the items in result",
-}
 
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,24 +90,17 @@ struct Active {
 #[derive(Debug)]
 pub struct Faults {
     rules: Mutex<(u64, Vec<Active>)>,
-    breaks: Vec<AtomicBool>,
-    /// How many switches are on (`any_broken` runs for every rendered resource).
-    breaks_on: AtomicUsize,
+    /// Which break switches are on.
+    pub switches: Switches,
 }
 
 impl Default for Faults {
     fn default() -> Self {
         Faults {
             rules: Mutex::new((0, Vec::new())),
-            breaks: Break::ALL.iter().map(|_| AtomicBool::new(false)).collect(),
-            breaks_on: AtomicUsize::new(0),
+            switches: Switches::default(),
         }
     }
-}
-
-/// The switch's place in `Break::ALL` (declaration order; checked by a test).
-fn index_of(b: Break) -> usize {
-    b as usize
 }
 
 impl Faults {
@@ -229,33 +142,12 @@ impl Faults {
 
     /// Turns a break switch on or off.
     pub fn set_break(&self, b: Break, on: bool) {
-        if let Some(flag) = self.breaks.get(index_of(b)) {
-            self.flip(flag, on);
-        }
+        self.switches.set(b, on);
     }
 
-    /// True when the switch is on.
-    pub fn is_broken(&self, b: Break) -> bool {
-        self.breaks
-            .get(index_of(b))
-            .is_some_and(|f| f.load(Ordering::Relaxed))
-    }
-
-    /// True when any switch is on (disables render caches).
-    pub fn any_broken(&self) -> bool {
-        self.breaks_on.load(Ordering::Relaxed) > 0
-    }
-
-    fn flip(&self, flag: &AtomicBool, on: bool) {
-        match (flag.swap(on, Ordering::SeqCst), on) {
-            (false, true) => {
-                self.breaks_on.fetch_add(1, Ordering::SeqCst);
-            }
-            (true, false) => {
-                self.breaks_on.fetch_sub(1, Ordering::SeqCst);
-            }
-            _ => {}
-        }
+    /// The behavioural switches that are on now (see [`Bends`]).
+    pub fn bends(&self) -> Bends {
+        Bends::of(&self.switches)
     }
 
     /// Removes every fault and turns every switch off.
@@ -265,9 +157,7 @@ impl Faults {
             .unwrap_or_else(|e| e.into_inner())
             .1
             .clear();
-        for f in &self.breaks {
-            self.flip(f, false);
-        }
+        self.switches.clear();
     }
 
     /// The admin API's view: active faults, switches on, and every switch available.
@@ -280,11 +170,7 @@ impl Faults {
                 |a| json!({"id": a.id, "rule": a.rule, "remaining": a.remaining, "fired": a.fired}),
             )
             .collect();
-        let on: Vec<&str> = Break::ALL
-            .iter()
-            .filter(|b| self.is_broken(**b))
-            .map(|b| b.name())
-            .collect();
+        let on = self.switches.names_on();
         let available: Vec<Value> = Break::ALL
             .iter()
             .map(|b| json!({"name": b.name(), "description": b.description()}))
@@ -296,34 +182,6 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn switches_are_indexed_in_declaration_order_and_counted() {
-        for (i, b) in Break::ALL.iter().enumerate() {
-            assert_eq!(index_of(*b), i, "{b:?}");
-        }
-        let f = Faults::default();
-        assert!(!f.any_broken());
-        f.set_break(Break::IdMissing, true);
-        f.set_break(Break::IdMissing, true);
-        f.set_break(Break::ListSchemasMissing, true);
-        assert!(f.is_broken(Break::IdMissing) && f.any_broken());
-        f.set_break(Break::IdMissing, false);
-        assert!(f.any_broken());
-        f.clear();
-        assert!(!f.any_broken() && !f.is_broken(Break::ListSchemasMissing));
-        f.set_break(Break::IdMissing, false);
-        assert!(!f.any_broken());
-    }
-
-    #[test]
-    fn break_names_are_unique_and_round_trip() {
-        let mut seen = std::collections::HashSet::new();
-        for b in Break::ALL {
-            assert!(seen.insert(b.name()), "duplicate {}", b.name());
-            assert_eq!(Break::from_name(b.name()), Some(*b));
-        }
-    }
 
     #[test]
     fn a_fault_for_three_requests_fires_exactly_three_times_under_concurrency() {
@@ -340,7 +198,7 @@ mod tests {
                 std::thread::spawn(move || {
                     for _ in 0..50 {
                         if f.take("GET", "/scim/v2/Users", "generic").is_some() {
-                            fired.fetch_add(1, Ordering::SeqCst);
+                            fired.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                     }
                 })
@@ -349,7 +207,7 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(fired.load(Ordering::SeqCst), 3);
+        assert_eq!(fired.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
 
     #[test]

@@ -7,32 +7,55 @@
 //! What it is not for: checking other servers (that is `scimock-conformance`) or parsing
 //! filters (that is `scimock-filter`).
 
+//!
+//! A request flows one way through named stages: `middleware` (body limit, journal) ->
+//! `gate` (faults, auth, rate limits) -> `extract` (query, body, conditional headers) ->
+//! `select` (filter) -> `sort` -> `page` -> `render`, or `writes` for POST/PUT/PATCH/DELETE;
+//! then `breaks` (the output-only break switches) and the error format. A `Tenant` is the data
+//! they share.
+
 pub mod admin;
 pub mod app;
+pub mod breaks;
 pub mod clock;
+pub mod discovery;
 pub mod doc;
+pub mod dotted;
 pub mod error;
+pub mod extract;
 pub mod faults;
+pub mod gate;
 pub mod generate;
 pub mod idempotency;
 pub mod journal;
-pub mod list;
+pub mod json;
 pub mod middleware;
 pub mod mock;
+pub mod page;
 pub mod patch;
 pub mod projection;
 pub mod query;
-pub mod respond;
+pub mod render;
+pub mod resource;
 pub mod routes;
 pub mod schema;
-pub mod shape;
+pub mod seed;
+pub mod select;
+pub mod serve;
+pub mod sort;
 pub mod state;
 pub mod store;
 pub mod tenant;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 pub mod truto;
 pub mod vendor;
+pub mod writes;
 
-pub use app::{App, ServeConfig, VendorChoice};
+pub use app::{App, BuildError, ServeConfig, VendorChoice};
+pub use breaks::Break;
 pub use error::{ScimError, ScimResult, ScimType};
-pub use faults::{Break, FaultMatch, FaultRule};
+pub use faults::{FaultMatch, FaultRule};
 pub use mock::MockServer;
+pub use serve::ServeError;

@@ -2,7 +2,7 @@
 //! spirit of wiremock-rs. It shuts down when dropped.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), String> {
+//! # async fn demo() -> Result<(), scimock_server::serve::ServeError> {
 //! let mock = scimock_server::MockServer::start("atlassian").await?;
 //! let users_url = format!("{}/Users", mock.base_url());
 //! // ... point the client under test at users_url with mock.token() ...
@@ -10,9 +10,11 @@
 //! # Ok(()) }
 //! ```
 
-use crate::app::{App, ServeConfig, VendorChoice, bind};
-use crate::faults::{Break, FaultRule};
+use crate::app::{App, ServeConfig, VendorChoice};
+use crate::breaks::Break;
+use crate::faults::FaultRule;
 use crate::journal::Entry;
+use crate::serve::{ServeError, bind};
 use crate::tenant::Tenant;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,7 +26,7 @@ pub struct MockServer {
     app: Arc<App>,
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), String>>>,
+    task: Option<JoinHandle<Result<(), ServeError>>>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -37,7 +39,7 @@ impl std::fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts `vendor` (`generic`, `attio`, ..., or `all`) on `127.0.0.1` with a free port.
-    pub async fn start(vendor: &str) -> Result<MockServer, String> {
+    pub async fn start(vendor: &str) -> Result<MockServer, ServeError> {
         let vendor = if vendor == "all" {
             VendorChoice::All
         } else {
@@ -52,7 +54,7 @@ impl MockServer {
     }
 
     /// Starts with a full configuration (the listen address should be loopback with port 0).
-    pub async fn start_with(cfg: ServeConfig) -> Result<MockServer, String> {
+    pub async fn start_with(cfg: ServeConfig) -> Result<MockServer, ServeError> {
         let bound = bind(&cfg).await?;
         let (app, addr) = (bound.app.clone(), bound.addr);
         let (tx, rx) = oneshot::channel::<()>();
@@ -132,12 +134,12 @@ impl MockServer {
     }
 
     /// Stops the server, waiting for in-flight requests, and saves state if configured.
-    pub async fn shutdown(mut self) -> Result<(), String> {
+    pub async fn shutdown(mut self) -> Result<(), ServeError> {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
         match self.task.take() {
-            Some(t) => t.await.map_err(|e| e.to_string())?,
+            Some(t) => t.await.map_err(ServeError::Task)?,
             None => Ok(()),
         }
     }

@@ -376,10 +376,14 @@ fn retain_not_never(def: Option<&AttrDef>, v: &mut Value) -> bool {
 mod tests {
     use super::*;
     use crate::error::ScimType;
-    use crate::schema::{ATLASSIAN_EXTERNAL_URN, AttrDef, ENTERPRISE_USER_URN, ResourceSchemas};
+    use crate::schema::{AttrDef, ResourceSchemas};
     use scimock_filter::AttrKind;
     use scimock_profile::Profile;
+    use scimock_profile::vocab::{CORE_USER, ENTERPRISE_USER as ENTERPRISE_USER_URN};
     use serde_json::json;
+
+    /// Atlassian's extension (declared in its profile).
+    const ATLASSIAN_EXTERNAL_URN: &str = "urn:scim:schemas:extension:atlassian-external:1.0";
 
     fn users(name: &str) -> ResourceSchemas {
         ResourceSchemas::user(&Profile::builtin(name).expect("profile"))
@@ -387,7 +391,7 @@ mod tests {
 
     fn bjensen() -> Value {
         json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE_USER_URN],
+            "schemas": [CORE_USER, ENTERPRISE_USER_URN],
             "id": "2819c223",
             "externalId": "701984",
             "userName": "bjensen@example.com",
@@ -518,9 +522,7 @@ mod tests {
     #[test]
     fn core_urn_qualified_attributes_mean_core_attributes() {
         let out = project_with(
-            Some(
-                "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName,urn:ietf:params:scim:schemas:core:2.0:User:active",
-            ),
+            Some(&format!("{CORE_USER}:name.familyName,{CORE_USER}:active")),
             None,
         );
         assert_eq!(out["name"], json!({"familyName": "Jensen"}));

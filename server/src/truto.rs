@@ -4,13 +4,17 @@
 //! errors), and its users are mapped to the unified user model.
 
 use crate::error::{ScimError, ScimResult};
-use crate::faults::Break;
+use crate::extract::Params;
+use crate::gate;
 use crate::idempotency::{self, Begin};
 use crate::middleware::tenant_middleware;
+use crate::page::{self, Fetched};
 use crate::patch::{PatchOp, PatchOpKind};
 use crate::query::{ListRequest, Query};
+use crate::render::{LIST_URN, Output};
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
+use crate::writes;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
@@ -21,6 +25,17 @@ use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
 type Ten = State<Arc<Tenant>>;
+
+/// A unified JSON answer.
+fn unified(t: &Tenant, status: StatusCode, body: impl Into<Bytes>) -> Response {
+    t.renderer
+        .tag(t.renderer.json(status, body), Output::Unified)
+}
+
+/// A unified JSON answer from a value.
+fn unified_value(t: &Tenant, status: StatusCode, v: &Value) -> Response {
+    unified(t, status, serde_json::to_vec(v).unwrap_or_default())
+}
 
 /// The routes of a unified facade tenant, mounted at `/unified/user-directory/users`.
 pub fn router(t: Arc<Tenant>) -> Router {
@@ -84,7 +99,7 @@ fn truthy(q: &Query, name: &str) -> bool {
 fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
     let id = match param(q, "integrated_account_id").filter(|v| !v.is_empty()) {
         Some(id) => id,
-        None if t.shared.faults.is_broken(Break::UnifiedAccountOptional) => {
+        None if t.shared.faults.bends().unified_account_optional => {
             return t
                 .backends
                 .first()
@@ -110,14 +125,78 @@ fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
     let fired = b.shared.faults.take(method, path, &b.profile.name);
     if let Some(e) = fired
         .as_ref()
-        .and_then(|f| b.fault_error(f, method != "GET"))
+        .and_then(|f| gate::fault_error(b, f, method != "GET"))
     {
         return Err(e);
     }
-    match b.over_rate_limit(method != "GET") {
+    match gate::over_rate_limit(b, method != "GET") {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The strings of `items[*].from`, mapped by `each`; `None` when there are none.
+fn mapped(scim: &Value, from: &str, each: impl Fn(&Value) -> Value) -> Option<Value> {
+    let out: Vec<Value> = scim
+        .get(from)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(each)
+        .collect();
+    (!out.is_empty()).then_some(Value::Array(out))
+}
+
+/// `name`: displayName, else name.formatted, else the given and family names.
+fn unified_name(scim: &Value) -> Option<Value> {
+    let given = scim.pointer("/name/givenName").and_then(Value::as_str);
+    let family = scim.pointer("/name/familyName").and_then(Value::as_str);
+    scim.get("displayName")
+        .and_then(Value::as_str)
+        .map(|v| json!(v))
+        .or_else(|| scim.pointer("/name/formatted").cloned())
+        .or_else(|| match (given, family) {
+            (Some(g), Some(f)) => Some(json!(format!("{g} {f}"))),
+            (Some(g), None) => Some(json!(g)),
+            (None, Some(f)) => Some(json!(f)),
+            _ => None,
+        })
+}
+
+/// `status`: active/inactive, pending invites are invited, else the raw value (S-000).
+fn unified_status(scim: &Value, invite: bool) -> Option<Value> {
+    if invite {
+        return Some(json!("invited"));
+    }
+    match scim.get("active") {
+        Some(Value::Bool(true)) => Some(json!("active")),
+        Some(Value::Bool(false)) => Some(json!("inactive")),
+        Some(other) => Some(other.clone()),
+        None => None,
+    }
+}
+
+/// `roles`: SCIM roles, and Attio's appRole.
+fn unified_roles(scim: &Value) -> Option<Value> {
+    let mut roles: Vec<Value> = scim
+        .get("roles")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| json!({"id": r.get("value"), "name": r.get("display").or_else(|| r.get("value"))}))
+        .collect();
+    if let Some(role) = scim.get("appRole").and_then(Value::as_str) {
+        roles.push(json!({"id": role, "name": role}));
+    }
+    (!roles.is_empty()).then_some(Value::Array(roles))
+}
+
+/// `is_2fa_enabled`, from Elfsquad's extension.
+fn two_factor(scim: &Value) -> Option<Value> {
+    scim.pointer(
+        "/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus",
+    )
+    .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true)))
 }
 
 /// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
@@ -139,76 +218,46 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
     };
     put("id", s("id"));
     put("external_id", s("externalId"));
-    let given = scim.pointer("/name/givenName").and_then(Value::as_str);
-    let family = scim.pointer("/name/familyName").and_then(Value::as_str);
-    put("first_name", given.map(|v| json!(v)));
-    put("last_name", family.map(|v| json!(v)));
-    let name = s("displayName")
-        .or_else(|| scim.pointer("/name/formatted").cloned())
-        .or_else(|| match (given, family) {
-            (Some(g), Some(f)) => Some(json!(format!("{g} {f}"))),
-            (Some(g), None) => Some(json!(g)),
-            (None, Some(f)) => Some(json!(f)),
-            _ => None,
-        });
-    put("name", name);
+    put(
+        "first_name",
+        scim.pointer("/name/givenName")
+            .filter(|v| v.is_string())
+            .cloned(),
+    );
+    put(
+        "last_name",
+        scim.pointer("/name/familyName")
+            .filter(|v| v.is_string())
+            .cloned(),
+    );
+    put("name", unified_name(scim));
     put("username", s("userName"));
     put("title", s("title"));
-    let emails: Vec<Value> = scim
-        .get("emails")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": e.get("primary").and_then(Value::as_bool).unwrap_or(false)}))
-        .collect();
     put(
         "emails",
-        (!emails.is_empty()).then_some(Value::Array(emails)),
+        mapped(
+            scim,
+            "emails",
+            |e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": e.get("primary").and_then(Value::as_bool).unwrap_or(false)}),
+        ),
     );
-    let phones: Vec<Value> = scim
-        .get("phoneNumbers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}))
-        .collect();
     put(
         "phones",
-        (!phones.is_empty()).then_some(Value::Array(phones)),
+        mapped(
+            scim,
+            "phoneNumbers",
+            |p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}),
+        ),
     );
-    // status: active/inactive, pending invites are invited, else the raw value (S-000).
-    let status = if invite {
-        Some(json!("invited"))
-    } else {
-        match scim.get("active") {
-            Some(Value::Bool(true)) => Some(json!("active")),
-            Some(Value::Bool(false)) => Some(json!("inactive")),
-            Some(other) => Some(other.clone()),
-            None => None,
-        }
-    };
-    put("status", status);
-    let mut roles: Vec<Value> = scim
-        .get("roles")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|r| json!({"id": r.get("value"), "name": r.get("display").or_else(|| r.get("value"))}))
-        .collect();
-    if let Some(role) = scim.get("appRole").and_then(Value::as_str) {
-        roles.push(json!({"id": role, "name": role}));
-    }
-    put("roles", (!roles.is_empty()).then_some(Value::Array(roles)));
-    let groups: Vec<Value> = scim
-        .get("groups")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|g| json!({"id": g.get("value"), "name": g.get("display")}))
-        .collect();
+    put("status", unified_status(scim, invite));
+    put("roles", unified_roles(scim));
     put(
         "groups",
-        (!groups.is_empty()).then_some(Value::Array(groups)),
+        mapped(
+            scim,
+            "groups",
+            |g| json!({"id": g.get("value"), "name": g.get("display")}),
+        ),
     );
     put("user_type", s("userType"));
     put("avatar", scim.pointer("/photos/0/value").cloned());
@@ -219,11 +268,7 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
             .or_else(|| s("locale"))
             .map(|l| Value::Array(vec![l])),
     );
-    put(
-        "is_2fa_enabled",
-        scim.pointer("/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus")
-            .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true))),
-    );
+    put("is_2fa_enabled", two_factor(scim));
     put("created_at", scim.pointer("/meta/created").cloned());
     put("updated_at", scim.pointer("/meta/lastModified").cloned());
     if !normalized {
@@ -262,13 +307,12 @@ struct Shaping {
 
 impl Shaping {
     fn from(t: &Tenant, q: &Query) -> Shaping {
-        let faults = &t.shared.faults;
+        let bends = t.shared.faults.bends();
         let format = param(q, "truto_response_format").unwrap_or("unified");
         Shaping {
             normalized: format == "normalized",
-            drop_remote: truthy(q, "truto_ignore_remote_data")
-                && !faults.is_broken(Break::UnifiedRemoteDataKept),
-            exclude: if faults.is_broken(Break::UnifiedExcludeFieldsIgnored) {
+            drop_remote: truthy(q, "truto_ignore_remote_data") && !bends.unified_remote_data_kept,
+            exclude: if bends.unified_exclude_fields_ignored {
                 Vec::new()
             } else {
                 excluded_fields(q)
@@ -277,7 +321,7 @@ impl Shaping {
     }
 
     fn apply(&self, backend: &Tenant, s: &Stored) -> Value {
-        let scim = backend.shape_user(s);
+        let scim = backend.renderer.shape_user(s);
         let mut u = unified_user(&scim, s.invite, self.normalized);
         if let Some(o) = u.as_object_mut() {
             if self.drop_remote {
@@ -291,69 +335,128 @@ impl Shaping {
     }
 }
 
-async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
-    let b = backend(&t, &q)?;
-    let spec = t.profile.unified.as_ref();
-    let default_limit = spec.map_or(100, |u| u.default_limit) as usize;
-    let max_limit = spec.map_or(1000, |u| u.max_limit) as usize;
-    let limit = match param(&q, "limit").filter(|v| !v.is_empty()) {
-        None => default_limit,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if n >= 1 => n.min(max_limit),
-            _ => {
-                return Err(ScimError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("limit must be a positive integer, got {v:?}"),
-                ));
-            }
-        },
-    };
-    let format = param(&q, "truto_response_format").unwrap_or("unified");
-    if !matches!(format, "unified" | "raw" | "normalized" | "stream") {
-        return Err(ScimError::new(
-            StatusCode::BAD_REQUEST,
-            format!("Unknown truto_response_format {format:?}"),
-        ));
+/// A unified list request: page size, response format and where to start.
+struct UnifiedList<'q> {
+    limit: usize,
+    max_limit: usize,
+    format: &'q str,
+    /// The backend's 1-based startIndex.
+    start: usize,
+    /// Every page at once (`truto_ignore_limit`, or the stream format).
+    all_pages: bool,
+    filter: Option<String>,
+}
+
+impl<'q> UnifiedList<'q> {
+    fn parse(t: &Tenant, q: &'q Query) -> ScimResult<UnifiedList<'q>> {
+        let spec = t.profile.unified.as_ref();
+        let default_limit = spec.map_or(100, |u| u.default_limit) as usize;
+        let max_limit = spec.map_or(1000, |u| u.max_limit) as usize;
+        let limit = match param(q, "limit").filter(|v| !v.is_empty()) {
+            None => default_limit,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n >= 1 => n.min(max_limit),
+                _ => {
+                    return Err(ScimError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!("limit must be a positive integer, got {v:?}"),
+                    ));
+                }
+            },
+        };
+        let format = param(q, "truto_response_format").unwrap_or("unified");
+        if !matches!(format, "unified" | "raw" | "normalized" | "stream") {
+            return Err(ScimError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Unknown truto_response_format {format:?}"),
+            ));
+        }
+        // An empty next_cursor= is the first page (the TS SDK sends it, D:T12).
+        let start = match param(q, "next_cursor").filter(|c| !c.is_empty()) {
+            Some(c) => decode_cursor(c)?,
+            None => 1,
+        };
+        Ok(UnifiedList {
+            limit,
+            max_limit,
+            format,
+            start,
+            all_pages: truthy(q, "truto_ignore_limit") || format == "stream",
+            filter: param(q, "remote_query[filter]").map(str::to_string),
+        })
     }
-    // An empty next_cursor= is the first page (the TS SDK sends it, D:T12).
-    let start = match param(&q, "next_cursor").filter(|c| !c.is_empty()) {
-        Some(c) => decode_cursor(c)?,
-        None => 1,
+
+    /// One page of the backend's users, as the backend pages them.
+    fn fetch(&self, b: &Tenant, path: &str, start: usize, count: usize) -> ScimResult<Fetched> {
+        let req = ListRequest {
+            filter: self.filter.clone(),
+            start_index: Some(start as i64),
+            count: Some(count as i64),
+            ..ListRequest::default()
+        };
+        page::fetch(b, Kind::User, &req).map_err(|e| remote(b, e, path))
+    }
+}
+
+/// The backend's own ListResponse (`truto_response_format=raw`).
+fn raw_list(t: &Tenant, b: &Tenant, first: &Fetched, start: usize) -> Response {
+    let raw = json!({
+        "schemas": [LIST_URN],
+        "totalResults": first.total,
+        "startIndex": start,
+        "itemsPerPage": first.items.len(),
+        "Resources": first.items.iter().map(|s| b.renderer.shape_user(s)).collect::<Vec<_>>(),
+    });
+    unified_value(t, StatusCode::OK, &raw)
+}
+
+/// Unified users as NDJSON (`truto_response_format=stream`).
+fn stream(t: &Tenant, users: &[Value]) -> Response {
+    let mut body = String::new();
+    for u in users {
+        body.push_str(&u.to_string());
+        body.push('\n');
+    }
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/x-ndjson"),
+    );
+    t.renderer.tag(r, Output::UnifiedStream)
+}
+
+/// `result` keyed by `truto_key_by` (users without the key are left out), or the list.
+fn keyed(users: Vec<Value>, key: Option<&str>) -> Value {
+    let Some(key) = key else {
+        return Value::Array(users);
     };
-    let all_pages = truthy(&q, "truto_ignore_limit") || format == "stream";
-    let filter = param(&q, "remote_query[filter]").map(str::to_string);
+    let mut m = Map::new();
+    for u in users {
+        let k = match u.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => continue,
+            Some(other) => other.to_string(),
+        };
+        m.insert(k, u);
+    }
+    Value::Object(m)
+}
+
+async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
+    let b = backend(&t, &q)?;
+    let req = UnifiedList::parse(&t, &q)?;
     let path = format!("{}/Users", b.public_path);
     backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
-    let fetch = |start: usize, count: usize| {
-        b.fetch(
-            Kind::User,
-            &ListRequest {
-                filter: filter.clone(),
-                start_index: Some(start as i64),
-                count: Some(count as i64),
-                ..ListRequest::default()
-            },
-        )
-        .map_err(|e| remote(b, e, &path))
-    };
-    let first = fetch(start, limit)?;
-    let total = first.total;
-    let mut items = first.items.clone();
-    if format == "raw" {
-        let raw = json!({
-            "schemas": [crate::shape::LIST_URN],
-            "totalResults": total,
-            "startIndex": start,
-            "itemsPerPage": items.len(),
-            "Resources": items.iter().map(|s| b.shape_user(s)).collect::<Vec<_>>(),
-        });
-        return Ok(t.json_value(StatusCode::OK, &raw));
+    let first = req.fetch(b, &path, req.start, req.limit)?;
+    if req.format == "raw" {
+        return Ok(raw_list(&t, b, &first, req.start));
     }
-    let mut next_start = first.start() + items.len() + 1;
-    if all_pages {
+    let total = first.total;
+    let mut next_start = first.start() + first.items.len() + 1;
+    let mut items = first.items;
+    if req.all_pages {
         while next_start <= total && !items.is_empty() {
-            let more = fetch(next_start, max_limit)?;
+            let more = req.fetch(b, &path, next_start, req.max_limit)?;
             if more.items.is_empty() {
                 break;
             }
@@ -363,67 +466,49 @@ async fn list(State(t): Ten, RawQuery(raw): RawQuery) -> ScimResult<Response> {
     }
     let shaping = Shaping::from(&t, &q);
     let users: Vec<Value> = items.iter().map(|s| shaping.apply(b, s)).collect();
-    if format == "stream" {
-        let mut body = String::new();
-        for u in &users {
-            body.push_str(&u.to_string());
-            body.push('\n');
-        }
-        let mut r = Response::new(Body::from(body));
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/x-ndjson"),
-        );
-        return Ok(r);
+    if req.format == "stream" {
+        return Ok(stream(&t, &users));
     }
+    let bends = t.shared.faults.bends();
     let last = next_start > total || items.is_empty();
-    let next = if last && !t.shared.faults.is_broken(Break::UnifiedNextCursorNeverNull) {
+    let next = if last && !bends.unified_next_cursor_never_null {
         Value::Null
     } else {
         json!(encode_cursor(next_start))
     };
-    let prev = if start > 1 && !all_pages {
-        json!(encode_cursor(start.saturating_sub(limit).max(1)))
+    let prev = if req.start > 1 && !req.all_pages {
+        json!(encode_cursor(req.start.saturating_sub(req.limit).max(1)))
     } else {
         Value::Null
     };
-    let count =
-        users.len() + usize::from(t.shared.faults.is_broken(Break::UnifiedResultCountWrong));
-    let result = match param(&q, "truto_key_by").filter(|k| !k.is_empty()) {
-        Some(key) if !t.shared.faults.is_broken(Break::UnifiedKeyByIgnored) => {
-            let mut m = Map::new();
-            for u in users {
-                let k = match u.get(key) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Null) | None => continue,
-                    Some(other) => other.to_string(),
-                };
-                m.insert(k, u);
-            }
-            Value::Object(m)
-        }
-        _ => Value::Array(users),
-    };
-    Ok(t.json_value(
+    let count = users.len();
+    let key_by =
+        param(&q, "truto_key_by").filter(|k| !k.is_empty() && !bends.unified_key_by_ignored);
+    let result = keyed(users, key_by);
+    Ok(unified_value(
+        &t,
         StatusCode::OK,
         &json!({"result": result, "next_cursor": next, "prev_cursor": prev, "result_count": count}),
     ))
 }
 
-async fn get_one(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
+async fn get_one(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
     let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
     if param(&q, "truto_response_format") == Some("raw") {
-        return Ok(t.json_value(StatusCode::OK, &b.shape_user(&s)));
+        return Ok(unified_value(
+            &t,
+            StatusCode::OK,
+            &b.renderer.shape_user(&s),
+        ));
     }
-    Ok(t.json_value(StatusCode::OK, &Shaping::from(&t, &q).apply(b, &s)))
+    Ok(unified_value(
+        &t,
+        StatusCode::OK,
+        &Shaping::from(&t, &q).apply(b, &s),
+    ))
 }
 
 /// Unified fields to SCIM attributes (the reverse of [`unified_user`]), for writes.
@@ -531,7 +616,7 @@ fn idempotent(
         .and_then(|u| u.idempotency_ttl_secs);
     let (Some(key), Some(ttl)) = (headers.get("idempotency-key"), ttl) else {
         let (status, v) = run()?;
-        return Ok(t.json_value(status, &v));
+        return Ok(unified_value(t, status, &v));
     };
     let key = key.to_str().map_err(|_| {
         ScimError::new(
@@ -547,13 +632,13 @@ fn idempotent(
     let print = idempotency::fingerprint(method, path, raw, body);
     let ttl = std::time::Duration::from_secs(ttl);
     match t.idempotency.begin(&scope, key, print, ttl)? {
-        Begin::Replay(status, bytes) => Ok(t.json(status, bytes)),
+        Begin::Replay(status, bytes) => Ok(unified(t, status, bytes)),
         Begin::Run(ticket) => {
             // On an error the ticket is dropped, which forgets the key.
             let (status, v) = run()?;
             let bytes = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
             ticket.finish(status, &bytes);
-            Ok(t.json(status, bytes))
+            Ok(unified(t, status, bytes))
         }
     }
 }
@@ -571,7 +656,7 @@ async fn create(
         let (scim, _) = scim_from_unified(&u);
         let path = format!("{}/Users", b.public_path);
         backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
-        let w = b.create_user(scim).map_err(|e| remote(b, e, &path))?;
+        let w = writes::create_user(b, scim).map_err(|e| remote(b, e, &path))?;
         Ok((
             StatusCode::CREATED,
             Shaping::from(&t, &q).apply(b, &w.stored),
@@ -603,9 +688,8 @@ async fn update(
                 value: Some(v),
             })
             .collect();
-        let w = b
-            .patch_ops(Kind::User, &id, ops, None)
-            .map_err(|e| remote(b, e, &path))?;
+        let w =
+            writes::patch_ops(b, Kind::User, &id, ops, None).map_err(|e| remote(b, e, &path))?;
         let s = if w.status == StatusCode::NO_CONTENT {
             b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
         } else {
@@ -615,17 +699,12 @@ async fn update(
     })
 }
 
-async fn remove(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
+async fn remove(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
-    b.delete_user(&id, None).map_err(|e| remote(b, e, &path))?;
-    Ok(t.json_value(StatusCode::OK, &json!({"id": id})))
+    writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    Ok(unified_value(&t, StatusCode::OK, &json!({"id": id})))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::store::Stored;
 use axum::http::StatusCode;
 use scimock_profile::{Profile, UnverifiedDomain};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 /// What a vendor does beyond its profile's data.
 pub trait VendorBehaviour: Send + Sync + std::fmt::Debug {
@@ -105,9 +106,9 @@ impl VendorBehaviour for Attio {
 }
 
 /// The behaviour for a profile.
-pub fn behaviour_for(profile: &Profile) -> Box<dyn VendorBehaviour> {
+pub fn behaviour_for(profile: &Profile) -> Arc<dyn VendorBehaviour> {
     match profile.name.as_str() {
-        "attio" => Box::new(Attio),
-        _ => Box::new(Standard),
+        "attio" => Arc::new(Attio),
+        _ => Arc::new(Standard),
     }
 }

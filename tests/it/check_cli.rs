@@ -1,7 +1,7 @@
 //! End-to-end tests of the real `scimock check` binary against in-process mocks: exit statuses,
 //! report formats and files, no credential in any output, and cleanup on SIGINT.
 
-use crate::common::{output, scimock, text};
+use crate::common::{json_report, output, scimock, text};
 use scimock_profile::PROFILE_NAMES;
 use scimock_server::{Break, FaultMatch, FaultRule, MockServer};
 use serde_json::Value;
@@ -148,14 +148,14 @@ async fn exit_status_is_2_when_every_request_of_the_checks_is_refused() {
     assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
     assert!(stderr.contains("rejected the credentials"), "{stderr}");
     // The report is still written, and says why.
-    let v: Value = serde_json::from_str(&stdout).expect("valid JSON");
+    let v: Value = json_report(&stdout);
     assert_eq!(v["credentials_rejected"], true);
     // Refusals of some requests are findings: exit status 1.
     m.clear_faults();
     m.set_break(Break::FilterIgnored, true);
     let out = output(check(&m, "generic", &["--format", "json"])).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let v: Value = serde_json::from_str(&text(&out.stdout)).expect("valid JSON");
+    let v: Value = json_report(&text(&out.stdout));
     assert_eq!(v["credentials_rejected"], false);
 }
 
@@ -228,7 +228,7 @@ async fn reports_go_to_stdout_or_to_a_file_and_never_carry_the_token() {
         match format {
             "json" => {
                 for s in [&stdout, &written] {
-                    let v: Value = serde_json::from_str(s).expect("valid JSON");
+                    let v: Value = json_report(s);
                     assert_eq!(v["report_version"], 1);
                     assert_eq!(v["tool"], "scimock");
                     assert!(v["summary"]["failed"].as_u64().unwrap() >= 1);

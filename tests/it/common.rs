@@ -5,10 +5,15 @@ use std::process::{Command, Output};
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_scimock");
 
-/// `scimock ARGS`, with no `SCIM_TOKEN` inherited from the environment and no colour.
+/// `scimock ARGS`, with no `SCIM_TOKEN` or `GITHUB_STEP_SUMMARY` inherited from the
+/// environment (a test run inside GitHub Actions must not write the job's summary) and no
+/// colour.
 pub fn scimock(args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
-    c.args(args).env_remove("SCIM_TOKEN").env("NO_COLOR", "1");
+    c.args(args)
+        .env_remove("SCIM_TOKEN")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1");
     c
 }
 
@@ -27,4 +32,33 @@ pub async fn output(mut c: Command) -> Output {
 /// Output bytes as text (lossy).
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// The JSON Schema of reports (`docs/report.schema.json`), compiled once, formats checked.
+fn report_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let text = include_str!("../../docs/report.schema.json");
+        let schema: serde_json::Value = serde_json::from_str(text).expect("the schema is JSON");
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("the schema compiles")
+    })
+}
+
+/// A JSON report printed or written by `scimock check --format json`, parsed and validated
+/// against `docs/report.schema.json` (panics naming every violation).
+pub fn json_report(text: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    let errors: Vec<String> = report_schema()
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the report violates docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
+    v
 }

@@ -3,10 +3,14 @@
 //!
 //! - `check_cli`: `scimock check` (DESIGN §4.3): exit statuses, reports, secrets, signals.
 //! - `filter_cli`: `scimock filter` (DESIGN §4.4) and `scimock vendors`.
+//! - `report_cli`: the CI side of `scimock check` (`--fail-on`, baselines, GitHub summary and
+//!   annotations, HTML, HAR) and `scimock diff`.
 //! - `serve_cli`: `scimock serve` (DESIGN §4.1): the listening line, mounts, state, shutdown.
-//! - `common`: running the binary and reading its output.
+//! - `common`: running the binary, reading its output, validating JSON reports against
+//!   `docs/report.schema.json`.
 
 mod check_cli;
 mod common;
 mod filter_cli;
+mod report_cli;
 mod serve_cli;

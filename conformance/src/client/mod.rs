@@ -6,11 +6,13 @@
 mod credential;
 mod exchange;
 mod pacing;
+mod recorder;
 mod text;
 
 pub use credential::{Auth, Credential, CredentialError, TOKEN_PLACEHOLDER, WRONG_TOKEN};
 pub use exchange::{Exchange, Request, Throttle};
 pub use pacing::parse_retry_after;
+pub use recorder::{Recorded, Recorder};
 pub use text::{encode_component, excerpt};
 
 use crate::model::Evidence;
@@ -76,6 +78,8 @@ pub struct ClientConfig {
     pub max_retry_wait: Duration,
     /// Anything but GET is allowed.
     pub allow_writes: bool,
+    /// Records every exchange (`--har`).
+    pub recorder: Option<Recorder>,
 }
 
 impl Default for ClientConfig {
@@ -86,6 +90,7 @@ impl Default for ClientConfig {
             max_retries: 3,
             max_retry_wait: Duration::from_secs(60),
             allow_writes: false,
+            recorder: None,
         }
     }
 }
@@ -361,12 +366,29 @@ impl Client {
         ex.headers.clear();
         ex.body.clear();
         ex.error = None;
+        let started = (time::OffsetDateTime::now_utc(), Instant::now());
         let mut resp = match b.send().await {
             Ok(r) => r,
             Err(e) => {
                 ex.error = Some(self.scrub(&describe_error(&e)));
+                self.record(req, ex, Vec::new(), String::new(), started, None);
                 return;
             }
+        };
+        let headers_at = Instant::now();
+        let version = format!("{:?}", resp.version());
+        let raw_headers: Vec<(String, String)> = if self.cfg.recorder.is_some() {
+            resp.headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        self.scrub(&String::from_utf8_lossy(v.as_bytes())),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         ex.status = Some(resp.status().as_u16());
         for (k, v) in resp.headers() {
@@ -399,6 +421,78 @@ impl Client {
                 }
             }
         }
+        self.record(req, ex, raw_headers, version, started, Some(headers_at));
+    }
+
+    /// The request headers as sent, credentials shown as in curl lines.
+    fn sent_headers(&self, req: &Request) -> Vec<(String, String)> {
+        let mut h = vec![(
+            "User-Agent".to_string(),
+            concat!("scimock-check/", env!("CARGO_PKG_VERSION")).to_string(),
+        )];
+        match req.auth {
+            Auth::Configured => {
+                h.extend(self.creds.iter().map(|c| (c.name.clone(), c.shown.clone())))
+            }
+            Auth::Wrong => h.extend(
+                self.creds
+                    .iter()
+                    .map(|c| (c.name.clone(), wrong_value(&c.value))),
+            ),
+            Auth::Missing => {}
+        }
+        h.push((
+            "Accept".into(),
+            "application/scim+json, application/json;q=0.9, */*;q=0.1".into(),
+        ));
+        h.extend(req.headers.iter().map(|(k, v)| (k.clone(), self.scrub(v))));
+        if req.body.is_some() {
+            h.push(("Content-Type".into(), "application/scim+json".into()));
+        }
+        h
+    }
+
+    /// Adds one attempt to the recording, if the run records.
+    fn record(
+        &self,
+        req: &Request,
+        ex: &Exchange,
+        response_headers: Vec<(String, String)>,
+        http_version: String,
+        started: (time::OffsetDateTime, Instant),
+        headers_at: Option<Instant>,
+    ) {
+        let Some(rec) = &self.cfg.recorder else {
+            return;
+        };
+        let now = Instant::now();
+        let headers_at = headers_at.unwrap_or(now);
+        rec.push(Recorded {
+            part: rec.part(),
+            started: started.0,
+            method: req.method.to_string(),
+            url: ex.url.clone(),
+            request_headers: self.sent_headers(req),
+            request_body: req.body.as_ref().map(|b| self.scrub(&b.to_string())),
+            status: ex.status,
+            http_version,
+            response_headers: response_headers
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = if k.eq_ignore_ascii_case("set-cookie") {
+                        "[redacted]".to_string()
+                    } else {
+                        v
+                    };
+                    (k, v)
+                })
+                .collect(),
+            response_body: self.scrub(&String::from_utf8_lossy(&ex.body)),
+            response_size: ex.body.len(),
+            error: ex.error.clone(),
+            wait: headers_at.saturating_duration_since(started.1),
+            receive: now.saturating_duration_since(headers_at),
+        });
     }
 
     /// The evidence for an exchange: request, curl line, status, the headers that matter, excerpt.

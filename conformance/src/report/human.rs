@@ -1,9 +1,13 @@
 //! The human reporter: progress while running (one line per check, a transient "running" line
 //! on terminals), colour only on terminals without `NO_COLOR`, failures grouped at the end with
-//! their evidence, and the exact last line `N passed, N failed, N skipped`.
+//! their evidence, the gate (`--fail-on`, baseline) when one is in use, and the exact last line
+//! `N passed, N failed, N skipped`.
 
+use super::Standing;
 use super::junit::evidence_text;
-use crate::model::{CheckResult, Cleanup, Event, Report, Status, Summary};
+use super::markdown::gate_text;
+use crate::baseline::Gate;
+use crate::model::{CheckResult, Cleanup, EntryStatus, Event, Report, Status, Summary};
 use std::io::Write;
 
 /// Writes events for people.
@@ -11,6 +15,7 @@ pub struct HumanReporter<W: Write> {
     out: W,
     colour: bool,
     live: bool,
+    gate: Gate,
     results: Vec<CheckResult>,
 }
 
@@ -26,8 +31,16 @@ impl<W: Write> HumanReporter<W> {
             out,
             colour,
             live,
+            gate: Gate::default(),
             results: Vec::new(),
         }
+    }
+
+    /// Judges results by `gate` (`--fail-on`, baseline): known findings are marked as such and
+    /// the end shows what the gate decided.
+    pub fn with_gate(mut self, gate: Gate) -> HumanReporter<W> {
+        self.gate = gate;
+        self
     }
 
     /// Gives the writer back.
@@ -91,6 +104,13 @@ impl<W: Write> HumanReporter<W> {
                 if self.live {
                     write!(self.out, "\r\x1b[2K")?;
                 }
+                let mut result = result.clone();
+                self.gate.judge(&mut result);
+                let mark = match Standing::of(&result, self.gate.fail_on) {
+                    Standing::Known => "[known] ",
+                    Standing::Below => "[below --fail-on] ",
+                    _ => "",
+                };
                 let detail: String = result.detail.chars().take(110).collect();
                 let more = if result.detail.chars().count() > 110 {
                     "…"
@@ -99,12 +119,12 @@ impl<W: Write> HumanReporter<W> {
                 };
                 writeln!(
                     self.out,
-                    "[{index:>3}/{total}] {} {:<36} {:>6} ms  {detail}{more}",
+                    "[{index:>3}/{total}] {} {:<36} {:>6} ms  {mark}{detail}{more}",
                     self.label(result.status),
                     result.id,
                     result.duration_ms
                 )?;
-                self.results.push(result.clone());
+                self.results.push(result);
             }
             Event::CleanupStarted { users } => {
                 writeln!(self.out, "cleaning up {users} user(s) the run created…")?;
@@ -148,6 +168,10 @@ impl<W: Write> HumanReporter<W> {
                     r.severity.as_str(),
                     r.reference
                 )?;
+                let standing = Standing::of(&r, self.gate.fail_on);
+                if let Some(n) = standing.note(&r, self.gate.fail_on, self.gate.reason(&r)) {
+                    writeln!(self.out, "  ({n})")?;
+                }
                 writeln!(self.out, "  {}", r.detail)?;
                 for line in evidence_text(&r.evidence).lines() {
                     writeln!(self.out, "    {line}")?;
@@ -185,8 +209,42 @@ impl<W: Write> HumanReporter<W> {
         if summary.warnings > 0 {
             writeln!(self.out, "{} warning(s)", summary.warnings)?;
         }
+        self.write_gate()?;
         writeln!(self.out, "finished in {:.1} s", duration_ms as f64 / 1000.0)?;
         writeln!(self.out, "{}", summary.line())
+    }
+}
+
+impl<W: Write> HumanReporter<W> {
+    /// What the gate decided: the baseline's entries whose finding is gone, and the count of
+    /// checks that fail the run (only when a threshold other than the default or a baseline is
+    /// in use).
+    fn write_gate(&mut self) -> std::io::Result<()> {
+        let fail_on = self.gate.fail_on;
+        let failing = self
+            .results
+            .iter()
+            .filter(|c| Standing::of(c, fail_on) == Standing::Failing)
+            .count();
+        let outcome = self.gate.outcome(&self.results);
+        if let Some(b) = &outcome {
+            for e in &b.entries {
+                let what = match e.status {
+                    EntryStatus::Fixed => "fixed",
+                    EntryStatus::Changed => "changed (the check now fails with another finding)",
+                    EntryStatus::Known | EntryStatus::Unobserved => continue,
+                };
+                writeln!(
+                    self.out,
+                    "baseline: {} {} {what}: remove it from {}",
+                    e.check, e.fingerprint, b.file
+                )?;
+            }
+        }
+        if let Some(line) = gate_text(fail_on, failing, outcome.as_ref()) {
+            writeln!(self.out, "{line}")?;
+        }
+        Ok(())
     }
 }
 
@@ -217,7 +275,7 @@ pub fn events_of(report: &Report) -> Vec<Event> {
 
 /// The human report of a finished run, without colour (for `--output FILE`).
 pub fn render(report: &Report) -> String {
-    let mut r = HumanReporter::new(Vec::new(), false, false);
+    let mut r = HumanReporter::new(Vec::new(), false, false).with_gate(Gate::of_report(report));
     for e in events_of(report) {
         r.event(&e);
     }
@@ -246,6 +304,8 @@ mod tests {
                 response_excerpt: "{}".into(),
                 error: None,
             }],
+            fingerprint: crate::baseline::fingerprint_of(id, status, &format!("{id} detail")),
+            baseline: None,
         }
     }
 
@@ -268,6 +328,10 @@ mod tests {
             interrupted: false,
             credentials_rejected: false,
             cleanup: Cleanup::default(),
+            identity: None,
+            fail_on: crate::model::Severity::Should,
+            failing: 0,
+            baseline: None,
         }
     }
 

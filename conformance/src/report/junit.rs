@@ -1,7 +1,11 @@
-//! JUnit XML: one `<testcase>` per check, `classname` = the check's group, failures carrying
-//! the detail and the evidence.
+//! JUnit XML: one `<testcase>` per check, `classname` = the check's group. The `<failure>`
+//! elements are exactly the checks that fail the run (so a JUnit-reading CI agrees with the
+//! exit status): a known finding is `<skipped>` with the baseline's reason, a failure below
+//! `--fail-on` and a warning pass with the finding in `system-out`, and at `--fail-on may` a
+//! warning is a `<failure>`. Failures carry the detail and the evidence.
 
-use crate::model::{CheckResult, Evidence, Report, Status};
+use super::{Standing, known_reason};
+use crate::model::{CheckResult, EntryStatus, Evidence, Report};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 
@@ -26,19 +30,35 @@ pub fn evidence_text(ev: &[Evidence]) -> String {
     out
 }
 
-fn case(r: &CheckResult) -> TestCase {
-    let status = match r.status {
-        Status::Pass | Status::Warn => TestCaseStatus::success(),
-        Status::Skip => {
+fn case(report: &Report, r: &CheckResult) -> TestCase {
+    let standing = Standing::of(r, report.fail_on);
+    let note = standing.note(r, report.fail_on, known_reason(report, r));
+    let status = match standing {
+        Standing::Passed | Standing::Warning | Standing::Below => TestCaseStatus::success(),
+        Standing::Skipped => {
             let mut s = TestCaseStatus::skipped();
             s.set_message(r.detail.as_str());
             s
         }
-        Status::Fail => {
+        Standing::Known => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!(
+                "{}: {}",
+                note.clone().unwrap_or_default(),
+                r.detail
+            ));
+            s.set_description(evidence_text(&r.evidence));
+            s
+        }
+        Standing::Failing => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(r.detail.as_str());
+            let message = match &note {
+                Some(n) => format!("{n}: {}", r.detail),
+                None => r.detail.clone(),
+            };
+            s.set_message(message.as_str());
             s.set_type(format!("{} ({})", r.severity.as_str(), r.reference));
-            s.set_description(format!("{}\n\n{}", r.detail, evidence_text(&r.evidence)));
+            s.set_description(format!("{message}\n\n{}", evidence_text(&r.evidence)));
             s
         }
     };
@@ -48,12 +68,16 @@ fn case(r: &CheckResult) -> TestCase {
     c.add_property(Property::new("title", r.title.as_str()));
     c.add_property(Property::new("severity", r.severity.as_str()));
     c.add_property(Property::new("reference", r.reference.as_str()));
-    if r.status == Status::Warn {
-        c.set_system_out(format!(
-            "warning: {}\n\n{}",
-            r.detail,
-            evidence_text(&r.evidence)
-        ));
+    if let Some(fp) = &r.fingerprint {
+        c.add_property(Property::new("fingerprint", fp.as_str()));
+    }
+    let system_out = match standing {
+        Standing::Warning => Some(format!("warning: {}", r.detail)),
+        Standing::Below => Some(format!("{}: {}", note.unwrap_or_default(), r.detail)),
+        _ => None,
+    };
+    if let Some(text) = system_out {
+        c.set_system_out(format!("{text}\n\n{}", evidence_text(&r.evidence)));
     }
     c
 }
@@ -72,7 +96,37 @@ pub fn render(report: &Report) -> String {
         let mut suite = TestSuite::new(g);
         suite.add_property(Property::new("target", report.target.as_str()));
         suite.add_property(Property::new("profile", report.profile.as_str()));
-        suite.add_test_cases(report.checks.iter().filter(|c| c.group() == g).map(case));
+        suite.add_property(Property::new("fail_on", report.fail_on.as_str()));
+        if let Some(id) = &report.identity {
+            suite.add_property(Property::new("profile_digest", id.profile_digest.as_str()));
+        }
+        suite.add_test_cases(
+            report
+                .checks
+                .iter()
+                .filter(|c| c.group() == g)
+                .map(|c| case(report, c)),
+        );
+        junit.add_test_suite(suite);
+    }
+    if let Some(b) = &report.baseline {
+        let mut suite = TestSuite::new("baseline");
+        suite.add_property(Property::new("file", b.file.as_str()));
+        let mut text = format!(
+            "baseline {}: {} known, {} new, {} fixed\n",
+            b.file, b.known, b.new, b.fixed
+        );
+        for e in &b.entries {
+            if matches!(e.status, EntryStatus::Fixed | EntryStatus::Changed) {
+                text.push_str(&format!(
+                    "{} {} {}: remove it from the baseline\n",
+                    e.status.as_str(),
+                    e.check,
+                    e.fingerprint
+                ));
+            }
+        }
+        suite.set_system_out(text);
         junit.add_test_suite(suite);
     }
     if !report.cleanup.leftovers.is_empty() || report.cleanup.note.is_some() {

@@ -8,11 +8,13 @@ mod preflight;
 
 pub use cancel::{CancelSignal, Canceller, cancellation};
 
+use crate::baseline::fingerprint_of;
 use crate::catalog::{CATALOG, CheckDef};
 use crate::client::{Client, ClientConfig, ClientError};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::glob;
+use crate::identity;
 use crate::model::{CheckResult, Event, Report, Severity, Status, Summary};
 use crate::outcome::{Skip, SkipReason};
 use scimock_profile::ProfileKind;
@@ -124,12 +126,14 @@ pub async fn run(
         max_retries: cfg.max_retries,
         max_retry_wait: cfg.max_retry_wait,
         allow_writes: cfg.allow_writes,
+        recorder: cfg.recorder.clone(),
     };
     let client = Client::new(&cfg.target, cfg.credentials.clone(), ccfg.clone())?;
     let plan = preflight::preflight(&client, &cfg, &ccfg).await?;
     let ctx = Ctx::new(client, cfg, plan);
     let selected = self::plan(&ctx.cfg);
     let target = ctx.client.scrub(&ctx.cfg.target);
+    let identity = identity::identity(&target, ctx.profile(), ctx.plan.spc.as_ref());
     sink(&Event::RunStarted {
         target: target.clone(),
         profile: ctx.profile().name.clone(),
@@ -144,6 +148,9 @@ pub async fn run(
     let (sent, refused) = ctx.client.counts();
     let (sent, refused) = (sent - sent_before, refused - refused_before);
     let credentials_rejected = sent > 0 && refused == sent;
+    if let Some(r) = &ctx.cfg.recorder {
+        r.begin("cleanup");
+    }
     let cleanup = cleanup::cleanup(&ctx, sink).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     sink(&Event::RunFinished {
@@ -152,7 +159,7 @@ pub async fn run(
         interrupted: ran.interrupted,
         duration_ms,
     });
-    Ok(Report {
+    let mut report = Report {
         report_version: 1,
         tool: "scimock".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -166,7 +173,13 @@ pub async fn run(
         interrupted: ran.interrupted,
         credentials_rejected,
         cleanup,
-    })
+        identity: Some(identity),
+        fail_on: Severity::Should,
+        failing: 0,
+        baseline: None,
+    };
+    report.count_failing();
+    Ok(report)
 }
 
 /// Runs the planned checks in order, stopping at a cancellation.
@@ -193,6 +206,9 @@ async fn run_checks(
             id: def.id.into(),
             title: def.title.into(),
         });
+        if let Some(r) = &ctx.cfg.recorder {
+            r.begin(def.id);
+        }
         let t0 = Instant::now();
         let outcome = match cancel.as_mut() {
             Some(c) => {
@@ -235,14 +251,17 @@ fn check_result(
     if status == Status::Fail && def.severity == Severity::May {
         status = Status::Warn;
     }
+    let detail = ctx.client.scrub(&detail);
     CheckResult {
         id: def.id.to_string(),
         title: def.title.to_string(),
         severity: def.severity,
         reference: def.reference_for(ctx.profile()),
         status,
-        detail: ctx.client.scrub(&detail),
+        fingerprint: fingerprint_of(def.id, status, &detail),
+        detail,
         duration_ms: u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX),
         evidence,
+        baseline: None,
     }
 }

@@ -65,9 +65,40 @@ pub fn config(m: &MockServer, profile: Profile, writes: bool) -> Config {
     c
 }
 
-/// Runs and returns the report.
+/// Runs and returns the report, after checking that its JSON is valid against
+/// `docs/report.schema.json`.
 pub async fn check(cfg: Config) -> Report {
-    run(cfg, None, &mut |_| {}).await.expect("the run starts")
+    let report = run(cfg, None, &mut |_| {}).await.expect("the run starts");
+    assert_valid_json_report(&scimock_conformance::report::json::render(&report));
+    report
+}
+
+/// The JSON Schema of reports (`docs/report.schema.json`), compiled once, formats checked.
+fn report_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let text = include_str!("../../../docs/report.schema.json");
+        let schema: serde_json::Value = serde_json::from_str(text).expect("the schema is JSON");
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("the schema compiles")
+    })
+}
+
+/// Panics, naming every violation, unless `text` is a JSON report valid against
+/// `docs/report.schema.json`.
+pub fn assert_valid_json_report(text: &str) {
+    let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    let errors: Vec<String> = report_schema()
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the report violates docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// The result of check `id` in `r` (panics, naming it, when the check did not run).

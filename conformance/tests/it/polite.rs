@@ -239,9 +239,16 @@ async fn no_report_format_ever_contains_the_token() {
         .unwrap();
     assert!(r.summary.failed > 0);
     let mut outputs = vec![String::from_utf8_lossy(&live).into_owned()];
-    for f in [Format::Human, Format::Json, Format::Junit, Format::Markdown] {
+    for f in [
+        Format::Human,
+        Format::Json,
+        Format::Junit,
+        Format::Markdown,
+        Format::Html,
+    ] {
         outputs.push(report::render(f, &r));
     }
+    assert_valid_json_report(&outputs[2]);
     for out in &outputs {
         assert!(!out.contains(TOKEN), "token leaked:\n{out}");
         assert!(
@@ -308,9 +315,16 @@ async fn odd_bodies_never_crash_the_runner() {
             r.summary.failed > 0,
             "{name}: an odd server cannot pass everything"
         );
-        for f in [Format::Human, Format::Json, Format::Junit, Format::Markdown] {
+        for f in [
+            Format::Human,
+            Format::Json,
+            Format::Junit,
+            Format::Markdown,
+            Format::Html,
+        ] {
             assert!(!report::render(f, &r).is_empty());
         }
+        assert_valid_json_report(&report::render(Format::Json, &r));
     }
     h.abort();
 }

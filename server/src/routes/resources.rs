@@ -1,29 +1,29 @@
-//! `/Users` and `/Groups` handlers (RFC 7644 §3.3–§3.6). Each reads like the RFC section it
-//! implements; the rules live in `Tenant`.
+//! `/Users` and `/Groups` (RFC 7644 §3.3–§3.6), one set of handlers generic over the resource
+//! kind, and the root query (§3.4.2.1). Each handler reads like the RFC section it implements:
+//! extractors parse the input, then select -> sort -> page -> render, or a write.
 
-use super::{header_str, json_body};
 use crate::error::{ScimError, ScimResult};
-use crate::faults::Break;
-use crate::projection::Projection;
-use crate::query::{ListRequest, Query};
+use crate::extract::{
+    IfMatch, IfNoneMatch, ListQuery, Projected, ScimJson, SearchRequest, projection,
+};
+use crate::page::{self, Position};
+use crate::query::ListRequest;
+use crate::render::Output;
+use crate::resource::Resource;
+use crate::select;
+use crate::sort;
 use crate::store::Kind;
 use crate::tenant::Tenant;
+use crate::writes;
+use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use std::sync::Arc;
 
 type Ten = State<Arc<Tenant>>;
-
-/// `attributes` / `excludedAttributes` from a query, as far as the profile honours them.
-fn projection(t: &Tenant, kind: Kind, q: &Query) -> ScimResult<Projection> {
-    t.projection(
-        kind,
-        q.single("attributes")?,
-        q.single("excludedAttributes")?,
-    )
-}
 
 /// A write a handler performs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +57,10 @@ fn offers(t: &Tenant, kind: Kind, op: Op) -> bool {
     }
 }
 
-/// Refuses an operation the profile does not offer, with its status: 405 with the `Allow`
-/// header of what the resource does offer (RFC 9110 §15.5.6), or the vendor's own (Adra 501).
-fn ensure_offered(t: &Tenant, kind: Kind, op: Op) -> ScimResult<()> {
-    if offers(t, kind, op) {
-        return Ok(());
-    }
+/// The refusal of an operation the profile does not offer, with its status: 405 with the
+/// `Allow` header of what the resource does offer (RFC 9110 §15.5.6), or the vendor's own
+/// (Adra 501).
+fn not_offered(t: &Tenant, kind: Kind, op: Op) -> ScimError {
     let status = StatusCode::from_u16(t.profile.errors.not_offered_status)
         .ok()
         .filter(|s| s.is_client_error() || s.is_server_error())
@@ -72,17 +70,16 @@ fn ensure_offered(t: &Tenant, kind: Kind, op: Op) -> ScimResult<()> {
         "This operation is not offered by this service provider",
     );
     if status != StatusCode::METHOD_NOT_ALLOWED {
-        return Err(e);
+        return e;
     }
-    let on_item: &[(Op, &str)] = &[
-        (Op::Replace, "PUT"),
-        (Op::Patch, "PATCH"),
-        (Op::Delete, "DELETE"),
-    ];
     let candidates: &[(Op, &str)] = if op == Op::Create {
         &[(Op::Create, "POST")]
     } else {
-        on_item
+        &[
+            (Op::Replace, "PUT"),
+            (Op::Patch, "PATCH"),
+            (Op::Delete, "DELETE"),
+        ]
     };
     let mut allow = vec!["GET", "HEAD"];
     allow.extend(
@@ -91,236 +88,204 @@ fn ensure_offered(t: &Tenant, kind: Kind, op: Op) -> ScimResult<()> {
             .filter(|(o, _)| offers(t, kind, *o))
             .map(|(_, m)| *m),
     );
-    Err(e.with_header(header::ALLOW, &allow.join(",")))
+    e.with_header(header::ALLOW, &allow.join(","))
 }
 
-async fn list(t: &Tenant, kind: Kind, raw: Option<String>) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
-    t.list(kind, &ListRequest::from_query(&q)?)
-}
-
-/// The `SearchRequest` of a `.search` body (RFC 7644 §3.4.3).
-fn search_request(t: &Tenant, headers: &HeaderMap, body: &Bytes) -> ScimResult<ListRequest> {
-    let v = json_body(t, headers, body)?;
-    let req = ListRequest::from_search_body(&v)?;
-    if t.shared.faults.is_broken(Break::SearchBodyIgnored) {
-        return Ok(ListRequest::default());
-    }
-    Ok(req)
-}
-
-async fn search(t: &Tenant, kind: Kind, headers: &HeaderMap, body: &Bytes) -> ScimResult<Response> {
-    t.list(kind, &search_request(t, headers, body)?)
-}
-
-fn get_one(
-    t: &Tenant,
-    kind: Kind,
-    id: &str,
-    raw: Option<String>,
-    headers: &HeaderMap,
-) -> ScimResult<Response> {
-    let q = Query::parse(raw.as_deref())?;
-    let proj = projection(t, kind, &q)?;
-    let stored = match t.get(kind, id) {
-        Ok(s) => s,
-        Err(_) if t.shared.faults.is_broken(Break::NotFoundAs200) => {
-            return Ok(t.json(StatusCode::OK, "{}"));
-        }
-        Err(e) => return Err(e),
+/// Adds `/{Users|Groups}` and `/{Users|Groups}/{id}` for resources of kind `R`; operations the
+/// profile does not offer are refused as it documents.
+pub fn routes<R: Resource>(r: Router<Arc<Tenant>>, t: &Tenant) -> Router<Arc<Tenant>> {
+    let kind = R::KIND;
+    let offered = |op| offers(t, kind, op);
+    let refuse_item = move |op| {
+        move |State(t): Ten, Path(_): Path<String>| async move { not_offered(&t, kind, op) }
     };
-    if t.profile.etag.supported {
-        if let Some(inm) = header_str(headers, header::IF_NONE_MATCH) {
-            let tag = stored.etag();
-            if crate::tenant::etag_matches(&tag, inm) {
-                let mut r = Response::new(Body::empty());
-                *r.status_mut() = StatusCode::NOT_MODIFIED;
-                if let Ok(v) = tag.parse() {
-                    r.headers_mut().insert(header::ETAG, v);
-                }
-                return Ok(r);
-            }
-        }
+    let mut collection = get(list::<R>);
+    collection = if offered(Op::Create) {
+        collection.post(create::<R>)
+    } else {
+        collection.post(move |State(t): Ten| async move { not_offered(&t, kind, Op::Create) })
+    };
+    let mut item: MethodRouter<Arc<Tenant>> = get(get_one::<R>);
+    item = item.merge(match offered(Op::Replace) {
+        true => put(replace::<R>),
+        false => put(refuse_item(Op::Replace)),
+    });
+    item = item.merge(match offered(Op::Patch) {
+        true => patch(patch_one::<R>),
+        false => patch(refuse_item(Op::Patch)),
+    });
+    item = item.merge(match offered(Op::Delete) {
+        true => delete(delete_one::<R>),
+        false => delete(refuse_item(Op::Delete)),
+    });
+    let endpoint = kind.endpoint();
+    let mut r = r
+        .route(&format!("/{endpoint}"), collection)
+        .route(&format!("/{endpoint}/{{id}}"), item);
+    if t.profile.list.search {
+        r = r.route(&format!("/{endpoint}/.search"), post(search::<R>));
     }
-    Ok(t.resource_response(kind, &stored, StatusCode::OK, &proj))
-}
-
-/// GET / with query parameters: every resource type at once (RFC 7644 §3.4.2.1).
-pub async fn query_root(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
-    let q = Query::parse(q.as_deref())?;
-    t.list_root(&ListRequest::from_query(&q)?)
-}
-
-/// GET /Users
-pub async fn list_users(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
-    list(&t, Kind::User, q).await
-}
-
-/// GET /Groups
-pub async fn list_groups(State(t): Ten, RawQuery(q): RawQuery) -> ScimResult<Response> {
-    list(&t, Kind::Group, q).await
-}
-
-/// POST /Users/.search
-pub async fn search_users(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
-    search(&t, Kind::User, &headers, &body).await
-}
-
-/// POST /Groups/.search
-pub async fn search_groups(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
-    search(&t, Kind::Group, &headers, &body).await
-}
-
-/// POST /.search: searches every resource type at once (RFC 7644 §3.4.2.1, §3.4.3).
-pub async fn search_root(State(t): Ten, headers: HeaderMap, body: Bytes) -> ScimResult<Response> {
-    t.list_root(&search_request(&t, &headers, &body)?)
-}
-
-/// GET /Users/{id}
-pub async fn get_user(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-) -> ScimResult<Response> {
-    get_one(&t, Kind::User, &id, q, &headers)
-}
-
-/// GET /Groups/{id}
-pub async fn get_group(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-) -> ScimResult<Response> {
-    get_one(&t, Kind::Group, &id, q, &headers)
-}
-
-/// POST /Users
-pub async fn create_user(
-    State(t): Ten,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::User, Op::Create)?;
-    let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, Kind::User, &q)?;
-    let v = json_body(&t, &headers, &body)?;
-    let w = t.create_user(v)?;
-    Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
-}
-
-/// POST /Groups
-pub async fn create_group(
-    State(t): Ten,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::Group, Op::Create)?;
-    let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, Kind::Group, &q)?;
-    let v = json_body(&t, &headers, &body)?;
-    let w = t.create_group(v)?;
-    Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
-}
-
-/// PUT /Users/{id}
-pub async fn replace_user(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::User, Op::Replace)?;
-    let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, Kind::User, &q)?;
-    let v = json_body(&t, &headers, &body)?;
-    let w = t.replace(Kind::User, &id, v, header_str(&headers, header::IF_MATCH))?;
-    Ok(t.resource_response(Kind::User, &w.stored, w.status, &proj))
-}
-
-/// PUT /Groups/{id}
-pub async fn replace_group(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::Group, Op::Replace)?;
-    let q = Query::parse(q.as_deref())?;
-    let proj = projection(&t, Kind::Group, &q)?;
-    let v = json_body(&t, &headers, &body)?;
-    let w = t.replace(Kind::Group, &id, v, header_str(&headers, header::IF_MATCH))?;
-    Ok(t.resource_response(Kind::Group, &w.stored, w.status, &proj))
-}
-
-async fn patch(
-    t: &Tenant,
-    kind: Kind,
-    id: &str,
-    q: Option<String>,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> ScimResult<Response> {
-    let q = Query::parse(q.as_deref())?;
-    let proj = projection(t, kind, &q)?;
-    let v = json_body(t, headers, body)?;
-    let w = t.patch(kind, id, &v, header_str(headers, header::IF_MATCH))?;
-    Ok(t.resource_response(kind, &w.stored, w.status, &proj))
-}
-
-/// PATCH /Users/{id}
-pub async fn patch_user(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::User, Op::Patch)?;
-    patch(&t, Kind::User, &id, q, &headers, &body).await
-}
-
-/// PATCH /Groups/{id}
-pub async fn patch_group(
-    State(t): Ten,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::Group, Op::Patch)?;
-    patch(&t, Kind::Group, &id, q, &headers, &body).await
-}
-
-fn no_content() -> Response {
-    let mut r = Response::new(Body::empty());
-    *r.status_mut() = StatusCode::NO_CONTENT;
     r
 }
 
-/// DELETE /Users/{id}
-pub async fn delete_user(
-    State(t): Ten,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::User, Op::Delete)?;
-    t.delete_user(&id, header_str(&headers, header::IF_MATCH))?;
-    Ok(no_content())
+/// The list response for `req`: select -> sort -> page -> render.
+pub fn list_response(t: &Tenant, kind: Kind, req: &ListRequest) -> ScimResult<Response> {
+    let proj = projection(t, kind, req.attributes.as_deref(), req.excluded.as_deref())?;
+    let fetched = page::fetch(t, kind, req)?;
+    let resources: Vec<Bytes> = fetched
+        .items
+        .iter()
+        .map(|s| t.renderer.resource(kind, s, &proj))
+        .collect();
+    Ok(t.renderer.list(&resources, &page::envelope(t, &fetched)))
 }
 
-/// DELETE /Groups/{id}
-pub async fn delete_group(
+/// Every resource type at once (RFC 7644 §3.4.2.1, §3.4.3). A filter a type's rules refuse
+/// matches none of that type; if every type refuses, the first refusal is the answer. Index
+/// pagination only.
+pub fn root_response(t: &Tenant, req: &ListRequest) -> ScimResult<Response> {
+    let proj = projection(
+        t,
+        Kind::User,
+        req.attributes.as_deref(),
+        req.excluded.as_deref(),
+    )?;
+    let sort = sort::spec(t, req)?;
+    let mut kinds = vec![Kind::User];
+    if t.profile.groups.is_some() {
+        kinds.push(Kind::Group);
+    }
+    let mut all = Vec::new();
+    let mut refused = None;
+    let mut accepted = false;
+    for kind in kinds {
+        match select::select(t, kind, req.filter.as_deref()) {
+            Ok(sel) => {
+                accepted = true;
+                let m = select::all_matching(t, kind, &sel);
+                all.extend(m.into_iter().map(|s| (kind, s)));
+            }
+            Err(e) => {
+                refused.get_or_insert(e);
+            }
+        }
+    }
+    if let (false, Some(e)) = (accepted, refused) {
+        return Err(e);
+    }
+    if let Some(spec) = &sort {
+        sort::sort(t, &mut all, spec);
+    }
+    let index_only = ListRequest {
+        cursor: None,
+        ..req.clone()
+    };
+    let page = page::resolve(t, &index_only, all.len(), 0, &Position::index_only())?;
+    let end = page.start.saturating_add(page.count).min(all.len());
+    let resources: Vec<Bytes> = all
+        .get(page.start.min(end)..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, s)| t.renderer.resource(*k, s, &proj))
+        .collect();
+    Ok(t.renderer.list(&resources, &page.envelope(all.len())))
+}
+
+/// GET /Users, GET /Groups
+async fn list<R: Resource>(State(t): Ten, ListQuery(req): ListQuery) -> ScimResult<Response> {
+    list_response(&t, R::KIND, &req)
+}
+
+/// POST /Users/.search, POST /Groups/.search
+async fn search<R: Resource>(
+    State(t): Ten,
+    SearchRequest(req): SearchRequest,
+) -> ScimResult<Response> {
+    list_response(&t, R::KIND, &req)
+}
+
+/// GET / with query parameters: every resource type at once (RFC 7644 §3.4.2.1).
+pub async fn query_root(State(t): Ten, ListQuery(req): ListQuery) -> ScimResult<Response> {
+    root_response(&t, &req)
+}
+
+/// POST /.search: searches every resource type at once (RFC 7644 §3.4.2.1, §3.4.3).
+pub async fn search_root(State(t): Ten, SearchRequest(req): SearchRequest) -> ScimResult<Response> {
+    root_response(&t, &req)
+}
+
+/// GET /Users/{id}, GET /Groups/{id}, with If-None-Match (RFC 9110 §13.1.2) where the profile
+/// has ETags.
+async fn get_one<R: Resource>(
     State(t): Ten,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Projected(proj, _): Projected<R>,
+    IfNoneMatch(if_none_match): IfNoneMatch,
+) -> Response {
+    let stored = match t.get(R::KIND, &id) {
+        Ok(s) => s,
+        Err(e) => return t.renderer.tag(e.into_response(), Output::MissingResource),
+    };
+    if let Some(inm) = if_none_match.filter(|_| t.profile.etag.supported) {
+        let etag = stored.etag();
+        if writes::etag_matches(&etag, &inm) {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            if let Ok(v) = etag.parse() {
+                r.headers_mut().insert(header::ETAG, v);
+            }
+            return r;
+        }
+    }
+    t.renderer
+        .resource_response(R::KIND, &stored, StatusCode::OK, &proj)
+}
+
+/// POST /Users, POST /Groups
+async fn create<R: Resource>(
+    State(t): Ten,
+    Projected(proj, _): Projected<R>,
+    ScimJson(body): ScimJson,
 ) -> ScimResult<Response> {
-    ensure_offered(&t, Kind::Group, Op::Delete)?;
-    t.delete_group(&id, header_str(&headers, header::IF_MATCH))?;
-    Ok(no_content())
+    let w = writes::create(&t, R::KIND, body)?;
+    Ok(t.renderer
+        .resource_response(R::KIND, &w.stored, w.status, &proj))
+}
+
+/// PUT /Users/{id}, PUT /Groups/{id}
+async fn replace<R: Resource>(
+    State(t): Ten,
+    Path(id): Path<String>,
+    Projected(proj, _): Projected<R>,
+    IfMatch(if_match): IfMatch,
+    ScimJson(body): ScimJson,
+) -> ScimResult<Response> {
+    let w = writes::replace(&t, R::KIND, &id, body, if_match.as_deref())?;
+    Ok(t.renderer
+        .resource_response(R::KIND, &w.stored, w.status, &proj))
+}
+
+/// PATCH /Users/{id}, PATCH /Groups/{id}
+async fn patch_one<R: Resource>(
+    State(t): Ten,
+    Path(id): Path<String>,
+    Projected(proj, _): Projected<R>,
+    IfMatch(if_match): IfMatch,
+    ScimJson(body): ScimJson,
+) -> ScimResult<Response> {
+    let w = writes::patch(&t, R::KIND, &id, &body, if_match.as_deref())?;
+    Ok(t.renderer
+        .resource_response(R::KIND, &w.stored, w.status, &proj))
+}
+
+/// DELETE /Users/{id}, DELETE /Groups/{id}
+async fn delete_one<R: Resource>(
+    State(t): Ten,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+) -> ScimResult<Response> {
+    writes::delete(&t, R::KIND, &id, if_match.as_deref())?;
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::NO_CONTENT;
+    Ok(r)
 }

@@ -1,0 +1,681 @@
+//! The profile data model. Field comments say what the server does with each fact.
+
+mod schema;
+pub use schema::*;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One vendor's SCIM behaviour.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// CLI name (`attio`).
+    pub name: String,
+    /// Display name (`Attio`).
+    pub title: String,
+    /// One-line description for `scimock vendors`.
+    pub summary: String,
+    /// A SCIM endpoint, or a unified facade over other profiles (Truto).
+    pub kind: ProfileKind,
+    /// Path the profile is mounted at, with `{param}` id segments.
+    pub base_path: String,
+    /// The vendor's real base URL, for documentation only (never contacted).
+    pub vendor_base_url: String,
+    /// Fixed values for the id segments in `base_path` (directory id, organization sid).
+    #[serde(default)]
+    pub path_params: BTreeMap<String, String>,
+    /// How requests authenticate.
+    pub auth: AuthSpec,
+    /// Content types in and out.
+    pub media: MediaSpec,
+    /// How errors are rendered.
+    pub errors: ErrorSpec,
+    /// List semantics: pagination, caps, envelope details.
+    pub list: ListSpec,
+    /// Which filters are accepted and how a refusal looks.
+    pub filter: FilterSpec,
+    /// `sortBy` / `sortOrder`.
+    pub sort: SortSpec,
+    /// `attributes` / `excludedAttributes`.
+    pub projection: ProjectionSpec,
+    /// The shape of User resources on the wire.
+    pub shape: ShapeSpec,
+    /// The extension schemas this vendor defines (RFC 7643 §7 representation), for the URNs in
+    /// `shape.extensions` that are not well-known RFC 7643 schemas. A URN in
+    /// `shape.extensions` that is neither is a load error.
+    #[serde(default, skip_serializing_if = "crate::is_empty")]
+    pub schemas: Vec<Schema>,
+    /// Groups, if the vendor has them.
+    #[serde(default)]
+    pub groups: Option<GroupSpec>,
+    /// Create / replace / delete rules.
+    pub writes: WriteSpec,
+    /// PATCH leniency and limits.
+    pub patch: PatchSpec,
+    /// Discovery endpoints and where they live.
+    pub discovery: DiscoverySpec,
+    /// ETag / If-Match / If-None-Match support.
+    pub etag: EtagSpec,
+    /// Documented rate limits (enforced only with `serve --rate-limits`).
+    #[serde(default)]
+    pub rate_limit: Option<RateLimitSpec>,
+    /// For unified facades: the integrated accounts and their backing vendors.
+    #[serde(default)]
+    pub unified: Option<UnifiedSpec>,
+    /// Every documented quirk with its source, for `scimock vendors` and tests.
+    pub quirks: Vec<Quirk>,
+}
+
+/// What kind of API the profile exposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileKind {
+    /// A SCIM 2.0 service provider.
+    Scim,
+    /// A unified (non-SCIM) user-directory facade over SCIM profiles.
+    Unified,
+}
+
+/// Authentication.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSpec {
+    /// What the vendor calls the credential (`directory API key`), shown in `/_scimock/info`.
+    pub token_name: String,
+    /// Accept `Authorization: <token>` without the `Bearer` word (Elfsquad, [I]).
+    #[serde(default)]
+    pub accept_bare_token: bool,
+    /// `WWW-Authenticate` header value sent with 401, if any.
+    #[serde(default)]
+    pub www_authenticate: Option<String>,
+}
+
+/// Content types.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSpec {
+    /// Content-Type of successful responses.
+    pub response: String,
+    /// Media types accepted for request bodies (parameters such as charset are ignored).
+    pub accepted: Vec<String>,
+}
+
+/// Error rendering.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// Body format.
+    pub format: ErrorFormat,
+    /// Content-Type of error responses.
+    pub content_type: String,
+    /// Status of an operation the vendor does not offer on a route it has (405; Adra 501).
+    #[serde(
+        default = "default_not_offered_status",
+        deserialize_with = "error_status"
+    )]
+    pub not_offered_status: u16,
+}
+
+fn default_not_offered_status() -> u16 {
+    405
+}
+
+/// An HTTP error status (400–599); anything else is refused when the profile loads.
+fn error_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    let status = u16::deserialize(d)?;
+    if (400..=599).contains(&status) {
+        Ok(status)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{status} is not an error status (400-599)"
+        )))
+    }
+}
+
+/// The error body formats scimock can render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorFormat {
+    /// RFC 7644 §3.12 SCIM Error: `schemas`, `status` as a string, `scimType`, `detail`.
+    Scim,
+    /// RFC 7807 problem details: `type`, `title`, integer `status`, `detail`, `instance`.
+    Problem,
+    /// Attio envelope: `status_code`, `type`, `code`, `message`.
+    Attio,
+    /// Truto envelope: `statusCode`, `error`, `message` (+ remote fields).
+    Truto,
+}
+
+/// How lists page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pagination {
+    /// RFC 7644 §3.4.2.4 `startIndex` / `count`.
+    Index,
+    /// No paging: `startIndex`/`count` ignored, everything returned.
+    None,
+}
+
+/// What to do with a `count` above the maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverMax {
+    /// Silently return at most the maximum.
+    Clamp,
+    /// 400 (`invalidValue`).
+    Reject,
+}
+
+/// What `itemsPerPage` means in a list response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemsPerPage {
+    /// The number of resources in this page (RFC 7644).
+    Returned,
+    /// The page size asked for (or the default), whatever was returned (Adra S-003).
+    Requested,
+}
+
+/// List semantics.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    /// Index paging or none.
+    pub pagination: Pagination,
+    /// Page size when `count` is absent (`None`: everything).
+    pub default_count: Option<u64>,
+    /// Largest page (`None`: no cap).
+    pub max_count: Option<u64>,
+    /// Clamp or reject a `count` above `max_count`.
+    pub over_max: OverMax,
+    /// Meaning of `itemsPerPage`.
+    pub items_per_page: ItemsPerPage,
+    /// Leave out `Resources` when the page is empty.
+    pub omit_empty_resources: bool,
+    /// RFC 9865 cursor pagination, if offered.
+    #[serde(default)]
+    pub cursor: Option<CursorSpec>,
+    /// Queries across resource types and in request bodies offered: `GET /` at the base
+    /// (RFC 7644 §3.4.2.1), `POST /.search` and `POST /{Resource}/.search` (§3.4.3).
+    #[serde(default)]
+    pub search: bool,
+}
+
+/// RFC 9865 cursor pagination.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CursorSpec {
+    /// Seconds a cursor stays valid (`cursorTimeout`).
+    pub timeout_secs: u64,
+}
+
+/// A documented refusal: status, `scimType` and the message the vendor gives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refusal {
+    /// HTTP status.
+    pub status: u16,
+    /// RFC 7644 `scimType`, when the format carries one.
+    #[serde(default)]
+    pub scim_type: Option<String>,
+    /// Message; `{attr}` and `{op}` are replaced with what was refused.
+    pub detail: String,
+}
+
+/// Which filters one resource type accepts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterRules {
+    /// Any attribute with any operator (generic).
+    #[serde(default)]
+    pub any: bool,
+    /// Otherwise: these attribute paths with these operators (`eq`, `pr`, ...).
+    #[serde(default)]
+    pub allow: Vec<AllowedAttr>,
+    /// `and` / `or` allowed.
+    #[serde(default)]
+    pub logical: bool,
+    /// `not` allowed.
+    #[serde(default)]
+    pub not: bool,
+    /// Value paths `attr[...]` allowed.
+    #[serde(default)]
+    pub value_paths: bool,
+}
+
+/// One allowed attribute and its operators.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedAttr {
+    /// Dotted attribute path, compared case-insensitively.
+    pub attr: String,
+    /// Allowed operators (lowercase).
+    pub ops: Vec<String>,
+}
+
+/// Filter support.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterSpec {
+    /// Rules for `/Users`.
+    pub users: FilterRules,
+    /// Rules for `/Groups`.
+    pub groups: FilterRules,
+    /// The documented answer to a filter the vendor does not support.
+    pub refusal: Refusal,
+    /// Answer a syntactically valid filter on an attribute outside the allow-list with an
+    /// empty list instead of the refusal (Attio `externalId` probe, [I]).
+    #[serde(default)]
+    pub unknown_attr_empty: bool,
+    /// Longest accepted filter, bytes.
+    pub max_length: usize,
+    /// Deepest accepted nesting.
+    pub max_depth: usize,
+}
+
+/// Sorting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SortSpec {
+    /// `sortBy` honoured.
+    pub supported: bool,
+    /// When unsupported: reject `sortBy` with 400 instead of ignoring it.
+    #[serde(default)]
+    pub reject_when_unsupported: bool,
+}
+
+/// `attributes` / `excludedAttributes`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectionSpec {
+    /// `attributes` honoured.
+    pub attributes: bool,
+    /// `excludedAttributes` honoured.
+    pub excluded_attributes: bool,
+    /// Both at once is a 400 (Atlassian).
+    #[serde(default)]
+    pub mutually_exclusive: bool,
+}
+
+/// How `schemas` is filled on a User.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemasRule {
+    /// Core URN plus each extension present, in `extensions` order.
+    Present,
+    /// Exactly `fixed_schemas`, always.
+    Fixed,
+}
+
+/// Timestamp precision on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// `2024-01-01T00:00:00Z`
+    Seconds,
+    /// `2024-01-01T00:00:00.000Z`
+    Millis,
+    /// `2021-02-16T15:05:41.185473Z`
+    Micros,
+}
+
+/// How `meta.location` and member `$ref` are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrlStyle {
+    /// `http://127.0.0.1:8080/scim/v2/Users/ID`
+    Absolute,
+    /// `/scim/v2/Users/ID`
+    Relative,
+}
+
+/// A top-level attribute that mirrors an extension sub-attribute (Atlassian `department`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mirror {
+    /// Top-level attribute name.
+    pub top: String,
+    /// Extension URN.
+    pub urn: String,
+    /// Sub-attribute under the extension.
+    pub sub: String,
+}
+
+/// The shape of User resources.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeSpec {
+    /// How `schemas` is filled.
+    pub schemas: SchemasRule,
+    /// The list used with [`SchemasRule::Fixed`], in wire order.
+    #[serde(default)]
+    pub fixed_schemas: Vec<String>,
+    /// Extension URNs the vendor knows, in order; others are dropped on write. Each is a
+    /// well-known RFC 7643 schema (the enterprise extension) or one of the profile's `schemas`.
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    /// Which `meta` sub-attributes appear, in order.
+    pub meta_fields: Vec<String>,
+    /// Timestamp precision.
+    pub timestamp_precision: Precision,
+    /// `meta.location` style.
+    pub location: UrlStyle,
+    /// Emit `primary` on emails.
+    pub email_primary: bool,
+    /// Attributes always present on read, with their value when the resource has none
+    /// (Atlassian `groups: []`).
+    #[serde(default)]
+    pub defaults_on_read: BTreeMap<String, Value>,
+    /// Top-level copies of extension sub-attributes.
+    #[serde(default)]
+    pub mirrors: Vec<Mirror>,
+    /// Top-level attributes the vendor adds to the core schema (Attio `appRole`), with their
+    /// allowed values (empty: any).
+    #[serde(default)]
+    pub vendor_attributes: BTreeMap<String, Vec<String>>,
+    /// Core attributes the vendor never returns.
+    #[serde(default)]
+    pub hidden_attributes: Vec<String>,
+    /// Emit `User.groups` (read-only membership).
+    pub user_groups: bool,
+}
+
+/// What DELETE does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteMode {
+    /// Removed; later requests get 404 (RFC 7644).
+    Delete,
+    /// Deactivated and unlinked: the SCIM record is gone, later requests get 404 (Atlassian).
+    #[serde(rename = "deactivate_then_404")]
+    DeactivateThen404,
+    /// Suspended: `active:false`, still readable (Attio).
+    Suspend,
+}
+
+/// What to do with attributes the vendor's schema does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownAttributes {
+    /// Store and return them.
+    Keep,
+    /// Silently drop them (Adra).
+    Drop,
+    /// 400 `invalidSyntax`.
+    Reject,
+}
+
+/// Rules for `emails` on write.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailRules {
+    /// Exactly one email required (Adra).
+    #[serde(default)]
+    pub exactly_one: bool,
+    /// The only accepted `type` (Elfsquad, Adra: `work`).
+    #[serde(default)]
+    pub only_type: Option<String>,
+    /// `primary: true` required on the email (Adra).
+    #[serde(default)]
+    pub primary_required: bool,
+    /// Derived from `userName` and read-only (Attio).
+    #[serde(default)]
+    pub from_user_name: bool,
+}
+
+/// What happens to a create for an email on an unverified domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnverifiedDomain {
+    /// Created normally.
+    Allow,
+    /// Refused with `unverified_refusal`.
+    Reject,
+    /// Created as a pending invite (Attio).
+    Invite,
+}
+
+/// Create / replace / delete rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteSpec {
+    /// POST /Users exists.
+    pub create: bool,
+    /// PUT /Users/{id} exists.
+    pub replace: bool,
+    /// PATCH /Users/{id} exists.
+    pub patch: bool,
+    /// DELETE /Users/{id} exists.
+    pub delete: bool,
+    /// Attribute paths required on create and replace.
+    pub required: Vec<String>,
+    /// The answer to a missing required attribute.
+    pub required_refusal: Refusal,
+    /// The answer to a duplicate `userName`.
+    pub duplicate_refusal: Refusal,
+    /// What DELETE does.
+    pub delete_mode: DeleteMode,
+    /// `active` when a create omits it.
+    pub active_default: bool,
+    /// Attributes the client cannot write (silently ignored).
+    #[serde(default)]
+    pub read_only: Vec<String>,
+    /// Unknown attributes on write.
+    pub unknown_attributes: UnknownAttributes,
+    /// `userName` must look like an email.
+    #[serde(default)]
+    pub user_name_is_email: bool,
+    /// Email rules.
+    pub emails: EmailRules,
+    /// Domains treated as verified (for vendors that care).
+    #[serde(default)]
+    pub verified_domains: Vec<String>,
+    /// What an unverified domain gets.
+    pub unverified_domain: UnverifiedDomain,
+    /// The answer for [`UnverifiedDomain::Reject`].
+    #[serde(default)]
+    pub unverified_refusal: Option<Refusal>,
+    /// Attributes generated on create, with their generator (`uuid`, `hex24`).
+    #[serde(default)]
+    pub generated: BTreeMap<String, String>,
+    /// A vendor role attribute's rules (Attio `appRole`), if the vendor has one.
+    #[serde(default)]
+    pub role: Option<RoleRules>,
+    /// Most users a tenant holds (Atlassian: 20,000 per directory); a create beyond it is
+    /// refused. Loaded fixtures and `--users` are not limited.
+    #[serde(default)]
+    pub max_users: Option<UserLimit>,
+}
+
+/// A cap on the users of a tenant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserLimit {
+    /// Users at most.
+    pub max: u64,
+    /// The answer to a create beyond it (`{attr}` is replaced with the limit).
+    pub refusal: Refusal,
+}
+
+/// A top-level role attribute (Attio `appRole`): what an unrecognised value becomes, and a role
+/// whose last active holder cannot lose it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRules {
+    /// The attribute (one of `shape.vendor_attributes`).
+    pub attr: String,
+    /// What a value outside the attribute's allowed values is stored as (`member`).
+    pub fallback: String,
+    /// A role some active user must keep (`admin`): demoting, deactivating or deleting its last
+    /// active holder is refused.
+    #[serde(default)]
+    pub keep_one: Option<String>,
+    /// The answer to a write that would leave no active holder of `keep_one`.
+    pub last_holder_refusal: Refusal,
+}
+
+/// What a successful PATCH answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatchResponse {
+    /// 200 with the resource.
+    Resource,
+    /// 204 without a body.
+    NoContent,
+}
+
+/// PATCH leniency.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchSpec {
+    /// `op` matched case-insensitively (`Replace`).
+    pub op_case_insensitive: bool,
+    /// Accepted keys for the operations array (`Operations`, `operations`).
+    pub operations_keys: Vec<String>,
+    /// A bare JSON array of operations is accepted as the body.
+    pub bare_array: bool,
+    /// `schemas` with the PatchOp URN is required.
+    pub schemas_required: bool,
+    /// Path-less `add`/`replace` with an object value.
+    pub pathless: bool,
+    /// String booleans (`"false"`) accepted for boolean attributes.
+    pub string_booleans: bool,
+    /// If set, the only paths that may be written (others: 400 `invalidPath`).
+    #[serde(default)]
+    pub allowed_paths: Option<Vec<String>>,
+    /// If set, the only paths `remove` may target.
+    #[serde(default)]
+    pub remove_paths: Option<Vec<String>>,
+    /// Extension sub-attribute paths may use `/` instead of `:` (Elfsquad `...:User/currencyIso`).
+    #[serde(default)]
+    pub slash_extension_separator: bool,
+    /// `value[].value` may be a JSON object encoded as a string (Elfsquad roles).
+    #[serde(default)]
+    pub json_string_values: bool,
+    /// `value: []` is refused with 400 (reported for Atlassian; unverified).
+    #[serde(default)]
+    pub reject_empty_array: bool,
+    /// What a successful PATCH answers.
+    pub response: PatchResponse,
+}
+
+/// Discovery endpoints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverySpec {
+    /// Path of the service provider configuration, relative to the base (`/ServiceProviderConfig`,
+    /// Adra `/serviceConfiguration`), if documented.
+    #[serde(default)]
+    pub service_provider_config: Option<String>,
+    /// `/Schemas` offered.
+    pub schemas: bool,
+    /// `/ResourceTypes` offered.
+    pub resource_types: bool,
+    /// Fields merged over the generated configuration (vendor's documented body).
+    #[serde(default)]
+    pub spc_overrides: Value,
+}
+
+/// ETags.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EtagSpec {
+    /// Weak ETags, `meta.version`, If-Match (412) and If-None-Match (304).
+    pub supported: bool,
+}
+
+/// `Retry-After` form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryAfter {
+    /// Delay in seconds.
+    Seconds,
+    /// An HTTP-date (Attio).
+    HttpDate,
+}
+
+/// Documented rate limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSpec {
+    /// Reads per second.
+    pub read_rps: u32,
+    /// Writes per second.
+    pub write_rps: u32,
+    /// `Retry-After` form.
+    pub retry_after: RetryAfter,
+    /// The 429 message.
+    pub detail: String,
+    /// 429s also carry `X-RateLimit-Limit`, `X-RateLimit-Remaining: 0` and `X-RateLimit-Reset`
+    /// (when the limit resets, `yyyy-MM-ddTHH:mmZ`), as Atlassian's cloud APIs send them.
+    #[serde(default)]
+    pub x_ratelimit_headers: bool,
+}
+
+/// Groups.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// POST /Groups exists.
+    pub create: bool,
+    /// PUT /Groups/{id} exists.
+    pub replace: bool,
+    /// PATCH /Groups/{id} exists.
+    pub patch: bool,
+    /// DELETE /Groups/{id} exists.
+    pub delete: bool,
+    /// Member `$ref` style.
+    pub member_ref: UrlStyle,
+    /// `displayName` may be changed by PATCH.
+    pub rename_by_patch: bool,
+    /// A `displayName` another group has is refused with 409 (Atlassian).
+    #[serde(default)]
+    pub unique_display_name: bool,
+    /// `excludedAttributes` honoured on Groups even where Users ignore it (Attio `members`, D:A9).
+    #[serde(default)]
+    pub excluded_attributes: bool,
+    /// Which `meta` sub-attributes appear.
+    pub meta_fields: Vec<String>,
+}
+
+/// A Truto-style integrated account: an id and the vendor tenant behind it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegratedAccount {
+    /// `integrated_account_id` value (UUID).
+    pub id: String,
+    /// Backing profile name.
+    pub vendor: String,
+}
+
+/// Unified facade settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnifiedSpec {
+    /// Integrated accounts.
+    pub accounts: Vec<IntegratedAccount>,
+    /// `limit` when absent.
+    pub default_limit: u64,
+    /// Largest `limit` unless `truto_ignore_limit`.
+    pub max_limit: u64,
+    /// Seconds an `Idempotency-Key` on POST/PATCH is remembered (`None`: the header is ignored).
+    #[serde(default)]
+    pub idempotency_ttl_secs: Option<u64>,
+}
+
+/// A documented vendor behaviour, with its source.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quirk {
+    /// Stable id (`count-capped-at-100`); tests are named after it.
+    pub id: String,
+    /// One line.
+    pub summary: String,
+    /// Provenance tags from VENDORS.md (`S-002`, `D:A3`, `I`).
+    pub source: String,
+    /// Profile fields that control it (a dotted path), when it is a switch.
+    #[serde(default, skip_serializing_if = "crate::is_empty")]
+    pub switches: Vec<String>,
+}

@@ -1,0 +1,394 @@
+//! The write stage (RFC 7644 §3.3, §3.5, §3.6): create, replace, patch and delete of users
+//! and groups, with the schema's rules (required, mutability), the store's (uniqueness,
+//! members), the profile's (see [`rules`]) and If-Match (RFC 7644 §3.14). Shared by the SCIM
+//! handlers and the unified facade.
+
+pub(crate) mod rules;
+
+use crate::breaks::Bends;
+use crate::error::{ScimError, ScimResult, ScimType};
+use crate::patch::{self, PatchOp};
+use crate::store::{Insert, Kind, Store, StoreError, Stored};
+use crate::tenant::{Tenant, not_found};
+use axum::http::StatusCode;
+use scimock_profile::{DeleteMode, PatchResponse, Profile};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Most operations one PATCH may carry (more is 400 `tooMany`).
+pub const MAX_PATCH_OPERATIONS: usize = 1_000;
+
+/// The answer to a successful write.
+#[derive(Debug)]
+pub struct Written {
+    /// The resource after the write (for Suspend deletes too).
+    pub stored: Arc<Stored>,
+    /// 200 or 201 normally; 204 where the vendor answers without a body.
+    pub status: StatusCode,
+}
+
+fn store_error(profile: &Profile, kind: Kind, e: StoreError) -> ScimError {
+    match e {
+        StoreError::NotFound => ScimError::not_found(format!("{} not found", kind.resource_type())),
+        StoreError::Duplicate(v) => {
+            ScimError::from_refusal(&profile.writes.duplicate_refusal, &v, "")
+        }
+        StoreError::UnknownMember(m) => ScimError::invalid_value(format!(
+            "Group member {m:?} is not an existing User or Group"
+        )),
+        StoreError::TooLarge => ScimError::invalid_value(format!(
+            "The {} is too large to store",
+            kind.resource_type()
+        )),
+    }
+}
+
+/// RFC 9110 §13.1.1/§13.1.2 comparison of a stored ETag with an `If-Match` / `If-None-Match`
+/// header: `*` matches anything; otherwise any listed tag matches by weak comparison (the `W/`
+/// prefix is ignored), which is what scimock's weak ETags call for.
+pub fn etag_matches(have: &str, header: &str) -> bool {
+    let header = header.trim();
+    if header == "*" {
+        return true;
+    }
+    let opaque = |s: &str| {
+        s.trim()
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .to_string()
+    };
+    let have = opaque(have);
+    header.split(',').any(|w| opaque(w) == have)
+}
+
+/// Checks `If-Match` against the stored version (RFC 7644 §3.14): 412 when it does not match.
+pub fn check_if_match(stored: &Stored, if_match: Option<&str>) -> ScimResult<()> {
+    match if_match {
+        Some(want) if !etag_matches(&stored.etag(), want) => Err(ScimError::precondition_failed()),
+        _ => Ok(()),
+    }
+}
+
+/// If-Match, where the profile has ETags.
+fn check_etag(
+    t: &Tenant,
+    stored: &Stored,
+    if_match: Option<&str>,
+    bends: &Bends,
+) -> ScimResult<()> {
+    if !t.profile.etag.supported || bends.if_match_ignored {
+        return Ok(());
+    }
+    check_if_match(stored, if_match)
+}
+
+/// The client-writable view of a stored resource (no id, meta, groups).
+fn writable_view(stored: &Stored) -> Value {
+    let mut v = stored.to_value();
+    if let Some(o) = v.as_object_mut() {
+        o.shift_remove("id");
+        o.shift_remove("meta");
+    }
+    v
+}
+
+/// A write of a user to the store; while `create.allow-duplicates` is on, the store takes
+/// userNames that are already taken.
+fn user_write<T>(t: &Tenant, store: &mut Store, write: impl FnOnce(&mut Store) -> T) -> T {
+    if !t.shared.faults.bends().duplicates_allowed {
+        return write(store);
+    }
+    store.allow_duplicate_user_names = true;
+    let out = write(store);
+    store.allow_duplicate_user_names = false;
+    out
+}
+
+/// The schema's required attributes, refused as the profile documents.
+fn check_required(t: &Tenant, kind: Kind, attrs: &Value) -> ScimResult<()> {
+    t.schemas
+        .of(kind)
+        .check_required(attrs)
+        .map_err(|attr| ScimError::from_refusal(&t.profile.writes.required_refusal, &attr, ""))
+}
+
+/// POST /Users or /Groups.
+pub fn create(t: &Tenant, kind: Kind, body: Value) -> ScimResult<Written> {
+    match kind {
+        Kind::User => create_user(t, body),
+        Kind::Group => create_group(t, body),
+    }
+}
+
+/// POST /Users.
+pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
+    rules::mirror_in(&t.profile, &mut body);
+    let attrs = t.schemas.users.normalize_write(body, &t.rules.writes)?;
+    let (attrs, invite) = rules::finish_user_write(t, attrs, None)?;
+    let mut store = t.write();
+    if let Some(limit) = &t.profile.writes.max_users {
+        // A duplicate userName is refused as a duplicate (409) even in a full directory.
+        let user_name = attrs.get("userName").and_then(Value::as_str).unwrap_or("");
+        if store.users.len() as u64 >= limit.max && !store.has_user(user_name, None) {
+            return Err(ScimError::from_refusal(
+                &limit.refusal,
+                &limit.max.to_string(),
+                "",
+            ));
+        }
+    }
+    let insert = Insert {
+        invite,
+        ..Insert::default()
+    };
+    let stored = user_write(t, &mut store, |s| s.create_user(attrs, insert))
+        .map_err(|e| store_error(&t.profile, Kind::User, e))?;
+    let status = t
+        .behaviour
+        .user_write_status(None, &stored)
+        .unwrap_or(StatusCode::CREATED);
+    Ok(Written { stored, status })
+}
+
+/// POST /Groups.
+pub fn create_group(t: &Tenant, body: Value) -> ScimResult<Written> {
+    let attrs = t.schemas.groups.normalize_write(body, &t.rules.writes)?;
+    check_required(t, Kind::Group, &attrs)?;
+    let stored = t
+        .write()
+        .create_group(attrs, Insert::default())
+        .map_err(|e| store_error(&t.profile, Kind::Group, e))?;
+    Ok(Written {
+        stored,
+        status: StatusCode::CREATED,
+    })
+}
+
+/// Replaces `old` with `attrs` under the store's write lock: immutability, required
+/// attributes, the profile's user rules, then the store's uniqueness and members.
+fn replace_locked(
+    t: &Tenant,
+    kind: Kind,
+    store: &mut Store,
+    old: &Arc<Stored>,
+    attrs: Value,
+) -> ScimResult<Written> {
+    let schema = t.schemas.of(kind);
+    if schema.has_immutable() {
+        schema.check_immutable(&old.to_value(), &attrs)?;
+    }
+    let stored = match kind {
+        Kind::User => {
+            let (attrs, invite) = rules::finish_user_write(t, attrs, Some(old))?;
+            rules::keep_last_holder(&t.profile, store, old, Some((&attrs, invite)))?;
+            user_write(t, store, |s| s.replace_user(&old.id, attrs, invite))
+        }
+        Kind::Group => {
+            check_required(t, kind, &attrs)?;
+            store.replace_group(&old.id, attrs)
+        }
+    }
+    .map_err(|e| store_error(&t.profile, kind, e))?;
+    let status = match kind {
+        Kind::User => t.behaviour.user_write_status(Some(old), &stored),
+        Kind::Group => None,
+    };
+    Ok(Written {
+        stored,
+        status: status.unwrap_or(StatusCode::OK),
+    })
+}
+
+/// PUT /Users/{id} or /Groups/{id}: replace with mutability rules (RFC 7644 §3.5.1).
+pub fn replace(
+    t: &Tenant,
+    kind: Kind,
+    id: &str,
+    mut body: Value,
+    if_match: Option<&str>,
+) -> ScimResult<Written> {
+    if kind == Kind::User {
+        rules::mirror_in(&t.profile, &mut body);
+    }
+    let attrs = t.schemas.of(kind).normalize_write(body, &t.rules.writes)?;
+    let mut store = t.write();
+    let old = store
+        .collection(kind)
+        .get(id)
+        .cloned()
+        .ok_or_else(|| not_found(kind, id))?;
+    let bends = t.shared.faults.bends();
+    check_etag(t, &old, if_match, &bends)?;
+    if bends.replace_ignored {
+        return Ok(Written {
+            stored: old,
+            status: StatusCode::OK,
+        });
+    }
+    replace_locked(t, kind, &mut store, &old, attrs)
+}
+
+/// PATCH /Users/{id} or /Groups/{id}: every operation applies, or none does.
+pub fn patch(
+    t: &Tenant,
+    kind: Kind,
+    id: &str,
+    body: &Value,
+    if_match: Option<&str>,
+) -> ScimResult<Written> {
+    let ops = patch::parse_patch_body(body, &t.profile.patch)?;
+    patch_ops(t, kind, id, ops, if_match)
+}
+
+/// Refuses a group rename by PATCH where the vendor does (Atlassian).
+fn check_group_rename(t: &Tenant, ops: &[PatchOp]) -> ScimResult<()> {
+    let renames = t
+        .profile
+        .groups
+        .as_ref()
+        .is_some_and(|g| !g.rename_by_patch);
+    let touches_name = ops.iter().any(|op| match &op.path {
+        Some(p) => p.attr.name.eq_ignore_ascii_case("displayName"),
+        None => op
+            .value
+            .as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case("displayName"))),
+    });
+    if renames && touches_name {
+        return Err(ScimError::mutability(
+            "Group displayName cannot be changed with PATCH",
+        ));
+    }
+    Ok(())
+}
+
+/// Applies parsed PATCH operations (also used by the unified facade).
+pub fn patch_ops(
+    t: &Tenant,
+    kind: Kind,
+    id: &str,
+    mut ops: Vec<PatchOp>,
+    if_match: Option<&str>,
+) -> ScimResult<Written> {
+    match kind {
+        Kind::User => rules::mirror_ops(&t.profile, &mut ops),
+        Kind::Group => check_group_rename(t, &ops)?,
+    }
+    if ops.len() > MAX_PATCH_OPERATIONS {
+        return Err(ScimError::bad_request(
+            ScimType::TooMany,
+            format!("A PATCH request carries at most {MAX_PATCH_OPERATIONS} operations"),
+        ));
+    }
+    let mut written = apply_patch(t, kind, id, &ops, if_match)?;
+    if written.status == StatusCode::OK && t.profile.patch.response == PatchResponse::NoContent {
+        written.status = StatusCode::NO_CONTENT;
+    }
+    Ok(written)
+}
+
+/// The operations are applied to a copy without holding the lock (a large PATCH must not
+/// stall every other request), then committed only if nobody wrote the resource meanwhile;
+/// otherwise they are applied again to the newer version.
+fn apply_patch(
+    t: &Tenant,
+    kind: Kind,
+    id: &str,
+    ops: &[PatchOp],
+    if_match: Option<&str>,
+) -> ScimResult<Written> {
+    let schema = t.schemas.of(kind);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let old = t.get(kind, id)?;
+        let bends = t.shared.faults.bends();
+        check_etag(t, &old, if_match, &bends)?;
+        if bends.patch_ignored {
+            return Ok(Written {
+                stored: old,
+                status: StatusCode::OK,
+            });
+        }
+        let mut work = writable_view(&old);
+        patch::apply_patch(&mut work, ops, schema, &t.profile.patch)?;
+        let attrs = schema.normalize_write(work, &t.rules.writes)?;
+        let mut store = t.write();
+        match store.collection(kind).get(id).map(|s| s.version) {
+            None => return Err(not_found(kind, id)),
+            Some(v) if v != old.version && attempts < 64 => continue,
+            Some(v) if v != old.version => {
+                return Err(ScimError::new(
+                    StatusCode::CONFLICT,
+                    "The resource kept changing while this PATCH was applied; retry",
+                ));
+            }
+            Some(_) => {}
+        }
+        return replace_locked(t, kind, &mut store, &old, attrs);
+    }
+}
+
+/// DELETE /Users/{id} or /Groups/{id}: users are deleted, deactivated-then-404 or suspended,
+/// per the profile.
+pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimResult<()> {
+    let mut store = t.write();
+    let old = store
+        .collection(kind)
+        .get(id)
+        .cloned()
+        .ok_or_else(|| not_found(kind, id))?;
+    let bends = t.shared.faults.bends();
+    check_etag(t, &old, if_match, &bends)?;
+    if bends.delete_ignored {
+        return Ok(());
+    }
+    let err = |e| store_error(&t.profile, kind, e);
+    if kind == Kind::Group {
+        return store.delete_group(id).map(drop).map_err(err);
+    }
+    rules::keep_last_holder(&t.profile, &store, &old, None)?;
+    match t.profile.writes.delete_mode {
+        DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
+            store.delete_user(id).map_err(err)?;
+        }
+        DeleteMode::Suspend => {
+            let mut v = writable_view(&old);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("active".into(), Value::Bool(false));
+            }
+            user_write(t, &mut store, |s| s.replace_user(id, v, old.invite)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn if_match_accepts_star_and_the_current_weak_or_strong_tag() {
+        let mut s = Store::new();
+        let u = s
+            .create_user(json!({"userName": "a"}), Insert::default())
+            .unwrap();
+        assert!(check_if_match(&u, Some("*")).is_ok());
+        assert!(check_if_match(&u, Some(&u.etag())).is_ok());
+        assert!(check_if_match(&u, Some(u.etag().trim_start_matches("W/"))).is_ok());
+        assert_eq!(
+            check_if_match(&u, Some("W/\"nope\"")).unwrap_err().status,
+            StatusCode::PRECONDITION_FAILED
+        );
+    }
+
+    #[test]
+    fn only_schemas_with_immutable_attributes_compare_them() {
+        let generic = Profile::builtin("generic").unwrap();
+        let schemas = crate::resource::Schemas::for_profile(&generic);
+        assert!(!schemas.users.has_immutable());
+        assert!(!schemas.groups.has_immutable());
+    }
+}

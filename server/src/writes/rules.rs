@@ -1,0 +1,241 @@
+//! The profile's write rules for users, beyond the schema: mirrored attributes, email rules,
+//! vendor-required attributes, verified domains, generated ids, role spelling, and the last
+//! holder of a role that must be kept.
+
+use crate::dotted::{dotted, dotted_stored, generate, is_blank, set_generated};
+use crate::error::{ScimError, ScimResult};
+use crate::patch::PatchOp;
+use crate::store::{Store, Stored};
+use crate::tenant::Tenant;
+use crate::vendor;
+use scimock_profile::{Profile, UnverifiedDomain};
+use serde_json::{Value, json};
+
+/// Moves top-level mirrors (Atlassian `department`) into their extension before validation.
+pub(crate) fn mirror_in(profile: &Profile, body: &mut Value) {
+    let Some(obj) = body.as_object_mut() else {
+        return;
+    };
+    for m in &profile.shape.mirrors {
+        let key = obj.keys().find(|k| k.eq_ignore_ascii_case(&m.top)).cloned();
+        if let Some(v) = key.and_then(|k| obj.shift_remove(&k)) {
+            let ext = obj.entry(m.urn.clone()).or_insert_with(|| json!({}));
+            if let Some(e) = ext.as_object_mut() {
+                e.entry(m.sub.clone()).or_insert(v);
+            }
+        }
+    }
+}
+
+/// Rewrites PATCH paths that name a top-level mirror (Atlassian `department`) to the extension.
+pub(crate) fn mirror_ops(profile: &Profile, ops: &mut [PatchOp]) {
+    for op in ops.iter_mut() {
+        let Some(path) = op.path.as_mut() else {
+            continue;
+        };
+        if path.attr.urn.is_some() {
+            continue;
+        }
+        if let Some(m) = profile
+            .shape
+            .mirrors
+            .iter()
+            .find(|m| m.top.eq_ignore_ascii_case(&path.attr.name))
+        {
+            path.attr.urn = Some(m.urn.clone());
+            path.attr.name = m.sub.clone();
+        }
+    }
+}
+
+/// Applies the profile's email rules (D:A10, D:E2, D:R5).
+fn check_emails(profile: &Profile, attrs: &mut Value) -> ScimResult<()> {
+    let rules = &profile.writes.emails;
+    if rules.from_user_name {
+        if let Some(u) = attrs
+            .get("userName")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
+            if let Some(o) = attrs.as_object_mut() {
+                o.insert(
+                    "emails".into(),
+                    json!([{"value": u, "type": "work", "primary": true}]),
+                );
+            }
+        }
+        return Ok(());
+    }
+    let Some(emails) = attrs.get_mut("emails").and_then(Value::as_array_mut) else {
+        return Ok(());
+    };
+    if rules.exactly_one && emails.len() != 1 {
+        return Err(ScimError::invalid_value(format!(
+            "Exactly one email is required, got {}",
+            emails.len()
+        )));
+    }
+    for e in emails.iter_mut() {
+        if let Some(t) = &rules.only_type {
+            match e.get("type").and_then(Value::as_str) {
+                None => {
+                    if let Some(o) = e.as_object_mut() {
+                        o.insert("type".into(), Value::String(t.clone()));
+                    }
+                }
+                Some(got) if !got.eq_ignore_ascii_case(t) => {
+                    return Err(ScimError::invalid_value(format!(
+                        "Email type {got:?} is not supported; only {t:?}"
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        if rules.primary_required && e.get("primary") != Some(&Value::Bool(true)) {
+            return Err(ScimError::invalid_value(
+                "The email must have primary: true",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs every write rule over a normalized user body. `existing` is the stored user for
+/// replace and patch. Returns the attributes to store and whether it is a pending invite.
+pub(crate) fn finish_user_write(
+    t: &Tenant,
+    mut attrs: Value,
+    existing: Option<&Stored>,
+) -> ScimResult<(Value, bool)> {
+    let p = &t.profile;
+    check_emails(p, &mut attrs)?;
+    if let Some(obj) = attrs.as_object_mut() {
+        if !obj.contains_key("active") && existing.is_none() {
+            obj.insert("active".into(), Value::Bool(p.writes.active_default));
+        }
+    }
+    if let Err(attr) = t.schemas.users.check_required(&attrs) {
+        return Err(ScimError::from_refusal(
+            &p.writes.required_refusal,
+            &attr,
+            "",
+        ));
+    }
+    for r in &p.writes.required {
+        if is_blank(dotted(&attrs, r)) {
+            return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
+        }
+    }
+    check_user_name(p, &attrs, existing.is_none())?;
+    if let Some(obj) = attrs.as_object_mut() {
+        for (path, generator) in &p.writes.generated {
+            let kept = existing.and_then(|s| dotted_stored(s, path));
+            set_generated(obj, path, kept.unwrap_or_else(|| generate(generator)));
+        }
+    }
+    normalize_role(p, &mut attrs);
+    let invite = t.behaviour.prepare_user_write(p, &mut attrs, existing);
+    Ok((attrs, invite))
+}
+
+/// `userName` as an email where the vendor requires one, and (on create) in a verified domain
+/// where the vendor refuses others.
+fn check_user_name(p: &Profile, attrs: &Value, creating: bool) -> ScimResult<()> {
+    let user_name = attrs
+        .get("userName")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if p.writes.user_name_is_email && !user_name.contains('@') {
+        return Err(ScimError::invalid_value(format!(
+            "userName {user_name:?} must be an email address"
+        )));
+    }
+    if creating && p.writes.unverified_domain == UnverifiedDomain::Reject {
+        let email = attrs
+            .get("emails")
+            .and_then(Value::as_array)
+            .and_then(|es| {
+                es.iter()
+                    .find(|e| e.get("primary") == Some(&Value::Bool(true)))
+                    .or_else(|| es.first())
+            })
+            .and_then(|e| e.get("value"))
+            .and_then(Value::as_str)
+            .unwrap_or(&user_name)
+            .to_string();
+        if !vendor::domain_verified(p, &email) {
+            let domain = email.rsplit_once('@').map_or(email.as_str(), |(_, d)| d);
+            if let Some(r) = &p.writes.unverified_refusal {
+                return Err(ScimError::from_refusal(r, domain, ""));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores a recognised value of the profile's role attribute in its canonical spelling and
+/// an unrecognised one as the fallback (Attio: anything but admin is member, D:A6).
+fn normalize_role(p: &Profile, attrs: &mut Value) {
+    let Some(role) = &p.writes.role else {
+        return;
+    };
+    let Some(allowed) = p
+        .shape
+        .vendor_attributes
+        .get(&role.attr)
+        .filter(|a| !a.is_empty())
+    else {
+        return;
+    };
+    if let Some(v) = attrs.get_mut(&role.attr) {
+        if let Some(s) = v.as_str() {
+            let canonical = allowed
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(s))
+                .unwrap_or(&role.fallback);
+            *v = Value::String(canonical.clone());
+        }
+    }
+}
+
+/// Refuses a write that would leave no active holder of the profile's `keep_one` role
+/// (Attio: the last admin, D:A6). `after` is the user's new attributes and invite flag,
+/// `None` when the user is deleted.
+pub(crate) fn keep_last_holder(
+    p: &Profile,
+    store: &Store,
+    old: &Stored,
+    after: Option<(&Value, bool)>,
+) -> ScimResult<()> {
+    let Some(role) = &p.writes.role else {
+        return Ok(());
+    };
+    let Some(keep) = role.keep_one.as_deref() else {
+        return Ok(());
+    };
+    let holds = |s: &Stored| {
+        !s.invite
+            && s.view().get("active").and_then(|a| a.boolean()) != Some(false)
+            && s.str_attr(&role.attr)
+                .is_some_and(|r| r.eq_ignore_ascii_case(keep))
+    };
+    if !holds(old) {
+        return Ok(());
+    }
+    let keeps = after.is_some_and(|(v, invite)| {
+        !invite
+            && v.get("active") != Some(&Value::Bool(false))
+            && v.get(&role.attr)
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.eq_ignore_ascii_case(keep))
+    });
+    if keeps || store.users.iter().any(|s| s.id != old.id && holds(s)) {
+        return Ok(());
+    }
+    Err(ScimError::from_refusal(
+        &role.last_holder_refusal,
+        &role.attr,
+        "",
+    ))
+}

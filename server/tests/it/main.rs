@@ -1,0 +1,19 @@
+//! The server's integration tests, one binary (the server is linked once). Each module is
+//! one area; `common` holds the HTTP helpers they share. Run one area with a filter:
+//!
+//! ```sh
+//! cargo test -p scimock-server --test it vendor_quirks
+//! PROPTEST_CASES=1000000 cargo test --release -p scimock-server --test it fuzz_patch
+//! ```
+
+mod common;
+
+mod admin;
+mod bad_input;
+mod concurrency;
+mod fuzz_patch;
+mod generic_lists;
+mod generic_resources;
+mod golden;
+mod truto;
+mod vendor_quirks;

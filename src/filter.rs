@@ -1,0 +1,55 @@
+//! `scimock filter`: parse a SCIM filter, print its canonical form (or AST), and with
+//! `--profile` say whether that vendor would accept it (DESIGN.md §4.4).
+
+use crate::cli::fail;
+use clap::Args;
+use scimock_profile::Profile;
+use scimock_profile::vocab::ResourceKind;
+
+/// `scimock filter 'EXPR' [--profile NAME] [--json]`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// The filter expression.
+    expr: String,
+    /// Check the filter against this vendor's rules.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Print the AST as JSON instead of the canonical form.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the command: 0 valid (and accepted), 1 malformed, 2 unknown profile, 3 the vendor
+/// refuses it.
+pub fn run(a: FilterArgs) -> u8 {
+    let profile = match a.profile.as_deref().map(Profile::builtin).transpose() {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let limits = profile
+        .as_ref()
+        .map_or_else(scimock_filter::Limits::default, |p| p.filter.limits());
+    let ast = match scimock_filter::parse_filter_with(&a.expr, &limits) {
+        Ok(ast) => ast,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&ast).unwrap_or_default());
+    } else {
+        println!("{ast}");
+    }
+    if let Some(p) = profile {
+        if let Err(refused) = p.filter.check(&ast, ResourceKind::User) {
+            let answer = p.filter.answer(&refused);
+            eprintln!(
+                "{} refuses this filter: {} {}",
+                p.title, answer.status, answer.detail
+            );
+            return 3;
+        }
+    }
+    0
+}
