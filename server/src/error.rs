@@ -12,87 +12,11 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The RFC 7644 §3.12 error schema URN.
-pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub const ERROR_URN: &str = scimock_profile::vocab::ERROR;
 
-/// RFC 7644 §3.12 Table 9 `scimType` values, plus RFC 9865's pagination errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScimType {
-    /// The filter syntax was invalid or the filter is not supported.
-    InvalidFilter,
-    /// Too many results.
-    TooMany,
-    /// A unique attribute value is already in use.
-    Uniqueness,
-    /// An attempt to modify an immutable or read-only attribute.
-    Mutability,
-    /// The request body structure was invalid.
-    InvalidSyntax,
-    /// The path attribute was invalid or malformed.
-    InvalidPath,
-    /// The path did not yield an attribute or value that could be operated on.
-    NoTarget,
-    /// A required value was missing or a value was of the wrong type.
-    InvalidValue,
-    /// The SCIM protocol version is not supported.
-    InvalidVers,
-    /// The request cannot be completed due to sensitive information.
-    Sensitive,
-    /// RFC 9865: the cursor value is invalid.
-    InvalidCursor,
-    /// RFC 9865: the cursor has expired.
-    ExpiredCursor,
-    /// RFC 9865: the count value is invalid.
-    InvalidCount,
-}
-
-impl ScimType {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScimType::InvalidFilter => "invalidFilter",
-            ScimType::TooMany => "tooMany",
-            ScimType::Uniqueness => "uniqueness",
-            ScimType::Mutability => "mutability",
-            ScimType::InvalidSyntax => "invalidSyntax",
-            ScimType::InvalidPath => "invalidPath",
-            ScimType::NoTarget => "noTarget",
-            ScimType::InvalidValue => "invalidValue",
-            ScimType::InvalidVers => "invalidVers",
-            ScimType::Sensitive => "sensitive",
-            ScimType::InvalidCursor => "invalidCursor",
-            ScimType::ExpiredCursor => "expiredCursor",
-            ScimType::InvalidCount => "invalidCount",
-        }
-    }
-
-    /// Every value, for validation and tests.
-    pub const ALL: [ScimType; 13] = [
-        ScimType::InvalidFilter,
-        ScimType::TooMany,
-        ScimType::Uniqueness,
-        ScimType::Mutability,
-        ScimType::InvalidSyntax,
-        ScimType::InvalidPath,
-        ScimType::NoTarget,
-        ScimType::InvalidValue,
-        ScimType::InvalidVers,
-        ScimType::Sensitive,
-        ScimType::InvalidCursor,
-        ScimType::ExpiredCursor,
-        ScimType::InvalidCount,
-    ];
-
-    /// Parses the wire spelling.
-    pub fn parse(s: &str) -> Option<ScimType> {
-        ScimType::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ScimType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// RFC 7644 §3.12 Table 9 `scimType` values, plus RFC 9865's pagination errors (the shared
+/// vocabulary's type, re-exported).
+pub use scimock_profile::vocab::ScimType;
 
 /// A failure to answer a request, independent of how the vendor renders it.
 #[derive(Debug, Clone)]
@@ -221,10 +145,10 @@ impl ScimError {
 
     /// The error a profile documents for a refusal, with `{attr}`/`{op}` filled in.
     pub fn from_refusal(refusal: &Refusal, attr: &str, op: &str) -> ScimError {
-        let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let detail = refusal.detail.replace("{attr}", attr).replace("{op}", op);
-        let mut e = ScimError::new(status, detail);
-        e.scim_type = refusal.scim_type.as_deref().and_then(ScimType::parse);
+        let answer = refusal.answer(attr, op);
+        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut e = ScimError::new(status, answer.detail);
+        e.scim_type = answer.scim_type;
         e
     }
 
