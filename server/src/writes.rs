@@ -10,10 +10,16 @@ use crate::error::{ScimError, ScimResult, ScimType};
 use crate::patch::{self, PatchOp};
 use crate::store::{Insert, Kind, Store, StoreError, Stored};
 use crate::tenant::{Tenant, not_found};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use scimock_profile::{DeleteMode, PatchResponse, Profile};
 use serde_json::Value;
 use std::sync::Arc;
+
+/// True when `method` is a write: anything but the safe methods GET, HEAD and OPTIONS
+/// (RFC 9110 §9.2.1). Rate limits and injected 429s count requests by this.
+pub fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
 
 /// Most operations one PATCH may carry (more is 400 `tooMany`).
 pub const MAX_PATCH_OPERATIONS: usize = 1_000;
