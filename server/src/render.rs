@@ -6,7 +6,8 @@
 
 mod shape;
 
-pub use shape::{GROUP_URN, LIST_URN, USER_URN};
+/// The ListResponse message URN (the shared vocabulary's `LIST_RESPONSE`).
+pub use scimock_profile::vocab::LIST_RESPONSE as LIST_URN;
 
 use crate::error::{ScimError, ScimResult};
 use crate::projection::{self, Projection};

@@ -3,13 +3,13 @@
 //! schemas, and answered from an index for an `eq` on an indexed attribute, else by a scan.
 
 use crate::error::{ScimError, ScimResult};
-use crate::render::{GROUP_URN, USER_URN};
 use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
 use scimock_filter::{
     AttrInfo, AttrOp, AttrPath, CompValue, CompareOp, CompiledFilter, Filter, SchemaInfo,
     parse_filter_with,
 };
+use scimock_profile::vocab::{CORE_GROUP, CORE_USER};
 use std::sync::Arc;
 
 /// A schema view that makes every attribute case-exact (the `filter.case-sensitive` break).
@@ -26,7 +26,7 @@ impl SchemaInfo for CaseExact<'_> {
 fn is_core(p: &AttrPath) -> bool {
     p.urn
         .as_deref()
-        .is_none_or(|u| u.eq_ignore_ascii_case(USER_URN) || u.eq_ignore_ascii_case(GROUP_URN))
+        .is_none_or(|u| u.eq_ignore_ascii_case(CORE_USER) || u.eq_ignore_ascii_case(CORE_GROUP))
 }
 
 /// An `eq` on a string the store has an index for.
