@@ -164,8 +164,8 @@ fn unified_name(scim: &Value) -> Option<Value> {
 }
 
 /// `status`: active/inactive, pending invites are invited, else the raw value (S-000).
-fn unified_status(scim: &Value, invite: bool) -> Option<Value> {
-    if invite {
+fn unified_status(scim: &Value, pending: bool) -> Option<Value> {
+    if pending {
         return Some(json!("invited"));
     }
     match scim.get("active") {
@@ -200,7 +200,7 @@ fn two_factor(scim: &Value) -> Option<Value> {
 }
 
 /// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
-pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
+pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
     let mut u = Map::new();
     let s = |k: &str| {
         scim.get(k)
@@ -249,7 +249,7 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
             |p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}),
         ),
     );
-    put("status", unified_status(scim, invite));
+    put("status", unified_status(scim, pending));
     put("roles", unified_roles(scim));
     put(
         "groups",
@@ -322,7 +322,7 @@ impl Shaping {
 
     fn apply(&self, backend: &Tenant, s: &Stored) -> Value {
         let scim = backend.renderer.shape_user(s);
-        let mut u = unified_user(&scim, s.invite, self.normalized);
+        let mut u = unified_user(&scim, s.pending, self.normalized);
         if let Some(o) = u.as_object_mut() {
             if self.drop_remote {
                 o.shift_remove("remote_data");
