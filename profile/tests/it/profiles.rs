@@ -184,7 +184,7 @@ fn every_extension_of_a_builtin_profile_has_a_schema_in_its_order() {
 fn an_unknown_extension_urn_is_a_load_error_naming_it() {
     let unknown = "urn:example:params:scim:schemas:extension:nobody:2.0:User";
     let mut doc: Value =
-        serde_json::from_str(include_str!("../../fixtures/profiles/generic.json")).unwrap();
+        serde_json::from_str(include_str!("../../../fixtures/profiles/generic.json")).unwrap();
     doc["shape"]["extensions"] = json!([vocab::ENTERPRISE_USER, unknown]);
     let e = Profile::from_json("generic", &doc.to_string()).unwrap_err();
     assert!(
@@ -206,7 +206,7 @@ fn an_unknown_extension_urn_is_a_load_error_naming_it() {
 fn a_declared_extension_schema_takes_rfc_7643_defaults() {
     let urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
     let mut doc: Value =
-        serde_json::from_str(include_str!("../../fixtures/profiles/generic.json")).unwrap();
+        serde_json::from_str(include_str!("../../../fixtures/profiles/generic.json")).unwrap();
     doc["shape"]["extensions"] = json!([urn]);
     doc["schemas"] = json!([{
         "id": urn,
