@@ -7,7 +7,7 @@
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scimock_profile::{ErrorFormat, Refusal};
+use scimock_profile::{ErrorCodes, ErrorFormat, Refusal};
 use serde_json::{Map, Value, json};
 use std::fmt;
 
@@ -157,8 +157,9 @@ impl ScimError {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    /// The body this error has in `format`. `instance` is the request path (problem+json).
-    pub fn body(&self, format: ErrorFormat, instance: &str) -> Value {
+    /// The body this error has in `format`; `codes` is the vendor's error-code table (see
+    /// `ErrorSpec::codes`). `instance` is the request path (problem+json).
+    pub fn body(&self, format: ErrorFormat, codes: Option<&ErrorCodes>, instance: &str) -> Value {
         let code = self.status.as_u16();
         let reason = self.status.canonical_reason().unwrap_or("Error");
         match format {
@@ -180,7 +181,10 @@ impl ScimError {
                 "instance": instance,
             }),
             ErrorFormat::Attio => {
-                let (kind, c) = attio_type_and_code(code);
+                // D:A7 for 429; the rest in its documented shape, [I] (fixtures/profiles/attio.json).
+                let entry = codes.map(|c| c.for_status(code));
+                let kind = entry.map_or("api_error", |e| e.kind.as_str());
+                let c = entry.map_or("internal_error", |e| e.code.as_str());
                 json!({"status_code": code, "type": kind, "code": c, "message": self.detail})
             }
             ErrorFormat::Truto => {
@@ -198,8 +202,14 @@ impl ScimError {
     }
 
     /// The complete response: status, headers, body in `format` with `content_type`.
-    pub fn render(&self, format: ErrorFormat, content_type: &str, instance: &str) -> Response {
-        self.respond_with(&self.body(format, instance), content_type)
+    pub fn render(
+        &self,
+        format: ErrorFormat,
+        codes: Option<&ErrorCodes>,
+        content_type: &str,
+        instance: &str,
+    ) -> Response {
+        self.respond_with(&self.body(format, codes, instance), content_type)
     }
 
     /// This error's status and headers around any body.
@@ -234,23 +244,6 @@ fn problem_type_uri(code: u16) -> &'static str {
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ if code >= 500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
         _ => "about:blank",
-    }
-}
-
-/// Attio's `type` and `code` for a status (D:A7 for 429; the rest in its documented shape, [I]).
-fn attio_type_and_code(code: u16) -> (&'static str, &'static str) {
-    match code {
-        400 => ("invalid_request_error", "validation_type"),
-        401 => ("auth_error", "not_authenticated"),
-        403 => ("auth_error", "forbidden"),
-        404 => ("invalid_request_error", "not_found"),
-        405 => ("invalid_request_error", "method_not_allowed"),
-        409 => ("invalid_request_error", "uniqueness_conflict"),
-        412 => ("invalid_request_error", "precondition_failed"),
-        413 => ("invalid_request_error", "payload_too_large"),
-        415 => ("invalid_request_error", "unsupported_media_type"),
-        429 => ("rate_limit_error", "rate_limit_exceeded"),
-        _ => ("api_error", "internal_error"),
     }
 }
 
