@@ -1,4 +1,4 @@
-//! The Truto-style unified user directory (VENDORS.md §2): a facade over other profiles'
+//! The Truto-style unified user directory (docs/vendors.md, Truto): a facade over other profiles'
 //! stores in the same process. Each integrated account maps to one backing vendor tenant;
 //! requests are translated to that vendor's SCIM semantics (its caps, its filter rules, its
 //! errors), and its users are mapped to the unified user model.
@@ -203,7 +203,7 @@ fn two_factor(scim: &Value) -> Option<Value> {
     .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true)))
 }
 
-/// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
+/// Maps a shaped SCIM user to the unified user model (docs/vendors.md, Truto: the unified user table).
 pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
     let mut u = Map::new();
     let s = |k: &str| {

@@ -716,7 +716,7 @@ pub struct Quirk {
     pub id: String,
     /// One line.
     pub summary: String,
-    /// Provenance tags from VENDORS.md (`S-002`, `D:A3`, `I`).
+    /// Provenance tags from docs/vendors.md (`S-002`, `D:A3`, `I`).
     pub source: String,
     /// Profile fields that control it (a dotted path), when it is a switch.
     #[serde(default, skip_serializing_if = "crate::is_empty")]
