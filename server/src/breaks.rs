@@ -9,11 +9,12 @@
 //! Adding a switch touches this file and `conformance/tests/breaks.json`.
 
 use crate::error::ScimError;
-use crate::render::{DiscoveryDoc, GROUP_URN, Output, Renderer};
+use crate::render::{DiscoveryDoc, Output, Renderer};
 use crate::store::Kind;
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use scimock_profile::vocab::CORE_GROUP;
 use scimock_profile::{ErrorFormat, UrlStyle};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -428,7 +429,7 @@ fn resource(switches: &Switches, dangling: Option<&Value>, kind: Option<Kind>, v
         || {
             o.get("schemas")
                 .and_then(Value::as_array)
-                .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(GROUP_URN)))
+                .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(CORE_GROUP)))
         },
         |k| k == Kind::Group,
     );
@@ -599,7 +600,7 @@ pub fn render_error(
     let integer = switches.is_broken(Break::ErrorStatusInteger);
     let invalid_type = e.scim_type.is_some() && switches.is_broken(Break::ErrorScimTypeInvalid);
     if errors.format == ErrorFormat::Scim && (integer || invalid_type) {
-        let mut body = e.body(errors.format, instance);
+        let mut body = e.body(errors.format, errors.codes(), instance);
         if integer {
             body["status"] = json!(e.status.as_u16());
         }
@@ -608,7 +609,7 @@ pub fn render_error(
         }
         return e.respond_with(&body, content_type);
     }
-    e.render(errors.format, content_type, instance)
+    e.render(errors.format, errors.codes(), content_type, instance)
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ pub fn projection(
 fn is_members(attr: &str) -> bool {
     let plain = attr
         .rsplit_once(':')
-        .filter(|(urn, _)| urn.eq_ignore_ascii_case(crate::render::GROUP_URN))
+        .filter(|(urn, _)| urn.eq_ignore_ascii_case(scimock_profile::vocab::CORE_GROUP))
         .map_or(attr, |(_, name)| name);
     plain.eq_ignore_ascii_case("members")
 }

@@ -11,8 +11,7 @@ use reqwest::Method;
 use scimock_profile::{DeleteMode, Refusal};
 use serde_json::{Map, Value, json};
 
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+use scimock_profile::vocab::{CORE_USER, PATCH_OP, ScimType};
 
 fn domain(ctx: &Ctx) -> String {
     ctx.profile()
@@ -45,7 +44,7 @@ fn hidden(ctx: &Ctx, attr: &str) -> bool {
 pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
     let w = &ctx.profile().writes;
     let mut o = Map::new();
-    o.insert("schemas".into(), json!([USER_URN]));
+    o.insert("schemas".into(), json!([CORE_USER]));
     o.insert("userName".into(), json!(user_name));
     o.insert(
         "name".into(),
@@ -259,7 +258,7 @@ fn patch_body(ctx: &Ctx, ops: Value) -> Value {
         .cloned()
         .unwrap_or_else(|| "Operations".into());
     let mut o = Map::new();
-    o.insert("schemas".into(), json!([PATCH_URN]));
+    o.insert("schemas".into(), json!([PATCH_OP]));
     o.insert(key, ops);
     Value::Object(o)
 }
@@ -445,7 +444,11 @@ pub async fn duplicate_case(ctx: &Ctx) -> Result<Outcome, Skip> {
         Skip::unobservable("the test user's userName has no letters to change the case of")
     })?;
     let w = &ctx.profile().writes;
-    let (status, scim_type) = refusal_for(ctx, &w.duplicate_refusal, Some("uniqueness"));
+    let (status, scim_type) = refusal_for(
+        ctx,
+        &w.duplicate_refusal,
+        Some(ScimType::Uniqueness.as_str()),
+    );
     ctx.track(&variant);
     let mut p = Probe::new(ctx);
     let ex = p
