@@ -7,6 +7,7 @@ use crate::breaks::Break;
 use crate::faults::FaultRule;
 use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
 use crate::seed;
+use crate::verify::Matcher;
 use axum::body::Bytes;
 use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
@@ -36,6 +37,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/reset", post(reset))
         .route("/users", post(load_users))
         .route("/requests", get(requests).delete(clear_requests))
+        .route("/requests/count", post(count_requests))
+        .route("/requests/find", post(find_requests))
         .route("/faults", get(faults).post(add_faults).delete(clear_faults))
         .route("/snapshot", post(snapshot))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin endpoint") })
@@ -173,6 +176,45 @@ async fn requests(State(app): AppState, Query(q): Query<VendorParam>) -> Json<Va
         .filter(|e| q.vendor.as_ref().is_none_or(|v| &e.vendor == v))
         .collect();
     Json(json!({"requests": entries}))
+}
+
+/// A matcher from an admin request body (an empty body matches every request).
+fn matcher(body: &Bytes) -> Result<Matcher, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Matcher::any());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "invalid matcher: {e} (fields: method, path, query, headers, body, vendor; \
+             body is a JSON subset or {{\"pointer\": \"/a/b\", \"equals\": value}})"
+        )
+    })
+}
+
+async fn count_requests(State(app): AppState, body: Bytes) -> Response {
+    let m = match matcher(&body) {
+        Ok(m) => m,
+        Err(msg) => return admin_error(StatusCode::BAD_REQUEST, msg),
+    };
+    let entries = app.shared.journal.entries();
+    let base_of = |v: &str| app.base_path_of(v);
+    let n = m.select(&entries, &base_of).len();
+    Json(json!({"count": n})).into_response()
+}
+
+async fn find_requests(State(app): AppState, body: Bytes) -> Response {
+    let m = match matcher(&body) {
+        Ok(m) => m,
+        Err(msg) => return admin_error(StatusCode::BAD_REQUEST, msg),
+    };
+    let entries = app.shared.journal.entries();
+    let base_of = |v: &str| app.base_path_of(v);
+    let found = m.select(&entries, &base_of);
+    if found.is_empty() {
+        let near = m.near_misses(&entries, &base_of);
+        return Json(json!({"requests": [], "near_misses": near})).into_response();
+    }
+    Json(json!({"requests": found})).into_response()
 }
 
 async fn clear_requests(State(app): AppState) -> StatusCode {

@@ -232,6 +232,11 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
 }
 
 impl App {
+    /// The path a mounted profile is served under (`/scim/v2`, `/attio/scim/v2`), by name.
+    pub fn base_path_of(&self, vendor: &str) -> Option<String> {
+        self.tenant(vendor).map(|t| t.public_path.clone())
+    }
+
     /// Builds tenants for `cfg`; `origin` is the server's `http://host:port`.
     pub fn build(cfg: &ServeConfig, origin: &str) -> Result<App, BuildError> {
         let shared = Arc::new(Shared::new(

@@ -51,11 +51,13 @@ pub mod tenant;
 pub mod testing;
 pub mod truto;
 pub mod vendor;
+pub mod verify;
 pub mod writes;
 
 pub use app::{App, BuildError, ServeConfig, VendorChoice};
 pub use breaks::Break;
 pub use error::{ScimError, ScimResult, ScimType};
 pub use faults::{FaultMatch, FaultRule};
-pub use mock::MockServer;
+pub use mock::{ExpectationHandle, MockServer, Times, VerifyError};
 pub use serve::ServeError;
+pub use verify::{BodyMatcher, Matcher, NearMiss};

@@ -17,3 +17,4 @@ mod generic_resources;
 mod golden;
 mod truto;
 mod vendor_quirks;
+mod verify;
