@@ -12,5 +12,6 @@
 mod check_cli;
 mod common;
 mod filter_cli;
+mod profile_cli;
 mod report_cli;
 mod serve_cli;
