@@ -467,11 +467,11 @@ pub fn render_error(
         return e.respond_with(&json!({"error": e.detail}), content_type);
     }
     if errors.format == ErrorFormat::Scim && switches.is_broken(Break::ErrorStatusInteger) {
-        let mut body = e.body(errors.format, instance);
+        let mut body = e.body(errors.format, errors.codes(), instance);
         body["status"] = json!(e.status.as_u16());
         return e.respond_with(&body, content_type);
     }
-    e.render(errors.format, content_type, instance)
+    e.render(errors.format, errors.codes(), content_type, instance)
 }
 
 #[cfg(test)]

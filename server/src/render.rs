@@ -6,7 +6,8 @@
 
 mod shape;
 
-pub use shape::{GROUP_URN, LIST_URN, USER_URN};
+/// The ListResponse message URN (the shared vocabulary's `LIST_RESPONSE`).
+pub use scimock_profile::vocab::LIST_RESPONSE as LIST_URN;
 
 use crate::error::{ScimError, ScimResult};
 use crate::projection::{self, Projection};
@@ -261,7 +262,12 @@ impl Renderer {
     /// A `ScimError` in the profile's error format and content type.
     pub fn error(&self, e: &ScimError, instance: &str) -> Response {
         let errors = &self.profile.errors;
-        e.render(errors.format, &errors.content_type, instance)
+        e.render(
+            errors.format,
+            errors.codes(),
+            &errors.content_type,
+            instance,
+        )
     }
 
     /// The URL of a resource in the profile's style.

@@ -3,14 +3,13 @@
 //! schemas, and answered from an index for an `eq` on an indexed attribute, else by a scan.
 
 use crate::error::{ScimError, ScimResult};
-use crate::render::{GROUP_URN, USER_URN};
 use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
 use scimock_filter::{
-    AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter,
-    SchemaInfo, parse_filter_with,
+    AttrInfo, AttrOp, AttrPath, CompValue, CompareOp, CompiledFilter, Filter, SchemaInfo,
+    parse_filter_with,
 };
-use scimock_profile::FilterRules;
+use scimock_profile::vocab::{CORE_GROUP, CORE_USER};
 use std::sync::Arc;
 
 /// A schema view that makes every attribute case-exact (the `filter.case-sensitive` break).
@@ -24,77 +23,10 @@ impl SchemaInfo for CaseExact<'_> {
     }
 }
 
-/// The attribute path as the allow-list spells it: core URN prefixes removed.
-fn plain_path(p: &str) -> &str {
-    for urn in [USER_URN, GROUP_URN] {
-        if p.len() > urn.len() + 1
-            && p[..urn.len()].eq_ignore_ascii_case(urn)
-            && p.as_bytes()[urn.len()] == b':'
-        {
-            return &p[urn.len() + 1..];
-        }
-    }
-    p
-}
-
-fn op_name(op: Option<CompareOp>) -> &'static str {
-    match op {
-        None => "pr",
-        Some(CompareOp::Eq) => "eq",
-        Some(CompareOp::Ne) => "ne",
-        Some(CompareOp::Co) => "co",
-        Some(CompareOp::Sw) => "sw",
-        Some(CompareOp::Ew) => "ew",
-        Some(CompareOp::Gt) => "gt",
-        Some(CompareOp::Lt) => "lt",
-        Some(CompareOp::Ge) => "ge",
-        Some(CompareOp::Le) => "le",
-    }
-}
-
-/// Why a profile refuses a filter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// A logical operator or value path the vendor does not support.
-    Construct(&'static str),
-    /// An attribute/operator pair outside the allow-list.
-    Attribute(String, &'static str),
-}
-
-/// Checks a parsed filter against a profile's rules for one resource type.
-pub fn check_rules(caps: &Capabilities, rules: &FilterRules) -> Result<(), Refused> {
-    if rules.any {
-        return Ok(());
-    }
-    if caps.uses_and && !rules.logical {
-        return Err(Refused::Construct("and"));
-    }
-    if caps.uses_or && !rules.logical {
-        return Err(Refused::Construct("or"));
-    }
-    if caps.uses_not && !rules.not {
-        return Err(Refused::Construct("not"));
-    }
-    if caps.uses_value_path && !rules.value_paths {
-        return Err(Refused::Construct("[]"));
-    }
-    for u in &caps.attrs {
-        let path = plain_path(&u.path);
-        let op = op_name(u.op);
-        let ok = rules.allow.iter().any(|a| {
-            a.attr.eq_ignore_ascii_case(path) && a.ops.iter().any(|o| o.eq_ignore_ascii_case(op))
-        });
-        if !ok {
-            return Err(Refused::Attribute(path.to_string(), op));
-        }
-    }
-    Ok(())
-}
-
 fn is_core(p: &AttrPath) -> bool {
     p.urn
         .as_deref()
-        .is_none_or(|u| u.eq_ignore_ascii_case(USER_URN) || u.eq_ignore_ascii_case(GROUP_URN))
+        .is_none_or(|u| u.eq_ignore_ascii_case(CORE_USER) || u.eq_ignore_ascii_case(CORE_GROUP))
 }
 
 /// An `eq` on a string the store has an index for.
@@ -174,21 +106,18 @@ pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection
         Err(_) if bends.filter_malformed_accepted => return Ok(Selection::All),
         Err(e) => return Err(ScimError::invalid_filter(e.to_string())),
     };
-    let rules = match kind {
-        Kind::User => &spec.users,
-        Kind::Group => &spec.groups,
-    };
     if !bends.filter_accept_unsupported {
-        match check_rules(&Capabilities::of(&filter), rules) {
+        match spec.check(&filter, kind) {
             Ok(()) => {}
-            Err(Refused::Attribute(_, _)) if spec.unknown_attr_empty => {
+            Err(refused) if refused.is_attribute() && spec.unknown_attr_empty => {
                 return Ok(Selection::Nothing);
             }
-            Err(Refused::Attribute(attr, op)) => {
-                return Err(ScimError::from_refusal(&spec.refusal, &attr, op));
-            }
-            Err(Refused::Construct(what)) => {
-                return Err(ScimError::from_refusal(&spec.refusal, what, what));
+            Err(refused) => {
+                return Err(ScimError::from_refusal(
+                    &spec.refusal,
+                    refused.attr(),
+                    refused.op(),
+                ));
             }
         }
     }

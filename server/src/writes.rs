@@ -10,10 +10,16 @@ use crate::error::{ScimError, ScimResult, ScimType};
 use crate::patch::{self, PatchOp};
 use crate::store::{Insert, Kind, Store, StoreError, Stored};
 use crate::tenant::{Tenant, not_found};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use scimock_profile::{DeleteMode, PatchResponse, Profile};
 use serde_json::Value;
 use std::sync::Arc;
+
+/// True when `method` is a write: anything but the safe methods GET, HEAD and OPTIONS
+/// (RFC 9110 §9.2.1). Rate limits and injected 429s count requests by this.
+pub fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
 
 /// Most operations one PATCH may carry (more is 400 `tooMany`).
 pub const MAX_PATCH_OPERATIONS: usize = 1_000;
@@ -124,7 +130,7 @@ pub fn create(t: &Tenant, kind: Kind, body: Value) -> ScimResult<Written> {
 pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
     rules::mirror_in(&t.profile, &mut body);
     let attrs = t.schemas.users.normalize_write(body, &t.rules.writes)?;
-    let (attrs, invite) = rules::finish_user_write(t, attrs, None)?;
+    let (attrs, pending) = rules::finish_user_write(t, attrs, None)?;
     let mut store = t.write();
     if let Some(limit) = &t.profile.writes.max_users {
         // A duplicate userName is refused as a duplicate (409) even in a full directory.
@@ -138,7 +144,7 @@ pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
         }
     }
     let insert = Insert {
-        invite,
+        pending,
         ..Insert::default()
     };
     let stored = user_write(t, &mut store, |s| s.create_user(attrs, insert))
@@ -179,9 +185,9 @@ fn replace_locked(
     }
     let stored = match kind {
         Kind::User => {
-            let (attrs, invite) = rules::finish_user_write(t, attrs, Some(old))?;
-            rules::keep_last_holder(&t.profile, store, old, Some((&attrs, invite)))?;
-            user_write(t, store, |s| s.replace_user(&old.id, attrs, invite))
+            let (attrs, pending) = rules::finish_user_write(t, attrs, Some(old))?;
+            rules::keep_last_holder(&t.profile, store, old, Some((&attrs, pending)))?;
+            user_write(t, store, |s| s.replace_user(&old.id, attrs, pending))
         }
         Kind::Group => {
             check_required(t, kind, &attrs)?;
@@ -358,7 +364,7 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
             if let Some(o) = v.as_object_mut() {
                 o.insert("active".into(), Value::Bool(false));
             }
-            user_write(t, &mut store, |s| s.replace_user(id, v, old.invite)).map_err(err)?;
+            user_write(t, &mut store, |s| s.replace_user(id, v, old.pending)).map_err(err)?;
         }
     }
     Ok(())

@@ -8,8 +8,7 @@ use crate::lenient::{Page, id_of, member, str_attr};
 use crate::outcome::{Outcome, Skip, SkipReason};
 use serde_json::Value;
 
-const SPC_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+use scimock_profile::vocab::{CORE_USER, SERVICE_PROVIDER_CONFIG};
 
 fn spc_path(ctx: &Ctx) -> Result<String, Skip> {
     ctx.profile()
@@ -29,8 +28,13 @@ pub async fn service_provider_config(ctx: &Ctx) -> Result<Outcome, Skip> {
     };
     let has_urn = member(&v, "schemas")
         .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(SPC_URN)));
-    p.require(has_urn, || format!("schemas does not contain {SPC_URN}"));
+        .is_some_and(|a| {
+            a.iter()
+                .any(|s| s.as_str() == Some(SERVICE_PROVIDER_CONFIG))
+        });
+    p.require(has_urn, || {
+        format!("schemas does not contain {SERVICE_PROVIDER_CONFIG}")
+    });
     for feature in ["patch", "bulk", "filter", "changePassword", "sort", "etag"] {
         let ok = member(&v, feature)
             .and_then(|f| member(f, "supported"))
@@ -136,9 +140,9 @@ pub async fn schemas(ctx: &Ctx) -> Result<Outcome, Skip> {
         return Ok(p.finish(""));
     };
     let docs = list_ids(&v);
-    let user = docs.iter().find(|d| str_attr(d, "id") == Some(USER_URN));
+    let user = docs.iter().find(|d| str_attr(d, "id") == Some(CORE_USER));
     match user {
-        None => p.problem(format!("/Schemas does not list {USER_URN}")),
+        None => p.problem(format!("/Schemas does not list {CORE_USER}")),
         Some(u) => {
             let attrs = member(u, "attributes").and_then(Value::as_array);
             p.require(
@@ -182,8 +186,8 @@ pub async fn resource_types(ctx: &Ctx) -> Result<Outcome, Skip> {
     match user {
         None => p.problem("no resource type has endpoint /Users"),
         Some(u) => {
-            p.require(str_attr(u, "schema") == Some(USER_URN), || {
-                format!("the /Users resource type's schema is not {USER_URN}")
+            p.require(str_attr(u, "schema") == Some(CORE_USER), || {
+                format!("the /Users resource type's schema is not {CORE_USER}")
             });
             let ext: Vec<&str> = member(u, "schemaExtensions")
                 .and_then(Value::as_array)

@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::lenient::{Page, id_of, quote, str_attr, values_of};
 use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use reqwest::Method;
+use scimock_profile::vocab::{self, ScimType};
 use serde_json::{Value, json};
 
 /// The attributes the filter checks use, with whether RFC 7643 makes them case-insensitive.
@@ -244,7 +245,12 @@ pub async fn malformed(ctx: &Ctx) -> Result<Outcome, Skip> {
     let ex = p
         .send(filter_req("userName eq \"scimock-check".into()))
         .await;
-    p.expect_error(&ex, "a malformed filter", 400, Some("invalidFilter"));
+    p.expect_error(
+        &ex,
+        "a malformed filter",
+        400,
+        Some(ScimType::InvalidFilter.as_str()),
+    );
     Ok(p.finish("a malformed filter is refused with 400 invalidFilter"))
 }
 
@@ -260,7 +266,7 @@ pub async fn search(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let search = |user_name: &str| {
         Request::new(Method::POST, "/Users/.search").json(json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "schemas": [vocab::SEARCH_REQUEST],
             "filter": format!("userName eq {}", quote(user_name)),
             "startIndex": 1,
             "count": 10,

@@ -9,7 +9,7 @@ use crate::outcome::{Outcome, Skip, skip_unless};
 use scimock_profile::Pagination;
 use serde_json::Value;
 
-const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+use scimock_profile::vocab::LIST_RESPONSE;
 
 /// The first page request the list checks share.
 pub fn first_page(ctx: &Ctx, count: u64) -> Request {
@@ -37,8 +37,10 @@ pub async fn envelope(ctx: &Ctx) -> Result<Outcome, Skip> {
     let has_urn = o
         .get("schemas")
         .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(LIST_URN)));
-    p.require(has_urn, || format!("schemas does not contain {LIST_URN}"));
+        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(LIST_RESPONSE)));
+    p.require(has_urn, || {
+        format!("schemas does not contain {LIST_RESPONSE}")
+    });
     let total = o.get("totalResults").and_then(Value::as_u64);
     p.require(total.is_some(), || {
         "totalResults is missing or not a non-negative integer".into()

@@ -46,7 +46,7 @@ pub struct CheckDef {
     pub severity: Severity,
     /// RFC section(s) or vendor document.
     pub reference: &'static str,
-    /// Profile fields whose documented source (a quirk's VENDORS.md tags) is added to the reference.
+    /// Profile fields whose documented source (a quirk's docs/vendors.md tags) is added to the reference.
     pub switches: &'static [&'static str],
     /// Profile quirk ids whose sources are added to the reference.
     pub quirks: &'static [&'static str],

@@ -6,6 +6,7 @@ use crate::client::Request;
 use crate::ctx::Ctx;
 use crate::lenient::Page;
 use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
+use scimock_profile::vocab::ScimType;
 use scimock_profile::{ItemsPerPage, OverMax, Pagination};
 use std::collections::HashSet;
 
@@ -372,6 +373,11 @@ pub async fn cursor_invalid(ctx: &Ctx) -> Result<Outcome, Skip> {
                 .query("count", "2"),
         )
         .await;
-    p.expect_error(&ex, "an invalid cursor", 400, Some("invalidCursor"));
+    p.expect_error(
+        &ex,
+        "an invalid cursor",
+        400,
+        Some(ScimType::InvalidCursor.as_str()),
+    );
     Ok(p.finish("an invalid cursor is refused with 400 invalidCursor"))
 }

@@ -8,7 +8,7 @@ use crate::outcome::{Outcome, Skip, SkipReason};
 use scimock_profile::{SchemasRule, UrlStyle};
 use serde_json::Value;
 
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+use scimock_profile::vocab::CORE_USER;
 
 /// GET /Users/{id} of a listed user returns that user.
 pub async fn get_by_id(ctx: &Ctx) -> Result<Outcome, Skip> {
@@ -60,8 +60,8 @@ pub async fn core_attributes(ctx: &Ctx) -> Result<Outcome, Skip> {
             p.problem(format!("{label} has no schemas"));
             continue;
         }
-        p.require(schemas.contains(&USER_URN), || {
-            format!("{label}'s schemas lack {USER_URN}")
+        p.require(schemas.contains(&CORE_USER), || {
+            format!("{label}'s schemas lack {CORE_USER}")
         });
         match shape.schemas {
             SchemasRule::Fixed => {

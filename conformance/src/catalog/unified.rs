@@ -1,4 +1,4 @@
-//! The Truto-style unified API (VENDORS.md §2): the `{result, next_cursor, result_count}`
+//! The Truto-style unified API (docs/vendors.md, Truto): the `{result, next_cursor, result_count}`
 //! envelope, a cursor walk to `next_cursor: null`, `truto_key_by`, `truto_exclude_fields`
 //! (`[]` and comma forms), `truto_ignore_remote_data`, and the required `integrated_account_id`.
 

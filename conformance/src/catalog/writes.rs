@@ -11,8 +11,7 @@ use reqwest::Method;
 use scimock_profile::DeleteMode;
 use serde_json::{Map, Value, json};
 
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+use scimock_profile::vocab::{CORE_USER, PATCH_OP};
 
 fn domain(ctx: &Ctx) -> String {
     ctx.profile()
@@ -45,7 +44,7 @@ fn hidden(ctx: &Ctx, attr: &str) -> bool {
 pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
     let w = &ctx.profile().writes;
     let mut o = Map::new();
-    o.insert("schemas".into(), json!([USER_URN]));
+    o.insert("schemas".into(), json!([CORE_USER]));
     o.insert("userName".into(), json!(user_name));
     o.insert(
         "name".into(),
@@ -259,7 +258,7 @@ fn patch_body(ctx: &Ctx, ops: Value) -> Value {
         .cloned()
         .unwrap_or_else(|| "Operations".into());
     let mut o = Map::new();
-    o.insert("schemas".into(), json!([PATCH_URN]));
+    o.insert("schemas".into(), json!([PATCH_OP]));
     o.insert(key, ops);
     Value::Object(o)
 }

@@ -68,8 +68,8 @@ pub struct Insert {
     pub created: Option<OffsetDateTime>,
     /// Keep this lastModified.
     pub modified: Option<OffsetDateTime>,
-    /// Mark as a pending account (see [`Stored::invite`]).
-    pub invite: bool,
+    /// Mark as a pending account (see [`Stored::pending`]).
+    pub pending: bool,
 }
 
 /// Users, groups and their indexes.

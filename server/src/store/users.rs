@@ -33,12 +33,18 @@ impl Store {
         }
         let version = self.next_version();
         let doc = self.canonical(Kind::User, &id, &attrs, created, modified, version)?;
-        Ok(self.insert_user(id, version, doc, opts.invite))
+        Ok(self.insert_user(id, version, doc, opts.pending))
     }
 
-    fn insert_user(&mut self, id: Id, version: u64, doc: Doc, invite: bool) -> Arc<Stored> {
+    fn insert_user(&mut self, id: Id, version: u64, doc: Doc, pending: bool) -> Arc<Stored> {
         self.next_seq += 1;
-        let stored = Arc::new(Stored::new(id.clone(), self.next_seq, version, doc, invite));
+        let stored = Arc::new(Stored::new(
+            id.clone(),
+            self.next_seq,
+            version,
+            doc,
+            pending,
+        ));
         self.index_user(&stored);
         self.users.items.insert(id, stored.clone());
         stored
@@ -60,12 +66,13 @@ impl Store {
         Ok(self.insert_user(Id::from(u.id.as_str()), version, doc, false))
     }
 
-    /// Replaces a user's attributes (keeps id, created, read-only `groups`, position).
+    /// Replaces a user's attributes (keeps id, created, read-only `groups`, position);
+    /// `pending` marks a pending account (see [`Stored::pending`]).
     pub fn replace_user(
         &mut self,
         id: &str,
         attrs: Value,
-        invite: bool,
+        pending: bool,
     ) -> Result<Arc<Stored>, StoreError> {
         let old = self.users.get(id).cloned().ok_or(StoreError::NotFound)?;
         if let Some(u) = self.user_name_taken(&attrs, Some(id)) {
@@ -81,7 +88,7 @@ impl Store {
         }
         let version = self.next_version();
         let doc = self.canonical(Kind::User, id, &attrs, created, clock::now(), version)?;
-        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, invite));
+        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, pending));
         self.unindex_user(&old);
         self.index_user(&stored);
         self.users.items.insert(old.id.clone(), stored.clone());
@@ -125,7 +132,7 @@ impl Store {
             old.seq,
             version,
             doc,
-            old.invite,
+            old.pending,
         ));
         self.users.items.insert(old.id.clone(), stored);
         Ok(())
