@@ -17,11 +17,18 @@ pub struct ProfileArgs {
 #[derive(Debug, Subcommand)]
 enum ProfileCommand {
     /// Print the JSON Schema of profile files (for editors: `"$schema": "./profile.schema.json"`).
-    Schema,
+    Schema(SchemaArgs),
     /// Write a starting profile file: every field of BASE, with what each field does.
     New(NewArgs),
     /// Print the effective profile of a built-in or a file, after `extends` and `--set`.
     Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// `json`: the JSON Schema; `markdown`: the field reference as a table.
+    #[arg(long, default_value = "json", value_parser = ["json", "markdown"])]
+    format: String,
 }
 
 #[derive(Debug, Args)]
@@ -48,10 +55,10 @@ struct ShowArgs {
 /// Runs the command: 0 done, 2 an unknown or invalid profile, a bad `--set`, an unwritable file.
 pub fn run(a: ProfileArgs) -> u8 {
     match a.command {
-        ProfileCommand::Schema => {
-            print!("{}", file_schema::json_schema_text());
-            0
-        }
+        ProfileCommand::Schema(a) => emit(&match a.format.as_str() {
+            "markdown" => file_schema::reference_markdown(),
+            _ => file_schema::json_schema_text(),
+        }),
         ProfileCommand::New(a) => new(a),
         ProfileCommand::Show(a) => show(a),
     }
@@ -72,10 +79,7 @@ fn new(a: NewArgs) -> u8 {
         serde_json::to_string_pretty(&file_schema::starter(&base, &a.name)).unwrap_or_default();
     text.push('\n');
     match &a.output {
-        None => {
-            print!("{text}");
-            0
-        }
+        None => emit(&text),
         Some(path) => {
             let written = std::fs::OpenOptions::new()
                 .write(true)
@@ -118,10 +122,16 @@ fn show(a: ShowArgs) -> u8 {
         Err(e) => return fail(e),
     };
     match serde_json::to_string_pretty(&effective) {
-        Ok(text) => {
-            println!("{text}");
-            0
-        }
+        Ok(text) => emit(&format!("{text}\n")),
+        Err(e) => fail(e),
+    }
+}
+
+/// Writes `text` to stdout; a reader that stopped early (`| head`) is not an error.
+fn emit(text: &str) -> u8 {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => fail(e),
     }
 }

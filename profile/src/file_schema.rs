@@ -251,6 +251,10 @@ pub fn describe(s: &Value) -> String {
 fn plural(kind: &str) -> String {
     if kind.starts_with("one of") || kind.contains(',') {
         format!("({kind})")
+    } else if let Some(rest) = kind.strip_prefix("array of ") {
+        format!("arrays of {rest}")
+    } else if let Some(rest) = kind.strip_prefix("object of ") {
+        format!("objects of {rest}")
     } else {
         format!("{kind}s")
     }
@@ -446,6 +450,26 @@ fn walk<'a>(s: &'a Value, prefix: &str, seen: &mut Vec<&'a str>, out: &mut Vec<F
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The field reference as a Markdown table (field, what it accepts, what it does), as
+/// `scimock profile schema --format markdown` prints it and `docs/profiles.md` holds it.
+pub fn reference_markdown() -> String {
+    let mut out = String::from("| field | accepts | what it does |\n|---|---|---|\n");
+    for f in field_docs() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            f.path,
+            cell(&f.accepts),
+            cell(&f.description)
+        ));
+    }
+    out
+}
+
+/// Text safe inside a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
 }
 
 /// The `$docs` map of a starting file: every profile field's path with what it accepts and does.

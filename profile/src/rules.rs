@@ -268,6 +268,22 @@ impl Profile {
                 "shape.schemas is \"fixed\": list the schemas every User carries",
             ));
         }
+        if !self.etag.supported {
+            for (path, fields) in [
+                ("shape.meta_fields", Some(&s.meta_fields)),
+                (
+                    "groups.meta_fields",
+                    self.groups.as_ref().map(|g| &g.meta_fields),
+                ),
+            ] {
+                if let Some(i) = fields.and_then(|f| f.iter().position(|m| m == "version")) {
+                    out.push(Problem::new(
+                        format!("{path}[{i}]"),
+                        "\"version\" needs etag.supported: true (meta.version is the ETag)",
+                    ));
+                }
+            }
+        }
         for (i, m) in s.mirrors.iter().enumerate() {
             if !s.extensions.iter().any(|e| e.eq_ignore_ascii_case(&m.urn)) {
                 out.push(Problem::new(

@@ -253,3 +253,89 @@ fn the_schema_accepts_every_builtin_and_short_files_and_refuses_unknown_fields()
     assert!(!schema.is_valid(&json!({"name": "acme"})));
     assert!(!schema.is_valid(&json!({"extends": "generic", "list": {"over_max": "explode"}})));
 }
+
+const PROFILES_MD: &str = include_str!("../../docs/profiles.md");
+
+#[test]
+fn the_field_reference_in_docs_profiles_md_is_generated_from_the_types() {
+    let begin = "<!-- BEGIN field reference (generated) -->\n";
+    let start = PROFILES_MD.find(begin).expect("begin marker") + begin.len();
+    let end = PROFILES_MD
+        .find("<!-- END field reference -->")
+        .expect("end marker");
+    let out = run(&["profile", "schema", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        PROFILES_MD[start..end] == text(&out.stdout),
+        "docs/profiles.md's field reference is out of date: replace it with `scimock profile schema --format markdown`"
+    );
+    // Every field of the format is in it.
+    for field in [
+        "`list.max_count`",
+        "`writes.role.keep_one`",
+        "`behaviour`",
+        "`extends`",
+    ] {
+        assert!(PROFILES_MD[start..end].contains(field), "{field}");
+    }
+}
+
+/// The worked example of docs/profiles.md, as a file.
+fn worked_example(dir: &std::path::Path) -> String {
+    let marker = "<!-- example: acme -->\n```json\n";
+    let start = PROFILES_MD.find(marker).expect("example marker") + marker.len();
+    let len = PROFILES_MD[start..]
+        .find("```")
+        .expect("end of the example");
+    let doc: Value =
+        serde_json::from_str(&PROFILES_MD[start..start + len]).expect("the example is JSON");
+    write(dir, "acme.json", &doc)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worked_example_of_docs_profiles_md_serves_and_checks_clean_in_both_modes() {
+    let dir = scratch("example");
+    let file = worked_example(&dir);
+    let m = MockServer::start(&file).await.unwrap();
+    assert!(
+        m.base_url().ends_with("/api/t-1234/scim/v2"),
+        "{}",
+        m.base_url()
+    );
+    for extra in [&[][..], &["--allow-writes"][..]] {
+        let mut args = vec![
+            "check",
+            &m.base_url(),
+            "--profile",
+            &file,
+            "--token",
+            m.token(),
+            "--max-rps",
+            "0",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = output(scimock(&args)).await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{extra:?}:\n{}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+    // The refusal the text promises.
+    let refused = run(&["filter", "title co \"x\"", "--profile", &file]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        text(&refused.stderr).contains("Filtering on title with co is not supported"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let vendors = run(&["vendors", &file]);
+    assert_eq!(vendors.status.code(), Some(0));
+    assert!(text(&vendors.stdout).contains("count-capped-at-50"));
+}

@@ -265,9 +265,9 @@ pub enum ItemsPerPage {
 pub struct ListSpec {
     /// Index paging or none.
     pub pagination: Pagination,
-    /// Page size when `count` is absent (`None`: everything).
+    /// Page size when `count` is absent (`null`: everything).
     pub default_count: Option<u64>,
-    /// Largest page (`None`: no cap).
+    /// Largest page (`null`: no cap).
     pub max_count: Option<u64>,
     /// Clamp or reject a `count` above `max_count`.
     pub over_max: OverMax,
@@ -430,7 +430,7 @@ pub struct Mirror {
 pub struct ShapeSpec {
     /// How `schemas` is filled.
     pub schemas: SchemasRule,
-    /// The list used with [`SchemasRule::Fixed`], in wire order.
+    /// The list every User carries when `schemas` is `fixed`, in wire order.
     #[serde(default)]
     pub fixed_schemas: Vec<String>,
     /// Extension URNs the vendor knows, in order; others are dropped on write. Each is a
@@ -555,7 +555,7 @@ pub struct WriteSpec {
     pub verified_domains: Vec<String>,
     /// What an unverified domain gets.
     pub unverified_domain: UnverifiedDomain,
-    /// The answer for [`UnverifiedDomain::Reject`].
+    /// The answer when `unverified_domain` is `reject`.
     #[serde(default)]
     pub unverified_refusal: Option<Refusal>,
     /// Attributes generated on create, with their generator (`uuid`, `hex24`).
@@ -741,7 +741,7 @@ pub struct UnifiedSpec {
     pub default_limit: u64,
     /// Largest `limit` unless `truto_ignore_limit`.
     pub max_limit: u64,
-    /// Seconds an `Idempotency-Key` on POST/PATCH is remembered (`None`: the header is ignored).
+    /// Seconds an `Idempotency-Key` on POST/PATCH is remembered (`null`: the header is ignored).
     #[serde(default)]
     pub idempotency_ttl_secs: Option<u64>,
 }
