@@ -33,9 +33,11 @@ pub enum Output {
     Resource {
         /// True for the answer to a create.
         created: bool,
+        /// What the resource is.
+        kind: Kind,
     },
-    /// A ListResponse of resources.
-    List,
+    /// A ListResponse of resources of one kind (`None`: the root query's, of every kind).
+    List(Option<Kind>),
     /// A discovery endpoint's answer (its error answers too).
     Discovery(DiscoveryDoc),
     /// A unified facade's JSON answer.
@@ -211,13 +213,13 @@ impl Renderer {
                 h.insert(header::LOCATION, v);
             }
         }
-        self.tag(resp, Output::Resource { created })
+        self.tag(resp, Output::Resource { created, kind })
     }
 
-    /// A ListResponse around already-rendered resources.
-    pub fn list(&self, resources: &[Bytes], env: &Envelope) -> Response {
+    /// A ListResponse around already-rendered resources of `kind` (`None`: of every kind).
+    pub fn list(&self, kind: Option<Kind>, resources: &[Bytes], env: &Envelope) -> Response {
         let resp = self.json(StatusCode::OK, self.envelope(resources, env));
-        self.tag(resp, Output::List)
+        self.tag(resp, Output::List(kind))
     }
 
     /// The ListResponse body around already-rendered resources.

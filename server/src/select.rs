@@ -1,8 +1,11 @@
 //! The select stage (RFC 7644 §3.4.2.2): a list request's filter checked against the
-//! profile's filter policy (allow-list, logical operators, value paths), compiled against the
-//! schemas, and answered from an index for an `eq` on an indexed attribute, else by a scan.
+//! profile's filter policy (allow-list, logical operators, value paths) and against the
+//! schemas (an attribute no schema defines is "not supported", RFC 7644 §3.12 Table 9
+//! `invalidFilter`), compiled, and answered from an index for an `eq` on an indexed attribute,
+//! else by a scan.
 
 use crate::error::{ScimError, ScimResult};
+use crate::schema::ResourceSchemas;
 use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
 use scimock_filter::{
@@ -20,6 +23,14 @@ impl SchemaInfo for CaseExact<'_> {
         let mut info = self.0.attribute(path).unwrap_or(AttrInfo::DEFAULT);
         info.case_exact = true;
         Some(info)
+    }
+}
+
+/// The comparison operator of `op` (`None` for `pr`).
+fn attr_op(op: &AttrOp) -> Option<CompareOp> {
+    match op {
+        AttrOp::Pr => None,
+        AttrOp::Compare { op, .. } => Some(*op),
     }
 }
 
@@ -81,6 +92,88 @@ fn index_hint(kind: Kind, f: &Filter) -> Option<(Indexed, String)> {
     }
 }
 
+/// The absolute path of `path` written inside the value path `within` (`emails[type ...]`
+/// names `emails.type`); `None` for a sub-attribute inside a value path, which no schema
+/// reaches (three levels).
+fn absolute(path: &AttrPath, within: Option<&AttrPath>) -> Option<AttrPath> {
+    match within {
+        None => Some(path.clone()),
+        Some(_) if path.sub.is_some() => None,
+        Some(outer) => Some(AttrPath {
+            urn: outer.urn.clone(),
+            name: outer.name.clone(),
+            sub: Some(path.name.clone()),
+        }),
+    }
+}
+
+/// True when the schemas define `path` (`schemas` too, which every resource carries, RFC 7643
+/// §3); with `exact_names`, only when spelled as the schema spells it.
+fn defined(schemas: &ResourceSchemas, path: &AttrPath, exact_names: bool) -> bool {
+    if path.urn.is_none() && path.sub.is_none() && path.name.eq_ignore_ascii_case("schemas") {
+        return !exact_names || path.name == "schemas";
+    }
+    let Some(r) = schemas.resolve(path) else {
+        return false;
+    };
+    if !exact_names {
+        return true;
+    }
+    let same = |def: Option<&crate::schema::AttrDef>, name: Option<&str>| match (def, name) {
+        (Some(d), Some(n)) => d.name == n,
+        _ => true,
+    };
+    same(r.attr, Some(path.name.as_str()).filter(|n| !n.is_empty()))
+        && same(r.sub, path.sub.as_deref())
+}
+
+/// The first attribute `filter` names that the schemas do not define (see [`defined`]), with
+/// the operator applied to it (`[]` for a value path).
+fn undefined_attribute(
+    filter: &Filter,
+    schemas: &ResourceSchemas,
+    exact_names: bool,
+) -> Option<(AttrPath, &'static str)> {
+    // Iterative: long `and`/`or` chains are deep trees.
+    let mut todo: Vec<(&Filter, Option<AttrPath>)> = vec![(filter, None)];
+    while let Some((f, within)) = todo.pop() {
+        let undefined = |p: &AttrPath| {
+            absolute(p, within.as_ref()).filter(|abs| !defined(schemas, abs, exact_names))
+        };
+        match f {
+            Filter::Attr { path, op } => {
+                if let Some(p) = undefined(path) {
+                    return Some((p, attr_op(op).map_or("pr", CompareOp::as_str)));
+                }
+            }
+            Filter::ValuePath { attr, filter, then } => {
+                if let Some(p) = undefined(attr) {
+                    return Some((p, "[]"));
+                }
+                let Some(outer) = absolute(attr, within.as_ref()) else {
+                    continue;
+                };
+                if let Some(then) = then {
+                    let sub = AttrPath {
+                        sub: Some(then.sub.clone()),
+                        ..outer.clone()
+                    };
+                    if !defined(schemas, &sub, exact_names) {
+                        return Some((sub, attr_op(&then.op).map_or("pr", CompareOp::as_str)));
+                    }
+                }
+                todo.push((filter, Some(outer)));
+            }
+            Filter::Not { filter } => todo.push((filter, within)),
+            Filter::And { left, right } | Filter::Or { left, right } => {
+                todo.push((right, within.clone()));
+                todo.push((left, within));
+            }
+        }
+    }
+    None
+}
+
 /// A filter ready to run.
 pub enum Selection {
     /// Every resource.
@@ -97,7 +190,7 @@ pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection
         return Ok(Selection::All);
     };
     let bends = t.shared.faults.bends();
-    if bends.filter_ignored {
+    if bends.filter_ignored || (kind == Kind::Group && bends.group_filter_ignored) {
         return Ok(Selection::All);
     }
     let spec = &t.profile.filter;
@@ -122,6 +215,21 @@ pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection
         }
     }
     let schema = t.schemas.of(kind);
+    if let Some((path, op)) =
+        undefined_attribute(&filter, schema, bends.filter_names_case_sensitive)
+    {
+        if bends.filter_undefined_matches {
+            return Ok(Selection::All);
+        }
+        if spec.unknown_attr_empty {
+            return Ok(Selection::Nothing);
+        }
+        return Err(ScimError::from_refusal(
+            &spec.refusal,
+            &path.to_string(),
+            op,
+        ));
+    }
     if bends.filter_case_sensitive {
         let compiled = CompiledFilter::new(&filter, &CaseExact(schema))
             .map_err(|e| ScimError::invalid_filter(e.to_string()))?;

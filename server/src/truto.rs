@@ -618,7 +618,10 @@ fn idempotent(
         .unified
         .as_ref()
         .and_then(|u| u.idempotency_ttl_secs);
-    let (Some(key), Some(ttl)) = (headers.get("idempotency-key"), ttl) else {
+    let key = headers
+        .get("idempotency-key")
+        .filter(|_| !t.shared.faults.bends().unified_idempotency_ignored);
+    let (Some(key), Some(ttl)) = (key, ttl) else {
         let (status, v) = run()?;
         return Ok(unified_value(t, status, &v));
     };
@@ -683,6 +686,10 @@ async fn update(
         let (_, paths) = scim_from_unified(&u);
         let path = format!("{}/Users/{id}", b.public_path);
         backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
+        if t.shared.faults.bends().unified_update_ignored {
+            let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
+            return Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)));
+        }
         let ops: Vec<PatchOp> = paths
             .into_iter()
             .map(|(p, v)| PatchOp {
@@ -707,7 +714,9 @@ async fn remove(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> Sci
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
-    writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    if !t.shared.faults.bends().unified_delete_ignored {
+        writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    }
     Ok(unified_value(&t, StatusCode::OK, &json!({"id": id})))
 }
 

@@ -1,7 +1,7 @@
 //! Discovery (RFC 7644 §4): the service provider configuration, /Schemas, /ResourceTypes.
 
 use super::Probe;
-use super::list::{folded_user_names, in_order};
+use super::list::{folded_user_names, sorted};
 use crate::client::Request;
 use crate::ctx::Ctx;
 use crate::lenient::{Page, id_of, member, str_attr};
@@ -71,10 +71,14 @@ pub async fn spc_consistent(ctx: &Ctx) -> Result<Outcome, Skip> {
                     .and_then(|m| member(m, "version"))
                     .cloned()
             });
-            let etags = ex.header("etag").is_some() || version.is_some();
+            let header = ex.header("etag").is_some();
+            // RFC 7644 §3.14: SCIM versioning shows as meta.version (and 412s to a stale
+            // If-Match); a bare HTTP ETag is a plain RFC 9110 validator many frameworks add to
+            // every response, and claims nothing about SCIM versioning.
             match ctx.spc_claim("etag.supported") {
-                Some(false) if etags => p.problem("etag.supported is false, yet the user carries an ETag / meta.version"),
-                Some(true) if !etags => p.problem("etag.supported is true, yet GET /Users/{id} has no ETag header and no meta.version"),
+                Some(false) if version.is_some() => p.problem("etag.supported is false, yet the user carries meta.version"),
+                Some(false) if header => p.note("the ETag header without meta.version is read as a plain HTTP validator, not SCIM versioning (RFC 7644 §3.14)"),
+                Some(true) if !header && version.is_none() => p.problem("etag.supported is true, yet GET /Users/{id} has no ETag header and no meta.version"),
                 _ => {}
             }
             observed.push("ETags");
@@ -112,7 +116,7 @@ pub async fn spc_consistent(ctx: &Ctx) -> Result<Outcome, Skip> {
         ) {
             let (a, d) = (folded_user_names(&a), folded_user_names(&d));
             let distinct = a.iter().collect::<std::collections::HashSet<_>>().len() >= 2;
-            if distinct && a != d && in_order(&a, false) && in_order(&d, true) {
+            if distinct && a != d && sorted(&a, false) && sorted(&d, true) {
                 p.problem("sort.supported is false, yet sortBy=userName&sortOrder=ascending/descending sorts the users");
             }
             observed.push("sorting");
@@ -155,16 +159,42 @@ pub async fn schemas(ctx: &Ctx) -> Result<Outcome, Skip> {
             );
         }
     }
-    for urn in &ctx.profile().shape.extensions {
+    let (required, whose) = expected_extensions(ctx);
+    for urn in &required {
         p.require(
             docs.iter().any(|d| str_attr(d, "id") == Some(urn.as_str())),
-            || format!("/Schemas does not list the extension {urn}"),
+            || format!("/Schemas does not list the extension {urn} ({whose})"),
         );
     }
     Ok(p.finish(format!(
-        "/Schemas lists the User schema and {} extension(s)",
-        ctx.profile().shape.extensions.len()
+        "/Schemas lists the User schema and {} extension(s) ({whose})",
+        required.len()
     )))
+}
+
+/// The schema extensions /Schemas must describe, and who says so: for a vendor profile those it
+/// documents; for the RFC profile those the target's /ResourceTypes advertises (RFC 7643 §6:
+/// `schemaExtensions` is OPTIONAL, and §4.3's enterprise extension is optional too).
+fn expected_extensions(ctx: &Ctx) -> (Vec<String>, &'static str) {
+    if !ctx.rfc_baseline() {
+        return (
+            ctx.profile().shape.extensions.clone(),
+            "documented by the profile",
+        );
+    }
+    let mut urns: Vec<String> = Vec::new();
+    for t in ctx.plan.resource_types.iter().flatten() {
+        for e in member(t, "schemaExtensions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(u) = str_attr(e, "schema").filter(|u| !urns.iter().any(|x| x == u)) {
+                urns.push(u.to_string());
+            }
+        }
+    }
+    (urns, "advertised by /ResourceTypes")
 }
 
 /// GET /ResourceTypes: User at /Users with the core schema and the profile's extensions.
@@ -193,12 +223,19 @@ pub async fn resource_types(ctx: &Ctx) -> Result<Outcome, Skip> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|e| str_attr(e, "schema")).collect())
                 .unwrap_or_default();
-            for urn in &ctx.profile().shape.extensions {
-                p.require(ext.contains(&urn.as_str()), || {
-                    format!("schemaExtensions does not list {urn}")
-                });
+            // The RFC profile requires no extension: what a target advertises is its choice.
+            if !ctx.rfc_baseline() {
+                for urn in &ctx.profile().shape.extensions {
+                    p.require(ext.contains(&urn.as_str()), || {
+                        format!("schemaExtensions does not list {urn}, which the profile documents")
+                    });
+                }
             }
         }
     }
-    Ok(p.finish("/ResourceTypes describes /Users with its schema and extensions"))
+    Ok(p.finish(if ctx.rfc_baseline() {
+        "/ResourceTypes describes /Users with its schema"
+    } else {
+        "/ResourceTypes describes /Users with its schema and the profile's extensions"
+    }))
 }

@@ -346,8 +346,11 @@ pub struct FilterSpec {
     pub groups: FilterRules,
     /// The documented answer to a filter the vendor does not support.
     pub refusal: Refusal,
-    /// Answer a syntactically valid filter on an attribute outside the allow-list with an
-    /// empty list instead of the refusal (Attio `externalId` probe, [I]).
+    /// Answer a syntactically valid filter on an attribute outside the allow-list, or on one no
+    /// schema defines, with an empty list instead of the refusal (Attio `externalId` probe,
+    /// [I]). Off, an attribute no schema defines is refused with `refusal` even where the
+    /// allow-list accepts any attribute: RFC 7644 §3.12 Table 9 `invalidFilter`, "the specified
+    /// attribute and filter comparison combination is not supported".
     #[serde(default)]
     pub unknown_attr_empty: bool,
     /// Longest accepted filter, bytes.

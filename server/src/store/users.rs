@@ -1,10 +1,9 @@
 //! Writes to users: create (from a body or straight from the generator), replace, delete
 //! (leaving every group it was in), and the in-place rewrite group changes cause.
 
-use super::document::{doc_meta_str, meta_str, values_of};
+use super::document::{meta_str, values_of};
 use super::stored::etag_of;
 use super::{Id, Insert, Kind, Store, StoreError, Stored};
-use crate::clock;
 use crate::doc::{Doc, DocBuilder};
 use crate::generate::GeneratedUser;
 use serde_json::Value;
@@ -78,7 +77,7 @@ impl Store {
         if let Some(u) = self.user_name_taken(&attrs, Some(id)) {
             return Err(StoreError::Duplicate(u));
         }
-        let (created, _) = Self::meta_times(doc_meta_str(old.view(), "created"), None);
+        let (created, modified) = self.replaced_times(&old);
         let mut attrs = attrs;
         if let Some(o) = attrs.as_object_mut() {
             o.remove("groups");
@@ -87,7 +86,7 @@ impl Store {
             }
         }
         let version = self.next_version();
-        let doc = self.canonical(Kind::User, id, &attrs, created, clock::now(), version)?;
+        let doc = self.canonical(Kind::User, id, &attrs, created, modified, version)?;
         let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, pending));
         self.unindex_user(&old);
         self.index_user(&stored);

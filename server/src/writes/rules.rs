@@ -114,17 +114,8 @@ pub(crate) fn finish_user_write(
             obj.insert("active".into(), Value::Bool(p.writes.active_default));
         }
     }
-    if let Err(attr) = t.schemas.users.check_required(&attrs) {
-        return Err(ScimError::from_refusal(
-            &p.writes.required_refusal,
-            &attr,
-            "",
-        ));
-    }
-    for r in &p.writes.required {
-        if is_blank(dotted(&attrs, r)) {
-            return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
-        }
+    if !t.shared.faults.bends().required_not_enforced {
+        check_required(t, &attrs)?;
     }
     check_user_name(p, &attrs, existing.is_none())?;
     if let Some(obj) = attrs.as_object_mut() {
@@ -136,6 +127,24 @@ pub(crate) fn finish_user_write(
     normalize_role(p, &mut attrs);
     let pending = t.behaviour.prepare_user_write(p, &mut attrs, existing);
     Ok((attrs, pending))
+}
+
+/// The schema's required attributes and the profile's, refused as the profile documents.
+fn check_required(t: &Tenant, attrs: &Value) -> ScimResult<()> {
+    let p = &t.profile;
+    if let Err(attr) = t.schemas.users.check_required(attrs) {
+        return Err(ScimError::from_refusal(
+            &p.writes.required_refusal,
+            &attr,
+            "",
+        ));
+    }
+    for r in &p.writes.required {
+        if is_blank(dotted(attrs, r)) {
+            return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
+        }
+    }
+    Ok(())
 }
 
 /// `userName` as an email where the vendor requires one, and (on create) in a verified domain
