@@ -51,7 +51,7 @@ struct ServeArgs {
     #[arg(long, default_value = "generic", value_parser = vendor_choice)]
     vendor: String,
     /// Address to listen on (`127.0.0.1:0` picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_addr)]
     listen: SocketAddr,
     /// The accepted bearer token [default: scimock-token].
     #[arg(long)]
@@ -104,6 +104,45 @@ fn vendor_choice(s: &str) -> Result<String, String> {
             PROFILE_NAMES.join(", ")
         ))
     }
+}
+
+/// `--listen`: an IP socket address, or `localhost:PORT` (127.0.0.1; the mock never binds a
+/// name that could resolve elsewhere).
+fn listen_addr(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(a) = s.parse() {
+        return Ok(a);
+    }
+    match s.strip_prefix("localhost:").map(str::parse::<u16>) {
+        Some(Ok(port)) => Ok(SocketAddr::from(([127, 0, 0, 1], port))),
+        _ => Err(format!(
+            "{s:?} is not an address: use IP:PORT (127.0.0.1:8080, [::1]:8080) or localhost:PORT"
+        )),
+    }
+}
+
+/// Parses the command line; the help texts name the built-in profiles of this build (the
+/// registry is data, so the list is filled in here rather than written in a doc comment).
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let names = PROFILE_NAMES.join(", ");
+    let cmd = Cli::command()
+        .mut_subcommand("serve", |s| {
+            s.mut_arg("vendor", |a| {
+                a.help(format!(
+                    "Profile to serve: {names}; `all` mounts every built-in under /{{vendor}}; \
+                     or a profile file's path (./acme.json)"
+                ))
+            })
+        })
+        .mut_subcommand("check", |s| {
+            s.mut_arg("profile", |a| {
+                a.help(format!(
+                    "What the target is expected to do: {names}, or a profile file's path (./acme.json)"
+                ))
+            })
+        });
+    let matches = cmd.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Runs the command; returns the process exit status.

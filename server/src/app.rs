@@ -88,7 +88,9 @@ impl Default for ServeConfig {
     fn default() -> Self {
         ServeConfig {
             vendor: VendorChoice::One("generic".into()),
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            // In-process use: a free loopback port, so parallel tests never collide (the CLI's
+            // own default stays 127.0.0.1:8080).
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             token: "scimock-token".into(),
             admin_token: None,
             users: None,

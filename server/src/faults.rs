@@ -65,6 +65,68 @@ pub struct FaultRule {
     pub matcher: FaultMatch,
 }
 
+impl FaultRule {
+    /// A fault that answers `code` (in the profile's error format); chain the builders:
+    /// `FaultRule::status(429).times(1).retry_after(2).on("GET", "/Users")`.
+    pub fn status(code: u16) -> FaultRule {
+        FaultRule {
+            status: Some(code),
+            ..FaultRule::default()
+        }
+    }
+
+    /// A fault that only delays the answer by `ms` milliseconds.
+    pub fn latency(ms: u64) -> FaultRule {
+        FaultRule {
+            latency_ms: Some(ms),
+            ..FaultRule::default()
+        }
+    }
+
+    /// Fires for this many requests, then is gone.
+    pub fn times(mut self, n: u32) -> FaultRule {
+        self.times = Some(n);
+        self
+    }
+
+    /// Sends `Retry-After` with this many seconds (rendered in the profile's form).
+    pub fn retry_after(mut self, secs: u64) -> FaultRule {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// Also delays the answer by `ms` milliseconds.
+    pub fn with_latency(mut self, ms: u64) -> FaultRule {
+        self.latency_ms = Some(ms);
+        self
+    }
+
+    /// The error's detail text.
+    pub fn detail(mut self, text: &str) -> FaultRule {
+        self.detail = Some(text.to_string());
+        self
+    }
+
+    /// Only requests with this method whose path ends with `path_suffix`.
+    pub fn on(mut self, method: &str, path_suffix: &str) -> FaultRule {
+        self.matcher.method = Some(method.to_string());
+        self.matcher.path_suffix = Some(path_suffix.to_string());
+        self
+    }
+
+    /// Only requests whose path contains `part`.
+    pub fn path_contains(mut self, part: &str) -> FaultRule {
+        self.matcher.path_contains = Some(part.to_string());
+        self
+    }
+
+    /// Only requests to this profile (with `--vendor all`).
+    pub fn vendor(mut self, vendor: &str) -> FaultRule {
+        self.matcher.vendor = Some(vendor.to_string());
+        self
+    }
+}
+
 /// What a matching fault does to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fired {

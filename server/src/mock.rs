@@ -283,6 +283,21 @@ impl MockServer {
         }
     }
 
+    /// Back to a fresh mock: every tenant to its fixtures (and generated users), the journal
+    /// and faults cleared, break switches off, expectations forgotten.
+    pub fn reset(&self) -> Result<(), crate::seed::LoadError> {
+        for t in self.app.all_tenants() {
+            t.reset()?;
+        }
+        self.clear_requests();
+        self.clear_faults();
+        self.expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        Ok(())
+    }
+
     /// Forgets recorded requests.
     pub fn clear_requests(&self) {
         self.app.shared.journal.clear();

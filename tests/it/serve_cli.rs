@@ -369,3 +369,41 @@ fn sigterm_during_concurrent_writes_keeps_every_acknowledged_write() {
         assert!(names.contains(name), "acknowledged {name} lost");
     }
 }
+
+#[test]
+fn listen_takes_localhost_and_refuses_what_is_not_an_address() {
+    let mut child = scimock(&["serve", "--listen", "localhost:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn scimock");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with("listening on http://127.0.0.1:"),
+        "{line:?}"
+    );
+    let out = run(&["serve", "--listen", "example.com:80"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("localhost:PORT"));
+}
+
+#[test]
+fn help_names_every_builtin_vendor_and_the_exit_statuses() {
+    let serve = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
+    let check = String::from_utf8_lossy(&run(&["check", "--help"]).stdout).into_owned();
+    for name in PROFILE_NAMES {
+        assert!(serve.contains(name), "serve --help lacks {name}: {serve}");
+        assert!(check.contains(name), "check --help lacks {name}: {check}");
+    }
+    assert!(check.contains("Exit status: 0"), "{check}");
+    let filter = String::from_utf8_lossy(&run(&["filter", "--help"]).stdout).into_owned();
+    assert!(
+        filter.contains("Exit status: 0") && filter.contains("3 valid"),
+        "{filter}"
+    );
+}

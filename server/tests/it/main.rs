@@ -15,6 +15,7 @@ mod fuzz_patch;
 mod generic_lists;
 mod generic_resources;
 mod golden;
+mod mock_api;
 mod quirk_cases;
 mod truto;
 mod vendor_quirks;
