@@ -4,7 +4,7 @@
 
 use crate::app::App;
 use crate::breaks::Break;
-use crate::faults::FaultRule;
+use crate::faults::{FaultRule, MAX_LATENCY_MS, Network};
 use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
 use crate::seed;
 use crate::verify::Matcher;
@@ -20,9 +20,6 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 type AppState = State<Arc<App>>;
-
-/// The longest injected latency accepted (an hour).
-const MAX_LATENCY_MS: u64 = 3_600_000;
 
 /// Renders an admin-style JSON error (the admin API is scimock's own, not a vendor's).
 pub fn admin_error(status: StatusCode, msg: impl Into<String>) -> Response {
@@ -266,13 +263,16 @@ async fn add_faults(State(app): AppState, body: Bytes) -> Response {
     }
     .unwrap_or_default();
     if rules.is_empty()
-        || rules
-            .iter()
-            .any(|r| r.status.is_none() && r.latency_ms.is_none())
+        || rules.iter().any(|r| {
+            r.status.is_none()
+                && r.latency_ms.is_none()
+                && r.latency.is_none()
+                && r.network.is_none()
+        })
     {
         return admin_error(
             StatusCode::BAD_REQUEST,
-            "expected a fault {\"status\":429,\"times\":3,\"retry_after\":2,\"latency_ms\":0,\"match\":{\"method\":\"GET\",\"path_suffix\":\"/Users\"}} (status or latency_ms required), an array of them, or {\"break\":\"NAME\"}",
+            "expected a fault {\"status\":429,\"times\":3,\"retry_after\":2,\"latency_ms\":0,\"match\":{\"method\":\"GET\",\"path_suffix\":\"/Users\"}} (status, latency_ms, latency or network required), an array of them, or {\"break\":\"NAME\"}",
         );
     }
     if rules.iter().any(|r| {
@@ -293,6 +293,21 @@ async fn add_faults(State(app): AppState, body: Bytes) -> Response {
             format!(
                 "retry_after is at most {MAX_RETRY_AFTER} seconds and latency_ms at most {MAX_LATENCY_MS}"
             ),
+        );
+    }
+    if rules.iter().any(|r| {
+        (r.network.is_some() && r.status.is_some())
+            || (r.bytes_per_sec.is_some() && r.network != Some(Network::Dribble))
+            || r.latency.as_ref().is_some_and(|l| match l.distribution {
+                crate::faults::Distribution::Lognormal { sigma, .. } => {
+                    !(0.0..=5.0).contains(&sigma)
+                }
+                _ => false,
+            })
+    }) {
+        return admin_error(
+            StatusCode::BAD_REQUEST,
+            "a network fault has no status (the answer is lost, not replaced); bytes_per_sec goes with \"network\": \"dribble\"; a lognormal sigma is between 0 and 5",
         );
     }
     let ids: Vec<u64> = rules.into_iter().map(|r| faults.add(r)).collect();

@@ -68,8 +68,12 @@ pub fn router(app: &Arc<App>) -> Router {
                 .route(&format!("{template}/"), unknown_scope_with_slash(t.clone()));
         }
     }
-    let app = app.clone();
-    r.fallback(move |uri: OriginalUri| outside(app.clone(), uri))
+    let outside_app = app.clone();
+    r.fallback(move |uri: OriginalUri| outside(outside_app.clone(), uri))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::netfault::layer,
+        ))
 }
 
 /// A path outside every tenant: 404 in the (first) profile's format.

@@ -16,6 +16,7 @@ mod generic_lists;
 mod generic_resources;
 mod golden;
 mod mock_api;
+mod network_faults;
 mod quirk_cases;
 mod truto;
 mod vendor_quirks;
