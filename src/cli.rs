@@ -77,6 +77,10 @@ struct ServeArgs {
     /// Persist state to FILE: loaded at start, written on shutdown and POST /_scimock/snapshot.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// On SIGTERM/SIGINT, let open requests finish for at most SECS, then drop the remaining
+    /// connections; the --state file is saved either way.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = seconds)]
+    shutdown_timeout: f64,
     /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
     /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -90,6 +94,15 @@ struct ServeArgs {
 struct VendorsArgs {
     /// Show one profile in detail, with sources.
     name: Option<String>,
+}
+
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 fn vendor_choice(s: &str) -> Result<String, String> {
@@ -197,6 +210,10 @@ fn serve(a: ServeArgs) -> u8 {
         rate_limits: a.rate_limits,
         overrides,
         state_file: a.state.clone(),
+        timeouts: scimock_server::timeouts::Timeouts {
+            shutdown: std::time::Duration::from_secs_f64(a.shutdown_timeout),
+            ..Default::default()
+        },
     };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

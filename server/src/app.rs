@@ -7,6 +7,7 @@ use crate::seed::LoadError;
 use crate::state::{self, StateError};
 use crate::store::Store;
 use crate::tenant::{RateLimiter, Rules, Shared, Tenant};
+use crate::timeouts::Timeouts;
 use crate::vendor::behaviour_for;
 use scimock_profile::{PROFILE_NAMES, Profile, ProfileError, ProfileKind, builtin_fixtures};
 use serde_json::{Value, json};
@@ -82,6 +83,8 @@ pub struct ServeConfig {
     pub overrides: Vec<(String, Value)>,
     /// Persist state here.
     pub state_file: Option<PathBuf>,
+    /// Limits on each phase of a connection, and the shutdown deadline.
+    pub timeouts: Timeouts,
 }
 
 impl Default for ServeConfig {
@@ -99,6 +102,7 @@ impl Default for ServeConfig {
             rate_limits: false,
             overrides: Vec::new(),
             state_file: None,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -114,6 +118,8 @@ pub struct App {
     pub origin: String,
     /// Where state is persisted.
     pub state_file: Option<PathBuf>,
+    /// Limits on each phase of a connection, and the shutdown deadline.
+    pub timeouts: Timeouts,
 }
 
 /// The fixtures a tenant starts from and resets to.
@@ -234,14 +240,16 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
 impl App {
     /// Builds tenants for `cfg`; `origin` is the server's `http://host:port`.
     pub fn build(cfg: &ServeConfig, origin: &str) -> Result<App, BuildError> {
-        let shared = Arc::new(Shared::new(
+        let mut shared = Shared::new(
             cfg.token.clone(),
             cfg.admin_token.clone(),
             cfg.latency_ms,
             cfg.fail_rate,
             cfg.rate_limits,
             cfg.seed,
-        ));
+        );
+        shared.body_timeout = cfg.timeouts.body;
+        let shared = Arc::new(shared);
         // Every override is checked before any tenant is built (and its users generated).
         scimock_profile::check_overrides(&mounted_profiles(cfg)?, &cfg.overrides)?;
         let mut tenants: Vec<Arc<Tenant>> = Vec::new();
@@ -292,6 +300,7 @@ impl App {
             tenants,
             origin: origin.to_string(),
             state_file: cfg.state_file.clone(),
+            timeouts: cfg.timeouts,
         })
     }
 

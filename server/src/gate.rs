@@ -53,7 +53,11 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
         .latency_ms
         .saturating_add(fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0));
     if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+        // Injected latency ends at shutdown, so it never holds the process past its deadline.
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(latency)) => {}
+            () = shared.stopped() => {}
+        }
     }
     let write = !matches!(parts.method, Method::GET | Method::HEAD);
     if let Some(e) = fired.as_ref().and_then(|f| fault_error(t, f, write)) {

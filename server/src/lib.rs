@@ -49,6 +49,7 @@ pub mod tenant;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
+pub mod timeouts;
 pub mod truto;
 pub mod vendor;
 pub mod writes;

@@ -55,9 +55,22 @@ async fn read_body(
     if too_big {
         return Err(ScimError::payload_too_large(limit).into_response());
     }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ScimError::payload_too_large(limit).into_response())
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if crate::timeouts::is_body_timeout(&e) {
+            // The client is too slow to be waited for: answer, and close the connection.
+            ScimError::new(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "The request body did not arrive within {} seconds",
+                    t.shared.body_timeout.as_secs()
+                ),
+            )
+            .with_header(header::CONNECTION, "close")
+            .into_response()
+        } else {
+            ScimError::payload_too_large(limit).into_response()
+        }
+    })
 }
 
 /// The middleware wrapped around every tenant router.

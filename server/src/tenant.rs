@@ -36,6 +36,10 @@ pub struct Shared {
     pub journal: Journal,
     /// Injected faults and break switches.
     pub faults: Faults,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
+    /// Turned on when shutdown begins: injected latency ends then.
+    stopping: tokio::sync::watch::Sender<bool>,
     rng: Mutex<u64>,
 }
 
@@ -58,8 +62,21 @@ impl Shared {
             body_limit: 1024 * 1024,
             journal: Journal::new(10_000),
             faults: Faults::default(),
+            body_timeout: crate::timeouts::Timeouts::default().body,
+            stopping: tokio::sync::watch::Sender::new(false),
             rng: Mutex::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         }
+    }
+
+    /// Marks the start of shutdown: [`Shared::stopped`] resolves from now on.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Resolves once shutdown has begun.
+    pub async fn stopped(&self) {
+        let mut rx = self.stopping.subscribe();
+        let _ = rx.wait_for(|s| *s).await;
     }
 
     /// A uniform number in [0, 1) from a seeded xorshift (reproducible `--fail-rate`).

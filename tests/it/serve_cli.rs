@@ -369,3 +369,92 @@ fn sigterm_during_concurrent_writes_keeps_every_acknowledged_write() {
         assert!(names.contains(name), "acknowledged {name} lost");
     }
 }
+
+/// POSTs a user through the real server and returns the status.
+fn create_user(origin: &str, user_name: &str) -> u16 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{origin}/scim/v2/Users"))
+            .bearer_auth("scimock-token")
+            .header("content-type", "application/scim+json")
+            .body(format!("{{\"userName\":\"{user_name}\"}}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    })
+}
+
+#[test]
+fn a_half_open_connection_and_a_long_latency_fault_do_not_stop_shutdown_or_the_save() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("scimock-half-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    let _ = std::fs::remove_file(&path);
+    let mut s = serve(&[
+        "--state",
+        path.to_str().unwrap(),
+        "--shutdown-timeout",
+        "1.5",
+    ]);
+    assert_eq!(create_user(&s.origin, "kept@example.com"), 201);
+    let addr = s.origin.strip_prefix("http://").unwrap().to_string();
+    // A request head without its blank line, and a request with half its body.
+    let mut head = std::net::TcpStream::connect(&addr).unwrap();
+    head.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut body = std::net::TcpStream::connect(&addr).unwrap();
+    body.write_all(
+        b"POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
+    )
+    .unwrap();
+    // A request held by an hour of injected latency.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let origin = s.origin.clone();
+    let added = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{origin}/_scimock/faults"))
+            .header("content-type", "application/json")
+            .body(r#"{"latency_ms":3600000,"match":{"method":"GET"}}"#)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(added, 201);
+    let slow = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            reqwest::Client::new()
+                .get(format!("{origin}/scim/v2/Users"))
+                .bearer_auth("scimock-token")
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = std::time::Instant::now();
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0), "exits after the deadline");
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(4), "shutdown took {took:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(doc.to_string().contains("kept@example.com"), "{doc}");
+    // The latency ended at shutdown: the request was answered, not cut.
+    assert_eq!(slow.join().unwrap().ok(), Some(200));
+    drop((head, body));
+}

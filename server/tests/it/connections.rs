@@ -1,0 +1,79 @@
+//! Connection phases are bounded: a client that stalls its request head or body is answered or
+//! dropped in time, whatever the route.
+
+use crate::common::config;
+use scimock_server::MockServer;
+use scimock_server::ServeConfig;
+use scimock_server::timeouts::Timeouts;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+async fn start(header: u64, body: u64) -> MockServer {
+    MockServer::start_with(ServeConfig {
+        timeouts: Timeouts {
+            header: Duration::from_millis(header),
+            body: Duration::from_millis(body),
+            shutdown: Duration::from_secs(1),
+        },
+        ..config("generic")
+    })
+    .await
+    .unwrap()
+}
+
+/// Reads until the server closes the connection (or 10 s pass); what it sent.
+async fn read_to_close(s: &mut TcpStream) -> (String, Duration) {
+    let started = Instant::now();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn a_request_head_that_never_ends_is_dropped_after_the_header_timeout() {
+    let m = start(300, 5_000).await;
+    let mut s = TcpStream::connect(m.addr()).await.unwrap();
+    s.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let (_, took) = read_to_close(&mut s).await;
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
+    let m = start(300, 5_000).await;
+    let mut s = TcpStream::connect(m.addr()).await.unwrap();
+    s.write_all(b"GET /_scimock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (text, took) = read_to_close(&mut s).await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_gets_a_408_in_the_profile_format_and_the_connection_closes() {
+    let m = start(5_000, 300).await;
+    let mut s = TcpStream::connect(m.addr()).await.unwrap();
+    s.write_all(
+        b"POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
+    )
+    .await
+    .unwrap();
+    let (text, took) = read_to_close(&mut s).await;
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.to_ascii_lowercase().contains("connection: close"),
+        "{text}"
+    );
+    assert!(
+        text.contains("urn:ietf:params:scim:api:messages:2.0:Error"),
+        "{text}"
+    );
+    assert!(took < Duration::from_secs(3), "answered after {took:?}");
+}
