@@ -74,7 +74,9 @@ struct ServeArgs {
     /// Enforce each vendor's documented rate limits (429 in the vendor's format).
     #[arg(long)]
     rate_limits: bool,
-    /// Persist state to FILE: loaded at start, written on shutdown and POST /_scimock/snapshot.
+    /// Persist state to FILE (mode 0600: it holds passwords as clients sent them): loaded at
+    /// start, refused if written for another --vendor mount, written on shutdown and
+    /// POST /_scimock/snapshot.
     #[arg(long)]
     state: Option<PathBuf>,
     /// On SIGTERM/SIGINT, let open requests finish for at most SECS, then drop the remaining
@@ -228,6 +230,9 @@ fn serve(a: ServeArgs) -> u8 {
             Err(e) => return fail(e),
         };
         println!("listening on http://{}", bound.addr);
+        for w in &bound.app.warnings {
+            eprintln!("scimock: warning: {w}");
+        }
         let token_note = if a.token.is_some() {
             "the --token value".to_string()
         } else {

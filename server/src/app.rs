@@ -1,6 +1,7 @@
 //! Building the app: tenants from profiles, with their fixtures and state loaded. Serving it
 //! is `serve`'s job.
 
+use crate::durable::files::{Paths, Temp};
 use crate::render::Renderer;
 use crate::resource::Schemas;
 use crate::seed::LoadError;
@@ -116,8 +117,16 @@ pub struct App {
     pub tenants: Vec<Arc<Tenant>>,
     /// `http://host:port`.
     pub origin: String,
-    /// Where state is persisted.
+    /// Where state is persisted (`--state` as given).
     pub state_file: Option<PathBuf>,
+    /// The files behind `--state`, resolved at start.
+    pub state_paths: Option<Paths>,
+    /// The mount the state file records (see [`state::mount`]).
+    pub mount: Value,
+    /// What the operator should know about how the app was built (printed at start).
+    pub warnings: Vec<String>,
+    /// One save at a time, so an older snapshot is never renamed over a newer one.
+    saving: std::sync::Mutex<()>,
     /// Limits on each phase of a connection, and the shutdown deadline.
     pub timeouts: Timeouts,
 }
@@ -290,16 +299,40 @@ impl App {
                 tenants.push(build_tenant(p, "", origin, cfg, &shared, backends)?);
             }
         }
-        if let Some(path) = &cfg.state_file {
-            if let Some(doc) = state::read(path)? {
-                state::restore(&doc, &all_tenants(&tenants))?;
+        let everything = all_tenants(&tenants);
+        let vendor = match &cfg.vendor {
+            VendorChoice::All => "all",
+            VendorChoice::One(name) => name.as_str(),
+        };
+        let mount = state::mount(vendor, &everything);
+        let mut warnings = Vec::new();
+        let state_paths = match &cfg.state_file {
+            Some(path) => {
+                let unusable = |source| StateError::Unusable {
+                    path: path.clone(),
+                    source,
+                };
+                let paths = Paths::resolve(path).map_err(unusable)?;
+                paths.remove_leftovers();
+                if let Some(doc) = state::read(&paths.snapshot)? {
+                    warnings.extend(state::check_mount(path, &doc, &mount, &everything)?);
+                    state::restore(&doc, &everything)?;
+                }
+                // Found out now, not at shutdown after writes were acknowledged.
+                drop(Temp::create(&paths.snapshot).map_err(unusable)?);
+                Some(paths)
             }
-        }
+            None => None,
+        };
         Ok(App {
             shared,
             tenants,
             origin: origin.to_string(),
             state_file: cfg.state_file.clone(),
+            state_paths,
+            mount,
+            warnings,
+            saving: std::sync::Mutex::new(()),
             timeouts: cfg.timeouts,
         })
     }
@@ -316,16 +349,16 @@ impl App {
 
     /// Writes the state file, if one is configured.
     pub fn save_state(&self) -> Result<Option<PathBuf>, StateError> {
-        let Some(path) = &self.state_file else {
+        let (Some(given), Some(paths)) = (&self.state_file, &self.state_paths) else {
             return Ok(None);
         };
-        state::write_atomic(path, &state::snapshot(&self.all_tenants())).map_err(|source| {
-            StateError::Write {
-                path: path.clone(),
-                source,
-            }
+        let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let doc = state::snapshot(&self.all_tenants(), &self.mount);
+        state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
+            path: given.clone(),
+            source,
         })?;
-        Ok(Some(path.clone()))
+        Ok(Some(given.clone()))
     }
 }
 

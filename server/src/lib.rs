@@ -21,6 +21,7 @@ pub mod clock;
 pub mod discovery;
 pub mod doc;
 pub mod dotted;
+pub mod durable;
 pub mod error;
 pub mod extract;
 pub mod faults;

@@ -458,3 +458,164 @@ fn a_half_open_connection_and_a_long_latency_fault_do_not_stop_shutdown_or_the_s
     assert_eq!(slow.join().unwrap().ok(), Some(200));
     drop((head, body));
 }
+
+fn state_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("scimock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Serves with `args`, creates `user_name`, SIGTERMs and waits for the exit.
+fn write_state(args: &[&str], prefix: &str, user_name: &str) {
+    let mut s = serve(args);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}{prefix}/scim/v2/Users", s.origin))
+            .bearer_auth("scimock-token")
+            .header("content-type", "application/scim+json")
+            .body(format!("{{\"userName\":\"{user_name}\"}}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 201);
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0));
+}
+
+#[test]
+fn a_state_file_of_another_mount_is_refused_and_left_untouched() {
+    let d = state_dir("foreign");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap();
+    write_state(
+        &["--vendor", "generic", "--state", p],
+        "",
+        "mine@example.com",
+    );
+    let before = std::fs::read(&path).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    assert_eq!(doc["mount"]["vendor"], "generic", "{doc}");
+    for vendor in ["all", "attio"] {
+        let out = run(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--vendor",
+            vendor,
+            "--state",
+            p,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "--vendor {vendor}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("belongs to another mount"), "{err}");
+        assert!(err.contains("--vendor generic"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file untouched");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the state file holds passwords");
+    }
+}
+
+#[test]
+fn a_legacy_state_file_loads_only_into_the_mount_it_matches() {
+    let d = state_dir("legacy");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap();
+    let legacy = r#"{"format":"scimock-state","version":1,"tenants":{"/scim/v2":{"vendor":"generic","users":[{"userName":"old@example.com","id":"old-1"}],"groups":[]}}}"#;
+    std::fs::write(&path, legacy).unwrap();
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--vendor",
+        "attio",
+        "--state",
+        p,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another mount"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy);
+    let s = serve(&["--state", p]);
+    let (_, body) = get(
+        &format!("{}/scim/v2/Users/old-1", s.origin),
+        "scimock-token",
+    );
+    assert_eq!(body["userName"], "old@example.com");
+}
+
+#[test]
+fn an_unusable_state_path_is_refused_at_start() {
+    let d = state_dir("unusable");
+    let missing = d.join("no-such-dir").join("state.json");
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot use --state"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a directory");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_state_path_keeps_its_link_and_the_target_is_written() {
+    let d = state_dir("symlink");
+    let real = d.join("real.json");
+    let link = d.join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    // A dangling link is refused rather than replaced.
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(
+        &real,
+        r#"{"format":"scimock-state","version":1,"tenants":{"/scim/v2":{"vendor":"generic","users":[],"groups":[]}}}"#,
+    )
+    .unwrap();
+    write_state(
+        &["--state", link.to_str().unwrap()],
+        "",
+        "linked@example.com",
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("linked@example.com")
+    );
+}
