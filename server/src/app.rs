@@ -1,7 +1,8 @@
 //! Building the app: tenants from profiles, with their fixtures and state loaded. Serving it
 //! is `serve`'s job.
 
-use crate::durable::files::{Paths, Temp};
+use crate::durable::files::Paths;
+use crate::durable::log::{self, WriteLog};
 use crate::render::Renderer;
 use crate::resource::Schemas;
 use crate::seed::LoadError;
@@ -314,12 +315,12 @@ impl App {
                 };
                 let paths = Paths::resolve(path).map_err(unusable)?;
                 paths.remove_leftovers();
-                if let Some(doc) = state::read(&paths.snapshot)? {
-                    warnings.extend(state::check_mount(path, &doc, &mount, &everything)?);
-                    state::restore(&doc, &everything)?;
+                open_state(&paths, &mount, &everything, &mut warnings)?;
+                for t in &everything {
+                    t.write().track_changes();
                 }
-                // Found out now, not at shutdown after writes were acknowledged.
-                drop(Temp::create(&paths.snapshot).map_err(unusable)?);
+                let started = WriteLog::start(&paths.log, &mount).map_err(unusable)?;
+                let _ = shared.log.set(started);
                 Some(paths)
             }
             None => None,
@@ -353,13 +354,71 @@ impl App {
             return Ok(None);
         };
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        // Everything appended up to here is in the snapshot taken after it.
+        let covered = self.shared.log.get().map(|l| l.appended());
         let doc = state::snapshot(&self.all_tenants(), &self.mount);
         state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
             path: given.clone(),
             source,
         })?;
+        if let (Some(log), Some(n)) = (self.shared.log.get(), covered) {
+            log.trim(n);
+        }
         Ok(Some(given.clone()))
     }
+}
+
+/// Loads the state file and replays its write log into `tenants`; when the log held writes (or
+/// there was no state file yet), writes a snapshot at once, so the new log starts from it.
+fn open_state(
+    paths: &Paths,
+    mount: &Value,
+    tenants: &[Arc<Tenant>],
+    warnings: &mut Vec<String>,
+) -> Result<(), StateError> {
+    let snapshot = state::read(&paths.snapshot)?;
+    if let Some(doc) = &snapshot {
+        warnings.extend(state::check_mount(&paths.given, doc, mount, tenants)?);
+    }
+    let log = log::read(&paths.log).map_err(|source| StateError::Read {
+        path: paths.log.clone(),
+        source,
+    })?;
+    let records = match log {
+        Some(back) => {
+            if let Some(recorded) = back.header.as_ref().and_then(|h| h.get("mount")) {
+                if recorded != mount {
+                    return Err(state::foreign(&paths.log, recorded, mount));
+                }
+            }
+            if back.torn > 0 {
+                warnings.push(format!(
+                    "write log {}: dropped {} bytes of a record being written when the process stopped (never acknowledged)",
+                    paths.log.display(),
+                    back.torn
+                ));
+            }
+            back.records
+        }
+        None => Vec::new(),
+    };
+    let mut doc = match snapshot {
+        Some(doc) => doc,
+        None => state::snapshot(tenants, mount),
+    };
+    let fresh = doc.get("mount").is_none() || !records.is_empty();
+    if !records.is_empty() {
+        log::replay(&mut doc, &records);
+    }
+    state::restore(&doc, tenants)?;
+    if fresh || !paths.snapshot.exists() {
+        let doc = state::snapshot(tenants, mount);
+        state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
+            path: paths.given.clone(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 fn all_tenants(tenants: &[Arc<Tenant>]) -> Vec<Arc<Tenant>> {

@@ -10,6 +10,8 @@ use crate::state::StateError;
 use crate::truto;
 use axum::Router;
 use axum::extract::OriginalUri;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
 use scimock_profile::ProfileKind;
 use std::net::SocketAddr;
@@ -70,11 +72,35 @@ pub fn router(app: &Arc<App>) -> Router {
         }
     }
     let limit = app.timeouts.body;
+    let durable = app.clone();
     let app = app.clone();
     r.fallback(move |uri: OriginalUri| outside(app.clone(), uri))
         .layer(axum::middleware::from_fn(move |req, next| {
+            answer_when_durable(durable.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
             crate::timeouts::body_deadline(limit, req, next)
         }))
+}
+
+/// With `--state`, a request that may have written is answered only once what it wrote (and
+/// everything before it) is in the write log on disk.
+async fn answer_when_durable(app: Arc<App>, req: axum::extract::Request, next: Next) -> Response {
+    let reads_only = matches!(
+        req.method(),
+        &Method::GET | &Method::HEAD | &Method::OPTIONS
+    );
+    let resp = next.run(req).await;
+    let Some(log) = app.shared.log.get().filter(|_| !reads_only) else {
+        return resp;
+    };
+    match log.durable(log.appended()).await {
+        Ok(()) => resp,
+        Err(e) => admin::admin_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the write was applied in memory but could not be made durable: {e}"),
+        ),
+    }
 }
 
 /// A path outside every tenant: 404 in the (first) profile's format.
@@ -152,6 +178,9 @@ impl Bound {
         let router = router(&self.app);
         let served = serve_connections(self.listener, router, &self.app, shutdown).await;
         let saved = self.app.save_state();
+        if let Some(log) = self.app.shared.log.get() {
+            log.close();
+        }
         served?;
         saved?;
         Ok(())

@@ -116,13 +116,7 @@ pub fn snapshot(tenants: &[Arc<Tenant>], mount: &Value) -> Value {
         let users: Vec<Value> = store
             .users
             .iter()
-            .map(|s| {
-                let mut v = s.to_value();
-                if s.invite {
-                    v["x-scimock-invite"] = Value::Bool(true);
-                }
-                v
-            })
+            .map(|s| crate::durable::log::resource_value(s))
             .collect();
         let groups: Vec<Value> = store.groups.iter().map(|s| s.to_value()).collect();
         out.insert(
@@ -131,6 +125,15 @@ pub fn snapshot(tenants: &[Arc<Tenant>], mount: &Value) -> Value {
         );
     }
     json!({"format": FORMAT, "version": 1, "mount": mount, "tenants": out})
+}
+
+/// The refusal of a file (`path`) recorded for mount `theirs` by a server mounting `ours`.
+pub fn foreign(path: &Path, theirs: &Value, ours: &Value) -> StateError {
+    StateError::ForeignMount {
+        path: path.to_path_buf(),
+        theirs: describe(theirs),
+        ours: describe(ours),
+    }
 }
 
 /// Checks that `doc` belongs to this mount; `Ok(Some(warning))` for a file written before

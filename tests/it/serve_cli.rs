@@ -619,3 +619,139 @@ fn a_symlinked_state_path_keeps_its_link_and_the_target_is_written() {
             .contains("linked@example.com")
     );
 }
+
+/// Every userName (and displayName) on the server, walking all pages.
+fn all_users(origin: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut start = 1;
+    loop {
+        let (_, page) = get(
+            &format!("{origin}/scim/v2/Users?startIndex={start}&count=1000"),
+            "scimock-token",
+        );
+        let items = page["Resources"].as_array().cloned().unwrap_or_default();
+        if items.is_empty() {
+            return out;
+        }
+        start += items.len();
+        out.extend(items.iter().map(|u| {
+            (
+                u["userName"].as_str().unwrap_or_default().to_string(),
+                u["displayName"].as_str().unwrap_or_default().to_string(),
+            )
+        }));
+    }
+}
+
+#[test]
+fn sigkill_during_concurrent_writes_loses_no_acknowledged_write_and_keeps_no_refused_one() {
+    let d = state_dir("sigkill");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap().to_string();
+    let mut s = serve(&["--state", &p]);
+    let url = format!("{}/scim/v2/Users", s.origin);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // (created and kept, created then deleted, refused PATCHes sent)
+    let (kept, deleted, refused) = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut tasks = Vec::new();
+        for w in 0..12 {
+            let (client, url) = (client.clone(), url.clone());
+            tasks.push(tokio::spawn(async move {
+                let (mut kept, mut deleted, mut refused) = (Vec::new(), Vec::new(), 0);
+                for k in 0..100_000 {
+                    let name = format!("w{w}-{k}@example.com");
+                    let r = client
+                        .post(&url)
+                        .bearer_auth("scimock-token")
+                        .header("content-type", "application/scim+json")
+                        .body(format!("{{\"userName\":\"{name}\"}}"))
+                        .send()
+                        .await;
+                    let id = match r {
+                        Ok(r) if r.status().as_u16() == 201 => {
+                            let v: serde_json::Value = match r.json().await {
+                                Ok(v) => v,
+                                Err(_) => break,
+                            };
+                            v["id"].as_str().unwrap().to_string()
+                        }
+                        Ok(r) => panic!("create answered {}", r.status()),
+                        Err(_) => break, // killed
+                    };
+                    if k % 4 == 3 {
+                        match client
+                            .delete(format!("{url}/{id}"))
+                            .bearer_auth("scimock-token")
+                            .send()
+                            .await
+                        {
+                            Ok(r) if r.status().as_u16() == 204 => deleted.push(name),
+                            Ok(r) => panic!("delete answered {}", r.status()),
+                            Err(_) => break,
+                        }
+                        continue;
+                    }
+                    kept.push(name);
+                    if k % 10 == 5 {
+                        // One valid operation and one invalid: refused whole.
+                        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"refused"},{"op":"explode","path":"displayName"}]}"#;
+                        match client
+                            .patch(format!("{url}/{id}"))
+                            .bearer_auth("scimock-token")
+                            .header("content-type", "application/scim+json")
+                            .body(body)
+                            .send()
+                            .await
+                        {
+                            Ok(r) if r.status().as_u16() == 400 => refused += 1,
+                            Ok(r) => panic!("invalid PATCH answered {}", r.status()),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                (kept, deleted, refused)
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        s.child.kill().unwrap();
+        let (mut kept, mut deleted, mut refused) = (Vec::new(), Vec::new(), 0);
+        for t in tasks {
+            let (k, d, r) = t.await.unwrap();
+            kept.extend(k);
+            deleted.extend(d);
+            refused += r;
+        }
+        (kept, deleted, refused)
+    });
+    let _ = s.child.wait();
+    assert!(kept.len() > 50, "the load ran: {} creates kept", kept.len());
+    eprintln!(
+        "before SIGKILL: {} creates kept, {} deleted, {refused} PATCHes refused",
+        kept.len(),
+        deleted.len()
+    );
+    let restarted = serve(&["--state", &p]);
+    let users = all_users(&restarted.origin);
+    let names: std::collections::HashSet<&str> = users.iter().map(|(n, _)| n.as_str()).collect();
+    for name in &kept {
+        assert!(
+            names.contains(name.as_str()),
+            "acknowledged create {name} lost"
+        );
+    }
+    for name in &deleted {
+        assert!(
+            !names.contains(name.as_str()),
+            "acknowledged delete of {name} lost"
+        );
+    }
+    assert!(
+        users.iter().all(|(_, display)| display != "refused"),
+        "a refused PATCH is in the restored state"
+    );
+}

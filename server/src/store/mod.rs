@@ -91,6 +91,17 @@ pub struct Store {
     next_version: u64,
     /// Scratch space for building documents.
     builder: DocBuilder,
+    /// What writes changed, while tracking is on (`--state`: the write log reads it).
+    changes: Option<Changes>,
+}
+
+/// The resources writes changed since the last [`Store::take_changes`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// The whole content was replaced (a reset or a load into an emptied store).
+    pub replaced: bool,
+    /// Resources written, created or deleted, in the order they were touched (may repeat).
+    pub touched: Vec<(Kind, Id)>,
 }
 
 /// The attributes with an `eq` index.
@@ -133,7 +144,33 @@ impl Store {
             next_version: self.next_version,
             unique_group_names: self.unique_group_names,
             allow_duplicate_user_names: self.allow_duplicate_user_names,
+            changes: self.changes.as_ref().map(|_| Changes {
+                replaced: true,
+                touched: Vec::new(),
+            }),
             ..Store::default()
+        }
+    }
+
+    /// Starts recording which resources writes change (see [`Store::take_changes`]).
+    pub fn track_changes(&mut self) {
+        self.changes.get_or_insert_with(Changes::default);
+    }
+
+    /// What writes changed since the last call, when tracking is on and anything changed.
+    pub fn take_changes(&mut self) -> Option<Changes> {
+        let c = self.changes.as_mut()?;
+        if !c.replaced && c.touched.is_empty() {
+            return None;
+        }
+        Some(std::mem::take(c))
+    }
+
+    /// Records that a write changed the resource `id` of `kind`.
+    fn touched(&mut self, kind: Kind, id: &Id) {
+        // Once the whole content is replaced, the log writes all of it: no list needed.
+        if let Some(c) = self.changes.as_mut().filter(|c| !c.replaced) {
+            c.touched.push((kind, id.clone()));
         }
     }
 

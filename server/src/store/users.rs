@@ -40,6 +40,7 @@ impl Store {
         self.next_seq += 1;
         let stored = Arc::new(Stored::new(id.clone(), self.next_seq, version, doc, invite));
         self.index_user(&stored);
+        self.touched(Kind::User, &id);
         self.users.items.insert(id, stored.clone());
         stored
     }
@@ -84,6 +85,7 @@ impl Store {
         let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, invite));
         self.unindex_user(&old);
         self.index_user(&stored);
+        self.touched(Kind::User, &old.id);
         self.users.items.insert(old.id.clone(), stored.clone());
         Ok(stored)
     }
@@ -96,6 +98,7 @@ impl Store {
             .shift_remove(id)
             .ok_or(StoreError::NotFound)?;
         self.unindex_user(&old);
+        self.touched(Kind::User, &old.id);
         let groups: Vec<Id> = values_of(old.view(), "groups").map(Id::from).collect();
         for gid in groups {
             if let Some(g) = self.groups.get(&gid).cloned() {
@@ -127,6 +130,7 @@ impl Store {
             doc,
             old.invite,
         ));
+        self.touched(Kind::User, &old.id);
         self.users.items.insert(old.id.clone(), stored);
         Ok(())
     }
