@@ -157,14 +157,30 @@ pub(crate) fn fail(msg: impl std::fmt::Display) -> u8 {
     2
 }
 
+/// The token accepted when `--token` is not given.
+const DEFAULT_TOKEN: &str = "scimock-token";
+
 fn serve(a: ServeArgs) -> u8 {
-    if !a.listen.ip().is_loopback() && a.token.is_none() {
+    // An unset "$VAR" expands to '': an empty secret would accept an empty header.
+    if a.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return fail("--token is empty; pass a secret (an unset shell variable expands to '')");
+    }
+    if a.admin_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return fail(
+            "--admin-token is empty; pass a secret (an unset shell variable expands to '')",
+        );
+    }
+    let default_secret = |t: &Option<String>| t.as_deref().is_none_or(|t| t == DEFAULT_TOKEN);
+    if !a.listen.ip().is_loopback() && default_secret(&a.token) {
         return fail(format!(
             "refusing to listen on {} (not loopback) with the default token; pass --token with a secret of your own",
             a.listen
         ));
     }
-    if !a.listen.ip().is_loopback() && a.admin_token.is_none() {
+    if !a.listen.ip().is_loopback() && default_secret(&a.admin_token) {
         return fail(format!(
             "refusing to listen on {} (not loopback) with the admin API open; pass --admin-token with a secret of your own",
             a.listen
@@ -202,7 +218,7 @@ fn serve(a: ServeArgs) -> u8 {
             VendorChoice::One(a.vendor.clone())
         },
         listen: a.listen,
-        token: a.token.clone().unwrap_or_else(|| "scimock-token".into()),
+        token: a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.into()),
         admin_token: a.admin_token.clone(),
         users: a.users,
         seed: a.seed,

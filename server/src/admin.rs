@@ -47,6 +47,9 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn admin_auth(State(app): AppState, req: Request, next: Next) -> Response {
+    if let Some(why) = crate::cross_site::refuse_admin_write(req.method(), req.headers()) {
+        return admin_error(StatusCode::FORBIDDEN, why);
+    }
     if let Some(want) = &app.shared.admin_token {
         let h = req.headers();
         let given = h
@@ -58,7 +61,8 @@ async fn admin_auth(State(app): AppState, req: Request, next: Next) -> Response 
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| bearer(v, false))
             });
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), want.as_bytes())) {
+        if !given.is_some_and(|g| !g.is_empty() && constant_time_eq(g.as_bytes(), want.as_bytes()))
+        {
             return admin_error(
                 StatusCode::UNAUTHORIZED,
                 "the admin API needs the --admin-token",

@@ -130,6 +130,8 @@ pub struct App {
     saving: std::sync::Mutex<()>,
     /// Limits on each phase of a connection, and the shutdown deadline.
     pub timeouts: Timeouts,
+    /// Bound to a loopback address: the `Host` header must name loopback.
+    pub loopback: bool,
 }
 
 /// The fixtures a tenant starts from and resets to.
@@ -335,6 +337,7 @@ impl App {
             warnings,
             saving: std::sync::Mutex::new(()),
             timeouts: cfg.timeouts,
+            loopback: cfg.listen.ip().is_loopback(),
         })
     }
 

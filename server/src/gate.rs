@@ -40,7 +40,10 @@ fn authorized(t: &Tenant, parts: &Parts) -> bool {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| bearer(v, t.profile.auth.accept_bare_token));
-    token.is_some_and(|tok| constant_time_eq(tok.as_bytes(), t.shared.token.as_bytes()))
+    // An empty token (a header with nothing in it) never matches, whatever was configured.
+    token.is_some_and(|tok| {
+        !tok.is_empty() && constant_time_eq(tok.as_bytes(), t.shared.token.as_bytes())
+    })
 }
 
 /// Lets the request through to its handler, or answers it with the error it gets instead.

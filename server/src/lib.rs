@@ -18,6 +18,7 @@ pub mod admin;
 pub mod app;
 pub mod breaks;
 pub mod clock;
+pub mod cross_site;
 pub mod discovery;
 pub mod doc;
 pub mod dotted;

@@ -108,7 +108,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         profile: t.profile.clone(),
         method,
         path,
-        query: uri.query().map(|q| journal::clip(q, journal::MAX_FIELD)),
+        query: uri.query().map(journal::query),
         headers,
         body: journal::body(&bytes),
         status: resp.status().as_u16(),

@@ -10,6 +10,7 @@ use crate::state::StateError;
 use crate::truto;
 use axum::Router;
 use axum::extract::OriginalUri;
+use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -72,6 +73,7 @@ pub fn router(app: &Arc<App>) -> Router {
         }
     }
     let limit = app.timeouts.body;
+    let loopback = app.loopback;
     let durable = app.clone();
     let app = app.clone();
     r.fallback(move |uri: OriginalUri| outside(app.clone(), uri))
@@ -81,11 +83,20 @@ pub fn router(app: &Arc<App>) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::timeouts::body_deadline(limit, req, next)
         }))
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                if loopback {
+                    crate::cross_site::loopback_host(req, next).await
+                } else {
+                    next.run(req).await
+                }
+            },
+        ))
 }
 
 /// With `--state`, a request that may have written is answered only once what it wrote (and
 /// everything before it) is in the write log on disk.
-async fn answer_when_durable(app: Arc<App>, req: axum::extract::Request, next: Next) -> Response {
+async fn answer_when_durable(app: Arc<App>, req: Request, next: Next) -> Response {
     let reads_only = matches!(
         req.method(),
         &Method::GET | &Method::HEAD | &Method::OPTIONS

@@ -755,3 +755,34 @@ fn sigkill_during_concurrent_writes_loses_no_acknowledged_write_and_keeps_no_ref
         "a refused PATCH is in the restored state"
     );
 }
+
+#[test]
+fn empty_secrets_and_the_default_token_beyond_loopback_are_refused() {
+    for args in [
+        &["--token", ""][..],
+        &["--admin-token", ""][..],
+        &["--token", "  "][..],
+    ] {
+        let out = run(&[&["serve", "--listen", "127.0.0.1:0"][..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is empty"),
+            "{args:?}"
+        );
+    }
+    let out = run(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--token",
+        "scimock-token",
+        "--admin-token",
+        "adm1n",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the default token, passed explicitly"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("default token"));
+}
