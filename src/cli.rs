@@ -321,7 +321,7 @@ fn vendors(a: VendorsArgs) -> u8 {
             );
             println!();
             println!(
-                "quirks (source tags: S-00x seed document, D: vendor doc, 3P: third party, I: inference; see VENDORS.md):"
+                "quirks (source tags: S-00x seed document, D: vendor doc, 3P: third party, I: inference; see docs/vendors.md):"
             );
             for q in &p.quirks {
                 println!("  {:<40} {}", q.id, q.summary);

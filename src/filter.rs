@@ -1,5 +1,5 @@
 //! `scimock filter`: parse a SCIM filter, print its canonical form (or AST), and with
-//! `--profile` say whether that vendor would accept it (DESIGN.md §4.4).
+//! `--profile` say whether that vendor would accept it (the `scimock filter` contract in README).
 
 use crate::cli::fail;
 use clap::Args;

@@ -118,7 +118,7 @@ pub struct CheckResult {
     pub title: String,
     /// Severity.
     pub severity: Severity,
-    /// RFC section or vendor document (VENDORS.md tag).
+    /// RFC section or vendor document (a docs/vendors.md source tag).
     #[serde(default)]
     pub reference: String,
     /// Outcome.

@@ -4,7 +4,7 @@
 //! allow-list, resource shape, write rules, PATCH leniency, discovery, rate limits, error
 //! format), read by `scimock-server` to behave like the vendor and by
 //! `scimock-conformance` to know what to expect. Every vendor fact lives here, once, with
-//! its source in `../shared/VENDORS.md` recorded in the profile's `quirks`.
+//! its source tag from `docs/vendors.md` recorded in the profile's `quirks`.
 //!
 //! Beside the profiles, the facts every reader shares: the SCIM vocabulary ([`vocab`]: URNs,
 //! `scimType` values, resource kinds), the RFC 7643 schemas as data ([`rfc7643`]), and the one
@@ -13,7 +13,7 @@
 //! What it is not for: behaviour. Code that acts on these facts lives in the server and
 //! the runner. Profiles are JSON files under `fixtures/profiles/`, embedded at build time;
 //! any field can be overridden at run time with [`Profile::with_overrides`] (that is how
-//! the facts VENDORS.md marks as inferences `[I]` become switches).
+//! the facts docs/vendors.md marks as inferences `[I]` become switches).
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -39,6 +39,15 @@ fn builtin_source(name: &str) -> Option<&'static str> {
         "truto" => include_str!("../../fixtures/profiles/truto.json"),
         _ => return None,
     })
+}
+
+/// The built-in Attio profile's error-code table (parsed once), for the Attio envelope on a
+/// profile without its own table.
+pub(crate) fn builtin_attio_codes() -> Option<&'static ErrorCodes> {
+    static CODES: std::sync::OnceLock<Option<ErrorCodes>> = std::sync::OnceLock::new();
+    CODES
+        .get_or_init(|| Profile::builtin("attio").ok().and_then(|p| p.errors.codes))
+        .as_ref()
 }
 
 /// A vendor's seed data `{"users":[...],"groups":[...]}` (its documented example bodies), embedded from `fixtures/users/`.

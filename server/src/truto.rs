@@ -1,4 +1,4 @@
-//! The Truto-style unified user directory (VENDORS.md §2): a facade over other profiles'
+//! The Truto-style unified user directory (docs/vendors.md, Truto): a facade over other profiles'
 //! stores in the same process. Each integrated account maps to one backing vendor tenant;
 //! requests are translated to that vendor's SCIM semantics (its caps, its filter rules, its
 //! errors), and its users are mapped to the unified user model.
@@ -51,7 +51,11 @@ pub fn router(t: Arc<Tenant>) -> Router {
 /// A backend failure re-wrapped as Truto does (D:T5): same status, `truto_is_remote_error`,
 /// the provider's body as `raw_response`, and its `Retry-After` carried through.
 fn remote(backend: &Tenant, e: ScimError, instance: &str) -> ScimError {
-    let raw = e.body(backend.profile.errors.format, instance);
+    let raw = e.body(
+        backend.profile.errors.format,
+        backend.profile.errors.codes(),
+        instance,
+    );
     let mut out = ScimError::new(e.status, e.detail.clone());
     // The provider's headers, but rate-limit ones only in Truto's normalised `ratelimit-*` form.
     out.headers = e
@@ -164,8 +168,8 @@ fn unified_name(scim: &Value) -> Option<Value> {
 }
 
 /// `status`: active/inactive, pending invites are invited, else the raw value (S-000).
-fn unified_status(scim: &Value, invite: bool) -> Option<Value> {
-    if invite {
+fn unified_status(scim: &Value, pending: bool) -> Option<Value> {
+    if pending {
         return Some(json!("invited"));
     }
     match scim.get("active") {
@@ -199,8 +203,8 @@ fn two_factor(scim: &Value) -> Option<Value> {
     .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true)))
 }
 
-/// Maps a shaped SCIM user to the unified user model (VENDORS.md §2 table).
-pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
+/// Maps a shaped SCIM user to the unified user model (docs/vendors.md, Truto: the unified user table).
+pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
     let mut u = Map::new();
     let s = |k: &str| {
         scim.get(k)
@@ -249,7 +253,7 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
             |p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}),
         ),
     );
-    put("status", unified_status(scim, invite));
+    put("status", unified_status(scim, pending));
     put("roles", unified_roles(scim));
     put(
         "groups",
@@ -322,7 +326,7 @@ impl Shaping {
 
     fn apply(&self, backend: &Tenant, s: &Stored) -> Value {
         let scim = backend.renderer.shape_user(s);
-        let mut u = unified_user(&scim, s.invite, self.normalized);
+        let mut u = unified_user(&scim, s.pending, self.normalized);
         if let Some(o) = u.as_object_mut() {
             if self.drop_remote {
                 o.shift_remove("remote_data");
@@ -614,7 +618,10 @@ fn idempotent(
         .unified
         .as_ref()
         .and_then(|u| u.idempotency_ttl_secs);
-    let (Some(key), Some(ttl)) = (headers.get("idempotency-key"), ttl) else {
+    let key = headers
+        .get("idempotency-key")
+        .filter(|_| !t.shared.faults.bends().unified_idempotency_ignored);
+    let (Some(key), Some(ttl)) = (key, ttl) else {
         let (status, v) = run()?;
         return Ok(unified_value(t, status, &v));
     };
@@ -679,6 +686,10 @@ async fn update(
         let (_, paths) = scim_from_unified(&u);
         let path = format!("{}/Users/{id}", b.public_path);
         backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
+        if t.shared.faults.bends().unified_update_ignored {
+            let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
+            return Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)));
+        }
         let ops: Vec<PatchOp> = paths
             .into_iter()
             .map(|(p, v)| PatchOp {
@@ -703,7 +714,9 @@ async fn remove(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> Sci
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
-    writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    if !t.shared.faults.bends().unified_delete_ignored {
+        writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    }
     Ok(unified_value(&t, StatusCode::OK, &json!({"id": id})))
 }
 

@@ -407,11 +407,11 @@ fn a_half_open_connection_and_a_long_latency_fault_do_not_stop_shutdown_or_the_s
     let addr = s.origin.strip_prefix("http://").unwrap().to_string();
     // A request head without its blank line, and a request with half its body.
     let mut head = std::net::TcpStream::connect(&addr).unwrap();
-    head.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n")
+    head.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         .unwrap();
     let mut body = std::net::TcpStream::connect(&addr).unwrap();
     body.write_all(
-        b"POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
+        b"POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
     )
     .unwrap();
     // A request held by an hour of injected latency.

@@ -77,8 +77,8 @@ pub fn read(path: &Path) -> io::Result<Option<ReadBack>> {
 /// A resource as the state file and the log hold it (a pending account marked).
 pub fn resource_value(s: &Stored) -> Value {
     let mut v = s.to_value();
-    if s.invite {
-        v["x-scimock-invite"] = Value::Bool(true);
+    if s.pending {
+        v[crate::seed::PENDING_KEY] = Value::Bool(true);
     }
     v
 }

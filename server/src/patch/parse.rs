@@ -226,7 +226,7 @@ fn parse_path(raw: &str, spec: &PatchSpec) -> Result<PatchPath, String> {
     }
 }
 
-/// `urn:...:User/currencyIso` -> `urn:...:User:currencyIso` (Elfsquad, VENDORS.md §3 quirk 7).
+/// `urn:...:User/currencyIso` -> `urn:...:User:currencyIso` (Elfsquad, docs/vendors.md: "Changing users").
 /// Only the part before a value filter is rewritten.
 pub(super) fn slash_to_colon(raw: &str) -> String {
     if !raw.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
@@ -237,7 +237,7 @@ pub(super) fn slash_to_colon(raw: &str) -> String {
     format!("{}{tail}", head.replace('/', ":"))
 }
 
-/// Elfsquad roles (VENDORS.md §3, D:E1): `{"value": "{\"value\": \"<roleId>\"}"}` becomes
+/// Elfsquad roles (docs/vendors.md, Elfsquad, D:E1): `{"value": "{\"value\": \"<roleId>\"}"}` becomes
 /// `{"value": "<roleId>"}`: a `value` member holding a JSON object as a string is replaced by
 /// that object's members.
 fn decode_json_string_values(v: &mut Value) -> Result<(), String> {

@@ -37,7 +37,7 @@ async fn read_to_close(s: &mut TcpStream) -> (String, Duration) {
 async fn a_request_head_that_never_ends_is_dropped_after_the_header_timeout() {
     let m = start(300, 5_000).await;
     let mut s = TcpStream::connect(m.addr()).await.unwrap();
-    s.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\n")
+    s.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         .await
         .unwrap();
     let (_, took) = read_to_close(&mut s).await;
@@ -48,7 +48,7 @@ async fn a_request_head_that_never_ends_is_dropped_after_the_header_timeout() {
 async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
     let m = start(300, 5_000).await;
     let mut s = TcpStream::connect(m.addr()).await.unwrap();
-    s.write_all(b"GET /_scimock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.write_all(b"GET /_scimock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .await
         .unwrap();
     let (text, took) = read_to_close(&mut s).await;
@@ -61,7 +61,7 @@ async fn a_body_that_stalls_gets_a_408_in_the_profile_format_and_the_connection_
     let m = start(5_000, 300).await;
     let mut s = TcpStream::connect(m.addr()).await.unwrap();
     s.write_all(
-        b"POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
+        b"POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
     )
     .await
     .unwrap();

@@ -100,7 +100,7 @@ async fn attio_invite_ids() {
             .users
             .get(id)
             .unwrap()
-            .invite
+            .pending
     );
     let member = c
         .post("/Users", &json!({"userName": "staff@example.com"}))
@@ -113,7 +113,7 @@ async fn attio_invite_ids() {
             .users
             .get(member.body["id"].as_str().unwrap())
             .unwrap()
-            .invite
+            .pending
     );
 }
 
