@@ -83,6 +83,10 @@ struct ServeArgs {
     /// connections; the --state file is saved either way.
     #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = seconds)]
     shutdown_timeout: f64,
+    /// Keep at most about BYTES of requests in the journal (GET /_scimock/requests; the oldest
+    /// go first; also at most 10,000 requests).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    journal_bytes: usize,
     /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
     /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -228,6 +232,7 @@ fn serve(a: ServeArgs) -> u8 {
         rate_limits: a.rate_limits,
         overrides,
         state_file: a.state.clone(),
+        journal_bytes: a.journal_bytes,
         timeouts: scimock_server::timeouts::Timeouts {
             shutdown: std::time::Duration::from_secs_f64(a.shutdown_timeout),
             ..Default::default()

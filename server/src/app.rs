@@ -87,6 +87,8 @@ pub struct ServeConfig {
     pub state_file: Option<PathBuf>,
     /// Limits on each phase of a connection, and the shutdown deadline.
     pub timeouts: Timeouts,
+    /// The request journal keeps at most about this many bytes (oldest entries go first).
+    pub journal_bytes: usize,
 }
 
 impl Default for ServeConfig {
@@ -105,6 +107,7 @@ impl Default for ServeConfig {
             overrides: Vec::new(),
             state_file: None,
             timeouts: Timeouts::default(),
+            journal_bytes: crate::journal::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -261,6 +264,7 @@ impl App {
             cfg.seed,
         );
         shared.body_timeout = cfg.timeouts.body;
+        shared.journal = crate::journal::Journal::with_limits(10_000, cfg.journal_bytes);
         let shared = Arc::new(shared);
         // Every override is checked before any tenant is built (and its users generated).
         scimock_profile::check_overrides(&mounted_profiles(cfg)?, &cfg.overrides)?;

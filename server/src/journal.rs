@@ -349,11 +349,22 @@ impl Captured {
     }
 }
 
-/// A bounded ring of entries.
+/// The default bound of the journal in bytes (`--journal-bytes`).
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// A ring of entries bounded in count and in bytes.
 #[derive(Debug)]
 pub struct Journal {
     cap: usize,
-    inner: Mutex<(u64, VecDeque<Record>)>,
+    max_bytes: usize,
+    inner: Mutex<Ring>,
+}
+
+#[derive(Debug, Default)]
+struct Ring {
+    seq: u64,
+    records: VecDeque<(usize, Record)>,
+    bytes: usize,
 }
 
 /// What the ring holds.
@@ -363,6 +374,9 @@ enum Record {
     Captured(u64, Box<Captured>),
 }
 
+/// Bytes an entry costs beyond its text (fields, times, allocation).
+const OVERHEAD: usize = 256;
+
 impl Record {
     fn entry(&self) -> Entry {
         match self {
@@ -370,14 +384,63 @@ impl Record {
             Record::Captured(seq, c) => c.entry(*seq),
         }
     }
+
+    fn seq(&self) -> u64 {
+        match self {
+            Record::Entry(e) => e.seq,
+            Record::Captured(seq, _) => *seq,
+        }
+    }
+
+    fn vendor(&self) -> &str {
+        match self {
+            Record::Entry(e) => &e.vendor,
+            Record::Captured(_, c) => &c.profile.name,
+        }
+    }
+
+    /// About what the record holds in memory.
+    fn size(&self) -> usize {
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        OVERHEAD
+            + match self {
+                Record::Entry(e) => {
+                    e.path.len()
+                        + opt(&e.query)
+                        + opt(&e.body)
+                        + e.headers
+                            .iter()
+                            .map(|(k, v)| k.len() + v.len() + 48)
+                            .sum::<usize>()
+                }
+                Record::Captured(_, c) => {
+                    c.path.len() + opt(&c.query) + opt(&c.body) + c.headers.len()
+                }
+            }
+    }
+}
+
+/// One page of the journal (see [`Journal::page`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The entries, oldest first.
+    pub entries: Vec<Entry>,
+    /// The `seq` to pass as `after` for the next page, when this one was cut at its limit.
+    pub next_after: Option<u64>,
 }
 
 impl Journal {
-    /// A journal keeping the last `cap` requests.
+    /// A journal keeping the last `cap` requests, at most [`DEFAULT_MAX_BYTES`].
     pub fn new(cap: usize) -> Journal {
+        Journal::with_limits(cap, DEFAULT_MAX_BYTES)
+    }
+
+    /// A journal keeping the last `cap` requests and at most about `max_bytes`.
+    pub fn with_limits(cap: usize, max_bytes: usize) -> Journal {
         Journal {
             cap,
-            inner: Mutex::new((0, VecDeque::new())),
+            max_bytes,
+            inner: Mutex::new(Ring::default()),
         }
     }
 
@@ -396,18 +459,26 @@ impl Journal {
     }
 
     fn push(&self, record: impl FnOnce(u64) -> Record) {
-        if self.cap == 0 {
+        if self.cap == 0 || self.max_bytes == 0 {
             return;
         }
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.0 += 1;
-        let r = record(g.0);
-        let evicted = if g.1.len() == self.cap {
-            g.1.pop_front()
-        } else {
-            None
-        };
-        g.1.push_back(r);
+        g.seq += 1;
+        let r = record(g.seq);
+        let size = r.size();
+        let mut evicted = Vec::new();
+        while !g.records.is_empty()
+            && (g.records.len() >= self.cap || g.bytes + size > self.max_bytes)
+        {
+            if let Some((n, old)) = g.records.pop_front() {
+                g.bytes -= n;
+                evicted.push(old);
+            }
+        }
+        if size <= self.max_bytes {
+            g.bytes += size;
+            g.records.push_back((size, r));
+        }
         drop(g);
         drop(evicted);
     }
@@ -415,16 +486,36 @@ impl Journal {
     /// Every kept entry, oldest first.
     pub fn entries(&self) -> Vec<Entry> {
         let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.1.iter().map(Record::entry).collect()
+        g.records.iter().map(|(_, r)| r.entry()).collect()
+    }
+
+    /// At most `limit` entries with a `seq` above `after`, of `vendor` when given, oldest first.
+    pub fn page(&self, after: u64, limit: Option<usize>, vendor: Option<&str>) -> Page {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let limit = limit.unwrap_or(usize::MAX);
+        let mut entries = Vec::new();
+        let mut next_after = None;
+        for (_, r) in g.records.iter().filter(|(_, r)| r.seq() > after) {
+            if vendor.is_some_and(|v| v != r.vendor()) {
+                continue;
+            }
+            if entries.len() == limit {
+                next_after = entries.last().map(|e: &Entry| e.seq);
+                break;
+            }
+            entries.push(r.entry());
+        }
+        Page {
+            entries,
+            next_after,
+        }
     }
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .1
-            .clear();
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.records.clear();
+        g.bytes = 0;
     }
 }
 
@@ -445,6 +536,28 @@ mod tests {
             status: 200,
             duration_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn journal_is_bounded_in_bytes_and_pages_by_seq() {
+        let j = Journal::with_limits(1_000, 10 * (OVERHEAD + 100));
+        for _ in 0..50 {
+            let mut e = entry();
+            e.body = Some("x".repeat(100 - e.path.len()));
+            j.record(e);
+        }
+        let seqs: Vec<u64> = j.entries().iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (41..=50).collect::<Vec<_>>());
+        let p = j.page(0, Some(4), None);
+        assert_eq!(
+            p.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![41, 42, 43, 44]
+        );
+        assert_eq!(p.next_after, Some(44));
+        let p = j.page(48, Some(4), None);
+        assert_eq!(p.entries.len(), 2);
+        assert_eq!(p.next_after, None);
+        assert!(j.page(0, None, Some("attio")).entries.is_empty());
     }
 
     #[test]

@@ -39,38 +39,76 @@ fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
     resp
 }
 
-/// The request body, or the 413 for one over the limit.
+/// The most of an oversized body read (and thrown away) before the 413, so a client that writes
+/// its whole body before reading can read the answer instead of a broken pipe.
+const DRAIN_MAX: usize = 16 * 1024 * 1024;
+
+/// Reads and discards up to `max` more bytes of `body` (stops at its end, an error, or its
+/// deadline).
+async fn drain(body: &mut Body, max: usize) {
+    use http_body_util::BodyExt;
+    let mut read = 0;
+    while read < max {
+        match body.frame().await {
+            Some(Ok(f)) => read += f.data_ref().map_or(0, |d| d.len()),
+            _ => return,
+        }
+    }
+}
+
+/// The 413 for a body over `limit`; the connection is closed after it.
+fn too_large(limit: usize) -> Response {
+    ScimError::payload_too_large(limit)
+        .with_header(header::CONNECTION, "close")
+        .into_response()
+}
+
+/// The request body, or the 413 for one over the limit, or the 408 for one too slow.
 async fn read_body(
     t: &Tenant,
     req: &axum::http::request::Parts,
-    body: Body,
+    mut body: Body,
 ) -> Result<Bytes, Response> {
+    use http_body_util::BodyExt;
     let limit = t.shared.body_limit;
-    let too_big = req
+    let declared = req
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > limit);
-    if too_big {
-        return Err(ScimError::payload_too_large(limit).into_response());
-    }
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        if crate::timeouts::is_body_timeout(&e) {
-            // The client is too slow to be waited for: answer, and close the connection.
-            ScimError::new(
-                axum::http::StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "The request body did not arrive within {} seconds",
-                    t.shared.body_timeout.as_secs()
-                ),
-            )
-            .with_header(header::CONNECTION, "close")
-            .into_response()
-        } else {
-            ScimError::payload_too_large(limit).into_response()
+        .and_then(|v| v.parse::<usize>().ok());
+    if let Some(n) = declared.filter(|n| *n > limit) {
+        if n <= DRAIN_MAX {
+            drain(&mut body, n).await;
         }
-    })
+        return Err(too_large(limit));
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(frame) = body.frame().await {
+        let data = match frame {
+            Ok(f) => f.into_data().unwrap_or_default(),
+            Err(e) if crate::timeouts::is_body_timeout(&e) => return Err(too_slow(t)),
+            Err(_) => return Err(too_large(limit)),
+        };
+        if buf.len() + data.len() > limit {
+            drain(&mut body, DRAIN_MAX.saturating_sub(buf.len())).await;
+            return Err(too_large(limit));
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// The 408 for a body that did not arrive in time; the connection is closed after it.
+fn too_slow(t: &Tenant) -> Response {
+    ScimError::new(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        format!(
+            "The request body did not arrive within {} seconds",
+            t.shared.body_timeout.as_secs()
+        ),
+    )
+    .with_header(header::CONNECTION, "close")
+    .into_response()
 }
 
 /// The middleware wrapped around every tenant router.

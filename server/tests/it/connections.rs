@@ -77,3 +77,97 @@ async fn a_body_that_stalls_gets_a_408_in_the_profile_format_and_the_connection_
     );
     assert!(took < Duration::from_secs(3), "answered after {took:?}");
 }
+
+#[tokio::test]
+async fn a_client_that_writes_its_whole_oversized_body_first_can_read_the_413() {
+    let m = start(5_000, 10_000).await;
+    let addr = m.addr();
+    let text = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        let body = vec![b'x'; 3 * 1024 * 1024];
+        write!(
+            s,
+            "POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        // Like Python's http.client: the whole body, then the answer.
+        s.write_all(&body).expect("the server reads the body instead of resetting");
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(
+        text.to_ascii_lowercase().contains("connection: close"),
+        "{text}"
+    );
+    assert!(
+        text.contains("urn:ietf:params:scim:api:messages:2.0:Error"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_admin_bulk_load_is_answered_in_json() {
+    let m = start(5_000, 10_000).await;
+    let big = format!("[{}]", vec!["{\"userName\":\"x\"}"; 200_000].join(","));
+    let r = reqwest::Client::new()
+        .post(format!("{}/_scimock/users", m.uri()))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["error"].is_string(), "{v}");
+}
+
+#[tokio::test]
+async fn the_journal_is_bounded_in_bytes_and_read_in_pages() {
+    let m = MockServer::start_with(ServeConfig {
+        journal_bytes: 64 * 1024,
+        ..config("generic")
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let big = "y".repeat(2_000);
+    for _ in 0..100 {
+        http.get(format!("{}/Users", m.base_url()))
+            .bearer_auth("scimock-token")
+            .header("x-big", &big)
+            .send()
+            .await
+            .unwrap();
+    }
+    let kept = m.requests().len();
+    assert!(kept < 40 && kept > 5, "{kept} entries kept within 64 KiB");
+    let mut after = 0;
+    let mut seen = 0;
+    loop {
+        let v: serde_json::Value = http
+            .get(format!(
+                "{}/_scimock/requests?limit=7&after={after}",
+                m.uri()
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let page = v["requests"].as_array().unwrap();
+        assert!(page.len() <= 7);
+        seen += page.len();
+        match v["next_after"].as_u64() {
+            Some(n) => after = n,
+            None => break,
+        }
+    }
+    assert_eq!(seen, kept);
+}
