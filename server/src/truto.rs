@@ -195,12 +195,17 @@ fn unified_roles(scim: &Value) -> Option<Value> {
     (!roles.is_empty()).then_some(Value::Array(roles))
 }
 
-/// `is_2fa_enabled`, from Elfsquad's extension.
+/// `is_2fa_enabled`, from a `twoFactorAuthenticationStatus` in any extension schema's object
+/// (Elfsquad's mapping table names one; no URN is spelled here, so a profile's own extension
+/// with that attribute maps the same way).
 fn two_factor(scim: &Value) -> Option<Value> {
-    scim.pointer(
-        "/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus",
-    )
-    .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true)))
+    let obj = scim.as_object()?;
+    obj.iter()
+        .filter(|(k, _)| k.starts_with("urn:"))
+        .find_map(|(_, ext)| ext.get("twoFactorAuthenticationStatus"))
+        .map(|v| {
+            json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true))
+        })
 }
 
 /// Maps a shaped SCIM user to the unified user model (docs/vendors.md, Truto: the unified user table).
@@ -752,6 +757,34 @@ mod tests {
         let n = unified_user(&scim, false, true);
         assert!(n.get("remote_data").is_none());
         assert_eq!(n["avatar"], Value::Null, "normalized lists every field");
+    }
+
+    #[test]
+    fn two_factor_status_is_read_from_any_extension() {
+        let ext = |urn: &str, status: Value| {
+            let mut m = Map::new();
+            m.insert("userName".into(), json!("a@example.com"));
+            m.insert(
+                urn.into(),
+                json!({ "twoFactorAuthenticationStatus": status }),
+            );
+            Value::Object(m)
+        };
+        let elfsquad = "urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User";
+        assert_eq!(
+            unified_user(&ext(elfsquad, json!("Enabled")), false, false)["is_2fa_enabled"],
+            true
+        );
+        assert_eq!(
+            unified_user(&ext("urn:acme:2.0:User", json!("disabled")), false, false)["is_2fa_enabled"],
+            false
+        );
+        let none = json!({"userName": "a@example.com", "twoFactorAuthenticationStatus": "enabled"});
+        assert!(
+            unified_user(&none, false, false)
+                .get("is_2fa_enabled")
+                .is_none()
+        );
     }
 
     #[test]
