@@ -43,6 +43,9 @@ fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
 /// its whole body before reading can read the answer instead of a broken pipe.
 const DRAIN_MAX: usize = 16 * 1024 * 1024;
 
+/// How long the body of an unauthenticated request is read (to be thrown away) before its 401.
+const UNAUTHENTICATED_DRAIN: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Reads and discards up to `max` more bytes of `body` (stops at its end, an error, or its
 /// deadline).
 async fn drain(body: &mut Body, max: usize) {
@@ -54,6 +57,14 @@ async fn drain(body: &mut Body, max: usize) {
             _ => return,
         }
     }
+}
+
+/// The body length a request declares (`Content-Length`).
+fn declared_len(req: &axum::http::request::Parts) -> Option<usize> {
+    req.headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
 }
 
 /// The 413 for a body over `limit`; the connection is closed after it.
@@ -71,11 +82,7 @@ async fn read_body(
 ) -> Result<Bytes, Response> {
     use http_body_util::BodyExt;
     let limit = t.shared.body_limit;
-    let declared = req
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared = declared_len(req);
     if let Some(n) = declared.filter(|n| *n > limit) {
         if n <= DRAIN_MAX {
             drain(&mut body, n).await;
@@ -123,22 +130,38 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     let path = uri.path().to_string();
     let method = parts.method.clone();
     let headers = Captured::pack_headers(&parts.headers);
-    let (bytes, resp) = match read_body(&t, &parts, body).await {
-        Ok(b) => (b, None),
-        Err(r) => (Bytes::new(), Some(r)),
-    };
-    let resp = match resp {
-        Some(r) => r,
-        None => match gate::admit(&t, &parts, &path).await {
-            Err(e) => e.into_response(),
-            Ok(()) => {
-                let resp = next
-                    .run(Request::from_parts(parts, Body::from(bytes.clone())))
-                    .await;
-                let spc = || discovery::generated_service_provider_config(&t);
-                breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp).await
+    let limit = t.shared.body_limit;
+    let mut body = body;
+    // A body declared too large is refused first; otherwise the gate (faults, authentication)
+    // runs before the body is read, so an unauthenticated client never has its body kept.
+    let (bytes, resp) = if declared_len(&parts).is_some_and(|n| n > limit) {
+        let refused = read_body(&t, &parts, body).await.err();
+        (Bytes::new(), refused.unwrap_or_else(|| too_large(limit)))
+    } else {
+        match gate::admit(&t, &parts, &path).await {
+            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => {
+                // Read only to be thrown away (at most the limit, for at most a second), so a
+                // client writing its body first can read the 401, and none is held for it.
+                let _ = tokio::time::timeout(UNAUTHENTICATED_DRAIN, drain(&mut body, limit)).await;
+                (Bytes::new(), e.into_response())
             }
-        },
+            Err(e) => {
+                let bytes = read_body(&t, &parts, body).await.unwrap_or_default();
+                (bytes, e.into_response())
+            }
+            Ok(()) => match read_body(&t, &parts, body).await {
+                Err(r) => (Bytes::new(), r),
+                Ok(bytes) => {
+                    let resp = next
+                        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+                        .await;
+                    let spc = || discovery::generated_service_provider_config(&t);
+                    let resp =
+                        breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp).await;
+                    (bytes, resp)
+                }
+            },
+        }
     };
     let resp = finalize(&t, resp, &path);
     t.shared.journal.record_captured(Captured {

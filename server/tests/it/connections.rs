@@ -171,3 +171,24 @@ async fn the_journal_is_bounded_in_bytes_and_read_in_pages() {
     }
     assert_eq!(seen, kept);
 }
+
+#[tokio::test]
+async fn an_unauthenticated_request_is_refused_before_its_body_arrives_and_journals_no_body() {
+    let m = start(5_000, 20_000).await;
+    let mut s = TcpStream::connect(m.addr()).await.unwrap();
+    s.write_all(
+        b"POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/scim+json\r\nContent-Length: 1000\r\n\r\n{\"userName\":\"secret-body\"",
+    )
+    .await
+    .unwrap();
+    let (text, took) = read_to_close(&mut s).await;
+    assert!(text.starts_with("HTTP/1.1 401"), "{text}");
+    assert!(
+        took < Duration::from_secs(5),
+        "answered after {took:?}, not the body timeout"
+    );
+    let j = m.requests();
+    let last = j.last().unwrap();
+    assert_eq!(last.status, 401);
+    assert_eq!(last.body, None, "an unauthenticated body is never kept");
+}
