@@ -59,6 +59,43 @@ async fn drain(body: &mut Body, max: usize) {
     }
 }
 
+/// The longest request target answered normally; longer gets a 414 in the profile's format.
+pub const MAX_URI: usize = 32 * 1024;
+/// The most request headers answered normally (the HTTP layer accepts up to
+/// [`MAX_HEADERS_ACCEPTED`], so the 431 for those between is in the profile's format).
+pub const MAX_HEADERS: usize = 100;
+/// The most request headers the HTTP layer reads (beyond: its own bare 431).
+pub const MAX_HEADERS_ACCEPTED: usize = 256;
+/// The largest total of header names and values answered normally.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The 414 or 431 for a request head over the limits, in the profile's format.
+fn oversized_head(req: &axum::http::request::Parts, target_len: usize) -> Option<Response> {
+    let e = if target_len > MAX_URI {
+        ScimError::new(
+            axum::http::StatusCode::URI_TOO_LONG,
+            format!("The request target is longer than {MAX_URI} bytes"),
+        )
+    } else if req.headers.len() > MAX_HEADERS
+        || req
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len())
+            .sum::<usize>()
+            > MAX_HEADER_BYTES
+    {
+        ScimError::new(
+            axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "The request has more than {MAX_HEADERS} headers or more than {MAX_HEADER_BYTES} bytes of them"
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(e.with_header(header::CONNECTION, "close").into_response())
+}
+
 /// The body length a request declares (`Content-Length`).
 fn declared_len(req: &axum::http::request::Parts) -> Option<usize> {
     req.headers
@@ -134,7 +171,10 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     let mut body = body;
     // A body declared too large is refused first; otherwise the gate (faults, authentication)
     // runs before the body is read, so an unauthenticated client never has its body kept.
-    let (bytes, resp) = if declared_len(&parts).is_some_and(|n| n > limit) {
+    let target_len = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    let (bytes, resp) = if let Some(r) = oversized_head(&parts, target_len) {
+        (Bytes::new(), r)
+    } else if declared_len(&parts).is_some_and(|n| n > limit) {
         let refused = read_body(&t, &parts, body).await.err();
         (Bytes::new(), refused.unwrap_or_else(|| too_large(limit)))
     } else {

@@ -192,3 +192,33 @@ async fn an_unauthenticated_request_is_refused_before_its_body_arrives_and_journ
     assert_eq!(last.status, 401);
     assert_eq!(last.body, None, "an unauthenticated body is never kept");
 }
+
+#[tokio::test]
+async fn a_long_target_or_too_many_headers_are_answered_in_the_profile_format() {
+    let m = start(5_000, 5_000).await;
+    let http = reqwest::Client::new();
+    let long = format!(
+        "{}/Users?filter=userName%20eq%20%22{}%22",
+        m.base_url(),
+        "x".repeat(40_000)
+    );
+    let r = http
+        .get(long)
+        .bearer_auth("scimock-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 414);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "414", "{v}");
+    let mut req = http
+        .get(format!("{}/Users", m.base_url()))
+        .bearer_auth("scimock-token");
+    for i in 0..150 {
+        req = req.header(format!("x-h{i}"), "v");
+    }
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 431);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "431", "{v}");
+}
