@@ -87,6 +87,10 @@ impl HttpBody for Deadline {
 
 /// Middleware giving every request body `limit` from now to arrive.
 pub async fn body_deadline(limit: Duration, req: Request, next: Next) -> Response {
+    // Nothing to wait for (a GET): no timer.
+    if req.body().is_end_stream() {
+        return next.run(req).await;
+    }
     let (parts, inner) = req.into_parts();
     let body = Body::new(Deadline {
         inner,
