@@ -90,6 +90,10 @@ struct ServeArgs {
     /// go first; also at most 10,000 requests).
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     journal_bytes: usize,
+    /// Print one line per request on stderr: time, profile, method, path and query, status,
+    /// duration (coloured on a terminal unless NO_COLOR is set).
+    #[arg(long)]
+    log_requests: bool,
     /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
     /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -282,6 +286,7 @@ fn serve(a: ServeArgs) -> u8 {
         overrides,
         state_file: a.state.clone(),
         journal_bytes: a.journal_bytes,
+        log_requests: a.log_requests,
         timeouts: scimock_server::timeouts::Timeouts {
             shutdown: std::time::Duration::from_secs_f64(a.shutdown_timeout),
             ..Default::default()
@@ -332,8 +337,21 @@ fn serve(a: ServeArgs) -> u8 {
                 eprintln!("{n}");
             }
         }
+        let app = bound.app.clone();
         match bound.run(scimock_server::serve::shutdown_signal()).await {
-            Ok(()) => 0,
+            Ok(()) => {
+                if let Some(file) = &app.state_file {
+                    let (users, groups) = app.all_tenants().iter().fold((0, 0), |(u, g), t| {
+                        let s = t.read();
+                        (u + s.users.len(), g + s.groups.len())
+                    });
+                    eprintln!(
+                        "scimock: state saved to {} ({users} users, {groups} groups)",
+                        file.display()
+                    );
+                }
+                0
+            }
             Err(e) => fail(e),
         }
     })

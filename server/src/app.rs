@@ -89,6 +89,8 @@ pub struct ServeConfig {
     pub timeouts: Timeouts,
     /// The request journal keeps at most about this many bytes (oldest entries go first).
     pub journal_bytes: usize,
+    /// Print one line per request on stderr (`serve --log-requests`).
+    pub log_requests: bool,
 }
 
 impl Default for ServeConfig {
@@ -108,6 +110,7 @@ impl Default for ServeConfig {
             rate_limits: false,
             overrides: Vec::new(),
             state_file: None,
+            log_requests: false,
             timeouts: Timeouts::default(),
             journal_bytes: crate::journal::DEFAULT_MAX_BYTES,
         }
@@ -273,6 +276,7 @@ impl App {
             cfg.seed,
         );
         shared.body_timeout = cfg.timeouts.body;
+        shared.log_requests = cfg.log_requests;
         shared.journal = crate::journal::Journal::with_limits(10_000, cfg.journal_bytes);
         let shared = Arc::new(shared);
         // Every override is checked before any tenant is built (and its users generated).

@@ -519,6 +519,43 @@ impl Journal {
     }
 }
 
+/// `serve --log-requests`: prints one line for a served request on stderr — time, profile,
+/// method, path and query (credentials redacted), status, duration — coloured by status class
+/// on a terminal, plain with `NO_COLOR` or when stderr is not a terminal.
+pub fn log_line(c: &Captured) {
+    use std::io::IsTerminal;
+    let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+    eprintln!("{}", format_log_line(c, colour));
+}
+
+/// The text of a `--log-requests` line.
+pub fn format_log_line(c: &Captured, colour: bool) -> String {
+    let query = c
+        .query
+        .as_deref()
+        .map(|q| format!("?{}", query(q)))
+        .unwrap_or_default();
+    let status = if colour {
+        let code = match c.status {
+            200..=299 => "32",
+            300..=399 => "36",
+            400..=499 => "33",
+            _ => "31",
+        };
+        format!("\x1b[{code}m{}\x1b[0m", c.status)
+    } else {
+        c.status.to_string()
+    };
+    format!(
+        "{} {} {} {}{query} {status} {:.1}ms",
+        clock::format(c.arrived, Precision::Millis),
+        c.profile.name,
+        c.method,
+        c.path,
+        c.duration_ms
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,6 +573,26 @@ mod tests {
             status: 200,
             duration_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn a_log_line_redacts_credentials_in_the_query_and_colours_only_when_asked() {
+        let c = Captured {
+            arrived: OffsetDateTime::UNIX_EPOCH,
+            profile: Arc::new(Profile::builtin("attio").unwrap()),
+            method: Method::GET,
+            path: "/scim/v2/Users".into(),
+            query: Some("count=2&access_token=s3cret".into()),
+            headers: String::new(),
+            body: None,
+            status: 404,
+            duration_ms: 1.5,
+        };
+        assert_eq!(
+            format_log_line(&c, false),
+            "1970-01-01T00:00:00.000Z attio GET /scim/v2/Users?count=2&access_token=[redacted] 404 1.5ms"
+        );
+        assert!(format_log_line(&c, true).contains("\x1b[33m404\x1b[0m"));
     }
 
     #[test]

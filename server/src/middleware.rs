@@ -204,7 +204,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         }
     };
     let resp = finalize(&t, resp, &path);
-    t.shared.journal.record_captured(Captured {
+    let captured = Captured {
         arrived,
         profile: t.profile.clone(),
         method,
@@ -214,6 +214,10 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         body: journal::body(&bytes),
         status: resp.status().as_u16(),
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-    });
+    };
+    if t.shared.log_requests {
+        journal::log_line(&captured);
+    }
+    t.shared.journal.record_captured(captured);
     resp
 }

@@ -36,11 +36,11 @@ pub async fn layer(State(app): State<Arc<App>>, req: Request, next: Next) -> Res
         return next.run(req).await;
     };
     let resp = next.run(req).await;
-    apply(kind, rate, resp).await
+    apply(&app, kind, rate, resp).await
 }
 
 /// The answer as the client will see it.
-async fn apply(kind: Network, bytes_per_sec: u64, resp: Response) -> Response {
+async fn apply(app: &App, kind: Network, bytes_per_sec: u64, resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
@@ -77,7 +77,10 @@ async fn apply(kind: Network, bytes_per_sec: u64, resp: Response) -> Response {
             Response::from_parts(parts, dribble(bytes, bytes_per_sec))
         }
         Network::Hang => {
-            tokio::time::sleep(Duration::from_millis(MAX_LATENCY_MS)).await;
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(MAX_LATENCY_MS)) => {}
+                () = app.shared.stopped() => {}
+            }
             Response::from_parts(parts, Body::from(bytes))
         }
     }

@@ -41,6 +41,8 @@ pub struct Shared {
     pub body_timeout: std::time::Duration,
     /// The write log, with `--state` (every write is appended before it is answered).
     pub log: std::sync::OnceLock<Arc<WriteLog>>,
+    /// `serve --log-requests`: one line per request on stderr (see `crate::journal::log_line`).
+    pub log_requests: bool,
     /// Turned on when shutdown begins: injected latency ends then.
     stopping: tokio::sync::watch::Sender<bool>,
     rng: Mutex<u64>,
@@ -68,6 +70,7 @@ impl Shared {
             body_timeout: crate::timeouts::Timeouts::default().body,
             log: std::sync::OnceLock::new(),
             stopping: tokio::sync::watch::Sender::new(false),
+            log_requests: false,
             rng: Mutex::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         }
     }

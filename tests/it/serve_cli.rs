@@ -19,10 +19,15 @@ impl Drop for Served {
 }
 
 pub(crate) fn serve(args: &[&str]) -> Served {
+    serve_with(args, Stdio::null())
+}
+
+/// `serve` with its stderr sent where the test wants it (`Stdio::piped()` to read it).
+fn serve_with(args: &[&str], stderr: Stdio) -> Served {
     let mut child = scimock(&["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("spawn scimock");
     let stdout = child.stdout.take().expect("stdout");
@@ -822,4 +827,60 @@ fn empty_secrets_and_the_default_token_beyond_loopback_are_refused() {
         "the default token, passed explicitly"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("default token"));
+}
+
+#[test]
+fn log_requests_prints_one_line_per_request_and_shutdown_says_what_was_saved() {
+    let dir = state_dir("log-requests");
+    let path = dir.join("state.json");
+    let mut s = serve_with(
+        &["--log-requests", "--state", path.to_str().unwrap()],
+        Stdio::piped(),
+    );
+    assert_eq!(create_user(&s.origin, "logged@example.com"), 201);
+    let (status, _) = get(
+        &format!("{}/scim/v2/Users?count=1", s.origin),
+        "wrong-token",
+    );
+    assert_eq!(status, 401);
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0), "graceful exit");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    let post = lines
+        .iter()
+        .find(|l| l.contains(" generic POST /scim/v2/Users 201 "))
+        .unwrap_or_else(|| panic!("no POST line in {err}"));
+    assert!(post.ends_with("ms"), "{post}");
+    // An RFC 3339 time first.
+    assert!(
+        post.starts_with("20") && post.as_bytes()[10] == b'T',
+        "{post}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(" generic GET /scim/v2/Users?count=1 401 ")),
+        "{err}"
+    );
+    // Not a terminal: no colour codes.
+    assert!(!err.contains('\x1b'), "{err}");
+    let saved = format!("scimock: state saved to {} (", path.display());
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(&saved))
+        .unwrap_or_else(|| panic!("no saved line in {err}"));
+    assert!(line.ends_with(" users, 0 groups)"), "{line}");
+}
+
+#[test]
+fn without_log_requests_nothing_is_printed_per_request() {
+    let mut s = serve_with(&[], Stdio::piped());
+    assert_eq!(create_user(&s.origin, "quiet@example.com"), 201);
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("/scim/v2/Users"), "{err}");
 }
