@@ -690,12 +690,22 @@ async fn update(
             .collect();
         let w =
             writes::patch_ops(b, Kind::User, &id, ops, None).map_err(|e| remote(b, e, &path))?;
-        let s = if w.status == StatusCode::NO_CONTENT {
-            b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
-        } else {
-            w.stored
-        };
-        Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)))
+        let shaping = Shaping::from(&t, &q);
+        if w.status != StatusCode::NO_CONTENT {
+            return Ok((StatusCode::OK, shaping.apply(b, &w.stored)));
+        }
+        match b.get(Kind::User, &id) {
+            Ok(s) => Ok((StatusCode::OK, shaping.apply(b, &s))),
+            // The backend cancelled a pending invite (Attio, D:A8): the user is gone [I].
+            Err(e) if e.status == StatusCode::NOT_FOUND => {
+                let mut u = shaping.apply(b, &w.stored);
+                if let Some(o) = u.as_object_mut() {
+                    o.insert("status".into(), json!("deleted"));
+                }
+                Ok((StatusCode::OK, u))
+            }
+            Err(e) => Err(remote(b, e, &path)),
+        }
     })
 }
 

@@ -180,6 +180,19 @@ fn replace_locked(
     let stored = match kind {
         Kind::User => {
             let (attrs, invite) = rules::finish_user_write(t, attrs, Some(old))?;
+            if invite
+                && attrs.get("active") == Some(&Value::Bool(false))
+                && t.behaviour.deactivation_cancels_invite()
+            {
+                // D:A3, D:A4, D:A8: deactivating a pending invite cancels it (204, then 404).
+                store
+                    .delete_user(&old.id)
+                    .map_err(|e| store_error(&t.profile, kind, e))?;
+                return Ok(Written {
+                    stored: Arc::clone(old),
+                    status: StatusCode::NO_CONTENT,
+                });
+            }
             rules::keep_last_holder(&t.profile, store, old, Some((&attrs, invite)))?;
             user_write(t, store, |s| s.replace_user(&old.id, attrs, invite))
         }
@@ -351,6 +364,10 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
     rules::keep_last_holder(&t.profile, &store, &old, None)?;
     match t.profile.writes.delete_mode {
         DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
+            store.delete_user(id).map_err(err)?;
+        }
+        DeleteMode::Suspend if old.invite && t.behaviour.deactivation_cancels_invite() => {
+            // D:A8: DELETE "suspends active members and cancels pending invites".
             store.delete_user(id).map_err(err)?;
         }
         DeleteMode::Suspend => {

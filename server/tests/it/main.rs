@@ -11,6 +11,7 @@ mod common;
 mod admin;
 mod bad_input;
 mod concurrency;
+mod fidelity;
 mod fuzz_patch;
 mod generic_lists;
 mod generic_resources;

@@ -323,10 +323,15 @@ async fn attio_no_content_for_invite_deactivation() {
         .await;
     assert_eq!(r.status, 204);
     assert!(r.text.is_empty());
+    // The PATCH cancelled that invite (D:A8); the PUT goes to a second one.
+    let second = c
+        .post("/Users", &json!({"userName": "pending2@gmail.com"}))
+        .await;
+    let id = second.body["id"].as_str().unwrap();
     let put = c
         .put(
             &format!("/Users/{id}"),
-            &json!({"userName": "pending@gmail.com", "active": false}),
+            &json!({"userName": "pending2@gmail.com", "active": false}),
         )
         .await;
     assert_eq!(put.status, 204, "PUT follows the same rule");
