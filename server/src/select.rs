@@ -7,10 +7,10 @@ use crate::render::{GROUP_URN, USER_URN};
 use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
 use scimock_filter::{
-    AttrInfo, AttrOp, AttrPath, Capabilities, CompValue, CompareOp, CompiledFilter, Filter,
-    SchemaInfo, parse_filter_with,
+    AttrInfo, AttrOp, AttrPath, CompValue, CompareOp, CompiledFilter, Filter, SchemaInfo,
+    parse_filter_with,
 };
-use scimock_profile::FilterRules;
+use scimock_profile::Profile;
 use std::sync::Arc;
 
 /// A schema view that makes every attribute case-exact (the `filter.case-sensitive` break).
@@ -22,73 +22,6 @@ impl SchemaInfo for CaseExact<'_> {
         info.case_exact = true;
         Some(info)
     }
-}
-
-/// The attribute path as the allow-list spells it: core URN prefixes removed.
-fn plain_path(p: &str) -> &str {
-    for urn in [USER_URN, GROUP_URN] {
-        if p.len() > urn.len() + 1
-            && p[..urn.len()].eq_ignore_ascii_case(urn)
-            && p.as_bytes()[urn.len()] == b':'
-        {
-            return &p[urn.len() + 1..];
-        }
-    }
-    p
-}
-
-fn op_name(op: Option<CompareOp>) -> &'static str {
-    match op {
-        None => "pr",
-        Some(CompareOp::Eq) => "eq",
-        Some(CompareOp::Ne) => "ne",
-        Some(CompareOp::Co) => "co",
-        Some(CompareOp::Sw) => "sw",
-        Some(CompareOp::Ew) => "ew",
-        Some(CompareOp::Gt) => "gt",
-        Some(CompareOp::Lt) => "lt",
-        Some(CompareOp::Ge) => "ge",
-        Some(CompareOp::Le) => "le",
-    }
-}
-
-/// Why a profile refuses a filter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// A logical operator or value path the vendor does not support.
-    Construct(&'static str),
-    /// An attribute/operator pair outside the allow-list.
-    Attribute(String, &'static str),
-}
-
-/// Checks a parsed filter against a profile's rules for one resource type.
-pub fn check_rules(caps: &Capabilities, rules: &FilterRules) -> Result<(), Refused> {
-    if rules.any {
-        return Ok(());
-    }
-    if caps.uses_and && !rules.logical {
-        return Err(Refused::Construct("and"));
-    }
-    if caps.uses_or && !rules.logical {
-        return Err(Refused::Construct("or"));
-    }
-    if caps.uses_not && !rules.not {
-        return Err(Refused::Construct("not"));
-    }
-    if caps.uses_value_path && !rules.value_paths {
-        return Err(Refused::Construct("[]"));
-    }
-    for u in &caps.attrs {
-        let path = plain_path(&u.path);
-        let op = op_name(u.op);
-        let ok = rules.allow.iter().any(|a| {
-            a.attr.eq_ignore_ascii_case(path) && a.ops.iter().any(|o| o.eq_ignore_ascii_case(op))
-        });
-        if !ok {
-            return Err(Refused::Attribute(path.to_string(), op));
-        }
-    }
-    Ok(())
 }
 
 fn is_core(p: &AttrPath) -> bool {
@@ -159,6 +92,46 @@ pub enum Selection {
     Matching(CompiledFilter, Option<(Indexed, String)>),
 }
 
+/// What a vendor makes of a filter that parses.
+pub enum Verdict {
+    /// Accepted: the filter, compiled against the schema.
+    Accepted(CompiledFilter),
+    /// An attribute outside the allow-list, answered with an empty list
+    /// (`filter.unknown_attr_empty`).
+    Empty,
+}
+
+/// The vendor's verdict on a filter that parses: its filter policy first (allow-list,
+/// constructs, and the refusal that names what is wrong, `scimock_profile::filter`; skipped
+/// when `policy` is false), then the schema (RFC 7644 §3.4.2.2: an operator the attribute's
+/// type does not allow, such as `gt` on a boolean, is 400 `invalidFilter`). One function for
+/// the server and `scimock filter --profile`.
+pub fn judge(
+    profile: &Profile,
+    schema: &dyn SchemaInfo,
+    kind: Kind,
+    filter: &Filter,
+    policy: bool,
+) -> ScimResult<Verdict> {
+    let spec = &profile.filter;
+    if policy {
+        match spec.check(filter, kind) {
+            Ok(()) => {}
+            Err(r) if r.is_attribute() && spec.unknown_attr_empty => return Ok(Verdict::Empty),
+            Err(r) => {
+                return Err(ScimError::from_refusal(
+                    spec.refusal_for(&r, kind),
+                    r.attr(),
+                    r.op(),
+                ));
+            }
+        }
+    }
+    CompiledFilter::new(filter, schema)
+        .map(Verdict::Accepted)
+        .map_err(|e| ScimError::invalid_filter(e.to_string()))
+}
+
 /// The selection a `filter` asks for, under the profile's filter policy.
 pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection> {
     let Some(raw) = raw.filter(|f| !f.trim().is_empty()) else {
@@ -168,39 +141,25 @@ pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection
     if bends.filter_ignored {
         return Ok(Selection::All);
     }
-    let spec = &t.profile.filter;
     let filter = match parse_filter_with(raw, &t.rules.filter_limits) {
         Ok(f) => f,
         Err(_) if bends.filter_malformed_accepted => return Ok(Selection::All),
         Err(e) => return Err(ScimError::invalid_filter(e.to_string())),
     };
-    let rules = match kind {
-        Kind::User => &spec.users,
-        Kind::Group => &spec.groups,
-    };
-    if !bends.filter_accept_unsupported {
-        match check_rules(&Capabilities::of(&filter), rules) {
-            Ok(()) => {}
-            Err(Refused::Attribute(_, _)) if spec.unknown_attr_empty => {
-                return Ok(Selection::Nothing);
-            }
-            Err(Refused::Attribute(attr, op)) => {
-                return Err(ScimError::from_refusal(&spec.refusal, &attr, op));
-            }
-            Err(Refused::Construct(what)) => {
-                return Err(ScimError::from_refusal(&spec.refusal, what, what));
-            }
-        }
-    }
     let schema = t.schemas.of(kind);
+    let policy = !bends.filter_accept_unsupported;
     if bends.filter_case_sensitive {
-        let compiled = CompiledFilter::new(&filter, &CaseExact(schema))
-            .map_err(|e| ScimError::invalid_filter(e.to_string()))?;
-        return Ok(Selection::Matching(compiled, None));
+        return Ok(
+            match judge(&t.profile, &CaseExact(schema), kind, &filter, policy)? {
+                Verdict::Accepted(f) => Selection::Matching(f, None),
+                Verdict::Empty => Selection::Nothing,
+            },
+        );
     }
-    let compiled = CompiledFilter::new(&filter, schema)
-        .map_err(|e| ScimError::invalid_filter(e.to_string()))?;
-    Ok(Selection::Matching(compiled, index_hint(kind, &filter)))
+    Ok(match judge(&t.profile, schema, kind, &filter, policy)? {
+        Verdict::Accepted(f) => Selection::Matching(f, index_hint(kind, &filter)),
+        Verdict::Empty => Selection::Nothing,
+    })
 }
 
 /// Resources matching `sel`, in insertion order (None: all of them, not materialised).

@@ -31,7 +31,15 @@ fn store_error(profile: &Profile, kind: Kind, e: StoreError) -> ScimError {
     match e {
         StoreError::NotFound => ScimError::not_found(format!("{} not found", kind.resource_type())),
         StoreError::Duplicate(v) => {
-            ScimError::from_refusal(&profile.writes.duplicate_refusal, &v, "")
+            let group = profile
+                .groups
+                .as_ref()
+                .and_then(|g| g.duplicate_refusal.as_ref());
+            let refusal = match kind {
+                Kind::Group => group.unwrap_or(&profile.writes.duplicate_refusal),
+                Kind::User => &profile.writes.duplicate_refusal,
+            };
+            ScimError::from_refusal(refusal, &v, "")
         }
         StoreError::UnknownMember(m) => ScimError::invalid_value(format!(
             "Group member {m:?} is not an existing User or Group"

@@ -105,3 +105,396 @@ async fn truto_map_status_invite_cancelled() {
         .collect();
     assert!(!statuses.contains(&&json!("invited")), "{statuses:?}");
 }
+
+const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+/// Posts `body`, then reads the user back; both answers must lack every key in `dropped`
+/// (a dotted `a.b` or `urn:...:b` names a member) and keep every key in `kept`.
+async fn round_trip(c: &Client, body: Value, dropped: &[&str], kept: &[&str]) {
+    let r = c.post("/Users", &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let got = c
+        .get(&format!("/Users/{}", r.body["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(got.status, 200, "{}", got.text);
+    let find = |v: &Value, k: &str| -> Option<Value> {
+        if let Some((urn, sub)) = k.rsplit_once(':').filter(|_| k.starts_with("urn:")) {
+            return v.get(urn).and_then(|e| e.get(sub)).cloned();
+        }
+        match k.split_once('.') {
+            Some((a, b)) => v.get(a).and_then(|o| o.get(b)).cloned(),
+            None => v.get(k).cloned(),
+        }
+    };
+    for v in [&r.body, &got.body] {
+        for k in dropped {
+            assert_eq!(find(v, k), None, "{k} must not be stored: {v}");
+        }
+        for k in kept {
+            assert!(find(v, k).is_some(), "{k} must be kept: {v}");
+        }
+    }
+}
+
+/// `adra.create.unknown-ignored` — D:R5: "These properties are the only ones recognized by
+/// Adra; others are ignored at runtime": RFC core attributes outside the list included.
+#[tokio::test]
+async fn adra_create_unknown_ignored() {
+    let c = start("adra", 0, &[]).await;
+    let body = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENT],
+        "userName": "ign@example.com",
+        "name": {"givenName": "Kim", "familyName": "Lee", "middleName": "M"},
+        "emails": [{"type": "work", "value": "ign@example.com", "primary": true}],
+        "displayName": "Kim L", "nickName": "K", "title": "Controller",
+        "phoneNumbers": [{"type": "work", "value": "+1"}],
+        "addresses": [{"type": "work", "country": "NO"}],
+        "invented": 1,
+        ENT: {"employeeNumber": "7", "department": "Tax"},
+    });
+    let dropped = [
+        "displayName",
+        "nickName",
+        "phoneNumbers",
+        "addresses",
+        "invented",
+        "name.middleName",
+        &format!("{ENT}:department"),
+    ];
+    round_trip(
+        &c,
+        body,
+        &dropped,
+        &["title", "name.givenName", &format!("{ENT}:employeeNumber")],
+    )
+    .await;
+    // PATCH to an attribute Adra ignores is accepted and changes nothing.
+    let id = c.get("/Users").await.body["Resources"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = c
+        .patch(
+            &format!("/Users/{id}"),
+            &patch_op(json!([{"op": "replace", "path": "nickName", "value": "N"}])),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        c.get(&format!("/Users/{id}"))
+            .await
+            .body
+            .get("nickName")
+            .is_none()
+    );
+}
+
+fn everything(user_name: &str) -> Value {
+    json!({
+        "userName": user_name,
+        "displayName": "D", "title": "T", "nickName": "N", "roles": [{"value": "admin"}],
+        "locale": "en", "timezone": "Europe/Oslo", "preferredLanguage": "en", "userType": "E",
+        "photos": [{"value": "https://a/b.png", "type": "photo"}], "entitlements": [{"value": "e"}],
+        "ims": [{"value": "i"}], "profileUrl": "https://p", "x509Certificates": [{"value": "AAAA"}],
+        "name": {"givenName": "a", "familyName": "b", "middleName": "m"},
+    })
+}
+
+const RFC_EXTRAS: [&str; 8] = [
+    "roles",
+    "userType",
+    "entitlements",
+    "ims",
+    "profileUrl",
+    "x509Certificates",
+    "photos",
+    "locale",
+];
+
+/// `attio.user.documented-only` — S-002, D:A1, D:A4: a user is userName, name (given and
+/// family), emails, active and appRole; everything else is accepted and not stored [I].
+#[tokio::test]
+async fn attio_user_documented_only() {
+    let c = start("attio", 0, &[]).await;
+    let mut dropped = RFC_EXTRAS.to_vec();
+    dropped.extend(["timezone", "preferredLanguage", "name.middleName"]);
+    round_trip(
+        &c,
+        everything("x@example.com"),
+        &dropped,
+        &["userName", "name.givenName", "appRole"],
+    )
+    .await;
+}
+
+/// `elfsquad.user.documented-only` — D:E2 `User` properties (+ `locale`, D:E1 mapping);
+/// roles are kept but never returned (J6).
+#[tokio::test]
+async fn elfsquad_user_documented_only() {
+    let c = start("elfsquad", 0, &[]).await;
+    let mut body = everything("x@example.com");
+    body["externalId"] = json!("sso-x");
+    let dropped = [
+        "displayName",
+        "title",
+        "nickName",
+        "roles",
+        "timezone",
+        "preferredLanguage",
+        "userType",
+        "entitlements",
+        "ims",
+        "profileUrl",
+        "x509Certificates",
+        "name.middleName",
+    ];
+    round_trip(
+        &c,
+        body,
+        &dropped,
+        &["userName", "locale", "photos", "name.familyName"],
+    )
+    .await;
+}
+
+/// `atlassian.user.documented-only` — S-004, 3P:L5 `ScimUser`: the documented attributes
+/// are kept, other RFC core attributes are not [I].
+#[tokio::test]
+async fn atlassian_user_documented_only() {
+    let c = start("atlassian", 0, &[]).await;
+    let mut body = everything("x@example.com");
+    body["emails"] = json!([{"value": "x@example.com", "primary": true, "type": "work"}]);
+    round_trip(
+        &c,
+        body,
+        &RFC_EXTRAS,
+        &[
+            "displayName",
+            "title",
+            "nickName",
+            "timezone",
+            "preferredLanguage",
+            "name.middleName",
+        ],
+    )
+    .await;
+}
+
+/// `elfsquad.name.both-required` — D:E2 `Name.required: [familyName, givenName]`.
+#[tokio::test]
+async fn elfsquad_name_both_required() {
+    let c = start("elfsquad", 0, &[]).await;
+    for name in [json!({"givenName": "Only"}), json!({"familyName": "Only"})] {
+        let r = c
+            .post(
+                "/Users",
+                &json!({"userName": "n@example.com", "externalId": "n", "name": name}),
+            )
+            .await;
+        assert_scim_error(&r, 400, Some("invalidValue"));
+    }
+    let r = c
+        .post("/Users", &json!({"userName": "n@example.com", "externalId": "n", "name": {"givenName": "A", "familyName": "B"}}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+/// `elfsquad.emails.type-value-required` — D:E2 `Email.required: [type, value]`.
+#[tokio::test]
+async fn elfsquad_emails_type_value_required() {
+    let c = start("elfsquad", 0, &[]).await;
+    for email in [json!({"value": "nt@example.com"}), json!({"type": "work"})] {
+        let r = c
+            .post(
+                "/Users",
+                &json!({"userName": "nt@example.com", "externalId": "nt", "emails": [email]}),
+            )
+            .await;
+        assert_scim_error(&r, 400, Some("invalidValue"));
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("emails."),
+            "{}",
+            r.text
+        );
+    }
+}
+
+/// `adra.spc.example` — D:R3: `/serviceConfiguration` is the documented example, with
+/// Adra's `specUrl` spelling, its documentation URL and description.
+#[tokio::test]
+async fn adra_spc_example() {
+    let c = start("adra", 0, &[]).await;
+    let r = c.get("/serviceConfiguration").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["documentationUri"],
+        "https://success.adra.com/s/article/Setup-SCIM-Implementation-for-Automated-User-Provisioning-Using-Microsoft-Entra-ID"
+    );
+    assert_eq!(
+        r.body["authenticationSchemes"],
+        json!([{"name": "OAuth Bearer Token", "type": "oauthbearertoken", "primary": true, "specUrl": "https://datatracker.ietf.org/doc/html/rfc6750", "description": "Authentication using Bearer token"}])
+    );
+}
+
+async fn filter(c: &Client, at: &str, f: &str) -> Resp {
+    c.get(&format!("{at}?filter={}", urlencode(f))).await
+}
+
+/// `attio.filter.refusal-or-message`, `attio.filter.refusal-co-message` — S-002 (filter
+/// attributes userName and emails.value): a refusal names the operator, not a supported
+/// attribute [I].
+#[tokio::test]
+async fn attio_filter_refusal_messages() {
+    let c = start("attio", 0, &[]).await;
+    let r = filter(&c, "/Users", r#"userName eq "a" or userName eq "b""#).await;
+    assert_attio_error(&r, 400, "validation_type");
+    let m = r.body["message"].as_str().unwrap();
+    assert!(
+        m.contains("operator: or") && !m.contains("attribute"),
+        "{m}"
+    );
+    let r = filter(&c, "/Users", r#"userName co "john""#).await;
+    let m = r.body["message"].as_str().unwrap();
+    assert!(
+        m.contains("operator: co") && !m.contains("attribute: userName"),
+        "{m}"
+    );
+    let r = filter(&c, "/Users", r#"title eq "x""#).await;
+    assert_eq!(r.body["message"], "Unsupported filter attribute: title");
+}
+
+/// `elfsquad.filter.simple-not-complex` — S-001: only complex filters are declared
+/// unsupported; a simple filter outside the allow-list is refused naming its attribute or
+/// operator (still 400 invalidFilter) [I].
+#[tokio::test]
+async fn elfsquad_filter_simple_not_complex() {
+    let c = start("elfsquad", 0, &[]).await;
+    for (f, names) in [
+        (r#"emails.value eq "jane.doe@example.com""#, "emails.value"),
+        ("active eq true", "active"),
+        (r#"userName co "jane""#, "co"),
+    ] {
+        let r = filter(&c, "/Users", f).await;
+        assert_scim_error(&r, 400, Some("invalidFilter"));
+        let d = r.body["detail"].as_str().unwrap();
+        assert!(!d.contains("Complex") && d.contains(names), "{f}: {d}");
+    }
+}
+
+/// `atlassian.groups.filter-message` — 3P:L5: Groups filter on `displayName eq`; the refusal
+/// says so.
+#[tokio::test]
+async fn atlassian_groups_filter_message() {
+    let c = start("atlassian", 0, &[]).await;
+    let r = filter(&c, "/Groups", r#"displayName sw "jira""#).await;
+    assert_scim_error(&r, 400, Some("invalidFilter"));
+    let d = r.body["detail"].as_str().unwrap();
+    assert!(d.contains("displayName") && !d.contains("userName"), "{d}");
+}
+
+/// `atlassian.group.409` — 3P:L5, 3P:L6: a duplicate group name is a 409 about a group.
+#[tokio::test]
+async fn atlassian_group_409() {
+    let c = start("atlassian", 0, &[]).await;
+    let name = c.get("/Groups").await.body["Resources"][0]["displayName"].clone();
+    let r = c
+        .post("/Groups", &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name}))
+        .await;
+    assert_scim_error(&r, 409, Some("uniqueness"));
+    let d = r.body["detail"].as_str().unwrap();
+    assert!(d.contains("group") && !d.contains("User"), "{d}");
+}
+
+/// `atlassian.create.emails-required` — 3P:L5: "One value must be marked as primary."
+#[tokio::test]
+async fn atlassian_create_emails_required() {
+    let c = start("atlassian", 0, &[]).await;
+    let r = c
+        .post("/Users", &json!({"userName": "nop@example.com", "emails": [{"value": "nop@example.com", "type": "work"}]}))
+        .await;
+    assert_scim_error(&r, 400, Some("invalidValue"));
+    let r = c
+        .post("/Users", &json!({"userName": "nop@example.com", "emails": [{"value": "nop@example.com", "type": "work", "primary": true}]}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+/// `truto.page.limit-elfsquad`, `truto.page.limit-elfsquad-large` — D:T2: `limit` bounds
+/// the page over every backend; over Elfsquad (no server paging) the facade pages itself.
+#[tokio::test]
+async fn truto_page_limit_elfsquad() {
+    let c = start("truto", 250, &[]).await;
+    let mut next = String::new();
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let r = c
+            .get(&format!(
+                "?integrated_account_id={ELFSQUAD}&limit=100&next_cursor={next}"
+            ))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let result = r.body["result"].as_array().unwrap();
+        assert!(result.len() <= 100, "{}", result.len());
+        ids.extend(result.iter().map(|u| u["id"].clone()));
+        pages += 1;
+        match &r.body["next_cursor"] {
+            Value::String(s) => next = s.clone(),
+            _ => break,
+        }
+        assert!(pages < 10);
+    }
+    assert_eq!(pages, 3);
+    let total = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "every user once");
+    let r = c
+        .get(&format!("?integrated_account_id={ELFSQUAD}&limit=1"))
+        .await;
+    assert_eq!(r.body["result_count"], 1);
+    assert!(r.body["next_cursor"].is_string());
+}
+
+/// `truto.map.elfsquad-email-primary` — S-000, D:E2: an Elfsquad user's only email (no
+/// primary flag) maps to `is_primary: true` [I].
+#[tokio::test]
+async fn truto_map_elfsquad_email_primary() {
+    let c = start("truto", 0, &[]).await;
+    let r = c.get(&format!("?integrated_account_id={ELFSQUAD}")).await;
+    let first = &r.body["result"][0];
+    assert_eq!(first["emails"].as_array().unwrap().len(), 1, "{first}");
+    assert_eq!(first["emails"][0]["is_primary"], true, "{first}");
+}
+
+/// `truto.page.opaque-cursor` — D:T2: `next_cursor` is opaque; a cursor made by hand (or
+/// for another account) is refused with 400 in Truto's envelope.
+#[tokio::test]
+async fn truto_page_opaque_cursor() {
+    let c = start("truto", 0, &[]).await;
+    let generic = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
+    let r = c
+        .get(&format!("?integrated_account_id={generic}&limit=1"))
+        .await;
+    let cursor = r.body["next_cursor"].as_str().unwrap().to_string();
+    assert!(cursor.len() >= 16 && !cursor.starts_with('c'), "{cursor}");
+    for bad in ["c3", "c2", "3"] {
+        let r = c
+            .get(&format!(
+                "?integrated_account_id={generic}&limit=1&next_cursor={bad}"
+            ))
+            .await;
+        assert_truto_error(&r, 400, false);
+    }
+    let r = c
+        .get(&format!(
+            "?integrated_account_id={ATTIO}&limit=1&next_cursor={cursor}"
+        ))
+        .await;
+    assert_truto_error(&r, 400, false);
+    let r = c
+        .get(&format!(
+            "?integrated_account_id={generic}&limit=1&next_cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}

@@ -704,7 +704,7 @@ async fn atlassian_atlassian_external_extension() {
     let put = c
         .put(
             &format!("/Users/{id}"),
-            &json!({"userName": "carol@example.com", "emails": [{"value": "carol@example.com"}], "urn:scim:schemas:extension:atlassian-external:1.0": {"atlassianAccountId": "hijack"}}),
+            &json!({"userName": "carol@example.com", "emails": [{"value": "carol@example.com", "primary": true}], "urn:scim:schemas:extension:atlassian-external:1.0": {"atlassianAccountId": "hijack"}}),
         )
         .await;
     assert_eq!(put.status, 200, "{}", put.text);
@@ -718,7 +718,7 @@ async fn atlassian_atlassian_external_extension() {
 async fn atlassian_department_mirrored() {
     let c = start("atlassian", 0, &[]).await;
     let r = c
-        .post("/Users", &json!({"userName": "dave@example.com", "emails": [{"value": "dave@example.com"}], "department": "Legal", "organization": "Example Corp"}))
+        .post("/Users", &json!({"userName": "dave@example.com", "emails": [{"value": "dave@example.com", "primary": true}], "department": "Legal", "organization": "Example Corp"}))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["department"], "Legal");
@@ -766,7 +766,7 @@ async fn atlassian_delete_then_404() {
     let again = c
         .post(
             "/Users",
-            &json!({"userName": "bob@example.com", "emails": [{"value": "bob@example.com"}]}),
+            &json!({"userName": "bob@example.com", "emails": [{"value": "bob@example.com", "primary": true}]}),
         )
         .await;
     assert_eq!(again.status, 201, "re-create with POST");
@@ -778,7 +778,7 @@ async fn atlassian_verified_domains_only() {
     let r = c
         .post(
             "/Users",
-            &json!({"userName": "eve@gmail.com", "emails": [{"value": "eve@gmail.com"}]}),
+            &json!({"userName": "eve@gmail.com", "emails": [{"value": "eve@gmail.com", "primary": true}]}),
         )
         .await;
     assert_scim_error(&r, 400, Some("invalidValue"));
@@ -786,7 +786,7 @@ async fn atlassian_verified_domains_only() {
     let r = c
         .post(
             "/Users",
-            &json!({"userName": "alice@example.com", "emails": [{"value": "alice@example.com"}]}),
+            &json!({"userName": "alice@example.com", "emails": [{"value": "alice@example.com", "primary": true}]}),
         )
         .await;
     assert_scim_error(&r, 409, Some("uniqueness"));
@@ -874,7 +874,7 @@ async fn atlassian_microsecond_timestamps() {
     let created = c
         .post(
             "/Users",
-            &json!({"userName": "fred@example.org", "emails": [{"value": "fred@example.org"}]}),
+            &json!({"userName": "fred@example.org", "emails": [{"value": "fred@example.org", "primary": true}]}),
         )
         .await;
     let ts = created.body["meta"]["created"].as_str().unwrap();
@@ -1177,7 +1177,7 @@ async fn elfsquad_username_and_externalid_required() {
 async fn elfsquad_work_emails_without_primary() {
     let c = start("elfsquad", 0, &[]).await;
     let r = c
-        .post("/Users", &json!({"userName": "w@example.com", "externalId": "sso-w", "emails": [{"value": "w@example.com", "primary": true}]}))
+        .post("/Users", &json!({"userName": "w@example.com", "externalId": "sso-w", "emails": [{"value": "w@example.com", "type": "work", "primary": true}]}))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(
@@ -1236,10 +1236,26 @@ async fn elfsquad_three_patch_shapes() {
     );
     let r = c.patch(u, &json!({"operations": [{"op": "add", "path": "roles", "value": [{"value": "{\"value\": \"role-1\"}"}]}]})).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert!(r.text.contains("role-1"));
+    // Roles are write-only (J6, D:E1/D:E2): stored, seen through the admin side, not returned.
+    let stored_roles = || {
+        c.mock
+            .tenant("elfsquad")
+            .unwrap()
+            .read()
+            .users
+            .get("b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e")
+            .unwrap()
+            .to_value()
+            .get("roles")
+            .map(Value::to_string)
+            .unwrap_or_default()
+    };
+    assert!(stored_roles().contains("role-1"));
+    assert!(!r.text.contains("role-1"), "{}", r.text);
     let r = c.patch(u, &json!([{"op": "remove", "path": "roles", "value": [{"value": "{\"value\": \"role-1\"}"}]}])).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(!r.text.contains("role-1"), "{}", r.text);
+    assert!(!stored_roles().contains("role-1"));
 }
 
 #[tokio::test]
