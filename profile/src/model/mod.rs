@@ -201,6 +201,33 @@ pub struct ListSpec {
     /// (RFC 7644 §3.4.2.1), `POST /.search` and `POST /{Resource}/.search` (§3.4.3).
     #[serde(default)]
     pub search: bool,
+    /// `startIndex` below 1 and `count` below 1: read the RFC 7644 §3.4.2.4 way (`rfc`), or
+    /// refused with 400 where the document says "Minimum value is 1" (`reject`, Adra S-003).
+    #[serde(default)]
+    pub below_minimum: BelowMinimum,
+}
+
+/// What `startIndex` / `count` below 1 get.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BelowMinimum {
+    /// RFC 7644 §3.4.2.4: startIndex < 1 is 1, count 0 is totals only.
+    #[default]
+    Rfc,
+    /// 400 naming the parameter and the minimum.
+    Reject,
+}
+
+/// Which attributes `/Schemas` advertises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemaAttributes {
+    /// The whole RFC 7643 schemas (with the vendor's own attributes).
+    #[default]
+    Rfc,
+    /// Only `shape.stored_attributes` (and the vendor's own attributes): advertising and
+    /// storing use one list.
+    Documented,
 }
 
 /// RFC 9865 cursor pagination.
@@ -631,6 +658,10 @@ pub struct PatchSpec {
     pub reject_empty_array: bool,
     /// What a successful PATCH answers.
     pub response: PatchResponse,
+    /// A one-element `[{"value": x}]` for a single-valued path is read as `x` (Adra: one
+    /// OpenAPI revision types `value` as a list of `{value}` objects, D:R6/D:R8).
+    #[serde(default)]
+    pub unwrap_value_objects: bool,
 }
 
 /// Discovery endpoints.
@@ -648,6 +679,9 @@ pub struct DiscoverySpec {
     /// Fields merged over the generated configuration (vendor's documented body).
     #[serde(default)]
     pub spc_overrides: Value,
+    /// What `/Schemas` advertises (Attio: `documented`, J1).
+    #[serde(default)]
+    pub schema_attributes: SchemaAttributes,
 }
 
 /// ETags.
