@@ -504,7 +504,7 @@ async fn truto_page_opaque_cursor() {
 /// J1 `attio.schemas.scope` — S-002, D:A4, D:A10: `/Schemas` advertises the attributes Attio
 /// documents and keeps; `discovery.schema_attributes=rfc` advertises the RFC core User.
 #[tokio::test]
-async fn j1_attio_schemas_scope() {
+async fn attio_schemas_scope() {
     let names = |r: &Resp| -> Vec<String> {
         let docs = r.body["Resources"]
             .as_array()
@@ -544,7 +544,7 @@ async fn first_id(c: &Client) -> String {
 /// `[{value}]`), D:R8: both keys are accepted and a one-element `[{"value": x}]` on a
 /// single-valued path is `x`; `patch.unwrap_value_objects=false` refuses it again.
 #[tokio::test]
-async fn j2_adra_patch_operations_key() {
+async fn adra_patch_operations_key() {
     let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "operations": [{"op": "Replace", "path": "title", "value": [{"value": "Controller"}]}]});
     let c = start("adra", 0, &[]).await;
     let id = first_id(&c).await;
@@ -562,7 +562,7 @@ async fn j2_adra_patch_operations_key() {
 /// J3 `adra.list.minimums` — S-003: startIndex and count "Minimum value is 1": below it is
 /// 400 (ProblemDetails naming the parameter); `list.below_minimum=rfc` reads it the RFC way.
 #[tokio::test]
-async fn j3_adra_list_minimums() {
+async fn adra_list_minimums() {
     let c = start("adra", 0, &[]).await;
     for (q, name) in [("count=0", "count"), ("startIndex=0", "startIndex")] {
         let r = c.get(&format!("/Users?{q}")).await;
@@ -583,7 +583,7 @@ async fn j3_adra_list_minimums() {
 /// `format: uuid` is enforced; `writes.spec_validation=emails_only` enforces emails (and
 /// name) only.
 #[tokio::test]
-async fn j4_elfsquad_spec_validation() {
+async fn elfsquad_spec_validation() {
     let ext = "urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User";
     let bodies = [
         json!({"phoneNumbers": [{"type": "fax", "value": "1"}]}),
@@ -624,7 +624,7 @@ async fn j4_elfsquad_spec_validation() {
 /// J5 `elfsquad.put.active-default` — D:E2 `User.active` "default: false": a PUT without
 /// `active` stores false; `writes.replace_applies_defaults=false` leaves it out.
 #[tokio::test]
-async fn j5_elfsquad_put_active_default() {
+async fn elfsquad_put_active_default() {
     let u = "/Users/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
     let body = json!({"userName": "jane.doe@example.com", "externalId": "sso-jane.doe"});
     let c = start("elfsquad", 0, &[]).await;
@@ -648,7 +648,7 @@ async fn j5_elfsquad_put_active_default() {
 /// J6 `elfsquad.roles.on-read` — D:E1 (roles are managed by PATCH), D:E2 (`User` has no
 /// roles): roles are stored but never returned; `shape.echo_roles=true` shows them.
 #[tokio::test]
-async fn j6_elfsquad_roles_write_only() {
+async fn elfsquad_roles_write_only() {
     let u = "/Users/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
     let add = json!({"operations": [{"op": "add", "path": "roles", "value": [{"value": "{\"value\": \"role-1\"}"}]}]});
     let c = start("elfsquad", 0, &[]).await;
@@ -673,7 +673,7 @@ async fn j6_elfsquad_roles_write_only() {
 /// provided": a PUT without it reactivates; `writes.replace_applies_defaults=false` leaves
 /// it out.
 #[tokio::test]
-async fn j7_atlassian_put_active_default() {
+async fn atlassian_put_active_default() {
     let u = "/Users/0c9b8a7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d";
     let body = json!({"userName": "bob@example.com", "emails": [{"value": "bob@example.com", "primary": true, "type": "work"}]});
     let c = start("atlassian", 0, &[]).await;

@@ -9,6 +9,7 @@
 mod common;
 
 mod admin;
+mod audit;
 mod bad_input;
 mod concurrency;
 mod fidelity;

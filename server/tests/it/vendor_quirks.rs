@@ -10,7 +10,9 @@ const ATL_DIR: &str = "4b9c1e2a-7d35-4f60-9a8e-2c1d0f3b5a77";
 
 #[test]
 fn every_quirk_has_a_test() {
-    let src = include_str!("vendor_quirks.rs").to_string() + include_str!("truto.rs");
+    let src = include_str!("vendor_quirks.rs").to_string()
+        + include_str!("truto.rs")
+        + include_str!("fidelity.rs");
     for name in scimock_profile::PROFILE_NAMES
         .iter()
         .filter(|n| **n != "generic")
