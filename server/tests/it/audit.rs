@@ -163,3 +163,76 @@ async fn every_audited_claim_holds() {
         failures.join("\n")
     );
 }
+
+/// A test reference (`module::function`) names a test that exists: `fn function(` in
+/// `module.rs` of the server's, the conformance runner's or the binary's integration tests.
+fn test_exists(reference: &str) -> bool {
+    let Some((module, function)) = reference.split_once("::") else {
+        return false;
+    };
+    let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
+    ["server/tests/it", "conformance/tests/it", "tests/it"]
+        .iter()
+        .filter_map(|dir| std::fs::read_to_string(format!("{root}/{dir}/{module}.rs")).ok())
+        .any(|src| src.contains(&format!("fn {function}(")))
+}
+
+/// `fixtures/audit/claims.json` (every audited claim) and the "Coverage" table of
+/// docs/vendors.md agree claim by claim; every test they name exists, every claim the audit
+/// runner verifies is in an audit file, and every claim in an audit file is in the list.
+#[test]
+fn the_coverage_table_and_the_claims_file_agree() {
+    let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
+    let claims: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/fixtures/audit/claims.json")).unwrap(),
+    )
+    .unwrap();
+    let doc = std::fs::read_to_string(format!("{root}/docs/vendors.md")).unwrap();
+    let coverage = &doc[doc.find("## Coverage").expect("a Coverage section")..];
+    let rows: Vec<Vec<&str>> = coverage
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), claims.len(), "one row per claim");
+    let in_files: std::collections::BTreeSet<String> = AUDIT_FILES
+        .iter()
+        .flat_map(|f| audit_claims(f))
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    let listed: std::collections::BTreeSet<&str> =
+        claims.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    for id in &in_files {
+        assert!(
+            listed.contains(id.as_str()),
+            "{id} is in an audit file but not in claims.json"
+        );
+    }
+    for (c, row) in claims.iter().zip(&rows) {
+        let id = c["id"].as_str().unwrap();
+        assert_eq!(
+            row[0],
+            format!("`{id}`"),
+            "the table lists the claims in the file's order"
+        );
+        match c["status"].as_str().unwrap() {
+            "verified" => {
+                let test = c["test"].as_str().unwrap();
+                assert_eq!(row[2], format!("`{test}`"), "{id}");
+                assert!(test_exists(test), "{id}: no test {test}");
+                if test == "audit::every_audited_claim_holds" {
+                    assert!(in_files.contains(id), "{id} is not in fixtures/audit/");
+                }
+            }
+            "not modelled" => {
+                let note = c["note"].as_str().unwrap();
+                assert!(row[2].starts_with("not modelled: "), "{id}: {}", row[2]);
+                assert!(
+                    row[2].contains(note.split('|').next().unwrap_or(note)),
+                    "{id}"
+                );
+            }
+            other => panic!("{id}: unknown status {other}"),
+        }
+    }
+}

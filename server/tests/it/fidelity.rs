@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use reqwest::Method;
+use scimock_server::ServeConfig;
 use serde_json::{Value, json};
 
 const ATTIO: &str = "0b5e7c1a-3f42-4d8e-9a61-7c2f1e9d4b30";
@@ -578,8 +579,7 @@ async fn adra_list_minimums() {
     assert_eq!(c.get("/Users?startIndex=0").await.body["startIndex"], 1);
 }
 
-/// J4 `elfsquad.phones.types`, `elfsquad.photos.type`, `elfsquad.addresses.type`,
-/// `elfsquad.ext.uuid-validated` — D:E2: every declared enum, required member and
+/// J4 `elfsquad.phones.types`, `elfsquad.photos.type`, `elfsquad.addresses.type`, `elfsquad.ext.uuid-validated` — D:E2: every declared enum, required member and
 /// `format: uuid` is enforced; `writes.spec_validation=emails_only` enforces emails (and
 /// name) only.
 #[tokio::test]
@@ -691,4 +691,114 @@ async fn atlassian_put_active_default() {
     )
     .await;
     assert!(c.put(u, &body).await.body.get("active").is_none());
+}
+
+/// `elfsquad.media.both` — D:E2, S-001: Elfsquad consumes and produces `application/json`
+/// and `application/scim+json`.
+#[tokio::test]
+async fn elfsquad_media_both() {
+    let c = start("elfsquad", 0, &[]).await;
+    let body = json!({"userName": "j@example.com", "externalId": "sso-j"});
+    for ct in ["application/json", "application/scim+json"] {
+        let r = c
+            .raw(
+                Method::POST,
+                "/Users",
+                Some(ct),
+                body.to_string()
+                    .replace("j@", &format!("{}@", ct.len()))
+                    .into_bytes(),
+                Some(&format!("Bearer {}", c.token)),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{ct}: {}", r.text);
+    }
+    let r = c
+        .send_with(
+            Method::GET,
+            "/Users",
+            None,
+            &[("accept", "application/json")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+async fn burst(vendor: &str, read_rps: u32) -> Resp {
+    let c = Client::start_with(ServeConfig {
+        rate_limits: true,
+        overrides: vec![("rate_limit.read_rps".into(), json!(read_rps))],
+        ..config(vendor)
+    })
+    .await;
+    for _ in 0..=read_rps * 3 {
+        let r = c.get("/Users").await;
+        if r.status == 429 {
+            return r;
+        }
+    }
+    panic!("{vendor}: no 429 after a burst over {read_rps} reads/s");
+}
+
+/// `elfsquad.errors.429` — S-001, D:E2: 429 is documented on every operation; it is a SCIM
+/// Error with a string status, with `Retry-After` [I].
+#[tokio::test]
+async fn elfsquad_errors_429() {
+    let r = burst("elfsquad", 2).await;
+    assert_scim_error(&r, 429, None);
+    assert!(r.header("retry-after").is_some());
+}
+
+/// `attio.rate.limits` — D:A7: 100 reads and 25 writes per second; with `--rate-limits` a
+/// burst over the read limit is a 429 in Attio's envelope.
+#[tokio::test]
+async fn attio_rate_limits() {
+    let p = scimock_profile::Profile::builtin("attio").unwrap();
+    let limits = p.rate_limit.as_ref().unwrap();
+    assert_eq!((limits.read_rps, limits.write_rps), (100, 25));
+    let r = burst("attio", 100).await;
+    assert_attio_error(&r, 429, "rate_limit_exceeded");
+}
+
+/// `attio.groups.count-cap` — D:A9: Groups `count` is capped at 100.
+#[tokio::test]
+async fn attio_groups_count_cap() {
+    let c = start("attio", 0, &[]).await;
+    let have = c.get("/Groups").await.body["totalResults"]
+        .as_u64()
+        .unwrap();
+    for n in have..102 {
+        let r = c
+            .post("/Groups", &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": format!("team-{n}")}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let r = c.get("/Groups?count=500").await;
+    assert_eq!(
+        (&r.body["totalResults"], &r.body["itemsPerPage"]),
+        (&json!(102), &json!(100))
+    );
+    assert_eq!(r.body["Resources"].as_array().unwrap().len(), 100);
+}
+
+/// `adra.user.optional` — D:R5: the optional title, timezone, locale, preferredLanguage,
+/// externalId and enterprise employeeNumber are stored and returned.
+#[tokio::test]
+async fn adra_user_optional() {
+    let c = start("adra", 0, &[]).await;
+    let body = json!({
+        "userName": "opt@example.com", "name": {"givenName": "O", "familyName": "P"},
+        "emails": [{"type": "work", "value": "opt@example.com", "primary": true}],
+        "title": "PM", "timezone": "Europe/London", "locale": "en-GB", "preferredLanguage": "en",
+        "externalId": "x-1", ENT: {"employeeNumber": "42"},
+    });
+    let kept = [
+        "title",
+        "timezone",
+        "locale",
+        "preferredLanguage",
+        "externalId",
+        &format!("{ENT}:employeeNumber"),
+    ];
+    round_trip(&c, body, &[], &kept).await;
 }
