@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Start python-scim's scim2-server (pinned in scripts/interop/requirements.txt) on 127.0.0.1,
-# an independent SCIM 2.0 server for `scimock check --profile generic` (issue 5).
+# Start an independent SCIM 2.0 server of the interop corpus on 127.0.0.1, for
+# `scimock check --profile generic` (issues 5 and 14): python-scim's scim2-server (default), or
+# with --server one of scimmy, django-scim2, django-scim2-server (README "Against other servers").
 #
-#   bash scripts/interop-server.sh [--users N] [--token TOKEN] [-- scim2-server args...]
+#   bash scripts/interop-server.sh [--server NAME] [--users N] [--token TOKEN] [-- scim2-server args...]
 #
 # When the server answers, prints its base URL (http://127.0.0.1:PORT/v2) as the only line
 # on stdout, then runs until SIGINT/SIGTERM and stops the server. Progress and the server's
@@ -21,13 +22,15 @@ set -euo pipefail
 source "$(dirname "$0")/interop/lib.sh"
 
 USERS=0
+SERVER=scim2-server
 EXTRA=()
 while (($#)); do
     case "$1" in
+    --server) SERVER="$2"; shift 2 ;;
     --users) USERS="$2"; shift 2 ;;
     --token) INTEROP_TOKEN="$2"; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) interop_die "unknown argument '$1' (try --help)" ;;
     esac
 done
@@ -39,12 +42,20 @@ trap interop_stop_all EXIT
 trap 'exit 0' INT TERM
 
 interop_venv >&2
-interop_start_scim2_server "$LOGS/scim2-server" ${EXTRA[@]+"${EXTRA[@]}"}
+case "$SERVER" in
+scim2-server)
+    interop_start_scim2_server "$LOGS/scim2-server" ${EXTRA[@]+"${EXTRA[@]}"}
+    PEER_URL="$SCIM2_SERVER_URL" PEER_PID="$SCIM2_SERVER_PID"
+    ;;
+scimmy) interop_node >&2; interop_start_scimmy "$LOGS/scimmy" ;;
+django-scim2) interop_start_django django_scim2_peer "$LOGS/django-scim2" ;;
+django-scim2-server) interop_start_django django_scim2_server_peer "$LOGS/django-scim2-server" ;;
+*) interop_die "unknown server '$SERVER' (scim2-server, scimmy, django-scim2, django-scim2-server)" ;;
+esac
 if ((USERS > 0)); then
     interop_log "seeding $USERS users and a group through the SCIM API"
-    timeout 600 "$INTEROP_VENV/bin/python" "$INTEROP_DIR/seed.py" \
-        "$SCIM2_SERVER_URL" "$INTEROP_TOKEN" "$USERS"
+    interop_seed "$PEER_URL" "$USERS"
 fi
-interop_log "scim2-server $("$INTEROP_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("scim2-server"))') (pid $SCIM2_SERVER_PID) ready, bearer token '$INTEROP_TOKEN'; Ctrl-C stops it"
-echo "$SCIM2_SERVER_URL"
-wait "$SCIM2_SERVER_PID"
+interop_log "$SERVER (pid $PEER_PID) ready, bearer token '$INTEROP_TOKEN'; Ctrl-C stops it"
+echo "$PEER_URL"
+wait "$PEER_PID"

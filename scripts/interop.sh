@@ -8,33 +8,46 @@
 # each against three servers: an empty one (`--fixtures` with no users and no groups), the
 # built-in fixtures, and `--users 1000`. A fresh server per run, on 127.0.0.1 only.
 #
-# Then the other direction (issue 5): `scimock check --profile generic --allow-writes` against
-# an independent server, python-scim's scim2-server 0.8.3, seeded with a few users; no check may
-# fail and the token must not appear in the reports.
+# Then the other direction (issues 5 and 14): `scimock check --profile generic --allow-writes
+# --max-rps 0` against a corpus of independent SCIM servers, each started fresh on 127.0.0.1
+# and seeded with twelve users and a group through its own API:
+#
+#   scim2-server          python-scim's scim2-server 0.8.3 (PyPI)
+#   scimmy                SCIMMY 1.3.5 + scimmy-routers 1.3.2 under express 4.22.3 (npm)
+#   django-scim2          15five's django-scim2 0.23.0 under Django 5.2.19 (PyPI)
+#   django-scim2-server   browniebroke's django-scim2-server 1.1.0 under Django 5.2.19 (PyPI)
+#
+# Each run must reach exactly the verdicts in scripts/interop/verdicts/<server>.json (every
+# failing check with the RFC text that makes it the server's fault; see verdicts.py), and the
+# token must not appear in its reports. README "Against other servers" shows that table.
 #
 #   bash scripts/interop.sh [--peer scim2-tester|scim-sanity|scimock-check]... [--dataset empty|fixtures|users1000]...
+#                           [--server scim2-server|scimmy|django-scim2|django-scim2-server]...
 #
 # Environment: SCIMOCK_BIN=path skips `cargo build` and uses that binary; otherwise the debug
 # binary is built with `cargo build --bin scimock` (what `cargo test --workspace` in .ci/run
 # builds too, so in CI this is a no-op) under ${CARGO_TARGET_DIR:-target}. INTEROP_VENV
-# (default target/interop-venv) holds the pinned peers of scripts/interop/requirements.txt.
-# Logs go to ${INTEROP_LOGS:-target/interop-logs}.
+# (default target/interop-venv) holds the pinned peers of scripts/interop/requirements.txt;
+# INTEROP_NODE (default target/interop-node) the SCIMMY peer, `npm ci` from
+# scripts/interop/peers/scimmy/package-lock.json. Logs go to ${INTEROP_LOGS:-target/interop-logs}.
 #
-# Exit status 0 when every run had zero failures, 1 otherwise. A failure that README
-# "Interoperability" shows to be the peer tool's error against the RFC is listed in
-# scripts/interop/summarize.py (matched on check name and exact message) and printed, but
-# not counted.
+# Exit status 0 when every peer-tool run had zero failures and every `scimock check` run
+# reached its expected verdicts, 1 otherwise. A failure that README "Interoperability" shows
+# to be the peer tool's error against the RFC is listed in scripts/interop/summarize.py
+# (matched on check name and exact message) and printed, but not counted.
 set -euo pipefail
 
 source "$(dirname "$0")/interop/lib.sh"
 
 PEERS=()
 DATASETS=()
+SERVERS=()
 while (($#)); do
     case "$1" in
     --peer) PEERS+=("$2"); shift 2 ;;
     --dataset) DATASETS+=("$2"); shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    --server) SERVERS+=("$2"); shift 2 ;;
+    -h | --help) sed -n '2,38p' "$0"; exit 0 ;;
     *) interop_die "unknown argument '$1' (try --help)" ;;
     esac
 done
@@ -46,6 +59,7 @@ for peer in "${PEERS[@]}"; do
 done
 PEERS=(${SERVER_PEERS[@]+"${SERVER_PEERS[@]}"})
 ((${#DATASETS[@]})) || DATASETS=(empty fixtures users1000)
+((${#SERVERS[@]})) || SERVERS=(scim2-server scimmy django-scim2 django-scim2-server)
 
 LOGS="${INTEROP_LOGS:-$REPO/target/interop-logs}"
 rm -rf "$LOGS"
@@ -55,6 +69,9 @@ trap 'exit 130' INT TERM
 
 started=$SECONDS
 interop_venv
+if ((RUN_CHECK)) && [[ " ${SERVERS[*]} " == *" scimmy "* ]]; then
+    interop_node
+fi
 
 if [[ -n "${SCIMOCK_BIN:-}" ]]; then
     BIN="$SCIMOCK_BIN"
@@ -146,27 +163,61 @@ for dataset in "${DATASETS[@]}"; do
     done
 done
 
+# start_server NAME LOGPREFIX -> PEER_URL, PEER_PID
+start_server() {
+    case "$1" in
+    scim2-server)
+        interop_start_scim2_server "$2"
+        PEER_URL="$SCIM2_SERVER_URL" PEER_PID="$SCIM2_SERVER_PID"
+        ;;
+    scimmy) interop_start_scimmy "$2" ;;
+    django-scim2) interop_start_django django_scim2_peer "$2" ;;
+    django-scim2-server) interop_start_django django_scim2_server_peer "$2" ;;
+    *) interop_die "unknown server '$1' (scim2-server, scimmy, django-scim2, django-scim2-server)" ;;
+    esac
+}
+
 if ((RUN_CHECK)); then
-    # scimock check against python-scim's scim2-server (README "Interoperability").
-    t0=$SECONDS
-    interop_start_scim2_server "$LOGS/scim2-server"
-    timeout 300 "$INTEROP_VENV/bin/python" "$INTEROP_DIR/seed.py" "$SCIM2_SERVER_URL" "$INTEROP_TOKEN" 12 >&2
-    echo "== scimock check --profile generic --allow-writes against scim2-server $SCIM2_SERVER_URL"
-    check_rc=0
-    SCIM_TOKEN="$INTEROP_TOKEN" timeout 600 "$BIN" check "$SCIM2_SERVER_URL" --profile generic --allow-writes \
-        --max-rps 0 --format json --output "$LOGS/scim2-server.check.json" >"$LOGS/scim2-server.check.txt" 2>&1 ||
-        check_rc=$?
-    tail -n 1 "$LOGS/scim2-server.check.txt" | sed 's/^/   /'
-    if ((check_rc == 0)) && ! grep -q -- "$INTEROP_TOKEN" "$LOGS"/scim2-server.check.*; then
-        VERDICT["scim2-server/scimock-check"]="pass"
-    else
-        grep -E '^\[.*\] FAIL' "$LOGS/scim2-server.check.txt" | sed 's/^/   /' || true
-        ((check_rc == 0)) || echo "   scimock check exited $check_rc"
-        VERDICT["scim2-server/scimock-check"]="FAIL"
+    for server in "${SERVERS[@]}"; do
+        # scimock check against an independent server (README "Against other servers").
+        t0=$SECONDS
+        prefix="$LOGS/$server"
+        start_server "$server" "$prefix"
+        interop_seed "$PEER_URL" 12
+        echo "== scimock check --profile generic --allow-writes against $server $PEER_URL"
+        check_rc=0
+        SCIM_TOKEN="$INTEROP_TOKEN" timeout 600 "$BIN" check "$PEER_URL" --profile generic --allow-writes \
+            --max-rps 0 --format json --output "$prefix.check.json" >"$prefix.check.txt" 2>&1 ||
+            check_rc=$?
+        interop_stop "$PEER_PID"
+        tail -n 1 "$prefix.check.txt" | sed 's/^/   /'
+        verdict="pass"
+        if ((check_rc > 1)) || [[ ! -s "$prefix.check.json" ]]; then
+            sed 's/^/   /' "$prefix.check.txt" | tail -n 5
+            echo "   scimock check exited $check_rc: it could not run"
+            verdict="FAIL"
+        elif ! "$INTEROP_VENV/bin/python" "$INTEROP_DIR/verdicts.py" check "$prefix.check.json" \
+            "$INTEROP_DIR/verdicts/$server.json"; then
+            verdict="FAIL"
+        fi
+        if grep -q -- "$INTEROP_TOKEN" "$prefix".check.*; then
+            echo "   the token appears in a report"
+            verdict="FAIL"
+        fi
+        VERDICT["$server/scimock-check"]="$verdict"
+        [[ "$verdict" == pass ]] || failures=$((failures + 1))
+        echo "   $verdict in $((SECONDS - t0)) s; logs: $prefix.*"
+    done
+    # README shows the expected verdicts of the whole corpus: it must say what the files say.
+    corpus=()
+    for server in scim2-server scimmy django-scim2 django-scim2-server; do
+        corpus+=("$INTEROP_DIR/verdicts/$server.json")
+    done
+    VERDICT["README/table"]="pass"
+    if ! "$INTEROP_VENV/bin/python" "$INTEROP_DIR/verdicts.py" readme "$REPO/README.md" "${corpus[@]}"; then
+        VERDICT["README/table"]="FAIL"
         failures=$((failures + 1))
     fi
-    interop_stop "$SCIM2_SERVER_PID"
-    echo "   ${VERDICT["scim2-server/scimock-check"]} in $((SECONDS - t0)) s; logs: $LOGS/scim2-server.*"
 fi
 
 echo
@@ -179,7 +230,11 @@ for dataset in "${DATASETS[@]}"; do
     done
 done
 if ((RUN_CHECK)); then
-    printf '   %-10s %-13s %s\n' "scim2-srv" "scimock-check" "${VERDICT["scim2-server/scimock-check"]}"
+    for server in "${SERVERS[@]}"; do
+        printf '   %-20s %-13s %s\n' "$server" "scimock-check" "${VERDICT["$server/scimock-check"]}"
+        runs=$((runs + 1))
+    done
+    printf '   %-20s %-13s %s\n' "README" "verdicts" "${VERDICT["README/table"]}"
     runs=$((runs + 1))
 fi
 if ((failures)); then

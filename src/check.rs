@@ -111,6 +111,9 @@ pub fn run(a: CheckArgs) -> u8 {
         Ok(c) => c,
         Err(status) => return status,
     };
+    if let Some(Err(status)) = a.output.as_deref().map(writable) {
+        return status;
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -171,6 +174,21 @@ fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
             har,
         },
     ))
+}
+
+/// Refuses an `--output` path that cannot be written before the run, not after it.
+fn writable(path: &std::path::Path) -> Result<(), u8> {
+    let existed = path.exists();
+    let opened = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path);
+    if opened.is_ok() && !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    opened
+        .map(drop)
+        .map_err(|e| fail(format!("--output {}: {e}", path.display())))
 }
 
 /// Human progress while running: on stdout unless stdout carries the report itself, then on

@@ -6,7 +6,7 @@ use clap::Args;
 use scimock_profile::Profile;
 use scimock_profile::vocab::ResourceKind;
 use scimock_server::schema::ResourceSchemas;
-use scimock_server::select::{self, Verdict};
+use scimock_server::select::{self, JudgeOptions, Verdict};
 
 /// `scimock filter 'EXPR' [--profile NAME] [--json]`.
 #[derive(Debug, Args)]
@@ -46,8 +46,14 @@ pub fn run(a: FilterArgs) -> u8 {
     if let Some(p) = profile {
         // The server's own verdict: the vendor's filter policy, then the schema.
         let schema = ResourceSchemas::user(&p);
-        match select::judge(&p, &schema, ResourceKind::User, &ast, true) {
-            Ok(Verdict::Accepted(_)) => {}
+        match select::judge(
+            &p,
+            &schema,
+            ResourceKind::User,
+            &ast,
+            JudgeOptions::default(),
+        ) {
+            Ok(Verdict::Accepted(_) | Verdict::All) => {}
             Ok(Verdict::Empty) => {
                 eprintln!(
                     "{} answers this filter with an empty list (an attribute it does not filter on)",

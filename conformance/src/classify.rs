@@ -3,27 +3,25 @@
 //! validates each against what the profile documents. It never panics, whatever the body.
 
 use scimock_profile::ErrorFormat;
+use scimock_profile::vocab::{self, ScimType};
 use serde_json::{Map, Value};
 
 /// The SCIM Error message schema URN.
-pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub const ERROR_URN: &str = vocab::ERROR;
 
-/// RFC 7644 §3.12 Table 9 `scimType` values and RFC 9865's cursor errors.
-pub const SCIM_TYPES: &[&str] = &[
-    "invalidFilter",
-    "tooMany",
-    "uniqueness",
-    "mutability",
-    "invalidSyntax",
-    "invalidPath",
-    "noTarget",
-    "invalidValue",
-    "invalidVers",
-    "sensitive",
-    "invalidCursor",
-    "expiredCursor",
-    "invalidCount",
-];
+/// RFC 7644 §3.12 Table 9 `scimType` values and RFC 9865's cursor errors: the wire spellings
+/// of [`ScimType::ALL`], in that order.
+pub const SCIM_TYPES: &[&str] = &scim_type_names();
+
+const fn scim_type_names() -> [&'static str; ScimType::ALL.len()] {
+    let mut names = [""; ScimType::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = ScimType::ALL[i].as_str();
+        i += 1;
+    }
+    names
+}
 
 /// What an error body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,12 +7,17 @@ use crate::client::Client;
 use crate::config::Config;
 use crate::lenient::member;
 use crate::outcome::{Skip, SkipReason};
-use scimock_profile::{Pagination, Profile, ProfileKind};
+use scimock_profile::{GroupSpec, Pagination, Profile, ProfileKind};
 use serde_json::Value;
 use std::sync::Mutex;
 
-/// Every userName the runner creates starts with this; cleanup removes nobody else.
+/// Every userName (and group displayName) the runner creates starts with this; cleanup removes
+/// nobody else.
 pub const TEST_USER_PREFIX: &str = "scimock-check-";
+
+/// The profile that stands for the RFCs rather than for a vendor: against it, what the target
+/// advertises (ServiceProviderConfig, /ResourceTypes, /Schemas) decides what is required.
+pub const RFC_PROFILE: &str = "generic";
 
 /// What the run learned before the checks: a first page, a sample of users, discovery.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +32,8 @@ pub struct Plan {
     pub spc: Option<Value>,
     /// Unified: the `integrated_account_id` used.
     pub account: Option<String>,
+    /// The `Resources` of /ResourceTypes, when the profile documents it and it answered a list.
+    pub resource_types: Option<Vec<Value>>,
 }
 
 /// A user created by the write checks.
@@ -40,9 +47,39 @@ pub struct Created {
     pub body: Value,
 }
 
-/// A user the run may have created, for cleanup.
+/// True when a create was answered with a definite refusal — a 4xx, or 501 Not Implemented —
+/// so nothing was created. A 5xx otherwise leaves it open (the run then looks the name up).
+pub fn refused(ex: &crate::client::Exchange) -> bool {
+    ex.status
+        .is_some_and(|s| (400..500).contains(&s) || s == 501)
+}
+
+/// A group created by `groups.create`.
+#[derive(Debug, Clone)]
+pub struct CreatedGroup {
+    /// Its id.
+    pub id: String,
+    /// Its displayName (prefixed [`TEST_USER_PREFIX`]).
+    pub display_name: String,
+    /// The id of the user it was created with as its member.
+    pub member: String,
+}
+
+/// What kind of resource the run created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A SCIM User (`/Users`).
+    User,
+    /// A SCIM Group (`/Groups`).
+    Group,
+    /// A user of a unified facade (`/{id}?integrated_account_id=`).
+    Unified,
+}
+
+/// A resource the run may have created, for cleanup: its userName (or displayName) and ids.
 #[derive(Debug, Clone)]
 pub(crate) struct Tracked {
+    pub(crate) kind: Kind,
     pub(crate) user_name: String,
     pub(crate) ids: Vec<String>,
     pub(crate) removed: bool,
@@ -59,6 +96,10 @@ pub struct Ctx {
     pub plan: Plan,
     /// The user `writes.create` made.
     pub created: Mutex<Option<Created>>,
+    /// The group `groups.create` made.
+    pub created_group: Mutex<Option<CreatedGroup>>,
+    /// The user `unified.create` made through the facade.
+    pub created_unified: Mutex<Option<Created>>,
     tracked: Mutex<Vec<Tracked>>,
 }
 
@@ -70,6 +111,8 @@ impl Ctx {
             cfg,
             plan,
             created: Mutex::new(None),
+            created_group: Mutex::new(None),
+            created_unified: Mutex::new(None),
             tracked: Mutex::new(Vec::new()),
         }
     }
@@ -82,6 +125,13 @@ impl Ctx {
     /// The profile's title, as skip reasons name the vendor.
     fn vendor(&self) -> String {
         self.profile().title.clone()
+    }
+
+    /// True when the profile stands for RFC 7643/7644 rather than a vendor ([`RFC_PROFILE`]):
+    /// then RFC requirements plus what the target advertises are expected, not what scimock's
+    /// own generic mock happens to do (DESIGN §5).
+    pub fn rfc_baseline(&self) -> bool {
+        self.profile().name == RFC_PROFILE
     }
 
     /// True when the profile is a SCIM endpoint (not a unified facade).
@@ -145,6 +195,54 @@ impl Ctx {
         v.as_bool()
     }
 
+    /// A numeric claim of the service provider configuration (`filter.maxResults`).
+    pub fn spc_number(&self, path: &str) -> Option<u64> {
+        let mut v = self.plan.spc.as_ref()?;
+        for part in path.split('.') {
+            v = member(v, part)?;
+        }
+        match v {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// Skips when the service provider configuration says `filter.supported` is false: such
+    /// a target may answer a filter any way it likes, so filters judge nothing.
+    pub fn filters(&self) -> Result<(), Skip> {
+        if self.spc_claim("filter.supported") == Some(false) {
+            return Err(SkipReason::SpcDenies {
+                path: "filter.supported".into(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The Group resource type as the target offers it: the profile's groups (for a vendor),
+    /// or, for the RFC profile, whatever /ResourceTypes advertises (a target whose
+    /// /ResourceTypes could not be read is tried with the generic expectations).
+    pub fn groups(&self) -> Result<GroupSpec, Skip> {
+        let spec = self.profile().groups.clone();
+        if self.rfc_baseline() {
+            if let Some(types) = &self.plan.resource_types {
+                let advertised = types.iter().any(|t| {
+                    crate::lenient::str_attr(t, "endpoint").is_some_and(|e| {
+                        let e = e.to_ascii_lowercase();
+                        e == "/groups" || e.ends_with("/groups")
+                    })
+                });
+                if !advertised {
+                    return Err(Skip::unobservable(
+                        "the target's /ResourceTypes advertises no Group resource type",
+                    ));
+                }
+            }
+        }
+        spec.ok_or_else(|| self.not_documented("Groups"))
+    }
+
     /// Skips unless the profile documents `offered` and the configuration (its `spc_path`
     /// claim, when it has one) does not deny it.
     pub fn feature(&self, offered: bool, what: &str, spc_path: Option<&str>) -> Result<(), Skip> {
@@ -181,8 +279,10 @@ impl Ctx {
             })
     }
 
-    /// Skips unless `attr eq` is an accepted filter.
+    /// Skips unless `attr eq` is an accepted filter (and the configuration does not deny
+    /// filtering).
     pub fn need_filter(&self, attr: &str) -> Result<(), Skip> {
+        self.filters()?;
         if self.filterable(attr) {
             Ok(())
         } else {
@@ -197,14 +297,29 @@ impl Ctx {
     /// Records a userName the run is about to create (before the request, so a lost answer
     /// is still cleaned up).
     pub fn track(&self, user_name: &str) {
+        self.track_kind(Kind::User, user_name);
+    }
+
+    /// Records a resource of `kind` the run is about to create, by its userName (or
+    /// displayName for a group).
+    pub fn track_kind(&self, kind: Kind, name: &str) {
         if let Ok(mut t) = self.tracked.lock() {
-            if !t.iter().any(|x| x.user_name == user_name) {
+            if !t.iter().any(|x| x.user_name == name && x.kind == kind) {
                 t.push(Tracked {
-                    user_name: user_name.to_string(),
+                    kind,
+                    user_name: name.to_string(),
                     ids: Vec::new(),
                     removed: false,
                 });
             }
+        }
+    }
+
+    /// Forgets a tracked name the target refused to create (see [`refused`]) while no id was
+    /// recorded for it: there is nothing to clean up.
+    pub fn forget(&self, name: &str) {
+        if let Ok(mut t) = self.tracked.lock() {
+            t.retain(|x| x.user_name != name || !x.ids.is_empty());
         }
     }
 

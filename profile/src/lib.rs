@@ -41,6 +41,15 @@ fn builtin_source(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The built-in Attio profile's error-code table (parsed once), for the Attio envelope on a
+/// profile without its own table.
+pub(crate) fn builtin_attio_codes() -> Option<&'static ErrorCodes> {
+    static CODES: std::sync::OnceLock<Option<ErrorCodes>> = std::sync::OnceLock::new();
+    CODES
+        .get_or_init(|| Profile::builtin("attio").ok().and_then(|p| p.errors.codes))
+        .as_ref()
+}
+
 /// A vendor's seed data `{"users":[...],"groups":[...]}` (its documented example bodies), embedded from `fixtures/users/`.
 pub fn builtin_fixtures(name: &str) -> Option<&'static str> {
     Some(match name {

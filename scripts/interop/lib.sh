@@ -2,15 +2,23 @@
 #
 # - interop_venv: the pinned Python peers in a venv under target/ (created once, re-created
 #   when requirements.txt changes).
-# - interop_start_scimock / interop_start_scim2_server: a server on a free loopback port, its
-#   base URL in a variable, its pid remembered so interop_stop_all can stop it.
+# - interop_node: the pinned Node peer (SCIMMY) under target/interop-node, `npm ci` from the
+#   committed package-lock.json (run again only when the lock file changes).
+# - interop_start_scimock / interop_start_scim2_server / interop_start_scimmy /
+#   interop_start_django PROJECT: a server on a free loopback port, its base URL in a
+#   variable, its pid remembered so interop_stop_all can stop it.
+# - interop_seed URL N: N users and a group through the server's own SCIM API.
 #
 # Everything listens on 127.0.0.1 only.
 
 INTEROP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$INTEROP_DIR/../.." && pwd)"
 INTEROP_VENV="${INTEROP_VENV:-$REPO/target/interop-venv}"
+INTEROP_NODE="${INTEROP_NODE:-$REPO/target/interop-node}"
+PEERS_DIR="$INTEROP_DIR/peers"
 INTEROP_TOKEN="${INTEROP_TOKEN:-scimock-token}"
+# The peers' Python sources live in the repository: no __pycache__ next to them.
+export PYTHONDONTWRITEBYTECODE=1
 INTEROP_PIDS=()
 
 interop_log() { printf '[interop] %s\n' "$*" >&2; }
@@ -131,4 +139,96 @@ EOF
         interop_log "scim2-server did not come up on port $port (attempt $attempt): $(tail -n2 "$prefix.stderr" 2>/dev/null | tr '\n' ' ')"
     done
     interop_die "scim2-server did not start; see $prefix.stderr"
+}
+
+# The SCIMMY peer's node_modules under $INTEROP_NODE/scimmy: `npm ci` from the committed
+# package-lock.json, again only when that file changes. server.mjs is copied next to them
+# (ES modules resolve packages relative to the file).
+interop_node() {
+    local dir="$INTEROP_NODE/scimmy" lock="$PEERS_DIR/scimmy/package-lock.json" want
+    command -v node >/dev/null 2>&1 || interop_die "node is needed for the SCIMMY peer"
+    want="$(sha256sum "$lock" | cut -d' ' -f1)"
+    mkdir -p "$dir"
+    cp "$PEERS_DIR/scimmy/package.json" "$lock" "$PEERS_DIR/scimmy/server.mjs" "$dir/"
+    if [[ -d "$dir/node_modules" && "$(cat "$dir/.lock.sha256" 2>/dev/null)" == "$want" ]]; then
+        interop_log "node peer up to date: $dir"
+        return 0
+    fi
+    interop_log "npm ci in $dir (express 4.22.3, scimmy 1.3.5, scimmy-routers 1.3.2)"
+    (cd "$dir" && timeout 600 npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+        interop_die "npm ci failed (is the npm registry reachable?)"
+    echo "$want" >"$dir/.lock.sha256"
+}
+
+# interop_wait_spc URL PID: until an authenticated GET URL/ServiceProviderConfig answers 200.
+interop_wait_spc() {
+    local url="$1" pid="$2" i
+    for i in $(seq 150); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        if "$INTEROP_VENV/bin/python" - "$url" "$INTEROP_TOKEN" <<'EOF' 2>/dev/null; then
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/ServiceProviderConfig",
+                             headers={"Authorization": "Bearer " + sys.argv[2]})
+sys.exit(0 if urllib.request.urlopen(req, timeout=2).status == 200 else 1)
+EOF
+            return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+# interop_start_scimmy LOGPREFIX
+# SCIMMY 1.3.5 + scimmy-routers 1.3.2 under express (peers/scimmy/server.mjs): binds port 0 and
+# prints `listening on http://HOST:PORT`. Sets PEER_URL (…/scim/v2) and PEER_PID.
+interop_start_scimmy() {
+    local prefix="$1" line i
+    node "$INTEROP_NODE/scimmy/server.mjs" --host 127.0.0.1 --port 0 --token "$INTEROP_TOKEN" \
+        >"$prefix.stdout" 2>"$prefix.stderr" &
+    PEER_PID=$!
+    INTEROP_PIDS+=("$PEER_PID")
+    for i in $(seq 150); do
+        line="$(head -n1 "$prefix.stdout" 2>/dev/null || true)"
+        if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
+            PEER_URL="${BASH_REMATCH[1]}/scim/v2"
+            return 0
+        fi
+        if ! kill -0 "$PEER_PID" 2>/dev/null; then
+            cat "$prefix.stderr" >&2
+            interop_die "the SCIMMY peer exited before it was ready"
+        fi
+        sleep 0.1
+    done
+    interop_die "the SCIMMY peer printed no 'listening on' line within 15 s"
+}
+
+# interop_start_django PROJECT LOGPREFIX
+# One of the Django peers (peers/django_scim2_peer: 15five's django-scim2;
+# peers/django_scim2_server_peer: browniebroke's django-scim2-server) under Django's development
+# server on a free port with a fresh SQLite database (migrated first). runserver prints the port
+# it was given, so pick a free one and retry if another process took it. Sets PEER_URL and
+# PEER_PID.
+interop_start_django() {
+    local project="$PEERS_DIR/$1" prefix="$2" attempt port db
+    db="$(mktemp -d)/db.sqlite3"
+    PEER_DB="$db" "$INTEROP_VENV/bin/python" "$project/manage.py" migrate -v0 \
+        >"$prefix.migrate" 2>&1 || { cat "$prefix.migrate" >&2; interop_die "migrate failed for $1"; }
+    for attempt in 1 2 3 4 5; do
+        port="$(interop_free_port)"
+        PEER_DB="$db" SCIM_BEARER_TOKEN="$INTEROP_TOKEN" SCIM_NETLOC="127.0.0.1:$port" \
+            "$INTEROP_VENV/bin/python" "$project/manage.py" runserver "127.0.0.1:$port" --noreload \
+            >"$prefix.stdout" 2>"$prefix.stderr" &
+        PEER_PID=$!
+        INTEROP_PIDS+=("$PEER_PID")
+        PEER_URL="http://127.0.0.1:$port/scim/v2"
+        interop_wait_spc "$PEER_URL" "$PEER_PID" && return 0
+        interop_stop "$PEER_PID"
+        interop_log "$1 did not come up on port $port (attempt $attempt)"
+    done
+    interop_die "$1 did not start; see $prefix.stderr"
+}
+
+# interop_seed URL N: N users and a group holding the first ten, through the SCIM API.
+interop_seed() {
+    timeout 600 "$INTEROP_VENV/bin/python" "$INTEROP_DIR/seed.py" "$1" "$INTEROP_TOKEN" "$2" >&2
 }

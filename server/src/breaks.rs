@@ -10,10 +10,12 @@
 
 use crate::error::ScimError;
 use crate::render::{DiscoveryDoc, Output, Renderer};
+use crate::store::Kind;
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scimock_profile::ErrorFormat;
+use scimock_profile::vocab::CORE_GROUP;
+use scimock_profile::{ErrorFormat, UrlStyle};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -59,14 +61,19 @@ breaks! {
     ListSchemasMissing = "list.schemas-missing": "list responses omit the ListResponse schema URN",
     ListItemsPerPageWrong = "list.items-per-page-wrong": "itemsPerPage is off by one from what the profile defines it to mean",
     ListResourcesKeyLowercase = "list.resources-lowercase": "list responses name the array `resources` instead of `Resources`",
+    ListBeyondEndFirstPage = "list.beyond-end-first-page": "a startIndex beyond totalResults answers the first page, as if startIndex were 1",
     FilterIgnored = "filter.ignored": "the filter parameter is ignored: every resource is returned",
     FilterCaseSensitive = "filter.case-sensitive": "eq on caseExact:false attributes (userName, emails.value) compares case-sensitively",
     FilterAcceptUnsupported = "filter.accept-unsupported": "filters the profile documents as refused are evaluated instead of refused",
     FilterMalformedAccepted = "filter.malformed-accepted": "a filter that does not parse is ignored instead of refused with invalidFilter",
+    FilterAttributeNamesCaseSensitive = "filter.attribute-names-case-sensitive": "attribute names in filters count only when spelled as the schema spells them (`USERNAME` is an undefined attribute)",
+    FilterUndefinedAttributeMatches = "filter.undefined-attribute-matches": "a filter naming an attribute no schema defines matches every resource instead of being refused",
     SearchBodyIgnored = "search.body-ignored": "POST .search ignores its SearchRequest body (filter, paging, attributes) and lists every resource",
+    SearchPagingIgnored = "search.paging-ignored": "POST .search applies its filter (and sort) but ignores startIndex, count, cursor, attributes and excludedAttributes",
     ErrorStatusInteger = "error.status-as-integer": "SCIM errors carry status as a JSON number instead of a string",
     ErrorContentTypeText = "error.content-type-text": "errors are sent as text/plain",
     ErrorScimTypeMissing = "error.scim-type-missing": "SCIM errors omit scimType",
+    ErrorScimTypeInvalid = "error.scim-type-invalid": "SCIM errors that carry a scimType carry \"scimockInvalid\", which RFC 7644 Table 9 does not define",
     ErrorGenericFormat = "error.generic-format": "errors use a plain {\"error\": \"...\"} body instead of the profile's format",
     AuthAcceptAnyToken = "auth.accept-any-token": "any request is accepted, with or without a valid token",
     ContentTypePlainJson = "content-type.plain-json": "successful responses are sent as text/plain instead of the profile's media type",
@@ -85,6 +92,19 @@ breaks! {
     ReplaceIgnored = "replace.ignored": "PUT answers 200 but changes nothing",
     PatchIgnored = "patch.ignored": "PATCH answers success but changes nothing",
     DeleteIgnored = "delete.ignored": "DELETE answers 204 but the resource stays readable and active",
+    CreateDuplicateCaseSensitive = "create.duplicate-case-sensitive": "userName uniqueness compares case-sensitively: a userName differing only in case is created",
+    CreateRequiredNotEnforced = "create.required-not-enforced": "POST and PUT /Users without a required attribute (userName) are accepted",
+    MetaLastModifiedFrozen = "meta.last-modified-frozen": "PUT and PATCH leave meta.lastModified as it was before the write",
+    GroupsTotalResultsWrong = "groups.total-results-wrong": "/Groups lists report totalResults one more than the matching groups",
+    GroupsGetDisplayNameWrong = "groups.get-display-name-wrong": "a single group (GET /Groups/{id}, and the answer to a group write) carries a displayName other than its stored one; lists show the stored one",
+    GroupsFilterIgnored = "groups.filter-ignored": "the filter parameter is ignored on /Groups: every group is returned",
+    GroupsExcludedMembersIgnored = "groups.excluded-members-ignored": "excludedAttributes=members is ignored on /Groups",
+    GroupsMembersDangling = "groups.members-dangling": "every group read that carries members carries one more, a user that does not exist",
+    GroupsCreateMembersIgnored = "groups.create-members-ignored": "POST /Groups stores the group without the members it was sent",
+    GroupsPatchMembersIgnored = "groups.patch-members-ignored": "PATCH on a group answers 200 but changes nothing",
+    GroupsReplaceIgnored = "groups.replace-ignored": "PUT on a group answers 200 but changes nothing",
+    GroupsDeleteIgnored = "groups.delete-ignored": "DELETE on a group answers 204 but the group stays readable",
+    GroupsWritesAccepted = "groups.writes-accepted": "group writes the profile documents as not offered are carried out as the generic profile would",
     NotFoundAs200 = "get.not-found-200": "GET of an unknown id answers 200 with an empty object",
     EtagIgnoreIfMatch = "etag.ignore-if-match": "If-Match is ignored: writes with a stale version succeed",
     CursorRepeats = "cursor.repeats": "nextCursor always points at the first page, so a cursor walk never ends",
@@ -96,6 +116,10 @@ breaks! {
     UnifiedRemoteDataKept = "unified.remote-data-kept": "truto_ignore_remote_data is ignored",
     UnifiedAccountOptional = "unified.account-optional": "a missing integrated_account_id is not refused",
     UnifiedResultCountWrong = "unified.result-count-wrong": "unified lists report a result_count one more than the items in result",
+    UnifiedCreateWrapped = "unified.create-wrapped": "a unified create answers the user wrapped as {\"result\": {...}} instead of the object itself",
+    UnifiedUpdateIgnored = "unified.update-ignored": "a unified PATCH answers 200 with the user unchanged",
+    UnifiedIdempotencyIgnored = "unified.idempotency-ignored": "the Idempotency-Key header is ignored: every unified POST and PATCH is carried out again",
+    UnifiedDeleteIgnored = "unified.delete-ignored": "a unified DELETE answers {\"id\": ...} but the user stays readable",
 }
 
 /// Which switches are on (shared by every tenant; flipped by the admin API).
@@ -217,6 +241,41 @@ pub struct Bends {
     pub unified_remote_data_kept: bool,
     /// `unified.account-optional`: a missing integrated_account_id means the first account.
     pub unified_account_optional: bool,
+    /// `list.beyond-end-first-page`: a startIndex beyond the end is read as 1.
+    pub beyond_end_first_page: bool,
+    /// `filter.attribute-names-case-sensitive`: a filter's attribute names must be spelled as
+    /// the schema spells them.
+    pub filter_names_case_sensitive: bool,
+    /// `filter.undefined-attribute-matches`: a filter naming an undefined attribute matches all.
+    pub filter_undefined_matches: bool,
+    /// `search.paging-ignored`: a SearchRequest keeps only its filter and sort.
+    pub search_paging_ignored: bool,
+    /// `create.duplicate-case-sensitive`: userName uniqueness compares case-exactly.
+    pub user_names_case_sensitive: bool,
+    /// `create.required-not-enforced`: a user without a required attribute is stored.
+    pub required_not_enforced: bool,
+    /// `meta.last-modified-frozen`: PUT and PATCH keep meta.lastModified.
+    pub last_modified_frozen: bool,
+    /// `groups.filter-ignored`: every group matches.
+    pub group_filter_ignored: bool,
+    /// `groups.excluded-members-ignored`: `excludedAttributes` on Groups does not drop members.
+    pub group_excluded_members_ignored: bool,
+    /// `groups.create-members-ignored`: POST /Groups drops the members it was sent.
+    pub group_create_members_ignored: bool,
+    /// `groups.patch-members-ignored`: PATCH on a group answers without writing.
+    pub group_patch_ignored: bool,
+    /// `groups.replace-ignored`: PUT on a group answers without writing.
+    pub group_replace_ignored: bool,
+    /// `groups.delete-ignored`: DELETE on a group answers without deleting.
+    pub group_delete_ignored: bool,
+    /// `groups.writes-accepted`: group writes the profile does not offer are carried out.
+    pub group_writes_accepted: bool,
+    /// `unified.update-ignored`: a unified PATCH answers without writing.
+    pub unified_update_ignored: bool,
+    /// `unified.idempotency-ignored`: `Idempotency-Key` is not read.
+    pub unified_idempotency_ignored: bool,
+    /// `unified.delete-ignored`: a unified DELETE answers without deleting.
+    pub unified_delete_ignored: bool,
 }
 
 impl Bends {
@@ -249,6 +308,23 @@ impl Bends {
             unified_exclude_fields_ignored: on(Break::UnifiedExcludeFieldsIgnored),
             unified_remote_data_kept: on(Break::UnifiedRemoteDataKept),
             unified_account_optional: on(Break::UnifiedAccountOptional),
+            beyond_end_first_page: on(Break::ListBeyondEndFirstPage),
+            filter_names_case_sensitive: on(Break::FilterAttributeNamesCaseSensitive),
+            filter_undefined_matches: on(Break::FilterUndefinedAttributeMatches),
+            search_paging_ignored: on(Break::SearchPagingIgnored),
+            user_names_case_sensitive: on(Break::CreateDuplicateCaseSensitive),
+            required_not_enforced: on(Break::CreateRequiredNotEnforced),
+            last_modified_frozen: on(Break::MetaLastModifiedFrozen),
+            group_filter_ignored: on(Break::GroupsFilterIgnored),
+            group_excluded_members_ignored: on(Break::GroupsExcludedMembersIgnored),
+            group_create_members_ignored: on(Break::GroupsCreateMembersIgnored),
+            group_patch_ignored: on(Break::GroupsPatchMembersIgnored),
+            group_replace_ignored: on(Break::GroupsReplaceIgnored),
+            group_delete_ignored: on(Break::GroupsDeleteIgnored),
+            group_writes_accepted: on(Break::GroupsWritesAccepted),
+            unified_update_ignored: on(Break::UnifiedUpdateIgnored),
+            unified_idempotency_ignored: on(Break::UnifiedIdempotencyIgnored),
+            unified_delete_ignored: on(Break::UnifiedDeleteIgnored),
         }
     }
 }
@@ -270,6 +346,7 @@ pub async fn outgoing(
     };
     let on = |b| switches.is_broken(b);
     let failed = resp.extensions().get::<ScimError>().is_some();
+    let dangling = on(Break::GroupsMembersDangling).then(|| dangling_member(renderer));
     let mut resp = match output {
         Output::Discovery(doc) if on(discovery_switch(doc)) => {
             return ScimError::not_found("No such endpoint").into_response();
@@ -287,8 +364,14 @@ pub async fn outgoing(
             renderer.json(StatusCode::OK, "{}")
         }
         _ if failed => return resp,
-        Output::Resource { created } => {
-            let mut r = edit_json(resp, |v| resource(switches, v)).await;
+        Output::Resource { created, kind } => {
+            let mut r = edit_json(resp, |v| {
+                resource(switches, dangling.as_ref(), Some(kind), v);
+                if kind == Kind::Group && !created && on(Break::GroupsGetDisplayNameWrong) {
+                    renamed(v);
+                }
+            })
+            .await;
             if created && on(Break::CreateStatus200) {
                 *r.status_mut() = StatusCode::OK;
             }
@@ -297,9 +380,12 @@ pub async fn outgoing(
             }
             r
         }
-        Output::List => edit_json(resp, |v| list(switches, v)).await,
-        Output::Unified => edit_json(resp, |v| unified(switches, v)).await,
-        Output::UnifiedStream => return edit_lines(resp, |v| unified(switches, v)).await,
+        Output::List(kind) => edit_json(resp, |v| list(switches, dangling.as_ref(), kind, v)).await,
+        Output::Unified => {
+            let created = resp.status() == StatusCode::CREATED;
+            edit_json(resp, |v| unified(switches, created, v)).await
+        }
+        Output::UnifiedStream => return edit_lines(resp, |v| unified(switches, false, v)).await,
         _ => resp,
     };
     if on(Break::ContentTypePlainJson) {
@@ -319,11 +405,40 @@ fn discovery_switch(doc: DiscoveryDoc) -> Break {
     }
 }
 
-/// One rendered resource.
-fn resource(switches: &Switches, v: &mut Value) {
+/// The id of the member `groups.members-dangling` adds: no user has it.
+const DANGLING_MEMBER: &str = "scimock-dangling-member";
+
+/// The member `groups.members-dangling` adds, with `$ref` in the profile's style.
+fn dangling_member(renderer: &Renderer) -> Value {
+    let style = renderer
+        .profile()
+        .groups
+        .as_ref()
+        .map_or(UrlStyle::Absolute, |g| g.member_ref);
+    let r = renderer.resource_url(Kind::User, DANGLING_MEMBER, style);
+    json!({"value": DANGLING_MEMBER, "type": "User", "$ref": r})
+}
+
+/// One rendered resource of `kind` (`None`: unknown, told by its `schemas`); `dangling` is the
+/// member `groups.members-dangling` adds, while it is on.
+fn resource(switches: &Switches, dangling: Option<&Value>, kind: Option<Kind>, v: &mut Value) {
     let Some(o) = v.as_object_mut() else {
         return;
     };
+    let is_group = kind.map_or_else(
+        || {
+            o.get("schemas")
+                .and_then(Value::as_array)
+                .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(CORE_GROUP)))
+        },
+        |k| k == Kind::Group,
+    );
+    if let Some(member) = dangling.filter(|_| is_group) {
+        // Only where members are rendered: `excludedAttributes=members` still removes it.
+        if let Some(members) = o.get_mut("members").and_then(Value::as_array_mut) {
+            members.push(member.clone());
+        }
+    }
     if switches.is_broken(Break::MetaLocationMissing) {
         if let Some(meta) = o.get_mut("meta").and_then(Value::as_object_mut) {
             meta.shift_remove("location");
@@ -337,10 +452,20 @@ fn resource(switches: &Switches, v: &mut Value) {
     }
 }
 
-/// A ListResponse: its resources, then the envelope.
-fn list(switches: &Switches, v: &mut Value) {
+/// A group's displayName, changed (`groups.get-display-name-wrong`).
+fn renamed(v: &mut Value) {
+    if let Some(name) = v.get("displayName").and_then(Value::as_str) {
+        v["displayName"] = json!(format!("{name} (renamed)"));
+    }
+}
+
+/// A ListResponse of resources of `kind` (`None`: every kind): its resources, then the envelope.
+/// `dangling` as for [`resource`].
+fn list(switches: &Switches, dangling: Option<&Value>, kind: Option<Kind>, v: &mut Value) {
     if let Some(items) = v.get_mut("Resources").and_then(Value::as_array_mut) {
-        items.iter_mut().for_each(|r| resource(switches, r));
+        items
+            .iter_mut()
+            .for_each(|r| resource(switches, dangling, kind, r));
     }
     let Some(o) = v.as_object_mut() else {
         return;
@@ -354,7 +479,9 @@ fn list(switches: &Switches, v: &mut Value) {
             o.insert(key.into(), json!(n + 1));
         }
     };
-    if on(Break::ListTotalResultsWrong) {
+    if on(Break::ListTotalResultsWrong)
+        || (kind == Some(Kind::Group) && on(Break::GroupsTotalResultsWrong))
+    {
         bump(o, "totalResults");
     }
     if on(Break::ListStartIndexZero) && o.contains_key("startIndex") {
@@ -374,8 +501,9 @@ fn list(switches: &Switches, v: &mut Value) {
     }
 }
 
-/// A unified answer: the SCIM resources inside it (`remote_data`, raw lists) and the envelope.
-fn unified(switches: &Switches, v: &mut Value) {
+/// A unified answer: the SCIM resources inside it (`remote_data`, raw lists) and the envelope;
+/// `created` for the answer to a create.
+fn unified(switches: &Switches, created: bool, v: &mut Value) {
     if switches.is_broken(Break::MetaLocationMissing) {
         without_meta_location(v);
     }
@@ -383,6 +511,9 @@ fn unified(switches: &Switches, v: &mut Value) {
         if let Some(n) = v.get("result_count").and_then(Value::as_u64) {
             v["result_count"] = json!(n + 1);
         }
+    }
+    if created && switches.is_broken(Break::UnifiedCreateWrapped) {
+        *v = json!({"result": v.take()});
     }
 }
 
@@ -466,12 +597,19 @@ pub fn render_error(
     if switches.is_broken(Break::ErrorGenericFormat) {
         return e.respond_with(&json!({"error": e.detail}), content_type);
     }
-    if errors.format == ErrorFormat::Scim && switches.is_broken(Break::ErrorStatusInteger) {
-        let mut body = e.body(errors.format, instance);
-        body["status"] = json!(e.status.as_u16());
+    let integer = switches.is_broken(Break::ErrorStatusInteger);
+    let invalid_type = e.scim_type.is_some() && switches.is_broken(Break::ErrorScimTypeInvalid);
+    if errors.format == ErrorFormat::Scim && (integer || invalid_type) {
+        let mut body = e.body(errors.format, errors.codes(), instance);
+        if integer {
+            body["status"] = json!(e.status.as_u16());
+        }
+        if invalid_type {
+            body["scimType"] = json!("scimockInvalid");
+        }
         return e.respond_with(&body, content_type);
     }
-    e.render(errors.format, content_type, instance)
+    e.render(errors.format, errors.codes(), content_type, instance)
 }
 
 #[cfg(test)]
@@ -522,7 +660,7 @@ mod tests {
         f.set(Break::ListResourcesKeyLowercase, true);
         f.set(Break::ListTotalResultsWrong, true);
         let mut v = json!({"schemas": ["x"], "totalResults": 1, "Resources": [{"id": "a"}], "nextCursor": "c"});
-        list(&f, &mut v);
+        list(&f, None, Some(Kind::User), &mut v);
         assert_eq!(
             v.to_string(),
             r#"{"schemas":["x"],"totalResults":2,"resources":[{"id":"a"}],"nextCursor":"c"}"#

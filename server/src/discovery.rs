@@ -1,15 +1,10 @@
 //! Discovery documents (RFC 7644 §4): the service provider configuration, resource types and
 //! schemas, generated from what the tenant really does.
 
-use crate::render::{GROUP_URN, USER_URN};
 use crate::tenant::Tenant;
 use scimock_profile::Pagination;
+use scimock_profile::vocab::{CORE_GROUP, CORE_USER, RESOURCE_TYPE, SERVICE_PROVIDER_CONFIG};
 use serde_json::{Value, json};
-
-/// The ServiceProviderConfig schema URN.
-pub const SPC_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-/// The ResourceType schema URN.
-pub const RESOURCE_TYPE_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 
 /// Deep-merges `over` into `base` (objects merge, everything else replaces).
 fn merge(base: &mut Value, over: &Value) {
@@ -48,7 +43,7 @@ fn spc(t: &Tenant, overrides: bool) -> Value {
         .as_deref()
         .unwrap_or("/ServiceProviderConfig");
     let mut doc = json!({
-        "schemas": [SPC_URN],
+        "schemas": [SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://github.com/scimock/scimock",
         "patch": {"supported": p.writes.patch},
         "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
@@ -95,12 +90,12 @@ pub fn resource_types(t: &Tenant) -> Vec<Value> {
         .map(|u| json!({"schema": u, "required": false}))
         .collect();
     let mut user = json!({
-        "schemas": [RESOURCE_TYPE_URN],
+        "schemas": [RESOURCE_TYPE],
         "id": "User",
         "name": "User",
         "endpoint": "/Users",
         "description": "User Account",
-        "schema": USER_URN,
+        "schema": CORE_USER,
         "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/User", t.base_url)},
     });
     if !ext.is_empty() {
@@ -109,12 +104,12 @@ pub fn resource_types(t: &Tenant) -> Vec<Value> {
     out.push(user);
     if t.profile.groups.is_some() {
         out.push(json!({
-            "schemas": [RESOURCE_TYPE_URN],
+            "schemas": [RESOURCE_TYPE],
             "id": "Group",
             "name": "Group",
             "endpoint": "/Groups",
             "description": "Group",
-            "schema": GROUP_URN,
+            "schema": CORE_GROUP,
             "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/Group", t.base_url)},
         }));
     }

@@ -7,92 +7,16 @@
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scimock_profile::{ErrorFormat, Refusal};
+use scimock_profile::{ErrorCodes, ErrorFormat, Refusal};
 use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The RFC 7644 §3.12 error schema URN.
-pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub const ERROR_URN: &str = scimock_profile::vocab::ERROR;
 
-/// RFC 7644 §3.12 Table 9 `scimType` values, plus RFC 9865's pagination errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScimType {
-    /// The filter syntax was invalid or the filter is not supported.
-    InvalidFilter,
-    /// Too many results.
-    TooMany,
-    /// A unique attribute value is already in use.
-    Uniqueness,
-    /// An attempt to modify an immutable or read-only attribute.
-    Mutability,
-    /// The request body structure was invalid.
-    InvalidSyntax,
-    /// The path attribute was invalid or malformed.
-    InvalidPath,
-    /// The path did not yield an attribute or value that could be operated on.
-    NoTarget,
-    /// A required value was missing or a value was of the wrong type.
-    InvalidValue,
-    /// The SCIM protocol version is not supported.
-    InvalidVers,
-    /// The request cannot be completed due to sensitive information.
-    Sensitive,
-    /// RFC 9865: the cursor value is invalid.
-    InvalidCursor,
-    /// RFC 9865: the cursor has expired.
-    ExpiredCursor,
-    /// RFC 9865: the count value is invalid.
-    InvalidCount,
-}
-
-impl ScimType {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScimType::InvalidFilter => "invalidFilter",
-            ScimType::TooMany => "tooMany",
-            ScimType::Uniqueness => "uniqueness",
-            ScimType::Mutability => "mutability",
-            ScimType::InvalidSyntax => "invalidSyntax",
-            ScimType::InvalidPath => "invalidPath",
-            ScimType::NoTarget => "noTarget",
-            ScimType::InvalidValue => "invalidValue",
-            ScimType::InvalidVers => "invalidVers",
-            ScimType::Sensitive => "sensitive",
-            ScimType::InvalidCursor => "invalidCursor",
-            ScimType::ExpiredCursor => "expiredCursor",
-            ScimType::InvalidCount => "invalidCount",
-        }
-    }
-
-    /// Every value, for validation and tests.
-    pub const ALL: [ScimType; 13] = [
-        ScimType::InvalidFilter,
-        ScimType::TooMany,
-        ScimType::Uniqueness,
-        ScimType::Mutability,
-        ScimType::InvalidSyntax,
-        ScimType::InvalidPath,
-        ScimType::NoTarget,
-        ScimType::InvalidValue,
-        ScimType::InvalidVers,
-        ScimType::Sensitive,
-        ScimType::InvalidCursor,
-        ScimType::ExpiredCursor,
-        ScimType::InvalidCount,
-    ];
-
-    /// Parses the wire spelling.
-    pub fn parse(s: &str) -> Option<ScimType> {
-        ScimType::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for ScimType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// RFC 7644 §3.12 Table 9 `scimType` values, plus RFC 9865's pagination errors (the shared
+/// vocabulary's type, re-exported).
+pub use scimock_profile::vocab::ScimType;
 
 /// A failure to answer a request, independent of how the vendor renders it.
 #[derive(Debug, Clone)]
@@ -221,10 +145,10 @@ impl ScimError {
 
     /// The error a profile documents for a refusal, with `{attr}`/`{op}` filled in.
     pub fn from_refusal(refusal: &Refusal, attr: &str, op: &str) -> ScimError {
-        let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let detail = refusal.detail.replace("{attr}", attr).replace("{op}", op);
-        let mut e = ScimError::new(status, detail);
-        e.scim_type = refusal.scim_type.as_deref().and_then(ScimType::parse);
+        let answer = refusal.answer(attr, op);
+        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut e = ScimError::new(status, answer.detail);
+        e.scim_type = answer.scim_type;
         e
     }
 
@@ -233,8 +157,9 @@ impl ScimError {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    /// The body this error has in `format`. `instance` is the request path (problem+json).
-    pub fn body(&self, format: ErrorFormat, instance: &str) -> Value {
+    /// The body this error has in `format`; `codes` is the vendor's error-code table (see
+    /// `ErrorSpec::codes`). `instance` is the request path (problem+json).
+    pub fn body(&self, format: ErrorFormat, codes: Option<&ErrorCodes>, instance: &str) -> Value {
         let code = self.status.as_u16();
         let reason = self.status.canonical_reason().unwrap_or("Error");
         match format {
@@ -256,7 +181,10 @@ impl ScimError {
                 "instance": instance,
             }),
             ErrorFormat::Attio => {
-                let (kind, c) = attio_type_and_code(code);
+                // D:A7 for 429; the rest in its documented shape, [I] (fixtures/profiles/attio.json).
+                let entry = codes.map(|c| c.for_status(code));
+                let kind = entry.map_or("api_error", |e| e.kind.as_str());
+                let c = entry.map_or("internal_error", |e| e.code.as_str());
                 json!({"status_code": code, "type": kind, "code": c, "message": self.detail})
             }
             ErrorFormat::Truto => {
@@ -274,8 +202,14 @@ impl ScimError {
     }
 
     /// The complete response: status, headers, body in `format` with `content_type`.
-    pub fn render(&self, format: ErrorFormat, content_type: &str, instance: &str) -> Response {
-        self.respond_with(&self.body(format, instance), content_type)
+    pub fn render(
+        &self,
+        format: ErrorFormat,
+        codes: Option<&ErrorCodes>,
+        content_type: &str,
+        instance: &str,
+    ) -> Response {
+        self.respond_with(&self.body(format, codes, instance), content_type)
     }
 
     /// This error's status and headers around any body.
@@ -310,23 +244,6 @@ fn problem_type_uri(code: u16) -> &'static str {
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ if code >= 500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
         _ => "about:blank",
-    }
-}
-
-/// Attio's `type` and `code` for a status (D:A7 for 429; the rest in its documented shape, [I]).
-fn attio_type_and_code(code: u16) -> (&'static str, &'static str) {
-    match code {
-        400 => ("invalid_request_error", "validation_type"),
-        401 => ("auth_error", "not_authenticated"),
-        403 => ("auth_error", "forbidden"),
-        404 => ("invalid_request_error", "not_found"),
-        405 => ("invalid_request_error", "method_not_allowed"),
-        409 => ("invalid_request_error", "uniqueness_conflict"),
-        412 => ("invalid_request_error", "precondition_failed"),
-        413 => ("invalid_request_error", "payload_too_large"),
-        415 => ("invalid_request_error", "unsupported_media_type"),
-        429 => ("rate_limit_error", "rate_limit_exceeded"),
-        _ => ("api_error", "internal_error"),
     }
 }
 

@@ -106,10 +106,30 @@ pub fn projection(
     attributes: Option<&str>,
     excluded: Option<&str>,
 ) -> ScimResult<Projection> {
-    if t.shared.faults.bends().projection_ignored {
+    let bends = t.shared.faults.bends();
+    if bends.projection_ignored {
         return Ok(Projection::default());
     }
+    if kind == Kind::Group && bends.group_excluded_members_ignored {
+        let kept = excluded.map(|e| {
+            e.split(',')
+                .filter(|a| !is_members(a.trim()))
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+        let kept = kept.as_deref().filter(|e| !e.trim().is_empty());
+        return t.renderer.projection(kind, attributes, kept);
+    }
     t.renderer.projection(kind, attributes, excluded)
+}
+
+/// `members`, plain or qualified with the core Group URN.
+fn is_members(attr: &str) -> bool {
+    let plain = attr
+        .rsplit_once(':')
+        .filter(|(urn, _)| urn.eq_ignore_ascii_case(scimock_profile::vocab::CORE_GROUP))
+        .map_or(attr, |(_, name)| name);
+    plain.eq_ignore_ascii_case("members")
 }
 
 /// A JSON request body, after its media type is checked against the profile (415) and its
@@ -157,8 +177,17 @@ impl FromRequest<Arc<Tenant>> for SearchRequest {
     async fn from_request(req: Request, t: &Arc<Tenant>) -> ScimResult<SearchRequest> {
         let ScimJson(v) = ScimJson::from_request(req, t).await?;
         let search = ListRequest::from_search_body(&v)?;
-        if t.shared.faults.bends().search_body_ignored {
+        let bends = t.shared.faults.bends();
+        if bends.search_body_ignored {
             return Ok(SearchRequest::default());
+        }
+        if bends.search_paging_ignored {
+            return Ok(SearchRequest(ListRequest {
+                filter: search.filter,
+                sort_by: search.sort_by,
+                sort_order: search.sort_order,
+                ..ListRequest::default()
+            }));
         }
         Ok(SearchRequest(search))
     }

@@ -6,7 +6,8 @@ use crate::clock;
 use crate::error::ScimError;
 use crate::faults::Fired;
 use crate::tenant::Tenant;
-use axum::http::{Method, StatusCode, header, request::Parts};
+use crate::writes::is_write;
+use axum::http::{StatusCode, header, request::Parts};
 use scimock_profile::RetryAfter;
 use std::time::Duration;
 
@@ -55,7 +56,7 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    let write = !matches!(parts.method, Method::GET | Method::HEAD);
+    let write = is_write(&parts.method);
     if let Some(e) = fired.as_ref().and_then(|f| fault_error(t, f, write)) {
         return Err(e);
     }
@@ -68,9 +69,7 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
     if !authorized(t, parts) && !shared.faults.bends().any_token {
         return Err(unauthorized(t));
     }
-    // Against the vendor's documented limits OPTIONS counts as a read too.
-    let limited_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    match over_rate_limit(t, limited_write) {
+    match over_rate_limit(t, write) {
         Some(e) => Err(e),
         None => Ok(()),
     }

@@ -3,6 +3,7 @@
 
 use crate::doc::DocBuilder;
 use scimock_profile::Profile;
+use scimock_profile::vocab::ENTERPRISE_USER;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -75,8 +76,6 @@ pub fn iter(profile: &Profile, n: usize, seed: u64) -> impl Iterator<Item = Valu
     std::iter::from_fn(move || g.next_user().map(|u| u.to_value()))
 }
 
-const ENTERPRISE_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
 /// Draws users one at a time; each can be written straight into a store's document builder
 /// ([`GeneratedUser::write_attributes`]) or turned into JSON ([`GeneratedUser::to_value`]).
 #[derive(Debug)]
@@ -136,7 +135,7 @@ impl<'p> Generator<'p> {
         let mut urns = Vec::new();
         self.profile.writes.generated.iter().all(|(path, _)| {
             match path.rsplit_once('.').filter(|_| path.starts_with("urn:")) {
-                Some((urn, _)) if urn != ENTERPRISE_URN && !urns.contains(&urn) => {
+                Some((urn, _)) if urn != ENTERPRISE_USER && !urns.contains(&urn) => {
                     urns.push(urn);
                     true
                 }
@@ -232,7 +231,7 @@ impl GeneratedUser {
         b.key("active");
         b.bool(i % 10 != 0);
         if self.enterprise {
-            b.key(ENTERPRISE_URN);
+            b.key(ENTERPRISE_USER);
             b.begin_object();
             b.key("employeeNumber");
             b.string(&i.to_string());

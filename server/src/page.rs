@@ -262,6 +262,9 @@ pub fn resolve(
     if start > 0 && bends.pages_overlap {
         start -= 1;
     }
+    if start >= total && bends.beyond_end_first_page {
+        start = 0;
+    }
     Ok(Page {
         start,
         count,

@@ -5,6 +5,7 @@
 //! SCIM parameter given twice is refused rather than silently picking one.
 
 use crate::error::{ScimError, ScimResult};
+use scimock_profile::vocab::SEARCH_REQUEST;
 use serde_json::Value;
 
 /// Decoded query parameters in order.
@@ -147,17 +148,16 @@ impl ListRequest {
 
     /// From a `POST .search` body (RFC 7644 §3.4.3): attributes as arrays, numbers as numbers.
     pub fn from_search_body(body: &Value) -> ScimResult<ListRequest> {
-        const SEARCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
         let obj = body
             .as_object()
             .ok_or_else(|| ScimError::invalid_syntax("SearchRequest body must be a JSON object"))?;
         if let Some(schemas) = obj.get("schemas") {
             let ok = schemas
                 .as_array()
-                .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(SEARCH_URN)));
+                .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(SEARCH_REQUEST)));
             if !ok {
                 return Err(ScimError::invalid_syntax(format!(
-                    "schemas must contain {SEARCH_URN}"
+                    "schemas must contain {SEARCH_REQUEST}"
                 )));
             }
         }

@@ -6,7 +6,8 @@
 
 mod shape;
 
-pub use shape::{GROUP_URN, LIST_URN, USER_URN};
+/// The ListResponse message URN (the shared vocabulary's `LIST_RESPONSE`).
+pub use scimock_profile::vocab::LIST_RESPONSE as LIST_URN;
 
 use crate::error::{ScimError, ScimResult};
 use crate::projection::{self, Projection};
@@ -32,9 +33,11 @@ pub enum Output {
     Resource {
         /// True for the answer to a create.
         created: bool,
+        /// What the resource is.
+        kind: Kind,
     },
-    /// A ListResponse of resources.
-    List,
+    /// A ListResponse of resources of one kind (`None`: the root query's, of every kind).
+    List(Option<Kind>),
     /// A discovery endpoint's answer (its error answers too).
     Discovery(DiscoveryDoc),
     /// A unified facade's JSON answer.
@@ -210,13 +213,13 @@ impl Renderer {
                 h.insert(header::LOCATION, v);
             }
         }
-        self.tag(resp, Output::Resource { created })
+        self.tag(resp, Output::Resource { created, kind })
     }
 
-    /// A ListResponse around already-rendered resources.
-    pub fn list(&self, resources: &[Bytes], env: &Envelope) -> Response {
+    /// A ListResponse around already-rendered resources of `kind` (`None`: of every kind).
+    pub fn list(&self, kind: Option<Kind>, resources: &[Bytes], env: &Envelope) -> Response {
         let resp = self.json(StatusCode::OK, self.envelope(resources, env));
-        self.tag(resp, Output::List)
+        self.tag(resp, Output::List(kind))
     }
 
     /// The ListResponse body around already-rendered resources.
@@ -261,7 +264,12 @@ impl Renderer {
     /// A `ScimError` in the profile's error format and content type.
     pub fn error(&self, e: &ScimError, instance: &str) -> Response {
         let errors = &self.profile.errors;
-        e.render(errors.format, &errors.content_type, instance)
+        e.render(
+            errors.format,
+            errors.codes(),
+            &errors.content_type,
+            instance,
+        )
     }
 
     /// The URL of a resource in the profile's style.

@@ -9,6 +9,10 @@ use scimock_profile::Profile;
 use serde_json::Value;
 use std::collections::HashSet;
 
+/// The key that marks a user as a pending account ([`crate::store::Stored::pending`]) in a
+/// state file or bulk load. It keeps its original spelling so existing state files load.
+pub const PENDING_KEY: &str = "x-scimock-invite";
+
 /// Why content could not be loaded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LoadError {
@@ -155,11 +159,11 @@ fn add_user(
     mut attrs: Value,
 ) -> Result<(), LoadError> {
     let id = attrs.get("id").and_then(Value::as_str).map(str::to_string);
-    let invite = attrs.get("x-scimock-invite") == Some(&Value::Bool(true));
+    let pending = attrs.get(PENDING_KEY) == Some(&Value::Bool(true));
     let Some(o) = attrs.as_object_mut() else {
         return Err(LoadError::NotAnObject(i));
     };
-    o.shift_remove("x-scimock-invite");
+    o.shift_remove(PENDING_KEY);
     for (path, generator) in &profile.writes.generated {
         if dotted_in(o, path).is_none() {
             set_generated(o, path, generate(generator));
@@ -173,7 +177,7 @@ fn add_user(
             attrs,
             Insert {
                 id,
-                invite,
+                pending,
                 ..Insert::default()
             },
         )

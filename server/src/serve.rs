@@ -81,6 +81,7 @@ async fn outside(app: Arc<App>, OriginalUri(uri): OriginalUri) -> Response {
         }
         _ => e.render(
             scimock_profile::ErrorFormat::Scim,
+            None,
             "application/scim+json",
             uri.path(),
         ),

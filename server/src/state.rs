@@ -1,7 +1,7 @@
 //! `--state FILE`: the whole store as JSON, written atomically (temp file, fsync, rename) and
 //! refused loudly when torn or corrupt, never silently replaced.
 
-use crate::seed::{self, LoadError};
+use crate::seed::{self, LoadError, PENDING_KEY};
 use crate::tenant::Tenant;
 use serde_json::{Map, Value, json};
 use std::io::Write;
@@ -73,8 +73,8 @@ pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
             .iter()
             .map(|s| {
                 let mut v = s.to_value();
-                if s.invite {
-                    v["x-scimock-invite"] = Value::Bool(true);
+                if s.pending {
+                    v[PENDING_KEY] = Value::Bool(true);
                 }
                 v
             })

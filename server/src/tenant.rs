@@ -107,10 +107,7 @@ impl Rules {
     /// The rules a profile documents.
     pub fn for_profile(profile: &Profile) -> Rules {
         Rules {
-            filter_limits: Limits {
-                max_len: profile.filter.max_length,
-                max_depth: profile.filter.max_depth,
-            },
+            filter_limits: profile.filter.limits(),
             writes: WriteOptions::for_profile(profile),
         }
     }

@@ -52,7 +52,11 @@ pub fn router(t: Arc<Tenant>) -> Router {
 /// A backend failure re-wrapped as Truto does (D:T5): same status, `truto_is_remote_error`,
 /// the provider's body as `raw_response`, and its `Retry-After` carried through.
 fn remote(backend: &Tenant, e: ScimError, instance: &str) -> ScimError {
-    let raw = e.body(backend.profile.errors.format, instance);
+    let raw = e.body(
+        backend.profile.errors.format,
+        backend.profile.errors.codes(),
+        instance,
+    );
     let mut out = ScimError::new(e.status, e.detail.clone());
     // The provider's headers, but rate-limit ones only in Truto's normalised `ratelimit-*` form.
     out.headers = e
@@ -165,8 +169,8 @@ fn unified_name(scim: &Value) -> Option<Value> {
 }
 
 /// `status`: active/inactive, pending invites are invited, else the raw value (S-000).
-fn unified_status(scim: &Value, invite: bool) -> Option<Value> {
-    if invite {
+fn unified_status(scim: &Value, pending: bool) -> Option<Value> {
+    if pending {
         return Some(json!("invited"));
     }
     match scim.get("active") {
@@ -192,12 +196,17 @@ fn unified_roles(scim: &Value) -> Option<Value> {
     (!roles.is_empty()).then_some(Value::Array(roles))
 }
 
-/// `is_2fa_enabled`, from Elfsquad's extension.
+/// `is_2fa_enabled`, from a `twoFactorAuthenticationStatus` in any extension schema's object
+/// (Elfsquad's mapping table names one; no URN is spelled here, so a profile's own extension
+/// with that attribute maps the same way).
 fn two_factor(scim: &Value) -> Option<Value> {
-    scim.pointer(
-        "/urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User/twoFactorAuthenticationStatus",
-    )
-    .map(|v| json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true)))
+    let obj = scim.as_object()?;
+    obj.iter()
+        .filter(|(k, _)| k.starts_with("urn:"))
+        .find_map(|(_, ext)| ext.get("twoFactorAuthenticationStatus"))
+        .map(|v| {
+            json!(matches!(v.as_str(), Some("enabled" | "Enabled" | "true")) || v == &json!(true))
+        })
 }
 
 /// `is_primary` of one email: the SCIM `primary` flag; without one (Elfsquad has none,
@@ -220,7 +229,7 @@ fn is_primary(scim: &Value, e: &Value) -> Value {
 }
 
 /// Maps a shaped SCIM user to the unified user model (docs/vendors.md, Truto: the unified user table).
-pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
+pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
     let mut u = Map::new();
     let s = |k: &str| {
         scim.get(k)
@@ -269,7 +278,7 @@ pub fn unified_user(scim: &Value, invite: bool, normalized: bool) -> Value {
             |p| json!({"number": p.get("value"), "extension": null, "type": p.get("type")}),
         ),
     );
-    put("status", unified_status(scim, invite));
+    put("status", unified_status(scim, pending));
     put("roles", unified_roles(scim));
     put(
         "groups",
@@ -358,7 +367,7 @@ impl Shaping {
 
     fn apply(&self, backend: &Tenant, s: &Stored) -> Value {
         let scim = backend.renderer.shape_user(s);
-        let mut u = unified_user(&scim, s.invite, self.normalized);
+        let mut u = unified_user(&scim, s.pending, self.normalized);
         if let Some(o) = u.as_object_mut() {
             if self.drop_remote {
                 o.shift_remove("remote_data");
@@ -660,7 +669,10 @@ fn idempotent(
         .unified
         .as_ref()
         .and_then(|u| u.idempotency_ttl_secs);
-    let (Some(key), Some(ttl)) = (headers.get("idempotency-key"), ttl) else {
+    let key = headers
+        .get("idempotency-key")
+        .filter(|_| !t.shared.faults.bends().unified_idempotency_ignored);
+    let (Some(key), Some(ttl)) = (key, ttl) else {
         let (status, v) = run()?;
         return Ok(unified_value(t, status, &v));
     };
@@ -725,6 +737,10 @@ async fn update(
         let (_, paths) = scim_from_unified(&u);
         let path = format!("{}/Users/{id}", b.public_path);
         backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
+        if t.shared.faults.bends().unified_update_ignored {
+            let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
+            return Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)));
+        }
         let ops: Vec<PatchOp> = paths
             .into_iter()
             .map(|(p, v)| PatchOp {
@@ -759,7 +775,9 @@ async fn remove(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> Sci
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
     backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
-    writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    if !t.shared.faults.bends().unified_delete_ignored {
+        writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
+    }
     Ok(unified_value(&t, StatusCode::OK, &json!({"id": id})))
 }
 
@@ -795,6 +813,34 @@ mod tests {
         let n = unified_user(&scim, false, true);
         assert!(n.get("remote_data").is_none());
         assert_eq!(n["avatar"], Value::Null, "normalized lists every field");
+    }
+
+    #[test]
+    fn two_factor_status_is_read_from_any_extension() {
+        let ext = |urn: &str, status: Value| {
+            let mut m = Map::new();
+            m.insert("userName".into(), json!("a@example.com"));
+            m.insert(
+                urn.into(),
+                json!({ "twoFactorAuthenticationStatus": status }),
+            );
+            Value::Object(m)
+        };
+        let elfsquad = "urn:ietf:params:scim:schemas:extension:elfsquad:2.0:User";
+        assert_eq!(
+            unified_user(&ext(elfsquad, json!("Enabled")), false, false)["is_2fa_enabled"],
+            true
+        );
+        assert_eq!(
+            unified_user(&ext("urn:acme:2.0:User", json!("disabled")), false, false)["is_2fa_enabled"],
+            false
+        );
+        let none = json!({"userName": "a@example.com", "twoFactorAuthenticationStatus": "enabled"});
+        assert!(
+            unified_user(&none, false, false)
+                .get("is_2fa_enabled")
+                .is_none()
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// What a vendor does beyond its profile's data.
 pub trait VendorBehaviour: Send + Sync + std::fmt::Debug {
     /// Adjusts a normalized create/replace body before it is stored; returns whether the
-    /// resource is a pending invite.
+    /// resource is a pending account (an invite).
     fn prepare_user_write(
         &self,
         profile: &Profile,
@@ -21,7 +21,7 @@ pub trait VendorBehaviour: Send + Sync + std::fmt::Debug {
         existing: Option<&Stored>,
     ) -> bool {
         let _ = (profile, attrs);
-        existing.is_some_and(|s| s.invite)
+        existing.is_some_and(|s| s.pending)
     }
 
     /// Adjusts a shaped user on its way out.
@@ -85,7 +85,7 @@ impl VendorBehaviour for Attio {
             o.entry("appRole").or_insert_with(|| json!(kept));
         }
         match existing {
-            Some(s) => s.invite,
+            Some(s) => s.pending,
             None => {
                 profile.writes.unverified_domain == UnverifiedDomain::Invite
                     && attrs
@@ -98,7 +98,7 @@ impl VendorBehaviour for Attio {
 
     fn shape_user(&self, out: &mut Map<String, Value>, stored: &Stored) {
         // appRole is omitted for suspended users (D:A4); pending invites are active (D:A1).
-        if stored.invite {
+        if stored.pending {
             out.insert("active".into(), json!(true));
         } else if out.get("active") == Some(&Value::Bool(false)) {
             out.shift_remove("appRole");
@@ -111,7 +111,7 @@ impl VendorBehaviour for Attio {
 
     fn user_write_status(&self, before: Option<&Stored>, after: &Stored) -> Option<StatusCode> {
         let deactivated = after.view().get("active").and_then(|a| a.boolean()) == Some(false);
-        (before.is_some_and(|b| b.invite) && deactivated).then_some(StatusCode::NO_CONTENT)
+        (before.is_some_and(|b| b.pending) && deactivated).then_some(StatusCode::NO_CONTENT)
     }
 }
 

@@ -8,12 +8,18 @@ pub(crate) mod rules;
 use crate::breaks::Bends;
 use crate::error::{ScimError, ScimResult, ScimType};
 use crate::patch::{self, PatchOp};
-use crate::store::{Insert, Kind, Store, StoreError, Stored};
+use crate::store::{Insert, Kind, Store, StoreError, Stored, UserNameUniqueness};
 use crate::tenant::{Tenant, not_found};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use scimock_profile::{DeleteMode, PatchResponse, Profile};
 use serde_json::Value;
 use std::sync::Arc;
+
+/// True when `method` is a write: anything but the safe methods GET, HEAD and OPTIONS
+/// (RFC 9110 §9.2.1). Rate limits and injected 429s count requests by this.
+pub fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
 
 /// Most operations one PATCH may carry (more is 400 `tooMany`).
 pub const MAX_PATCH_OPERATIONS: usize = 1_000;
@@ -100,15 +106,25 @@ fn writable_view(stored: &Stored) -> Value {
     v
 }
 
-/// A write of a user to the store; while `create.allow-duplicates` is on, the store takes
-/// userNames that are already taken.
-fn user_write<T>(t: &Tenant, store: &mut Store, write: impl FnOnce(&mut Store) -> T) -> T {
-    if !t.shared.faults.bends().duplicates_allowed {
+/// A write to the store under the store's rules as the break switches bend them, for this
+/// write only: userName uniqueness (`create.allow-duplicates`, `create.duplicate-case-sensitive`)
+/// and lastModified (`meta.last-modified-frozen`).
+fn bent_write<T>(t: &Tenant, store: &mut Store, write: impl FnOnce(&mut Store) -> T) -> T {
+    let bends = t.shared.faults.bends();
+    let user_names = if bends.duplicates_allowed {
+        UserNameUniqueness::Off
+    } else if bends.user_names_case_sensitive {
+        UserNameUniqueness::CaseSensitive
+    } else {
+        UserNameUniqueness::CaseInsensitive
+    };
+    let keep_last_modified = bends.last_modified_frozen;
+    if user_names == UserNameUniqueness::CaseInsensitive && !keep_last_modified {
         return write(store);
     }
-    store.allow_duplicate_user_names = true;
+    (store.user_names, store.keep_last_modified) = (user_names, keep_last_modified);
     let out = write(store);
-    store.allow_duplicate_user_names = false;
+    (store.user_names, store.keep_last_modified) = (UserNameUniqueness::CaseInsensitive, false);
     out
 }
 
@@ -132,7 +148,7 @@ pub fn create(t: &Tenant, kind: Kind, body: Value) -> ScimResult<Written> {
 pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
     rules::mirror_in(&t.profile, &mut body);
     let attrs = t.schemas.users.normalize_write(body, &t.rules.writes)?;
-    let (attrs, invite) = rules::finish_user_write(t, attrs, None)?;
+    let (attrs, pending) = rules::finish_user_write(t, attrs, None)?;
     let mut store = t.write();
     if let Some(limit) = &t.profile.writes.max_users {
         // A duplicate userName is refused as a duplicate (409) even in a full directory.
@@ -146,10 +162,10 @@ pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
         }
     }
     let insert = Insert {
-        invite,
+        pending,
         ..Insert::default()
     };
-    let stored = user_write(t, &mut store, |s| s.create_user(attrs, insert))
+    let stored = bent_write(t, &mut store, |s| s.create_user(attrs, insert))
         .map_err(|e| store_error(&t.profile, Kind::User, e))?;
     let status = t
         .behaviour
@@ -160,7 +176,12 @@ pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
 
 /// POST /Groups.
 pub fn create_group(t: &Tenant, body: Value) -> ScimResult<Written> {
-    let attrs = t.schemas.groups.normalize_write(body, &t.rules.writes)?;
+    let mut attrs = t.schemas.groups.normalize_write(body, &t.rules.writes)?;
+    if t.shared.faults.bends().group_create_members_ignored {
+        if let Some(o) = attrs.as_object_mut() {
+            o.shift_remove("members");
+        }
+    }
     check_required(t, Kind::Group, &attrs)?;
     let stored = t
         .write()
@@ -187,8 +208,8 @@ fn replace_locked(
     }
     let stored = match kind {
         Kind::User => {
-            let (attrs, invite) = rules::finish_user_write(t, attrs, Some(old))?;
-            if invite
+            let (attrs, pending) = rules::finish_user_write(t, attrs, Some(old))?;
+            if pending
                 && attrs.get("active") == Some(&Value::Bool(false))
                 && t.behaviour.deactivation_cancels_invite()
             {
@@ -201,12 +222,12 @@ fn replace_locked(
                     status: StatusCode::NO_CONTENT,
                 });
             }
-            rules::keep_last_holder(&t.profile, store, old, Some((&attrs, invite)))?;
-            user_write(t, store, |s| s.replace_user(&old.id, attrs, invite))
+            rules::keep_last_holder(&t.profile, store, old, Some((&attrs, pending)))?;
+            bent_write(t, store, |s| s.replace_user(&old.id, attrs, pending))
         }
         Kind::Group => {
             check_required(t, kind, &attrs)?;
-            store.replace_group(&old.id, attrs)
+            bent_write(t, store, |s| s.replace_group(&old.id, attrs))
         }
     }
     .map_err(|e| store_error(&t.profile, kind, e))?;
@@ -240,7 +261,7 @@ pub fn replace(
         .ok_or_else(|| not_found(kind, id))?;
     let bends = t.shared.faults.bends();
     check_etag(t, &old, if_match, &bends)?;
-    if bends.replace_ignored {
+    if bends.replace_ignored || (kind == Kind::Group && bends.group_replace_ignored) {
         return Ok(Written {
             stored: old,
             status: StatusCode::OK,
@@ -326,7 +347,7 @@ fn apply_patch(
         let old = t.get(kind, id)?;
         let bends = t.shared.faults.bends();
         check_etag(t, &old, if_match, &bends)?;
-        if bends.patch_ignored {
+        if bends.patch_ignored || (kind == Kind::Group && bends.group_patch_ignored) {
             return Ok(Written {
                 stored: old,
                 status: StatusCode::OK,
@@ -362,7 +383,7 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
         .ok_or_else(|| not_found(kind, id))?;
     let bends = t.shared.faults.bends();
     check_etag(t, &old, if_match, &bends)?;
-    if bends.delete_ignored {
+    if bends.delete_ignored || (kind == Kind::Group && bends.group_delete_ignored) {
         return Ok(());
     }
     let err = |e| store_error(&t.profile, kind, e);
@@ -374,7 +395,7 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
         DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
             store.delete_user(id).map_err(err)?;
         }
-        DeleteMode::Suspend if old.invite && t.behaviour.deactivation_cancels_invite() => {
+        DeleteMode::Suspend if old.pending && t.behaviour.deactivation_cancels_invite() => {
             // D:A8: DELETE "suspends active members and cancels pending invites".
             store.delete_user(id).map_err(err)?;
         }
@@ -383,7 +404,7 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
             if let Some(o) = v.as_object_mut() {
                 o.insert("active".into(), Value::Bool(false));
             }
-            user_write(t, &mut store, |s| s.replace_user(id, v, old.invite)).map_err(err)?;
+            bent_write(t, &mut store, |s| s.replace_user(id, v, old.pending)).map_err(err)?;
         }
     }
     Ok(())

@@ -376,3 +376,55 @@ async fn interrupted_run_cleans_up(signal: &str) {
             .any(|e| e.method == "DELETE" && e.status == 204)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ci_traps_exit_2_with_one_line_before_any_check_runs() {
+    let m = MockServer::start("generic").await.unwrap();
+    let dir = std::env::temp_dir().join(format!("scimock-ci-traps-{}", std::process::id()));
+    let missing = dir.join("no-such-dir").join("report.xml");
+    let missing = missing.to_string_lossy().into_owned();
+    let root = format!("http://{}", m.addr());
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--only", "nomatch*"], "no check to run"),
+        (vec!["--format", "junit", "--output", &missing], "--output"),
+        (
+            vec!["--account", "62f44730-dd91-461e-bd6a-aedd9e0ad79d"],
+            "unified profile",
+        ),
+    ];
+    for (extra, says) in cases {
+        m.clear_requests();
+        let out = output(check(&m, "generic", &extra)).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(says), "{extra:?}: {stderr}");
+        assert!(m.requests().is_empty(), "{extra:?}: a request was sent");
+    }
+    // The server root instead of the SCIM base: one line, with where the base probably is.
+    let out = output(scimock(&[
+        "check",
+        &root,
+        "--profile",
+        "generic",
+        "--token",
+        m.token(),
+        "--max-rps",
+        "0",
+    ]))
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not a SCIM endpoint") && stderr.contains(&format!("{root}/scim/v2")),
+        "{stderr}"
+    );
+    // An unknown integrated account on the unified facade.
+    let t = MockServer::start("truto").await.unwrap();
+    let out = output(check(&t, "truto", &["--account", "nope"])).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no such integrated account: nope"),
+        "{stderr}"
+    );
+}

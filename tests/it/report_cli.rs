@@ -65,8 +65,10 @@ fn read(p: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fail_on_sets_the_lowest_severity_that_fails_the_run() {
     let m = MockServer::start("generic").await.unwrap();
-    // discovery.spc-consistent is a `should` check.
-    m.set_break(Break::DiscoverySpcLies, true);
+    // resource.meta is a `should` check, and meta.location-missing fails nothing else
+    // (discovery.spc-lies now fails the `must` list.pagination.cap too: it advertises
+    // filter.maxResults 1 and the cap check holds the target to what it advertises).
+    m.set_break(Break::MetaLocationMissing, true);
     let default = check(&m, &["--format", "json"]).await;
     assert_eq!(default.status.code(), Some(1), "{}", text(&default.stderr));
     let v = json_report(&text(&default.stdout));
@@ -79,8 +81,8 @@ async fn fail_on_sets_the_lowest_severity_that_fails_the_run() {
         (v["fail_on"].as_str(), v["failing"].as_u64()),
         (Some("must"), Some(0))
     );
-    let spc = check_of(&v, "discovery.spc-consistent");
-    assert_eq!(spc["status"], "fail", "the failure is still reported");
+    let meta = check_of(&v, "resource.meta");
+    assert_eq!(meta["status"], "fail", "the failure is still reported");
     // The human report says why it does not fail the run.
     let human = check(&m, &["--fail-on", "must"]).await;
     let stdout = text(&human.stdout);

@@ -1,15 +1,14 @@
 //! Discovery (RFC 7644 §4): the service provider configuration, /Schemas, /ResourceTypes.
 
 use super::Probe;
-use super::list::{folded_user_names, in_order};
+use super::list::{folded_user_names, sorted};
 use crate::client::Request;
 use crate::ctx::Ctx;
 use crate::lenient::{Page, id_of, member, str_attr};
 use crate::outcome::{Outcome, Skip, SkipReason};
 use serde_json::Value;
 
-const SPC_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+use scimock_profile::vocab::{CORE_USER, SERVICE_PROVIDER_CONFIG};
 
 fn spc_path(ctx: &Ctx) -> Result<String, Skip> {
     ctx.profile()
@@ -29,8 +28,13 @@ pub async fn service_provider_config(ctx: &Ctx) -> Result<Outcome, Skip> {
     };
     let has_urn = member(&v, "schemas")
         .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(SPC_URN)));
-    p.require(has_urn, || format!("schemas does not contain {SPC_URN}"));
+        .is_some_and(|a| {
+            a.iter()
+                .any(|s| s.as_str() == Some(SERVICE_PROVIDER_CONFIG))
+        });
+    p.require(has_urn, || {
+        format!("schemas does not contain {SERVICE_PROVIDER_CONFIG}")
+    });
     for feature in ["patch", "bulk", "filter", "changePassword", "sort", "etag"] {
         let ok = member(&v, feature)
             .and_then(|f| member(f, "supported"))
@@ -67,10 +71,14 @@ pub async fn spc_consistent(ctx: &Ctx) -> Result<Outcome, Skip> {
                     .and_then(|m| member(m, "version"))
                     .cloned()
             });
-            let etags = ex.header("etag").is_some() || version.is_some();
+            let header = ex.header("etag").is_some();
+            // RFC 7644 §3.14: SCIM versioning shows as meta.version (and 412s to a stale
+            // If-Match); a bare HTTP ETag is a plain RFC 9110 validator many frameworks add to
+            // every response, and claims nothing about SCIM versioning.
             match ctx.spc_claim("etag.supported") {
-                Some(false) if etags => p.problem("etag.supported is false, yet the user carries an ETag / meta.version"),
-                Some(true) if !etags => p.problem("etag.supported is true, yet GET /Users/{id} has no ETag header and no meta.version"),
+                Some(false) if version.is_some() => p.problem("etag.supported is false, yet the user carries meta.version"),
+                Some(false) if header => p.note("the ETag header without meta.version is read as a plain HTTP validator, not SCIM versioning (RFC 7644 §3.14)"),
+                Some(true) if !header && version.is_none() => p.problem("etag.supported is true, yet GET /Users/{id} has no ETag header and no meta.version"),
                 _ => {}
             }
             observed.push("ETags");
@@ -108,7 +116,7 @@ pub async fn spc_consistent(ctx: &Ctx) -> Result<Outcome, Skip> {
         ) {
             let (a, d) = (folded_user_names(&a), folded_user_names(&d));
             let distinct = a.iter().collect::<std::collections::HashSet<_>>().len() >= 2;
-            if distinct && a != d && in_order(&a, false) && in_order(&d, true) {
+            if distinct && a != d && sorted(&a, false) && sorted(&d, true) {
                 p.problem("sort.supported is false, yet sortBy=userName&sortOrder=ascending/descending sorts the users");
             }
             observed.push("sorting");
@@ -136,9 +144,9 @@ pub async fn schemas(ctx: &Ctx) -> Result<Outcome, Skip> {
         return Ok(p.finish(""));
     };
     let docs = list_ids(&v);
-    let user = docs.iter().find(|d| str_attr(d, "id") == Some(USER_URN));
+    let user = docs.iter().find(|d| str_attr(d, "id") == Some(CORE_USER));
     match user {
-        None => p.problem(format!("/Schemas does not list {USER_URN}")),
+        None => p.problem(format!("/Schemas does not list {CORE_USER}")),
         Some(u) => {
             let attrs = member(u, "attributes").and_then(Value::as_array);
             p.require(
@@ -151,16 +159,42 @@ pub async fn schemas(ctx: &Ctx) -> Result<Outcome, Skip> {
             );
         }
     }
-    for urn in &ctx.profile().shape.extensions {
+    let (required, whose) = expected_extensions(ctx);
+    for urn in &required {
         p.require(
             docs.iter().any(|d| str_attr(d, "id") == Some(urn.as_str())),
-            || format!("/Schemas does not list the extension {urn}"),
+            || format!("/Schemas does not list the extension {urn} ({whose})"),
         );
     }
     Ok(p.finish(format!(
-        "/Schemas lists the User schema and {} extension(s)",
-        ctx.profile().shape.extensions.len()
+        "/Schemas lists the User schema and {} extension(s) ({whose})",
+        required.len()
     )))
+}
+
+/// The schema extensions /Schemas must describe, and who says so: for a vendor profile those it
+/// documents; for the RFC profile those the target's /ResourceTypes advertises (RFC 7643 §6:
+/// `schemaExtensions` is OPTIONAL, and §4.3's enterprise extension is optional too).
+fn expected_extensions(ctx: &Ctx) -> (Vec<String>, &'static str) {
+    if !ctx.rfc_baseline() {
+        return (
+            ctx.profile().shape.extensions.clone(),
+            "documented by the profile",
+        );
+    }
+    let mut urns: Vec<String> = Vec::new();
+    for t in ctx.plan.resource_types.iter().flatten() {
+        for e in member(t, "schemaExtensions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(u) = str_attr(e, "schema").filter(|u| !urns.iter().any(|x| x == u)) {
+                urns.push(u.to_string());
+            }
+        }
+    }
+    (urns, "advertised by /ResourceTypes")
 }
 
 /// GET /ResourceTypes: User at /Users with the core schema and the profile's extensions.
@@ -182,19 +216,26 @@ pub async fn resource_types(ctx: &Ctx) -> Result<Outcome, Skip> {
     match user {
         None => p.problem("no resource type has endpoint /Users"),
         Some(u) => {
-            p.require(str_attr(u, "schema") == Some(USER_URN), || {
-                format!("the /Users resource type's schema is not {USER_URN}")
+            p.require(str_attr(u, "schema") == Some(CORE_USER), || {
+                format!("the /Users resource type's schema is not {CORE_USER}")
             });
             let ext: Vec<&str> = member(u, "schemaExtensions")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|e| str_attr(e, "schema")).collect())
                 .unwrap_or_default();
-            for urn in &ctx.profile().shape.extensions {
-                p.require(ext.contains(&urn.as_str()), || {
-                    format!("schemaExtensions does not list {urn}")
-                });
+            // The RFC profile requires no extension: what a target advertises is its choice.
+            if !ctx.rfc_baseline() {
+                for urn in &ctx.profile().shape.extensions {
+                    p.require(ext.contains(&urn.as_str()), || {
+                        format!("schemaExtensions does not list {urn}, which the profile documents")
+                    });
+                }
             }
         }
     }
-    Ok(p.finish("/ResourceTypes describes /Users with its schema and extensions"))
+    Ok(p.finish(if ctx.rfc_baseline() {
+        "/ResourceTypes describes /Users with its schema"
+    } else {
+        "/ResourceTypes describes /Users with its schema and the profile's extensions"
+    }))
 }

@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::lenient::{Page, id_of, quote, str_attr, values_of};
 use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use reqwest::Method;
+use scimock_profile::vocab;
 use serde_json::{Value, json};
 
 /// The attributes the filter checks use, with whether RFC 7643 makes them case-insensitive.
@@ -33,6 +34,7 @@ fn filter_req(expr: String) -> Request {
 /// `attr eq "value"` for each filterable attribute a sampled user has: the user is found and
 /// every result carries the value.
 pub async fn eq(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.filters()?;
     ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let mut tried = Vec::new();
@@ -114,11 +116,15 @@ fn swap_case(s: &str) -> String {
         .collect()
 }
 
-/// userName / emails.value eq with the case flipped still finds the user.
+/// userName / emails.value eq with the case flipped still finds the user. Only attributes the
+/// target can filter at all are judged: where the exact-case `eq` does not find the user,
+/// `filter.eq` has already failed and a case diagnosis would measure nothing.
 pub async fn case_insensitive(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.filters()?;
     ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let mut tried = Vec::new();
+    let mut unfiltered = Vec::new();
     for (attr, _) in ATTRS
         .iter()
         .copied()
@@ -128,28 +134,101 @@ pub async fn case_insensitive(ctx: &Ctx) -> Result<Outcome, Skip> {
             values(u, attr)
                 .into_iter()
                 .find(|v| swap_case(v) != *v)
-                .map(|v| (id_of(u), swap_case(&v)))
+                .map(|v| (id_of(u), v))
         });
-        let Some((id, flipped)) = found else { continue };
+        let Some((id, exact)) = found else { continue };
+        let ex = p
+            .send(filter_req(format!("{attr} eq {}", quote(&exact))))
+            .await;
+        let exact_found = ex.ok()
+            && ex
+                .json()
+                .is_some_and(|v| Page::parse(&v).ids().contains(&id));
+        if !exact_found {
+            unfiltered.push(attr);
+            continue;
+        }
+        let flipped = swap_case(&exact);
         let ex = p
             .send(filter_req(format!("{attr} eq {}", quote(&flipped))))
             .await;
-        if let Some(pg) = p
-            .json_ok(&ex, &format!("{attr} eq (case flipped)"))
-            .map(|v| Page::parse(&v))
-        {
+        if let Some(pg) = p.page_ok(&ex, &format!("{attr} eq (case flipped)")) {
             tried.push(attr);
             p.require(pg.ids().contains(&id), || {
-                format!("{attr} eq {} did not find user {id}: {attr} is caseExact false (RFC 7643 §4.1)", quote(&flipped))
+                format!("{attr} eq {} did not find user {id}, which {attr} eq {} finds: {attr} is caseExact false (RFC 7643 §4.1)", quote(&flipped), quote(&exact))
             });
         }
     }
-    if tried.is_empty() && p.clean() {
-        return Err(p.unobservable(
-            "no case-insensitive attribute the target filters on has letters to flip",
+    if !unfiltered.is_empty() {
+        p.note(format!(
+            "not judged: the exact-case eq on {} does not find the user (see filter.eq)",
+            unfiltered.join(", ")
         ));
     }
+    if tried.is_empty() && p.clean() {
+        return Err(p.unobservable(if unfiltered.is_empty() {
+            "no case-insensitive attribute the target filters on has letters to flip".to_string()
+        } else {
+            format!(
+                "the exact-case eq on {} does not find the user, so case cannot be judged (see filter.eq)",
+                unfiltered.join(", ")
+            )
+        }));
+    }
     Ok(p.finish(format!("eq ignores case on {}", tried.join(", "))))
+}
+
+/// Attribute names in filters are case-insensitive (RFC 7644 §3.4.2.2): `USERNAME eq` finds
+/// what `userName eq` finds.
+pub async fn attribute_name_case(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.need_filter("userName")?;
+    ctx.need_users()?;
+    let (id, name) = ctx
+        .plan
+        .sample
+        .iter()
+        .find_map(|u| str_attr(u, "userName").map(|n| (id_of(u), n.to_string())))
+        .ok_or_else(|| Skip::unobservable("the sampled users carry no userName"))?;
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(filter_req(format!("userName eq {}", quote(&name))))
+        .await;
+    let exact = ex
+        .json()
+        .filter(|_| ex.ok())
+        .map(|v| Page::parse(&v).ids())
+        .filter(|ids| ids.contains(&id));
+    let Some(mut exact) = exact else {
+        return Err(p.unobservable(format!(
+            "userName eq {} does not find user {id} (see filter.eq)",
+            quote(&name)
+        )));
+    };
+    for spelling in ["USERNAME", "username"] {
+        let ex = p
+            .send(filter_req(format!("{spelling} eq {}", quote(&name))))
+            .await;
+        if ex.is(400) {
+            p.problem(format!(
+                "{spelling} eq {} was refused ({}); RFC 7644 §3.4.2.2: attribute names in filters are case insensitive",
+                quote(&name),
+                super::probe::error_summary(&ex)
+            ));
+            continue;
+        }
+        if let Some(pg) = p.page_ok(&ex, &format!("{spelling} eq")) {
+            let mut got = pg.ids();
+            got.sort();
+            exact.sort();
+            p.require(got == exact, || {
+                format!(
+                    "{spelling} eq {} returned {got:?}; userName eq returns {exact:?} (RFC 7644 §3.4.2.2: attribute names are case insensitive)",
+                    quote(&name)
+                )
+            });
+        }
+    }
+    Ok(p.finish("USERNAME eq and username eq find what userName eq finds"))
 }
 
 /// A filter naming nobody: 200 with totalResults 0.
@@ -182,6 +261,7 @@ pub async fn no_match(ctx: &Ctx) -> Result<Outcome, Skip> {
 
 /// A filter outside the profile's allow-list gets the documented refusal.
 pub async fn unsupported(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.filters()?;
     let rules = &ctx.profile().filter.users;
     skip_unless(!rules.any, || SkipReason::AcceptsEveryFilter {
         vendor: ctx.profile().title.clone(),
@@ -202,8 +282,8 @@ pub async fn unsupported(ctx: &Ctx) -> Result<Outcome, Skip> {
             refusal.scim_type.as_deref(),
         );
         return Ok(p.finish(format!(
-            "{expr} is refused with the documented {}",
-            refusal.status
+            "{expr} is refused as documented: {}",
+            super::probe::error_summary(&ex)
         )));
     }
     let attr = [
@@ -233,19 +313,72 @@ pub async fn unsupported(ctx: &Ctx) -> Result<Outcome, Skip> {
         refusal.scim_type.as_deref(),
     );
     Ok(p.finish(format!(
-        "{expr} is refused with the documented {}",
-        refusal.status
+        "{expr} is refused as documented: {}",
+        super::probe::error_summary(&ex)
     )))
 }
 
-/// A filter that does not parse: 400 invalidFilter in the profile's format.
+/// A filter that does not parse: 400 in the profile's error format. Its `scimType` is judged by
+/// `errors.scim-type` alone (RFC 7644 §3.12 makes it OPTIONAL), so one response missing it is
+/// one finding, not two.
 pub async fn malformed(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.filters()?;
     let mut p = Probe::new(ctx);
-    let ex = p
-        .send(filter_req("userName eq \"scimock-check".into()))
-        .await;
-    p.expect_error(&ex, "a malformed filter", 400, Some("invalidFilter"));
-    Ok(p.finish("a malformed filter is refused with 400 invalidFilter"))
+    let ex = p.send(filter_req(MALFORMED.into())).await;
+    p.expect_error(&ex, "a malformed filter", 400, None);
+    Ok(p.finish(format!(
+        "a malformed filter is refused: {}",
+        super::probe::error_summary(&ex)
+    )))
+}
+
+/// The malformed filter the filter and error checks send (an unterminated string).
+pub const MALFORMED: &str = "userName eq \"scimock-check";
+
+/// An attribute no schema defines.
+const UNDEFINED_ATTR: &str = "scimockCheckUndefined";
+
+/// A filter on an attribute no schema defines. RFC 7644 §3.12 Table 9 gives `invalidFilter`
+/// for "the specified attribute and filter comparison combination is not supported", so 400 is
+/// the expected answer; RFC 7643 §2.5 reads an unassigned attribute as having no value, so a
+/// comparison with it matches nobody: 200 with no resource is allowed too and only warned about
+/// (DESIGN §5). Returning resources, or any other error, fails. Vendor profiles expect their
+/// documented refusal (or the documented empty list).
+pub async fn undefined_attribute(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.filters()?;
+    let expr = format!("{UNDEFINED_ATTR} eq \"scimock-check\"");
+    let mut p = Probe::new(ctx);
+    let ex = p.send(filter_req(expr.clone())).await;
+    let rfc = ctx.rfc_baseline();
+    let f = &ctx.profile().filter;
+    let empty_documented = f.unknown_attr_empty || (!rfc && f.users.any);
+    if ex.ok() {
+        let Some(pg) = p.page_ok(&ex, &expr) else {
+            return Ok(p.finish(""));
+        };
+        if !pg.resources.is_empty() {
+            p.problem(format!(
+                "{expr} returned {} resource(s): no resource has a value for an attribute no schema defines",
+                pg.resources.len()
+            ));
+            return Ok(p.finish(""));
+        }
+        if empty_documented && !rfc {
+            return Ok(p.finish(format!("{expr} answers an empty list, as documented")));
+        }
+        return Ok(p.warn(format!(
+            "{expr} answered 200 with no resource; RFC 7644 §3.12 Table 9 expects 400 invalidFilter for an attribute the server does not support (RFC 7643 §2.5 also allows no match)"
+        )));
+    }
+    if rfc {
+        p.expect_error(&ex, &expr, 400, None);
+    } else {
+        p.expect_error(&ex, &expr, f.refusal.status, f.refusal.scim_type.as_deref());
+    }
+    Ok(p.finish(format!(
+        "{expr} is refused: {}",
+        super::probe::error_summary(&ex)
+    )))
 }
 
 /// `POST /Users/.search` (RFC 7644 §3.4.3): a `SearchRequest` body with a `userName eq` filter
@@ -260,7 +393,7 @@ pub async fn search(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
     let search = |user_name: &str| {
         Request::new(Method::POST, "/Users/.search").json(json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "schemas": [vocab::SEARCH_REQUEST],
             "filter": format!("userName eq {}", quote(user_name)),
             "startIndex": 1,
             "count": 10,
@@ -271,6 +404,11 @@ pub async fn search(ctx: &Ctx) -> Result<Outcome, Skip> {
         uuid::Uuid::new_v4().simple()
     );
     let ex = p.send(search(&nobody)).await;
+    if ctx.rfc_baseline() && ex.is(501) {
+        return Err(p.unobservable(
+            "POST /Users/.search answered 501 Not Implemented: the target does not offer .search (RFC 7644 §3.12)",
+        ));
+    }
     if let Some(pg) = p
         .json_ok(&ex, "a search for a userName nobody has")
         .map(|v| Page::parse(&v))
@@ -314,4 +452,94 @@ pub async fn search(ctx: &Ctx) -> Result<Outcome, Skip> {
     } else {
         "a SearchRequest for a userName nobody has finds nobody"
     }))
+}
+
+/// `POST /Users/.search` honours `startIndex`, `count` and `attributes` of its body (RFC 7644
+/// §3.4.3: the SearchRequest carries the query parameters of §3.4.2): the page is the one the
+/// same GET returns, of one resource, projected to userName.
+pub async fn search_parameters(ctx: &Ctx) -> Result<Outcome, Skip> {
+    skip_unless(ctx.profile().list.search, || {
+        ctx.not_documented(".search endpoint")
+    })?;
+    skip_unless(ctx.client.allow_writes(), || SkipReason::SearchIsAPost)?;
+    ctx.index_paging()?;
+    skip_unless(
+        ctx.plan.total.unwrap_or(ctx.plan.sample.len() as u64) >= 2,
+        || Skip::unobservable("needs at least 2 users to tell a page from the first"),
+    )?;
+    let mut p = Probe::new(ctx);
+    let get = p
+        .send(
+            Request::get("/Users")
+                .query("startIndex", "2")
+                .query("count", "1"),
+        )
+        .await;
+    let Some(want) = p.page_ok(&get, "GET /Users?startIndex=2&count=1") else {
+        return Ok(p.finish(""));
+    };
+    let ex = p
+        .send(Request::new(Method::POST, "/Users/.search").json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "startIndex": 2,
+            "count": 1,
+            "attributes": ["userName"],
+        })))
+        .await;
+    if ex.is(404) || (ctx.rfc_baseline() && ex.is(501)) {
+        return Err(p.unobservable(format!(
+            "POST /Users/.search answered {}: whether .search is served is filter.search's to judge",
+            ex.outcome()
+        )));
+    }
+    let Some(got) = p.page_ok(
+        &ex,
+        "a SearchRequest with startIndex 2, count 1, attributes [userName]",
+    ) else {
+        return Ok(p.finish(""));
+    };
+    p.require(got.resources.len() <= 1, || {
+        format!(
+            "the SearchRequest asked for count 1 and got {} resources",
+            got.resources.len()
+        )
+    });
+    p.require(got.ids() == want.ids(), || {
+        format!(
+            "the SearchRequest with startIndex 2 returned {:?}; GET with startIndex=2 returns {:?}",
+            got.ids(),
+            want.ids()
+        )
+    });
+    p.require(got.start_index.is_none_or(|s| s == 2), || {
+        format!("startIndex 2 is echoed as {:?}", got.start_index)
+    });
+    for r in &got.resources {
+        let extra: Vec<&String> = r
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| {
+                        !["id", "schemas", "meta", "userName"]
+                            .iter()
+                            .any(|a| a.eq_ignore_ascii_case(k))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        p.require(extra.is_empty(), || {
+            format!(
+                "the SearchRequest asked for attributes [userName]; user {} also carries {}",
+                id_of(r),
+                extra
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+    }
+    Ok(p.finish(
+        "a SearchRequest's startIndex, count and attributes select and project the page as the same GET does",
+    ))
 }

@@ -9,7 +9,7 @@ use crate::outcome::{Outcome, Skip, skip_unless};
 use scimock_profile::Pagination;
 use serde_json::Value;
 
-const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+use scimock_profile::vocab::LIST_RESPONSE;
 
 /// The first page request the list checks share.
 pub fn first_page(ctx: &Ctx, count: u64) -> Request {
@@ -37,8 +37,10 @@ pub async fn envelope(ctx: &Ctx) -> Result<Outcome, Skip> {
     let has_urn = o
         .get("schemas")
         .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(LIST_URN)));
-    p.require(has_urn, || format!("schemas does not contain {LIST_URN}"));
+        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(LIST_RESPONSE)));
+    p.require(has_urn, || {
+        format!("schemas does not contain {LIST_RESPONSE}")
+    });
     let total = o.get("totalResults").and_then(Value::as_u64);
     p.require(total.is_some(), || {
         "totalResults is missing or not a non-negative integer".into()
@@ -110,15 +112,49 @@ pub(super) fn folded_user_names(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// True when `names` are in ascending (or descending) order.
+/// True when `names` are in ascending (or descending) order by code point.
 pub(super) fn in_order(names: &[String], descending: bool) -> bool {
-    names.windows(2).all(|w| {
+    in_order_by(names, descending, |s| s.chars().map(u32::from).collect())
+}
+
+fn in_order_by(names: &[String], descending: bool, key: impl Fn(&str) -> Vec<u32>) -> bool {
+    let keys: Vec<Vec<u32>> = names.iter().map(|n| key(n)).collect();
+    keys.windows(2).all(|w| {
         if descending {
             w[0] >= w[1]
         } else {
             w[0] <= w[1]
         }
     })
+}
+
+/// The ASCII characters below letters in the Unicode root collation (CLDR root, UCA DUCET,
+/// punctuation not ignorable), lowest first: `Intl.Collator("und")` and ICU order them so.
+const ROOT_ASCII: &str = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789";
+
+/// A primary-strength key of the Unicode root collation, exact for ASCII (case folded, the
+/// order of [`ROOT_ASCII`], then letters) and approximated by code point beyond it.
+fn root_key(s: &str) -> Vec<u32> {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| {
+            if let Some(i) = ROOT_ASCII.find(c) {
+                return u32::try_from(i).ok().map(|i| i + 1);
+            }
+            if c.is_ascii_lowercase() {
+                return Some(100 + u32::from(c));
+            }
+            // Control characters are ignorable at the primary level.
+            (!c.is_control()).then(|| 1000 + u32::from(c))
+        })
+        .collect()
+}
+
+/// True when `names` (already case-folded) are sorted: RFC 7644 §3.4.2.3 asks for "Unicode
+/// alphabetic sort order with no specific locale implied", which code-point order and the
+/// Unicode root collation (JavaScript `localeCompare`, ICU) both are; either is accepted.
+pub(super) fn sorted(names: &[String], descending: bool) -> bool {
+    in_order(names, descending) || in_order_by(names, descending, root_key)
 }
 
 /// sortBy=userName ascending and descending order the page (case-insensitively: caseExact false).
@@ -156,9 +192,9 @@ pub async fn sort(ctx: &Ctx) -> Result<Outcome, Skip> {
             .await;
         if let Some(v) = p.json_ok(&ex, "sorted list") {
             let names = folded_user_names(&v);
-            p.require(in_order(&names, desc), || {
+            p.require(sorted(&names, desc), || {
                 format!(
-                    "sortOrder={order} returned userNames out of order: {}",
+                    "sortOrder={order} returned userNames in neither code-point nor Unicode root-collation order: {}",
                     names.join(", ")
                 )
             });
@@ -228,5 +264,40 @@ mod tests {
         let down: Vec<String> = up.iter().rev().cloned().collect();
         assert!(in_order(&down, true) && !in_order(&down, false));
         assert!(in_order(&[], false) && in_order(&["x".into()], true));
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn code_point_and_root_collation_orders_are_both_sorted() {
+        // Code points: '0' (0x30) < '@' (0x40), so user10@ comes first.
+        let code_point = names(&["user10@x.com", "user11@x.com", "user1@x.com", "user2@x.com"]);
+        // Root collation (what Intl.Collator("und") and localeCompare give): '@' < '0'.
+        let root = names(&["user1@x.com", "user10@x.com", "user11@x.com", "user2@x.com"]);
+        for (asc, what) in [(&code_point, "code point"), (&root, "root collation")] {
+            assert!(sorted(asc, false), "{what} ascending");
+            let desc: Vec<String> = asc.iter().rev().cloned().collect();
+            assert!(sorted(&desc, true), "{what} descending");
+            assert!(!sorted(&desc, false), "{what}");
+        }
+        assert!(!in_order(&root, false));
+        // Punctuation sorts before digits and letters in the root collation.
+        let root_punct = names(&["user a", "user_a", "user-a", "user.a", "user1", "usera"]);
+        assert!(sorted(&root_punct, false));
+    }
+
+    #[test]
+    fn an_unsorted_page_is_sorted_in_neither_order() {
+        // Insertion order, as a server that ignores sortBy answers.
+        let unsorted = names(&[
+            "bjensen@example.com",
+            "jsmith@example.com",
+            "jdoe@example.com",
+        ]);
+        assert!(!sorted(&unsorted, false) && !sorted(&unsorted, true));
+        let mixed = names(&["user1@x.com", "user10@x.com", "user2@x.com", "user11@x.com"]);
+        assert!(!sorted(&mixed, false));
     }
 }

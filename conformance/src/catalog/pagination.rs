@@ -6,6 +6,7 @@ use crate::client::Request;
 use crate::ctx::Ctx;
 use crate::lenient::Page;
 use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
+use scimock_profile::vocab::ScimType;
 use scimock_profile::{BelowMinimum, ItemsPerPage, OverMax, Pagination};
 use std::collections::HashSet;
 
@@ -173,44 +174,90 @@ pub async fn items_per_page(ctx: &Ctx) -> Result<Outcome, Skip> {
     Ok(p.finish(format!("itemsPerPage {want} as the profile defines it")))
 }
 
-/// A count above the vendor's cap is clamped (observable with more users than the cap) or refused.
-pub async fn cap(ctx: &Ctx) -> Result<Outcome, Skip> {
-    ctx.index_paging()?;
+/// The page-size cap a check holds the target to, and where it comes from: for a vendor
+/// profile its documented cap; for the RFC profile the ServiceProviderConfig's
+/// `filter.maxResults` (RFC 7643 §5: "the maximum number of resources returned in a response").
+fn advertised_cap(ctx: &Ctx) -> Result<(u64, String), Skip> {
+    if ctx.rfc_baseline() {
+        let max = ctx.spc_number("filter.maxResults").ok_or_else(|| {
+            Skip::unobservable(if ctx.plan.spc.is_some() {
+                "the ServiceProviderConfig advertises no filter.maxResults"
+            } else {
+                "no service provider configuration could be read, so no filter.maxResults is advertised"
+            })
+        })?;
+        return Ok((max, "the advertised filter.maxResults".into()));
+    }
     let cap = ctx
         .profile()
         .list
         .max_count
         .ok_or_else(|| ctx.not_documented("page-size cap"))?;
+    Ok((cap, format!("{}'s documented cap", ctx.profile().title)))
+}
+
+/// A count above the cap is clamped (observable with more users than the cap) or refused: the
+/// vendor's documented behaviour, or for the RFC profile either (RFC 7644 §3.4.2.4 lets the
+/// provider return fewer results than `count`; Table 9 has `tooMany`).
+pub async fn cap(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.index_paging()?;
+    let (cap, whose) = advertised_cap(ctx)?;
+    let over = cap.saturating_add(1);
     let mut p = Probe::new(ctx);
-    match ctx.profile().list.over_max {
-        OverMax::Reject => {
-            let ex = p.send(page(1, cap.saturating_add(1))).await;
-            p.expect_error(&ex, &format!("count={}", cap.saturating_add(1)), 400, None);
-            Ok(p.finish(format!("count above {cap} is refused with 400")))
-        }
-        OverMax::Clamp => {
-            let t = total(ctx);
-            skip_unless(t > cap, || {
-                Skip::unobservable(format!(
-                    "the tenant has {t} users, not more than the cap of {cap}: clamping is not observable"
-                ))
-            })?;
-            let ex = p.send(page(1, cap.saturating_add(1))).await;
-            if let Some(pg) = p
-                .json_ok(&ex, &format!("count={}", cap.saturating_add(1)))
-                .map(|v| Page::parse(&v))
-            {
-                let n = pg.resources.len() as u64;
-                p.require(n <= cap, || {
-                    format!(
-                        "count={} returned {n} resources; the documented cap is {cap}",
-                        cap.saturating_add(1)
-                    )
-                });
-            }
-            Ok(p.finish(format!("count above {cap} is clamped to {cap}")))
-        }
+    let over_max = if ctx.rfc_baseline() {
+        None
+    } else {
+        Some(ctx.profile().list.over_max)
+    };
+    if over_max == Some(OverMax::Reject) {
+        let ex = p.send(page(1, over)).await;
+        p.expect_error(&ex, &format!("count={over}"), 400, None);
+        return Ok(p.finish(format!("count above {cap} ({whose}) is refused with 400")));
     }
+    let t = total(ctx);
+    skip_unless(t > cap, || {
+        Skip::unobservable(format!(
+            "the tenant has {t} users, not more than {whose} of {cap}: clamping is not observable"
+        ))
+    })?;
+    let ex = p.send(page(1, over)).await;
+    if over_max.is_none() && ex.is(400) {
+        p.expect_error(&ex, &format!("count={over}"), 400, None);
+        return Ok(p.finish(format!(
+            "count above {cap} ({whose}) is refused: {}",
+            super::probe::error_summary(&ex)
+        )));
+    }
+    if let Some(pg) = p.page_ok(&ex, &format!("count={over}")) {
+        let n = pg.resources.len() as u64;
+        p.require(n <= cap, || {
+            format!("count={over} returned {n} resources; {whose} is {cap}")
+        });
+    }
+    Ok(p.finish(format!("count above {cap} ({whose}) is clamped to {cap}")))
+}
+
+/// A startIndex beyond totalResults selects no resource: the page is empty (RFC 7644
+/// §3.4.2.4: startIndex is "the 1-based index of the first query result"; there is none there).
+pub async fn beyond_end(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.index_paging()?;
+    let start = ctx.plan.total.ok_or_else(|| {
+        Skip::unobservable("the first page carried no totalResults: where the end is is unknown")
+    })? + 1;
+    let mut p = Probe::new(ctx);
+    let ex = p.send(page(start, 2)).await;
+    if let Some(pg) = p.page_ok(&ex, &format!("startIndex={start}")) {
+        p.require(pg.resources.is_empty(), || {
+            format!(
+                "startIndex={start} is beyond the {} user(s) there are, yet returned {:?}",
+                start - 1,
+                pg.ids()
+            )
+        });
+    }
+    Ok(p.finish(format!(
+        "startIndex={start}, beyond the last user, returns an empty page"
+    )))
 }
 
 /// Walks every page with a small count (bounded by --max-pages): no duplicates, no gaps,
@@ -242,6 +289,12 @@ pub async fn walk(ctx: &Ctx) -> Result<Outcome, Skip> {
             _ => {}
         }
         let total = first_total.unwrap_or(0);
+        p.require(pg.resources.len() as u64 <= size, || {
+            format!(
+                "page {pages} (startIndex={start}&count={size}) overflowed count: it returned {} resources (RFC 7644 §3.4.2.4: MUST NOT return more results than specified)",
+                pg.resources.len()
+            )
+        });
         if pg.resources.is_empty() {
             if start <= total {
                 p.problem(format!(
@@ -391,6 +444,11 @@ pub async fn cursor_invalid(ctx: &Ctx) -> Result<Outcome, Skip> {
                 .query("count", "2"),
         )
         .await;
-    p.expect_error(&ex, "an invalid cursor", 400, Some("invalidCursor"));
+    p.expect_error(
+        &ex,
+        "an invalid cursor",
+        400,
+        Some(ScimType::InvalidCursor.as_str()),
+    );
     Ok(p.finish("an invalid cursor is refused with 400 invalidCursor"))
 }

@@ -13,6 +13,19 @@ use serde_json::Value;
 /// At most this many exchanges are kept as evidence per check.
 pub const MAX_EVIDENCE: usize = 6;
 
+/// What an error response carried, as details say it: `HTTP 400, a SCIM Error with scimType
+/// "invalidFilter"`, `HTTP 400, an Attio error envelope`, `HTTP 400, a SCIM Error without
+/// scimType`. Details describe what the server sent, never what was expected of it.
+pub fn error_summary(ex: &Exchange) -> String {
+    let c = classify::classify(ex.header("content-type"), &ex.body);
+    let scim_type = match (c.kind, c.scim_type.as_deref()) {
+        (BodyKind::ScimError, Some(t)) => format!(" with scimType {t:?}"),
+        (BodyKind::ScimError, None) => " without scimType".to_string(),
+        _ => String::new(),
+    };
+    format!("{}, {}{scim_type}", ex.outcome(), c.kind.describe())
+}
+
 /// Collects a check's evidence, problems and notes, and turns them into an [`Outcome`].
 pub struct Probe<'a> {
     /// The run context.
@@ -137,6 +150,12 @@ impl<'a> Probe<'a> {
         }
     }
 
+    /// Expects a 2xx JSON list page; records a problem otherwise. Returns the page.
+    pub fn page_ok(&mut self, ex: &Exchange, what: &str) -> Option<crate::lenient::Page> {
+        self.json_ok(ex, what)
+            .map(|v| crate::lenient::Page::parse(&v))
+    }
+
     /// Finishes: pass (with the notes) when nothing was violated, else fail (the runner warns
     /// instead for `may`).
     pub fn finish(self, pass: impl Into<String>) -> Outcome {
@@ -161,6 +180,19 @@ impl<'a> Probe<'a> {
             detail,
             evidence,
         }
+    }
+
+    /// Finishes as a warning: the target gave an answer the reference allows but does not
+    /// prefer (DESIGN §5: "accepts every allowed answer and at most warns"). Recorded problems
+    /// still make it a failure.
+    pub fn warn(self, detail: impl Into<String>) -> Outcome {
+        if !self.problems.is_empty() {
+            return self.finish("");
+        }
+        let mut o = self.finish("");
+        o.verdict = Verdict::Warn;
+        o.detail = detail.into();
+        o
     }
 
     /// Finishes as a skip, keeping the evidence gathered.

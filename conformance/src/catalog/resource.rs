@@ -8,7 +8,7 @@ use crate::outcome::{Outcome, Skip, SkipReason};
 use scimock_profile::{SchemasRule, UrlStyle};
 use serde_json::Value;
 
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+use scimock_profile::vocab::CORE_USER;
 
 /// GET /Users/{id} of a listed user returns that user.
 pub async fn get_by_id(ctx: &Ctx) -> Result<Outcome, Skip> {
@@ -60,8 +60,8 @@ pub async fn core_attributes(ctx: &Ctx) -> Result<Outcome, Skip> {
             p.problem(format!("{label} has no schemas"));
             continue;
         }
-        p.require(schemas.contains(&USER_URN), || {
-            format!("{label}'s schemas lack {USER_URN}")
+        p.require(schemas.contains(&CORE_USER), || {
+            format!("{label}'s schemas lack {CORE_USER}")
         });
         match shape.schemas {
             SchemasRule::Fixed => {
@@ -99,13 +99,31 @@ pub async fn meta(ctx: &Ctx) -> Result<Outcome, Skip> {
     ctx.need_users()?;
     let mut p = Probe::new(ctx);
     let shape = &ctx.profile().shape;
+    // RFC 7643 §3.1: version is "subject to the service provider's support for versioning":
+    // required only where the configuration claims ETags (for a vendor profile: where it also
+    // documents version).
+    let versioned = if ctx.rfc_baseline() {
+        ctx.spc_claim("etag.supported") == Some(true)
+    } else {
+        ctx.spc_claim("etag.supported") != Some(false)
+    };
+    let fields: Vec<&String> = shape
+        .meta_fields
+        .iter()
+        .filter(|f| f.as_str() != "version" || versioned)
+        .collect();
+    if !versioned && shape.meta_fields.iter().any(|f| f == "version") {
+        p.note(
+            "meta.version not required: the ServiceProviderConfig does not claim etag.supported",
+        );
+    }
     for u in ctx.plan.sample.iter().take(3) {
         let id = id_of(u);
         let Some(m) = member(u, "meta") else {
             p.problem(format!("user {id} has no meta"));
             continue;
         };
-        for f in &shape.meta_fields {
+        for f in fields.iter().copied() {
             let v = member(m, f);
             match f.as_str() {
                 "resourceType" => p.require(v.and_then(Value::as_str) == Some("User"), || {
@@ -144,13 +162,27 @@ pub async fn meta(ctx: &Ctx) -> Result<Outcome, Skip> {
             }
         }
     }
-    Ok(p.finish(format!("meta carries {}", shape.meta_fields.join(", "))))
+    Ok(p.finish(format!(
+        "meta carries {}",
+        fields
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+}
+
+/// An id no resource has: a random UUID, the shape most servers give their ids, so a server
+/// whose router accepts only ids of its own shape still answers as the SCIM endpoint (an
+/// unroutable path is a web server's 404, not a finding about unknown resources).
+pub fn unknown_id() -> String {
+    uuid::Uuid::new_v4().hyphenated().to_string()
 }
 
 /// An unknown id answers 404 in the profile's error format.
 pub async fn not_found(ctx: &Ctx) -> Result<Outcome, Skip> {
     let mut p = Probe::new(ctx);
-    let id = format!("scimock-check-missing-{}", uuid::Uuid::new_v4().simple());
+    let id = unknown_id();
     let ex = p.send(Request::get(format!("/Users/{id}"))).await;
     p.expect_error(&ex, "an unknown id", 404, None);
     Ok(p.finish("an unknown id answers 404 in the profile's error format"))

@@ -8,11 +8,10 @@ use crate::ctx::{Created, Ctx, TEST_USER_PREFIX as PREFIX};
 use crate::lenient::{id_of, member, str_attr, values_of};
 use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use reqwest::Method;
-use scimock_profile::DeleteMode;
+use scimock_profile::{DeleteMode, Refusal};
 use serde_json::{Map, Value, json};
 
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+use scimock_profile::vocab::{CORE_USER, PATCH_OP, ScimType};
 
 fn domain(ctx: &Ctx) -> String {
     ctx.profile()
@@ -48,7 +47,7 @@ fn hidden(ctx: &Ctx, attr: &str) -> bool {
 pub fn user_body(ctx: &Ctx, user_name: &str) -> Value {
     let w = &ctx.profile().writes;
     let mut o = Map::new();
-    o.insert("schemas".into(), json!([USER_URN]));
+    o.insert("schemas".into(), json!([CORE_USER]));
     o.insert("userName".into(), json!(user_name));
     o.insert(
         "name".into(),
@@ -262,7 +261,7 @@ fn patch_body(ctx: &Ctx, ops: Value) -> Value {
         .cloned()
         .unwrap_or_else(|| "Operations".into());
     let mut o = Map::new();
-    o.insert("schemas".into(), json!([PATCH_URN]));
+    o.insert("schemas".into(), json!([PATCH_OP]));
     o.insert(key, ops);
     Value::Object(o)
 }
@@ -419,4 +418,213 @@ pub async fn delete(ctx: &Ctx) -> Result<Outcome, Skip> {
         DeleteMode::Suspend => "suspended: GET shows active:false",
     };
     Ok(p.finish(format!("DELETE answered 204; the user is {how}")))
+}
+
+/// The refusal a check expects: the vendor's documented one, or for the RFC profile the status
+/// alone (RFC 7644 §3.12 makes `scimType` OPTIONAL, except where a section names it).
+fn refusal_for<'a>(
+    ctx: &Ctx,
+    documented: &'a Refusal,
+    rfc_scim_type: Option<&'a str>,
+) -> (u16, Option<&'a str>) {
+    if ctx.rfc_baseline() {
+        (documented.status, rfc_scim_type)
+    } else {
+        (documented.status, documented.scim_type.as_deref())
+    }
+}
+
+/// A userName differing from the run's user only in case is refused as a duplicate: userName
+/// is case insensitive and unique (RFC 7643 §4.1.1; RFC 7644 §3.3: 409 with scimType
+/// uniqueness).
+pub async fn duplicate_case(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let c = created(ctx, Ok(()))?;
+    let variant = match c.user_name.split_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", local.to_uppercase()),
+        None => c.user_name.to_uppercase(),
+    };
+    skip_unless(variant != c.user_name, || {
+        Skip::unobservable("the test user's userName has no letters to change the case of")
+    })?;
+    let w = &ctx.profile().writes;
+    let (status, scim_type) = refusal_for(
+        ctx,
+        &w.duplicate_refusal,
+        Some(ScimType::Uniqueness.as_str()),
+    );
+    ctx.track(&variant);
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(Request::new(Method::POST, "/Users").json(user_body(ctx, &variant)))
+        .await;
+    if ex.ok() {
+        let dup = ex.json().map(|v| id_of(&v)).unwrap_or_default();
+        ctx.track_id(&variant, &dup);
+        p.problem(format!(
+            "{variant} was created ({dup}) although {} exists: userName is case insensitive and unique (RFC 7643 §4.1.1)",
+            c.user_name
+        ));
+    } else {
+        if crate::ctx::refused(&ex) {
+            ctx.forget(&variant);
+        }
+        p.expect_error(&ex, "a userName differing only in case", status, scim_type);
+    }
+    Ok(p.finish(format!(
+        "{variant} is refused as a duplicate of {}: {}",
+        c.user_name,
+        super::probe::error_summary(&ex)
+    )))
+}
+
+/// POST and PUT without userName are refused (RFC 7643 §4.1.1: userName is REQUIRED; RFC 7644
+/// §3.12 Table 9: invalidValue "A required value was missing"), as the vendor documents.
+pub async fn required(ctx: &Ctx) -> Result<Outcome, Skip> {
+    ctx.writes()?;
+    ctx.feature(ctx.profile().writes.create, "POST /Users", None)?;
+    let w = &ctx.profile().writes;
+    skip_unless(w.required.iter().any(|r| r == "userName"), || {
+        ctx.not_documented("userName as a required attribute")
+    })?;
+    let (status, scim_type) = refusal_for(ctx, &w.required_refusal, None);
+    let label = format!("{PREFIX}{}-without-userName", short_id());
+    let mut body = user_body(ctx, &new_user_name(ctx));
+    if let Some(o) = body.as_object_mut() {
+        o.remove("userName");
+    }
+    ctx.track(&label);
+    let mut p = Probe::new(ctx);
+    let ex = p
+        .send(Request::new(Method::POST, "/Users").json(body))
+        .await;
+    if ex.ok() {
+        let id = ex.json().map(|v| id_of(&v)).unwrap_or_default();
+        ctx.track_id(&label, &id);
+        p.problem(format!(
+            "POST /Users without userName was accepted ({}, id {id:?}); RFC 7643 §4.1.1: userName is REQUIRED",
+            ex.outcome()
+        ));
+    } else {
+        if crate::ctx::refused(&ex) {
+            ctx.forget(&label);
+        }
+        p.expect_error(&ex, "POST /Users without userName", status, scim_type);
+    }
+    let mut did = vec![format!("POST: {}", super::probe::error_summary(&ex))];
+    let test_user = ctx.created.lock().ok().and_then(|c| c.clone());
+    match test_user.filter(|_| w.replace) {
+        Some(c) => {
+            let mut body = c.body.clone();
+            if let Some(o) = body.as_object_mut() {
+                o.remove("userName");
+            }
+            let put = p
+                .send(Request::new(Method::PUT, user_path(&c.id)).json(body))
+                .await;
+            if put.ok() {
+                p.problem(format!(
+                    "PUT /Users/{{id}} without userName was accepted ({}); RFC 7643 §4.1.1: userName is REQUIRED",
+                    put.outcome()
+                ));
+                // Put the test user back as it was, for the checks that follow and for cleanup.
+                p.send(Request::new(Method::PUT, user_path(&c.id)).json(c.body.clone()))
+                    .await;
+            } else {
+                p.expect_error(&put, "PUT /Users/{id} without userName", status, scim_type);
+            }
+            did.push(format!("PUT: {}", super::probe::error_summary(&put)));
+        }
+        None => p.note("PUT not tried (no test user, or PUT not documented)"),
+    }
+    Ok(p.finish(format!(
+        "a user without userName is refused ({})",
+        did.join("; ")
+    )))
+}
+
+fn meta_time(v: &Value, name: &str) -> Option<(String, time::OffsetDateTime)> {
+    let s = member(v, "meta").and_then(|m| str_attr(m, name))?;
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((s.to_string(), t))
+}
+
+/// After PUT and PATCH, meta.lastModified has advanced and meta.created has not changed
+/// (RFC 7643 §3.1: lastModified is "the most recent DateTime that the details of this resource
+/// were updated"; created is when it "was added").
+pub async fn meta_timestamps(ctx: &Ctx) -> Result<Outcome, Skip> {
+    let c = created(ctx, Ok(()))?;
+    let w = &ctx.profile().writes;
+    let patch = w.patch
+        && ctx.spc_claim("patch.supported") != Some(false)
+        && patch_allowed(ctx, "name.givenName");
+    skip_unless(patch || w.replace, || {
+        ctx.not_documented("PUT or PATCH on /Users/{id}")
+    })?;
+    let mut p = Probe::new(ctx);
+    let Some(before) = read_back(&mut p, &c.id).await else {
+        return Ok(p.finish(""));
+    };
+    let (Some(created), Some(mut last)) = (
+        meta_time(&before, "created"),
+        meta_time(&before, "lastModified"),
+    ) else {
+        return Err(p.unobservable(
+            "the test user carries no RFC 3339 meta.created and meta.lastModified (see resource.meta)",
+        ));
+    };
+    let mut writes: Vec<(&str, Request)> = Vec::new();
+    if patch {
+        let ops = json!([{"op": "replace", "path": "name.givenName", "value": "Timestamps"}]);
+        writes.push((
+            "PATCH",
+            Request::new(Method::PATCH, user_path(&c.id)).json(patch_body(ctx, ops)),
+        ));
+    }
+    if w.replace {
+        let mut body = c.body.clone();
+        body["name"]["givenName"] = json!("Timestamps-replaced");
+        writes.push((
+            "PUT",
+            Request::new(Method::PUT, user_path(&c.id)).json(body),
+        ));
+    }
+    let mut done = Vec::new();
+    for (what, req) in writes {
+        // A whole-second timestamp cannot advance within the same second.
+        let gap = if last.0.contains('.') { 20 } else { 1100 };
+        tokio::time::sleep(std::time::Duration::from_millis(gap)).await;
+        let ex = p.send(req).await;
+        if !ex.ok() {
+            p.problem(format!("{what} answered {}", ex.outcome()));
+            continue;
+        }
+        let Some(after) = read_back(&mut p, &c.id).await else {
+            continue;
+        };
+        let (c2, l2) = (
+            meta_time(&after, "created"),
+            meta_time(&after, "lastModified"),
+        );
+        p.require(c2.as_ref().is_some_and(|c2| c2.1 == created.1), || {
+            format!(
+                "after {what} meta.created is {:?}; it was {:?} (RFC 7643 §3.1: when the resource was added)",
+                c2.map(|c| c.0),
+                created.0
+            )
+        });
+        match l2 {
+            Some(l2) if l2.1 > last.1 => last = l2,
+            other => p.problem(format!(
+                "after {what} meta.lastModified is {:?}; it was {:?} before (RFC 7643 §3.1: the most recent DateTime the resource was updated)",
+                other.map(|l| l.0),
+                last.0
+            )),
+        }
+        done.push(what);
+    }
+    Ok(p.finish(format!(
+        "meta.lastModified advanced after {} and meta.created stayed {}",
+        done.join(" and "),
+        created.0
+    )))
 }

@@ -67,6 +67,13 @@ impl Request {
         self
     }
 
+    /// True when the request sets header `name` (case-insensitively).
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+    }
+
     /// Chooses the credentials.
     pub fn auth(mut self, a: Auth) -> Request {
         self.auth = a;

@@ -250,7 +250,9 @@ impl Client {
             parts.push(format!("-H {}", shell_quote(&format!("{k}: {v}"))));
         }
         if let Some(b) = &req.body {
-            parts.push("-H 'Content-Type: application/scim+json'".into());
+            if !req.has_header("content-type") {
+                parts.push("-H 'Content-Type: application/scim+json'".into());
+            }
             parts.push(format!("--data {}", shell_quote(&b.to_string())));
         }
         parts.push(shell_quote(url));
@@ -355,9 +357,10 @@ impl Client {
             b = b.header(k.as_str(), v.as_str());
         }
         if let Some(body) = &req.body {
-            b = b
-                .header("Content-Type", "application/scim+json")
-                .body(body.to_string());
+            if !req.has_header("content-type") {
+                b = b.header("Content-Type", "application/scim+json");
+            }
+            b = b.body(body.to_string());
         }
         ex.status = None;
         ex.headers.clear();

@@ -1,9 +1,9 @@
-//! Cleanup: removes every user the run created — after the last check, after a failure, or
-//! when cancelled — and reports what it could not remove. Only users whose userName carries
-//! the run's prefix are ever touched.
+//! Cleanup: removes every user and group the run created — after the last check, after a
+//! failure, or when cancelled — and reports what it could not remove. Only resources whose
+//! userName (or displayName) carries the run's prefix are ever touched.
 
 use crate::client::{Request, encode_component};
-use crate::ctx::{Ctx, TEST_USER_PREFIX, Tracked};
+use crate::ctx::{Ctx, Kind, TEST_USER_PREFIX, Tracked};
 use crate::lenient::{Page, id_of, member, quote, str_attr};
 use crate::model::{Cleanup, Event};
 use reqwest::Method;
@@ -33,20 +33,45 @@ pub(super) async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup 
     }
     for t in tracked {
         let mut ids = t.ids.clone();
-        let lookup = sweep(ctx, &t, suspend, &mut ids).await;
+        let lookup = match t.kind {
+            Kind::User => sweep(ctx, &t, suspend, &mut ids).await,
+            Kind::Group => sweep_groups(ctx, &t, &mut ids).await,
+            Kind::Unified => None,
+        };
         if ids.is_empty() {
             settle_unknown(&t, lookup, &mut out);
             continue;
         }
         let mut all_gone = true;
         for id in ids {
-            if let Err(why) = remove_user(ctx, &id, suspend).await {
+            let removed = match t.kind {
+                Kind::User => remove_user(ctx, &id, suspend).await,
+                Kind::Group => {
+                    let path = format!("/Groups/{}", encode_component(&id));
+                    remove(
+                        ctx,
+                        Request::new(Method::DELETE, path.clone()),
+                        Request::get(path),
+                    )
+                    .await
+                }
+                Kind::Unified => {
+                    let one = |m: Method| {
+                        Request::new(m, format!("/{}", encode_component(&id))).query(
+                            "integrated_account_id",
+                            ctx.plan.account.clone().unwrap_or_default(),
+                        )
+                    };
+                    remove(ctx, one(Method::DELETE), one(Method::GET)).await
+                }
+            };
+            if let Err(why) = removed {
                 all_gone = false;
-                out.leftovers.push(format!("{} ({id}): {why}", t.user_name));
+                out.leftovers.push(format!("{} ({id}): {why}", shown(&t)));
             }
         }
         if all_gone {
-            out.removed.push(t.user_name.clone());
+            out.removed.push(shown(&t));
         }
     }
     out.leftovers = out.leftovers.iter().map(|l| ctx.client.scrub(l)).collect();
@@ -56,7 +81,7 @@ pub(super) async fn cleanup(ctx: &Ctx, sink: &mut dyn FnMut(&Event)) -> Cleanup 
 /// Sweeps by userName: finds users whose create answer was lost (timeout, Ctrl-C) and adds
 /// their ids to `ids`.
 async fn sweep(ctx: &Ctx, t: &Tracked, suspend: bool, ids: &mut Vec<String>) -> Lookup {
-    if !ctx.filterable("userName") {
+    if !ctx.filterable("userName") || ctx.filters().is_err() {
         return None;
     }
     let ex = ctx
@@ -92,19 +117,72 @@ async fn sweep(ctx: &Ctx, t: &Tracked, suspend: bool, ids: &mut Vec<String>) -> 
     Some(lookup)
 }
 
+/// Sweeps groups by displayName, where the target filters groups on it: finds a group whose
+/// create answer was lost.
+async fn sweep_groups(ctx: &Ctx, t: &Tracked, ids: &mut Vec<String>) -> Lookup {
+    let rules = &ctx.profile().filter.groups;
+    let filterable = rules.any
+        || rules
+            .allow
+            .iter()
+            .any(|a| a.attr.eq_ignore_ascii_case("displayName"));
+    if !filterable || ctx.filters().is_err() {
+        return None;
+    }
+    let ex = ctx
+        .client
+        .send(
+            Request::get("/Groups")
+                .query("filter", format!("displayName eq {}", quote(&t.user_name))),
+        )
+        .await;
+    let page = ex
+        .json()
+        .filter(|_| ex.ok())
+        .map(|v| Page::parse(&v))
+        .filter(|p| p.has_resources || p.total.is_some());
+    let Some(page) = page else {
+        return Some(Err(ex.outcome()));
+    };
+    for r in page.resources.into_iter().filter(|r| {
+        str_attr(r, "displayName")
+            .is_some_and(|n| n == t.user_name && n.starts_with(TEST_USER_PREFIX))
+    }) {
+        let id = id_of(&r);
+        if !id.is_empty() && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Some(Ok(()))
+}
+
+/// How a tracked resource is named in the cleanup report: a user by its userName, a group as
+/// `group <displayName>`.
+fn shown(t: &Tracked) -> String {
+    match t.kind {
+        Kind::Group => format!("group {}", t.user_name),
+        Kind::User | Kind::Unified => t.user_name.clone(),
+    }
+}
+
 /// A user with no id to remove counts as removed only when known: its DELETE was verified, or
 /// the lookup found nobody.
 fn settle_unknown(t: &Tracked, lookup: Lookup, out: &mut Cleanup) {
     match lookup {
-        _ if t.removed => out.removed.push(t.user_name.clone()),
-        Some(Ok(())) => out.removed.push(t.user_name.clone()),
+        _ if t.removed => out.removed.push(shown(t)),
+        Some(Ok(())) => out.removed.push(shown(t)),
         Some(Err(why)) => out.leftovers.push(format!(
-            "{}: could not verify it is gone: its id is unknown and the userName lookup answered {why}",
-            t.user_name
+            "{}: could not verify it is gone: its id is unknown and the lookup answered {why}",
+            shown(t)
         )),
         None => out.leftovers.push(format!(
-            "{}: its id is unknown and the target cannot filter on userName",
-            t.user_name
+            "{}: its id is unknown and the target cannot look it up by {}",
+            shown(t),
+            if t.kind == Kind::Group {
+                "displayName"
+            } else {
+                "userName"
+            }
         )),
     }
 }
@@ -118,6 +196,22 @@ fn is_own(resource: &Value, user_name: &str) -> bool {
             && n.get(..prefix.len())
                 .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
     })
+}
+
+/// DELETE, then GET must answer 404 (or 410).
+async fn remove(ctx: &Ctx, delete: Request, get: Request) -> Result<(), String> {
+    let del = ctx.client.send(delete).await;
+    if !del.ok() && !del.is(404) {
+        return Err(format!("DELETE answered {}", del.outcome()));
+    }
+    let get = ctx.client.send(get).await;
+    if get.is(404) || get.is(410) {
+        return Ok(());
+    }
+    Err(format!(
+        "still readable after DELETE (GET answered {})",
+        get.outcome()
+    ))
 }
 
 /// DELETE and verify (404, or `active:false` where DELETE suspends).

@@ -17,6 +17,7 @@ use crate::glob;
 use crate::identity;
 use crate::model::{CheckResult, Event, Report, Severity, Status, Summary};
 use crate::outcome::{Skip, SkipReason};
+use scimock_profile::ProfileKind;
 use std::time::Instant;
 
 /// Why a run could not happen (exit status 2).
@@ -34,6 +35,42 @@ pub enum RunError {
     /// The target refused the credentials.
     #[error("the target rejected the credentials: {0}")]
     AuthRejected(String),
+    /// The target asks for credentials and the run was given none.
+    #[error(
+        "the target requires credentials and none were given (pass --token, set SCIM_TOKEN, or --header 'Name: value'): {0}"
+    )]
+    NoCredentials(String),
+    /// The target is not the kind of endpoint the profile says: the full one-line diagnosis.
+    #[error("{0}")]
+    NotAnEndpoint(String),
+    /// The unified facade does not know the integrated account.
+    #[error("no such integrated account: {account} ({answer})")]
+    NoSuchAccount {
+        /// The `integrated_account_id` asked for.
+        account: String,
+        /// What the facade answered.
+        answer: String,
+    },
+    /// `--account` was given for a profile that is not a unified facade.
+    #[error(
+        "--account is the integrated_account_id of a unified profile (truto); the {profile} profile is a SCIM endpoint and has no accounts"
+    )]
+    AccountWithoutUnified {
+        /// The profile's name.
+        profile: String,
+    },
+    /// `--only` / `--skip` leave no check to run.
+    #[error(
+        "the selection leaves no check to run for the {profile} profile (--only {only:?}, --skip {skip:?}); see the check ids in README \"Check catalog\""
+    )]
+    NothingSelected {
+        /// The profile's name.
+        profile: String,
+        /// `--only` patterns.
+        only: Vec<String>,
+        /// `--skip` patterns.
+        skip: Vec<String>,
+    },
 }
 
 /// The checks a configuration runs, in catalog order: those that apply to it and pass
@@ -43,6 +80,25 @@ pub fn plan(cfg: &Config) -> Vec<&'static CheckDef> {
         .iter()
         .filter(|d| (d.applies)(cfg) && glob::selected(d.id, &cfg.only, &cfg.skip))
         .collect()
+}
+
+/// Refuses, before any request, a configuration that cannot mean what was asked: `--account`
+/// for a SCIM profile, or a selection that leaves nothing to run (a mistyped glob in CI would
+/// otherwise be green forever).
+pub fn check_config(cfg: &Config) -> Result<(), RunError> {
+    if cfg.account.is_some() && cfg.profile.kind != ProfileKind::Unified {
+        return Err(RunError::AccountWithoutUnified {
+            profile: cfg.profile.name.clone(),
+        });
+    }
+    if plan(cfg).is_empty() {
+        return Err(RunError::NothingSelected {
+            profile: cfg.profile.name.clone(),
+            only: cfg.only.clone(),
+            skip: cfg.skip.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// What the checks of a run produced.
@@ -63,19 +119,17 @@ pub async fn run(
     let started_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let client = Client::new(
-        &cfg.target,
-        cfg.credentials.clone(),
-        ClientConfig {
-            timeout: cfg.timeout,
-            max_rps: cfg.max_rps,
-            max_retries: cfg.max_retries,
-            max_retry_wait: cfg.max_retry_wait,
-            allow_writes: cfg.allow_writes,
-            recorder: cfg.recorder.clone(),
-        },
-    )?;
-    let plan = preflight::preflight(&client, &cfg).await?;
+    check_config(&cfg)?;
+    let ccfg = ClientConfig {
+        timeout: cfg.timeout,
+        max_rps: cfg.max_rps,
+        max_retries: cfg.max_retries,
+        max_retry_wait: cfg.max_retry_wait,
+        allow_writes: cfg.allow_writes,
+        recorder: cfg.recorder.clone(),
+    };
+    let client = Client::new(&cfg.target, cfg.credentials.clone(), ccfg.clone())?;
+    let plan = preflight::preflight(&client, &cfg, &ccfg).await?;
     let ctx = Ctx::new(client, cfg, plan);
     let selected = self::plan(&ctx.cfg);
     let target = ctx.client.scrub(&ctx.cfg.target);

@@ -24,6 +24,20 @@ fn check_users_left(m: &MockServer) -> Vec<String> {
     left
 }
 
+fn check_groups_left(m: &MockServer) -> Vec<String> {
+    let mut left = Vec::new();
+    for t in m.app().all_tenants() {
+        let store = t.read();
+        for g in store.groups.iter() {
+            let name = g.str_attr("displayName").unwrap_or_default();
+            if name.starts_with("scimock-check-") {
+                left.push(format!("{}: {name}", t.profile.name));
+            }
+        }
+    }
+    left
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_vendor_mock_passes_read_only_with_get_requests_only() {
     for vendor in vendors() {
@@ -70,7 +84,35 @@ async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
         if !is_unified(vendor) {
             let create = result(&r, "writes.create");
             assert_eq!(create.status, Status::Pass, "{vendor}");
-            assert_eq!(r.cleanup.removed.len(), 1, "{vendor}: {:?}", r.cleanup);
+            // One user; and one group where the vendor documents creating and deleting groups.
+            let (groups, users): (Vec<&String>, Vec<&String>) = r
+                .cleanup
+                .removed
+                .iter()
+                .partition(|n| n.starts_with("group "));
+            assert_eq!(users.len(), 1, "{vendor}: {:?}", r.cleanup);
+            let p = profile(vendor, &[]);
+            let group_writes = p.groups.as_ref().is_some_and(|g| g.create && g.delete);
+            assert_eq!(
+                groups.len(),
+                usize::from(group_writes),
+                "{vendor}: {:?}",
+                r.cleanup
+            );
+            if group_writes {
+                assert_eq!(result(&r, "groups.create").status, Status::Pass, "{vendor}");
+                assert_eq!(result(&r, "groups.delete").status, Status::Pass, "{vendor}");
+            }
+        } else {
+            for id in [
+                "unified.create",
+                "unified.update",
+                "unified.idempotency",
+                "unified.delete",
+            ] {
+                let c = result(&r, id);
+                assert_eq!(c.status, Status::Pass, "{vendor} {id}: {}", c.detail);
+            }
         }
         assert!(
             r.cleanup.leftovers.is_empty(),
@@ -78,6 +120,7 @@ async fn every_vendor_mock_passes_with_writes_and_no_test_user_remains() {
             r.cleanup.leftovers
         );
         assert_eq!(check_users_left(&m), Vec::<String>::new(), "{vendor}");
+        assert_eq!(check_groups_left(&m), Vec::<String>::new(), "{vendor}");
     }
 }
 
@@ -186,7 +229,10 @@ async fn patch_answered_204_is_accepted_as_rfc_7644_allows() {
 async fn users_that_cannot_be_removed_are_listed_as_leftovers() {
     let m = mock("generic", None, &[]).await;
     m.set_break(scimock_server::Break::DeleteIgnored, true);
-    let r = check(config(&m, profile("generic", &[]), true)).await;
+    // Users only: the group checks' leftover is the next test's.
+    let mut cfg = config(&m, profile("generic", &[]), true);
+    cfg.skip = vec!["groups".into()];
+    let r = check(cfg).await;
     assert_eq!(r.cleanup.leftovers.len(), 1, "{:?}", r.cleanup);
     assert!(
         r.cleanup.leftovers[0].starts_with("scimock-check-"),
@@ -204,6 +250,36 @@ async fn users_that_cannot_be_removed_are_listed_as_leftovers() {
     assert!(
         junit.contains("could not remove: scimock-check-"),
         "{junit}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_the_run_created_are_removed_or_listed_as_leftovers() {
+    let m = mock("generic", None, &[]).await;
+    let r = check(config(&m, profile("generic", &[]), true)).await;
+    assert_eq!(r.summary.failed, 0, "{}", explain(&r));
+    let groups: Vec<&String> = r
+        .cleanup
+        .removed
+        .iter()
+        .filter(|n| n.starts_with("group scimock-check-"))
+        .collect();
+    assert_eq!(groups.len(), 1, "{:?}", r.cleanup);
+    m.set_break(scimock_server::Break::DeleteIgnored, true);
+    let mut cfg = config(&m, profile("generic", &[]), true);
+    cfg.only = vec!["writes.create".into(), "groups".into()];
+    let r = check(cfg).await;
+    let left: Vec<&String> = r
+        .cleanup
+        .leftovers
+        .iter()
+        .filter(|l| l.starts_with("group scimock-check-"))
+        .collect();
+    assert_eq!(left.len(), 1, "{:?}", r.cleanup);
+    assert!(
+        left[0].contains("still readable after DELETE"),
+        "{}",
+        left[0]
     );
 }
 

@@ -116,6 +116,49 @@ pub struct ErrorSpec {
         deserialize_with = "error_status"
     )]
     pub not_offered_status: u16,
+    /// The vendor's error `type` and `code` per status, for envelopes that carry them (Attio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<ErrorCodes>,
+}
+
+impl ErrorSpec {
+    /// The error-code table for this format: the profile's own, else (for the Attio envelope
+    /// chosen by a switch on another profile) the built-in Attio profile's.
+    pub fn codes(&self) -> Option<&ErrorCodes> {
+        match (&self.codes, self.format) {
+            (Some(c), _) => Some(c),
+            (None, ErrorFormat::Attio) => crate::builtin_attio_codes(),
+            (None, _) => None,
+        }
+    }
+}
+
+/// A vendor's error-code table: an entry per HTTP status and one for any other status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodes {
+    /// Entries by HTTP status.
+    pub by_status: BTreeMap<u16, ErrorCode>,
+    /// The entry for a status not in `by_status`.
+    pub other: ErrorCode,
+}
+
+impl ErrorCodes {
+    /// The entry for `status`.
+    pub fn for_status(&self, status: u16) -> &ErrorCode {
+        self.by_status.get(&status).unwrap_or(&self.other)
+    }
+}
+
+/// One error-code entry: the envelope's `type` and `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The `type` field (Attio: `invalid_request_error`, `auth_error`, ...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The `code` field (Attio: `not_found`, `rate_limit_exceeded`, ...).
+    pub code: String,
 }
 
 fn default_not_offered_status() -> u16 {
@@ -305,8 +348,11 @@ pub struct FilterSpec {
     /// (`userName co`); default the resource type's attribute refusal.
     #[serde(default)]
     pub operator_refusal: Option<Refusal>,
-    /// Answer a syntactically valid filter on an attribute outside the allow-list with an
-    /// empty list instead of the refusal (Attio `externalId` probe, [I]).
+    /// Answer a syntactically valid filter on an attribute outside the allow-list, or on one no
+    /// schema defines, with an empty list instead of the refusal (Attio `externalId` probe,
+    /// [I]). Off, an attribute no schema defines is refused with `refusal` even where the
+    /// allow-list accepts any attribute: RFC 7644 §3.12 Table 9 `invalidFilter`, "the specified
+    /// attribute and filter comparison combination is not supported".
     #[serde(default)]
     pub unknown_attr_empty: bool,
     /// Longest accepted filter, bytes.

@@ -5,15 +5,9 @@ use super::Renderer;
 use crate::clock;
 use crate::doc::DocView;
 use crate::store::{Kind, Stored};
+use scimock_profile::vocab::{CORE_GROUP, CORE_USER};
 use scimock_profile::{Precision, SchemasRule, UrlStyle};
 use serde_json::{Map, Value};
-
-/// The core User schema URN.
-pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-/// The core Group schema URN.
-pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-/// The ListResponse message URN.
-pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
 impl Renderer {
     fn shape_meta(&self, kind: Kind, stored: &Stored, fields: &[String]) -> Value {
@@ -63,7 +57,7 @@ impl Renderer {
                 .map(|s| Value::String(s.clone()))
                 .collect(),
             SchemasRule::Present => {
-                let mut v = vec![Value::String(USER_URN.into())];
+                let mut v = vec![Value::String(CORE_USER.into())];
                 for (k, _) in src.members().filter(|(k, _)| k.starts_with("urn:")) {
                     v.push(Value::String(k.to_string()));
                 }
@@ -122,7 +116,7 @@ impl Renderer {
         let mut out = Map::new();
         out.insert(
             "schemas".into(),
-            Value::Array(vec![Value::String(GROUP_URN.into())]),
+            Value::Array(vec![Value::String(CORE_GROUP.into())]),
         );
         out.insert("id".into(), Value::String(stored.id.to_string()));
         let style = self

@@ -17,7 +17,8 @@ use crate::tenant::Tenant;
 use crate::writes;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
+use axum::handler::Handler;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
@@ -91,32 +92,47 @@ fn not_offered(t: &Tenant, kind: Kind, op: Op) -> ScimError {
     e.with_header(header::ALLOW, &allow.join(","))
 }
 
+/// An operation the profile does not offer: refused as it documents, unless the
+/// `groups.writes-accepted` break switch has a group write carried out anyway, by `handler`.
+async fn refuse<H, T>(t: Arc<Tenant>, kind: Kind, op: Op, handler: H, req: Request) -> Response
+where
+    H: Handler<T, Arc<Tenant>>,
+{
+    if kind == Kind::Group && t.shared.faults.bends().group_writes_accepted {
+        return handler.call(req, t).await;
+    }
+    not_offered(&t, kind, op).into_response()
+}
+
 /// Adds `/{Users|Groups}` and `/{Users|Groups}/{id}` for resources of kind `R`; operations the
 /// profile does not offer are refused as it documents.
 pub fn routes<R: Resource>(r: Router<Arc<Tenant>>, t: &Tenant) -> Router<Arc<Tenant>> {
     let kind = R::KIND;
     let offered = |op| offers(t, kind, op);
-    let refuse_item = move |op| {
-        move |State(t): Ten, Path(_): Path<String>| async move { not_offered(&t, kind, op) }
-    };
-    let mut collection = get(list::<R>);
-    collection = if offered(Op::Create) {
-        collection.post(create::<R>)
-    } else {
-        collection.post(move |State(t): Ten| async move { not_offered(&t, kind, Op::Create) })
-    };
+    let collection = get(list::<R>).merge(match offered(Op::Create) {
+        true => post(create::<R>),
+        false => {
+            post(move |State(t): Ten, req: Request| refuse(t, kind, Op::Create, create::<R>, req))
+        }
+    });
     let mut item: MethodRouter<Arc<Tenant>> = get(get_one::<R>);
     item = item.merge(match offered(Op::Replace) {
         true => put(replace::<R>),
-        false => put(refuse_item(Op::Replace)),
+        false => {
+            put(move |State(t): Ten, req: Request| refuse(t, kind, Op::Replace, replace::<R>, req))
+        }
     });
     item = item.merge(match offered(Op::Patch) {
         true => patch(patch_one::<R>),
-        false => patch(refuse_item(Op::Patch)),
+        false => patch(move |State(t): Ten, req: Request| {
+            refuse(t, kind, Op::Patch, patch_one::<R>, req)
+        }),
     });
     item = item.merge(match offered(Op::Delete) {
         true => delete(delete_one::<R>),
-        false => delete(refuse_item(Op::Delete)),
+        false => delete(move |State(t): Ten, req: Request| {
+            refuse(t, kind, Op::Delete, delete_one::<R>, req)
+        }),
     });
     let endpoint = kind.endpoint();
     let mut r = r
@@ -137,7 +153,8 @@ pub fn list_response(t: &Tenant, kind: Kind, req: &ListRequest) -> ScimResult<Re
         .iter()
         .map(|s| t.renderer.resource(kind, s, &proj))
         .collect();
-    Ok(t.renderer.list(&resources, &page::envelope(t, &fetched)))
+    Ok(t.renderer
+        .list(Some(kind), &resources, &page::envelope(t, &fetched)))
 }
 
 /// Every resource type at once (RFC 7644 §3.4.2.1, §3.4.3). A filter a type's rules refuse
@@ -188,7 +205,7 @@ pub fn root_response(t: &Tenant, req: &ListRequest) -> ScimResult<Response> {
         .iter()
         .map(|(k, s)| t.renderer.resource(*k, s, &proj))
         .collect();
-    Ok(t.renderer.list(&resources, &page.envelope(all.len())))
+    Ok(t.renderer.list(None, &resources, &page.envelope(all.len())))
 }
 
 /// GET /Users, GET /Groups

@@ -3,7 +3,7 @@
 //! membership values read back from it.
 
 use super::stored::etag_of;
-use super::{Kind, Store, StoreError};
+use super::{Kind, Store, StoreError, Stored};
 use crate::clock;
 use crate::doc::{Doc, DocBuilder, DocView};
 use scimock_profile::Precision;
@@ -85,6 +85,21 @@ impl Store {
         b.end();
         b.end();
         Ok(b.finish()?)
+    }
+
+    /// `meta.created` and `meta.lastModified` of a replacement of `old`: created kept,
+    /// lastModified now (kept too while [`Store::keep_last_modified`]).
+    pub(super) fn replaced_times(&self, old: &Stored) -> (OffsetDateTime, OffsetDateTime) {
+        let created = doc_meta_str(old.view(), "created");
+        let (created, kept) = Self::meta_times(created, doc_meta_str(old.view(), "lastModified"));
+        (
+            created,
+            if self.keep_last_modified {
+                kept
+            } else {
+                clock::now()
+            },
+        )
     }
 
     /// Created and lastModified from `meta` strings (now, and created, when absent or invalid).

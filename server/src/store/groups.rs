@@ -1,7 +1,7 @@
 //! Writes to groups: create, replace, delete, with members checked against the store and
 //! every affected user's read-only `groups` recomputed.
 
-use super::document::{doc_meta_str, meta_str, values_of};
+use super::document::{meta_str, values_of};
 use super::index::{add_to, remove_from};
 use super::stored::etag_of;
 use super::{Id, Insert, Kind, Store, StoreError, Stored, fold};
@@ -171,9 +171,9 @@ impl Store {
             return Err(StoreError::Duplicate(n));
         }
         self.check_members(&mut attrs, Some(id))?;
-        let (created, _) = Self::meta_times(doc_meta_str(old.view(), "created"), None);
+        let (created, modified) = self.replaced_times(&old);
         let version = self.next_version();
-        let doc = self.canonical(Kind::Group, id, &attrs, created, clock::now(), version)?;
+        let doc = self.canonical(Kind::Group, id, &attrs, created, modified, version)?;
         let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, false));
         if let Some(n) = old.str_attr("displayName") {
             remove_from(&mut self.by_group_name, &fold(n), &old.id);

@@ -1,7 +1,7 @@
 //! The `eq` indexes: `userName` (unique, folded), `emails.value` (folded), `externalId`
 //! (exact) and group `displayName` (folded), and the uniqueness checks they answer.
 
-use super::{Id, Indexed, Store, Stored};
+use super::{Id, Indexed, Store, Stored, UserNameUniqueness};
 use crate::doc::DocView;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -168,13 +168,20 @@ impl Store {
         user_name: Option<&str>,
         except: Option<&str>,
     ) -> Option<String> {
-        if self.allow_duplicate_user_names {
-            return None;
-        }
         let u = user_name?;
-        match self.by_user_name.get(fold(u).as_str()) {
-            Some(id) if Some(&**id) != except => Some(u.to_string()),
-            _ => None,
+        match self.user_names {
+            UserNameUniqueness::Off => None,
+            // The index holds one id per folded name, so variants are found by a scan (only
+            // while the break switch is on).
+            UserNameUniqueness::CaseSensitive => self
+                .users
+                .iter()
+                .any(|s| Some(&*s.id) != except && s.str_attr("userName") == Some(u))
+                .then(|| u.to_string()),
+            UserNameUniqueness::CaseInsensitive => match self.by_user_name.get(fold(u).as_str()) {
+                Some(id) if Some(&**id) != except => Some(u.to_string()),
+                _ => None,
+            },
         }
     }
 

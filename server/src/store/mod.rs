@@ -68,8 +68,8 @@ pub struct Insert {
     pub created: Option<OffsetDateTime>,
     /// Keep this lastModified.
     pub modified: Option<OffsetDateTime>,
-    /// Mark as a pending account (see [`Stored::invite`]).
-    pub invite: bool,
+    /// Mark as a pending account (see [`Stored::pending`]).
+    pub pending: bool,
 }
 
 /// Users, groups and their indexes.
@@ -85,12 +85,29 @@ pub struct Store {
     by_group_name: Index<Ids>,
     /// Refuse a group `displayName` that another group has (Atlassian); RFC 7643 does not require it.
     pub unique_group_names: bool,
-    /// Accept a duplicate `userName` (the `create.allow-duplicates` break switch).
-    pub allow_duplicate_user_names: bool,
+    /// How `userName` uniqueness is judged.
+    pub user_names: UserNameUniqueness,
+    /// Replacing a user or group keeps its `meta.lastModified` (the `meta.last-modified-frozen`
+    /// break switch).
+    pub keep_last_modified: bool,
     next_seq: u64,
     next_version: u64,
     /// Scratch space for building documents.
     builder: DocBuilder,
+}
+
+/// How `userName` uniqueness is judged. RFC 7643 §4.1.1: "unique across the service
+/// provider's entire set of Users" and "case insensitive"; the others are break switches'.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UserNameUniqueness {
+    /// Case-insensitively (RFC 7643 §4.1.1).
+    #[default]
+    CaseInsensitive,
+    /// Case-exactly: a userName differing only in case is another one
+    /// (`create.duplicate-case-sensitive`).
+    CaseSensitive,
+    /// Not at all (`create.allow-duplicates`).
+    Off,
 }
 
 /// The attributes with an `eq` index.
@@ -132,7 +149,8 @@ impl Store {
             next_seq: self.next_seq,
             next_version: self.next_version,
             unique_group_names: self.unique_group_names,
-            allow_duplicate_user_names: self.allow_duplicate_user_names,
+            user_names: self.user_names,
+            keep_last_modified: self.keep_last_modified,
             ..Store::default()
         }
     }

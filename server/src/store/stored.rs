@@ -22,7 +22,8 @@ pub struct Stored {
     pub doc: Doc,
     /// A pending account (invited, not yet joined). The store carries the flag and never
     /// interprets it; what it means is vendor behaviour (Attio's invites, `crate::vendor`).
-    pub invite: bool,
+    /// State files spell it [`crate::seed::PENDING_KEY`].
+    pub pending: bool,
     /// The profile-shaped JSON without projection, kept after the first render while the
     /// process-wide [`RENDER_CACHE_BUDGET`] lasts.
     rendered: OnceLock<Bytes>,
@@ -35,13 +36,13 @@ pub const RENDER_CACHE_BUDGET: usize = 256 * 1024 * 1024;
 static RENDER_CACHE_BYTES: AtomicUsize = AtomicUsize::new(0);
 
 impl Stored {
-    pub(super) fn new(id: Id, seq: u64, version: u64, doc: Doc, invite: bool) -> Stored {
+    pub(super) fn new(id: Id, seq: u64, version: u64, doc: Doc, pending: bool) -> Stored {
         Stored {
             id,
             seq,
             version,
             doc,
-            invite,
+            pending,
             rendered: OnceLock::new(),
         }
     }

@@ -1,10 +1,9 @@
 //! Writes to users: create (from a body or straight from the generator), replace, delete
 //! (leaving every group it was in), and the in-place rewrite group changes cause.
 
-use super::document::{doc_meta_str, meta_str, values_of};
+use super::document::{meta_str, values_of};
 use super::stored::etag_of;
 use super::{Id, Insert, Kind, Store, StoreError, Stored};
-use crate::clock;
 use crate::doc::{Doc, DocBuilder};
 use crate::generate::GeneratedUser;
 use serde_json::Value;
@@ -33,12 +32,18 @@ impl Store {
         }
         let version = self.next_version();
         let doc = self.canonical(Kind::User, &id, &attrs, created, modified, version)?;
-        Ok(self.insert_user(id, version, doc, opts.invite))
+        Ok(self.insert_user(id, version, doc, opts.pending))
     }
 
-    fn insert_user(&mut self, id: Id, version: u64, doc: Doc, invite: bool) -> Arc<Stored> {
+    fn insert_user(&mut self, id: Id, version: u64, doc: Doc, pending: bool) -> Arc<Stored> {
         self.next_seq += 1;
-        let stored = Arc::new(Stored::new(id.clone(), self.next_seq, version, doc, invite));
+        let stored = Arc::new(Stored::new(
+            id.clone(),
+            self.next_seq,
+            version,
+            doc,
+            pending,
+        ));
         self.index_user(&stored);
         self.users.items.insert(id, stored.clone());
         stored
@@ -60,18 +65,19 @@ impl Store {
         Ok(self.insert_user(Id::from(u.id.as_str()), version, doc, false))
     }
 
-    /// Replaces a user's attributes (keeps id, created, read-only `groups`, position).
+    /// Replaces a user's attributes (keeps id, created, read-only `groups`, position);
+    /// `pending` marks a pending account (see [`Stored::pending`]).
     pub fn replace_user(
         &mut self,
         id: &str,
         attrs: Value,
-        invite: bool,
+        pending: bool,
     ) -> Result<Arc<Stored>, StoreError> {
         let old = self.users.get(id).cloned().ok_or(StoreError::NotFound)?;
         if let Some(u) = self.user_name_taken(&attrs, Some(id)) {
             return Err(StoreError::Duplicate(u));
         }
-        let (created, _) = Self::meta_times(doc_meta_str(old.view(), "created"), None);
+        let (created, modified) = self.replaced_times(&old);
         let mut attrs = attrs;
         if let Some(o) = attrs.as_object_mut() {
             o.remove("groups");
@@ -80,8 +86,8 @@ impl Store {
             }
         }
         let version = self.next_version();
-        let doc = self.canonical(Kind::User, id, &attrs, created, clock::now(), version)?;
-        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, invite));
+        let doc = self.canonical(Kind::User, id, &attrs, created, modified, version)?;
+        let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, pending));
         self.unindex_user(&old);
         self.index_user(&stored);
         self.users.items.insert(old.id.clone(), stored.clone());
@@ -125,7 +131,7 @@ impl Store {
             old.seq,
             version,
             doc,
-            old.invite,
+            old.pending,
         ));
         self.users.items.insert(old.id.clone(), stored);
         Ok(())

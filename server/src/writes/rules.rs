@@ -222,7 +222,7 @@ fn check_element(attr: &str, rules: &MemberRules, e: &Value) -> ScimResult<()> {
 }
 
 /// Runs every write rule over a normalized user body. `existing` is the stored user for
-/// replace and patch. Returns the attributes to store and whether it is a pending invite.
+/// replace and patch. Returns the attributes to store and whether it is a pending account.
 pub(crate) fn finish_user_write(
     t: &Tenant,
     mut attrs: Value,
@@ -238,17 +238,8 @@ pub(crate) fn finish_user_write(
             obj.insert("active".into(), Value::Bool(p.writes.active_default));
         }
     }
-    if let Err(attr) = t.schemas.users.check_required(&attrs) {
-        return Err(ScimError::from_refusal(
-            &p.writes.required_refusal,
-            &attr,
-            "",
-        ));
-    }
-    for r in &p.writes.required {
-        if is_blank(dotted(&attrs, r)) {
-            return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
-        }
+    if !t.shared.faults.bends().required_not_enforced {
+        check_required(t, &attrs)?;
     }
     check_user_name(p, &attrs, existing.is_none())?;
     if let Some(obj) = attrs.as_object_mut() {
@@ -258,8 +249,26 @@ pub(crate) fn finish_user_write(
         }
     }
     normalize_role(p, &mut attrs);
-    let invite = t.behaviour.prepare_user_write(p, &mut attrs, existing);
-    Ok((attrs, invite))
+    let pending = t.behaviour.prepare_user_write(p, &mut attrs, existing);
+    Ok((attrs, pending))
+}
+
+/// The schema's required attributes and the profile's, refused as the profile documents.
+fn check_required(t: &Tenant, attrs: &Value) -> ScimResult<()> {
+    let p = &t.profile;
+    if let Err(attr) = t.schemas.users.check_required(attrs) {
+        return Err(ScimError::from_refusal(
+            &p.writes.required_refusal,
+            &attr,
+            "",
+        ));
+    }
+    for r in &p.writes.required {
+        if is_blank(dotted(attrs, r)) {
+            return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
+        }
+    }
+    Ok(())
 }
 
 /// `userName` as an email where the vendor requires one, and (on create) in a verified domain
@@ -324,7 +333,7 @@ fn normalize_role(p: &Profile, attrs: &mut Value) {
 }
 
 /// Refuses a write that would leave no active holder of the profile's `keep_one` role
-/// (Attio: the last admin, D:A6). `after` is the user's new attributes and invite flag,
+/// (Attio: the last admin, D:A6). `after` is the user's new attributes and pending flag,
 /// `None` when the user is deleted.
 pub(crate) fn keep_last_holder(
     p: &Profile,
@@ -339,7 +348,7 @@ pub(crate) fn keep_last_holder(
         return Ok(());
     };
     let holds = |s: &Stored| {
-        !s.invite
+        !s.pending
             && s.view().get("active").and_then(|a| a.boolean()) != Some(false)
             && s.str_attr(&role.attr)
                 .is_some_and(|r| r.eq_ignore_ascii_case(keep))
@@ -347,8 +356,8 @@ pub(crate) fn keep_last_holder(
     if !holds(old) {
         return Ok(());
     }
-    let keeps = after.is_some_and(|(v, invite)| {
-        !invite
+    let keeps = after.is_some_and(|(v, pending)| {
+        !pending
             && v.get("active") != Some(&Value::Bool(false))
             && v.get(&role.attr)
                 .and_then(Value::as_str)

@@ -126,6 +126,52 @@ async fn malformed_filters_are_invalid_filter_with_the_column() {
     );
 }
 
+/// RFC 7644 §3.12 Table 9: `invalidFilter` is "the specified attribute and filter comparison
+/// combination is not supported"; attribute names are case-insensitive (§3.4.2.2).
+#[tokio::test]
+async fn a_filter_on_an_undefined_attribute_is_invalid_filter() {
+    let c = start("generic", 50, &[]).await;
+    let q = |f: &str| format!("/Users?filter={}", urlencode(f));
+    for f in [
+        "scimockCheckUndefined eq \"x\"",
+        "name.nickname eq \"x\"",
+        "emails[nope eq \"x\"]",
+        "userName eq \"user7@example.com\" or undefinedThing pr",
+    ] {
+        let r = c.get(&q(f)).await;
+        assert_scim_error(&r, 400, Some("invalidFilter"));
+    }
+    for f in [
+        "USERNAME eq \"user7@example.com\"",
+        "username eq \"user7@example.com\"",
+        "EMAILS.VALUE eq \"user7@example.com\"",
+        "emails[TYPE eq \"work\" and value eq \"user7@example.com\"]",
+    ] {
+        let r = c.get(&q(f)).await;
+        assert_eq!(r.status, 200, "{f}: {}", r.text);
+        assert_eq!(r.body["totalResults"], 1, "{f}: {}", r.text);
+    }
+    for f in [
+        "id pr",
+        "externalId pr or not (externalId pr)",
+        "meta.created pr",
+        "schemas eq \"urn:ietf:params:scim:schemas:core:2.0:User\"",
+    ] {
+        assert_eq!(c.get(&q(f)).await.status, 200, "{f}");
+    }
+    let groups = c
+        .get(&format!(
+            "/Groups?filter={}",
+            urlencode("userName eq \"x\"")
+        ))
+        .await;
+    assert_scim_error(&groups, 400, Some("invalidFilter"));
+    let empty = start("generic", 5, &[("filter.unknown_attr_empty", json!(true))]).await;
+    let r = empty.get(&q("scimockCheckUndefined eq \"x\"")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["totalResults"], 0);
+}
+
 #[tokio::test]
 async fn start_index_and_count_follow_rfc_7644_3_4_2_4() {
     let c = start("generic", 20, &[]).await; // 3 fixture users + 20

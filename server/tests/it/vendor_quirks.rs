@@ -102,7 +102,7 @@ async fn attio_invite_ids() {
             .users
             .get(id)
             .unwrap()
-            .invite
+            .pending
     );
     let member = c
         .post("/Users", &json!({"userName": "staff@example.com"}))
@@ -115,7 +115,7 @@ async fn attio_invite_ids() {
             .users
             .get(member.body["id"].as_str().unwrap())
             .unwrap()
-            .invite
+            .pending
     );
 }
 

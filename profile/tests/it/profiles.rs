@@ -79,6 +79,24 @@ fn overrides_replace_fields_and_reject_unknown_paths() {
 }
 
 #[test]
+fn error_code_tables_are_data() {
+    let attio = Profile::builtin("attio").unwrap();
+    let codes = attio.errors.codes().expect("Attio's error-code table");
+    assert_eq!(codes.for_status(429).kind, "rate_limit_error");
+    assert_eq!(codes.for_status(429).code, "rate_limit_exceeded");
+    assert_eq!(codes.for_status(404).code, "not_found");
+    assert_eq!(codes.for_status(500).kind, "api_error");
+    assert_eq!(codes.for_status(500).code, "internal_error");
+    // The Attio envelope switched on for another profile uses Attio's table.
+    let generic = Profile::builtin("generic").unwrap();
+    assert!(generic.errors.codes().is_none());
+    let switched = generic
+        .with_overrides(&[("errors.format".into(), json!("attio"))])
+        .unwrap();
+    assert_eq!(switched.errors.codes(), Some(codes));
+}
+
+#[test]
 fn overrides_go_to_the_profiles_that_have_the_field_or_that_they_name() {
     let set = vec![
         ("list.max_count".to_string(), json!(7)),
@@ -184,7 +202,7 @@ fn every_extension_of_a_builtin_profile_has_a_schema_in_its_order() {
 fn an_unknown_extension_urn_is_a_load_error_naming_it() {
     let unknown = "urn:example:params:scim:schemas:extension:nobody:2.0:User";
     let mut doc: Value =
-        serde_json::from_str(include_str!("../../fixtures/profiles/generic.json")).unwrap();
+        serde_json::from_str(include_str!("../../../fixtures/profiles/generic.json")).unwrap();
     doc["shape"]["extensions"] = json!([vocab::ENTERPRISE_USER, unknown]);
     let e = Profile::from_json("generic", &doc.to_string()).unwrap_err();
     assert!(
@@ -206,7 +224,7 @@ fn an_unknown_extension_urn_is_a_load_error_naming_it() {
 fn a_declared_extension_schema_takes_rfc_7643_defaults() {
     let urn = "urn:example:params:scim:schemas:extension:acme:2.0:User";
     let mut doc: Value =
-        serde_json::from_str(include_str!("../../fixtures/profiles/generic.json")).unwrap();
+        serde_json::from_str(include_str!("../../../fixtures/profiles/generic.json")).unwrap();
     doc["shape"]["extensions"] = json!([urn]);
     doc["schemas"] = json!([{
         "id": urn,

@@ -5,7 +5,7 @@
 //! million cases run:
 //!
 //! ```text
-//! PROPTEST_CASES=1000000 cargo test --release -p scimock-filter --test prop
+//! PROPTEST_CASES=1000000 cargo test --release -p scimock-filter --test it prop
 //! ```
 //!
 //! In release builds every parse is also timed and must take under 10 ms (the fastest of up

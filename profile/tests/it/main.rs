@@ -1,0 +1,7 @@
+//! The profile crate's integration tests, one binary. Run one area with a filter:
+//!
+//! ```sh
+//! cargo test -p scimock-profile --test it profiles
+//! ```
+
+mod profiles;
