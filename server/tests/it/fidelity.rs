@@ -802,3 +802,45 @@ async fn adra_user_optional() {
     ];
     round_trip(&c, body, &[], &kept).await;
 }
+
+/// `adra.filter.externalid` — D:R8: Adra's service filters on `externalId eq` too.
+#[tokio::test]
+async fn adra_filter_externalid() {
+    let c = start("adra", 0, &[]).await;
+    let body = json!({
+        "userName": "ext@example.com", "name": {"givenName": "E", "familyName": "X"},
+        "emails": [{"type": "work", "value": "ext@example.com", "primary": true}], "externalId": "x-77",
+    });
+    assert_eq!(c.post("/Users", &body).await.status, 201);
+    let r = filter(&c, "/Users", r#"externalId eq "x-77""#).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["totalResults"], 1);
+    assert_eq!(r.body["Resources"][0]["userName"], "ext@example.com");
+}
+
+/// `atlassian.put.clears` — 3P:L5: PUT replaces attribute by attribute; unspecified ones are
+/// cleared.
+#[tokio::test]
+async fn atlassian_put_clears() {
+    let c = start("atlassian", 0, &[]).await;
+    let u = "/Users/f3a7c2e1-9b4d-4e6f-8a1c-2d3e4f5a6b7c";
+    assert!(c.get(u).await.body.get("title").is_some());
+    let r = c
+        .put(u, &json!({"userName": "alice@example.com", "emails": [{"value": "alice@example.com", "primary": true, "type": "work"}]}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for gone in ["title", "name", "nickName", "displayName"] {
+        assert!(r.body.get(gone).is_none(), "{gone}: {}", r.text);
+        assert!(c.get(u).await.body.get(gone).is_none(), "{gone}");
+    }
+}
+
+/// `elfsquad.delete.204` — S-001, D:E2: DELETE answers 204; the user is gone afterwards.
+#[tokio::test]
+async fn elfsquad_delete_204() {
+    let c = start("elfsquad", 0, &[]).await;
+    let u = "/Users/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
+    let r = c.delete(u).await;
+    assert_eq!((r.status, r.text.as_str()), (204, ""));
+    assert_scim_error(&c.get(u).await, 404, None);
+}
