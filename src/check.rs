@@ -10,7 +10,7 @@ use scimock_conformance::report::{self, Format};
 use scimock_conformance::{
     Baseline, Config, Credential, Event, Gate, Report, Severity, cancellation, har,
 };
-use scimock_profile::{PROFILE_NAMES, Profile};
+use scimock_profile::{PROFILE_NAMES, Profile, is_profile_path};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,7 +20,8 @@ use std::time::Duration;
 pub struct CheckArgs {
     /// The SCIM base URL (for --profile truto: the unified users endpoint).
     pub base_url: String,
-    /// What the target is expected to do.
+    /// What the target is expected to do: a built-in profile's name or a profile file's path
+    /// (`./acme.json`).
     #[arg(long, value_parser = profile_name)]
     pub profile: String,
     /// Bearer token (also read from SCIM_TOKEN); never printed.
@@ -87,11 +88,11 @@ struct Outputs {
 }
 
 fn profile_name(s: &str) -> Result<String, String> {
-    if PROFILE_NAMES.contains(&s) {
+    if PROFILE_NAMES.contains(&s) || is_profile_path(s) {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "unknown profile {s:?}; one of {}",
+            "unknown profile {s:?}; one of {}, or a profile file's path (containing '/' or ending in .json)",
             PROFILE_NAMES.join(", ")
         ))
     }
@@ -128,7 +129,7 @@ pub fn run(a: CheckArgs) -> u8 {
 /// The run configuration and outputs the arguments ask for, or the exit status of a refusal
 /// (already explained on stderr).
 fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
-    let profile = Profile::builtin(&a.profile).map_err(fail)?;
+    let profile = Profile::load(&a.profile).map_err(fail)?;
     let format: Format = a.format.parse().map_err(fail)?;
     let fail_on: Severity = a.fail_on.parse().map_err(fail)?;
     let baseline = match &a.baseline {
