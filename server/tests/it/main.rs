@@ -12,6 +12,7 @@ mod admin;
 mod audit;
 mod bad_input;
 mod concurrency;
+mod connections;
 mod fidelity;
 mod fuzz_patch;
 mod generic_lists;
