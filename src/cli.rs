@@ -340,14 +340,22 @@ fn serve(a: ServeArgs) -> u8 {
         let app = bound.app.clone();
         match bound.run(scimock_server::serve::shutdown_signal()).await {
             Ok(()) => {
+                for line in app.shared.violations.summary() {
+                    eprintln!("{line}");
+                }
                 if let Some(file) = &app.state_file {
                     let (users, groups) = app.all_tenants().iter().fold((0, 0), |(u, g), t| {
                         let s = t.read();
                         (u + s.users.len(), g + s.groups.len())
                     });
+                    let plural = |n: usize, what: &str| {
+                        format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+                    };
                     eprintln!(
-                        "scimock: state saved to {} ({users} users, {groups} groups)",
-                        file.display()
+                        "scimock: state saved to {} ({}, {})",
+                        file.display(),
+                        plural(users, "user"),
+                        plural(groups, "group")
                     );
                 }
                 0

@@ -37,6 +37,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/requests", get(requests).delete(clear_requests))
         .route("/requests/count", post(count_requests))
         .route("/requests/find", post(find_requests))
+        .route("/violations", get(violations).delete(clear_violations))
         .route("/faults", get(faults).post(add_faults).delete(clear_faults))
         .route("/snapshot", post(snapshot))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin endpoint") })
@@ -235,6 +236,20 @@ async fn find_requests(State(app): AppState, body: Bytes) -> Response {
         return Json(json!({"requests": [], "near_misses": near})).into_response();
     }
     Json(json!({"requests": found})).into_response()
+}
+
+/// `GET /_scimock/violations[?vendor=NAME][&after=SEQ]`: the client violations, oldest first.
+async fn violations(State(app): AppState, Query(q): Query<JournalParams>) -> Json<Value> {
+    let list = app
+        .shared
+        .violations
+        .list(q.vendor.as_deref(), q.after.unwrap_or(0));
+    Json(json!({"count": list.len(), "violations": list}))
+}
+
+async fn clear_violations(State(app): AppState) -> StatusCode {
+    app.shared.violations.clear();
+    StatusCode::NO_CONTENT
 }
 
 async fn clear_requests(State(app): AppState) -> StatusCode {

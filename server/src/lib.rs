@@ -56,6 +56,7 @@ pub mod timeouts;
 pub mod truto;
 pub mod vendor;
 pub mod verify;
+pub mod violations;
 pub mod writes;
 
 pub use app::{App, BuildError, ServeConfig, VendorChoice};

@@ -290,12 +290,23 @@ impl MockServer {
             t.reset()?;
         }
         self.clear_requests();
+        self.clear_violations();
         self.clear_faults();
         self.expectations
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
         Ok(())
+    }
+
+    /// The client violations so far: requests the vendor's rules refused or changed, oldest first.
+    pub fn violations(&self) -> Vec<crate::violations::Violation> {
+        self.app.shared.violations.list(None, 0)
+    }
+
+    /// Forgets the client violations recorded so far.
+    pub fn clear_violations(&self) {
+        self.app.shared.violations.clear();
     }
 
     /// Forgets recorded requests.

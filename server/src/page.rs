@@ -10,6 +10,7 @@ use crate::select;
 use crate::sort;
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
+use crate::violations::{Effect, note};
 use scimock_profile::{BelowMinimum, OverMax, Pagination};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -220,6 +221,11 @@ pub fn resolve(
         // S-003 (Adra): startIndex and count: "Minimum value is 1".
         for (name, v) in [("startIndex", req.start_index), ("count", req.count)] {
             if v.is_some_and(|v| v < 1) {
+                note(
+                    Effect::Refused,
+                    "list.below_minimum",
+                    format!("{name} below 1 is refused (\"Minimum value is 1\")"),
+                );
                 return Err(ScimError::bad_request(
                     ScimType::InvalidValue,
                     format!("{name} must be at least 1"),
@@ -293,6 +299,11 @@ fn page_size(t: &Tenant, req: &ListRequest, cursor_mode: bool, bends: &Bends) ->
         if bends.count_ignored {
             count = count.saturating_add(1);
         } else if list.over_max == OverMax::Reject {
+            note(
+                Effect::Refused,
+                "list.over_max",
+                format!("count {count} is above the vendor's maximum of {m}: refused"),
+            );
             let t = if cursor_mode {
                 ScimType::InvalidCount
             } else {
@@ -303,6 +314,11 @@ fn page_size(t: &Tenant, req: &ListRequest, cursor_mode: bool, bends: &Bends) ->
                 format!("count must not exceed {m}"),
             ));
         } else {
+            note(
+                Effect::Altered,
+                "list.max_count",
+                format!("count {count} is above the vendor's maximum of {m}: at most {m} returned"),
+            );
             count = m;
         }
     } else if bends.count_ignored && req.count.is_some() {

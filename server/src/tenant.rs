@@ -43,6 +43,8 @@ pub struct Shared {
     pub log: std::sync::OnceLock<Arc<WriteLog>>,
     /// `serve --log-requests`: one line per request on stderr (see `crate::journal::log_line`).
     pub log_requests: bool,
+    /// Client violations: requests a vendor rule refused or changed (`GET /_scimock/violations`).
+    pub violations: crate::violations::Violations,
     /// Turned on when shutdown begins: injected latency ends then.
     stopping: tokio::sync::watch::Sender<bool>,
     rng: Mutex<u64>,
@@ -71,6 +73,7 @@ impl Shared {
             log: std::sync::OnceLock::new(),
             stopping: tokio::sync::watch::Sender::new(false),
             log_requests: false,
+            violations: crate::violations::Violations::default(),
             rng: Mutex::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         }
     }

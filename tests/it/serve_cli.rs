@@ -871,7 +871,8 @@ fn log_requests_prints_one_line_per_request_and_shutdown_says_what_was_saved() {
         .iter()
         .find(|l| l.starts_with(&saved))
         .unwrap_or_else(|| panic!("no saved line in {err}"));
-    assert!(line.ends_with(" users, 0 groups)"), "{line}");
+    // The generic fixtures' 3 users and 1 group, and the one created.
+    assert!(line.ends_with(" (4 users, 1 group)"), "{line}");
 }
 
 #[test]
@@ -883,4 +884,32 @@ fn without_log_requests_nothing_is_printed_per_request() {
     let mut err = String::new();
     std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
     assert!(!err.contains("/scim/v2/Users"), "{err}");
+}
+
+#[test]
+fn a_violation_is_marked_in_the_log_line_and_summarised_at_shutdown() {
+    let mut s = serve_with(&["--vendor", "attio", "--log-requests"], Stdio::piped());
+    let (status, body) = get(
+        &format!("{}/scim/v2/Users?count=500", s.origin),
+        "scimock-token",
+    );
+    assert_eq!(status, 200, "{body}");
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
+    let line = err
+        .lines()
+        .find(|l| l.contains(" attio GET /scim/v2/Users?count=500 200 "))
+        .unwrap_or_else(|| panic!("no request line in {err}"));
+    assert!(
+        line.contains("! VIOLATION: count 500 is above the vendor's maximum of 100")
+            && line.ends_with("[list.max_count]"),
+        "{line}"
+    );
+    assert!(err.contains("scimock: 1 client violation ("), "{err}");
+    assert!(
+        err.contains("\n  1 x attio list.max_count: count 500"),
+        "{err}"
+    );
 }

@@ -24,3 +24,4 @@ mod quirk_cases;
 mod truto;
 mod vendor_quirks;
 mod verify;
+mod violations;
