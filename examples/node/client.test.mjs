@@ -21,6 +21,8 @@ async function admin(method, path, body) {
 }
 
 const count = async (matcher) => (await admin("POST", "/requests/count", matcher)).count;
+// What the real vendor would have refused or changed (README, "Client violations").
+const violations = async () => (await admin("GET", "/violations")).violations;
 
 before(async () => {
   proc = spawn(process.env.SCIMOCK_BIN || "scimock", ["serve", "--vendor", "atlassian", "--listen", "127.0.0.1:0"], {
@@ -41,6 +43,7 @@ after(() => proc.kill("SIGTERM"));
 beforeEach(async () => {
   await admin("POST", "/reset");
   await admin("DELETE", "/requests");
+  await admin("DELETE", "/violations");
 });
 
 // The "client under test": create a user the way a provisioning job would.
@@ -62,6 +65,7 @@ test("provisioning sends one POST with a primary work email", async () => {
   assert.equal(r.status, 201);
   assert.equal(await count({ method: "POST", path: "/Users", body: { emails: [{ primary: true }] } }), 1);
   assert.equal(await count({ method: "PATCH" }), 0);
+  assert.deepEqual(await violations(), []);
 });
 
 test("a duplicate userName is refused with 409 as Atlassian documents", async () => {
@@ -69,4 +73,13 @@ test("a duplicate userName is refused with 409 as Atlassian documents", async ()
   const again = await provision("dup@example.com");
   assert.equal(again.status, 409);
   assert.equal(again.body.status, "409"); // SCIM Error: status is a string
+});
+
+test("asking Atlassian to sort is a violation: the mock answers, unsorted, as Atlassian does", async () => {
+  const r = await fetch(`${base}/Users?sortBy=userName`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200);
+  const [v] = await violations();
+  assert.equal(v.switch, "sort.supported");
+  assert.equal(v.effect, "altered");
+  assert.equal(v.request.query, "sortBy=userName");
 });

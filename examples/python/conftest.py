@@ -35,6 +35,10 @@ class Scimock:
     def find(self, **matcher):
         return self.admin("POST", "/requests/find", matcher)
 
+    def violations(self):
+        """What the real vendor would have refused or changed (README, "Client violations")."""
+        return self.admin("GET", "/violations")["violations"]
+
 
 @pytest.fixture(scope="session")
 def scimock():
@@ -58,3 +62,4 @@ def fresh(scimock):
     """Every test starts from the fixtures with an empty journal."""
     scimock.admin("POST", "/reset")
     scimock.admin("DELETE", "/requests")
+    scimock.admin("DELETE", "/violations")

@@ -43,6 +43,8 @@ def test_deprovisioning_sends_one_lookup_and_one_patch(scimock):
     assert scimock.count(method="PATCH", path="/Users/*",
                          body={"pointer": "/Operations/0/value", "equals": False}) == 1
     assert scimock.count(method="DELETE") == 0
+    # Nothing this client did would be refused or changed by the real Attio.
+    assert scimock.violations() == []
 
 
 def test_a_wrong_patch_shows_up_as_a_near_miss(scimock):
@@ -56,3 +58,12 @@ def test_an_unsupported_filter_gets_attios_error(scimock):
     status, body = scim(scimock, "GET", "/Users?" + urllib.parse.urlencode({"filter": 'userName co "a"'}))
     assert status == 400
     assert body["status_code"] == 400  # Attio's envelope, not a SCIM Error
+
+
+def test_a_page_size_above_attios_cap_is_a_violation(scimock):
+    status, page = scim(scimock, "GET", "/Users?count=500")
+    assert status == 200  # the mock serves it, capped, as Attio does
+    [violation] = scimock.violations()
+    assert violation["switch"] == "list.max_count"
+    assert violation["effect"] == "altered"
+    assert violation["request"]["query"] == "count=500"

@@ -254,6 +254,7 @@ async fn clear_violations(State(app): AppState) -> StatusCode {
 
 async fn clear_requests(State(app): AppState) -> StatusCode {
     app.shared.journal.clear();
+    app.shared.violations.clear();
     StatusCode::NO_CONTENT
 }
 

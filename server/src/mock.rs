@@ -309,9 +309,10 @@ impl MockServer {
         self.app.shared.violations.clear();
     }
 
-    /// Forgets recorded requests.
+    /// Forgets recorded requests (and the violations they made).
     pub fn clear_requests(&self) {
         self.app.shared.journal.clear();
+        self.app.shared.violations.clear();
     }
 
     /// Injects a fault.

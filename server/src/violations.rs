@@ -111,10 +111,9 @@ pub struct Violation {
     /// The profile field behind the rule: `--set VENDOR.SWITCH=...` changes it.
     pub switch: String,
     /// The documented behaviour (quirk id in the vendor reference), when the profile names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quirk: Option<String>,
-    /// Source tags of the rule in the vendor reference (`D:A8`, `S-002`, `I` for an inference).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Source tags of the rule in the vendor reference (`D:A8`, `S-002`, `I` for an inference);
+    /// null for a rule no documented behaviour names (the RFC's own, in `generic`).
     pub source: Option<String>,
     /// The request.
     pub request: ViolatingRequest,

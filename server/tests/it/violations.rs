@@ -167,6 +167,45 @@ async fn generic_media_types_and_patch_paths_and_a_clean_client_has_none() {
     assert_eq!(v.len(), 1, "{v:?}");
     assert_eq!(v[0].switch, "media.accepted");
     assert_eq!(v[0].request.status, 415);
+    assert_eq!(v[0].source, None, "no vendor quirk: the RFC's own rule");
+    // Clearing the journal clears the violations it links to.
+    assert_eq!(c.delete("/_scimock/requests").await.status, 204);
+    assert!(c.mock.violations().is_empty());
+    c.get("/Users?sortBy=userName&attributes=userName").await;
+    assert!(c.mock.violations().is_empty(), "generic sorts and projects");
+    c.get("/Users?startIndex=0&count=0").await;
+    assert!(
+        c.mock.violations().is_empty(),
+        "RFC 7644: below 1 is read as 1 and 0"
+    );
+    c.post("/Users", &json!({"userName": 5})).await;
+    c.mock
+        .inject(scimock_server::FaultRule::status(500).times(1));
+    assert_eq!(c.get("/Users").await.status, 500);
+    assert!(
+        c.mock.violations().is_empty(),
+        "neither a bad request nor a fault is a vendor rule"
+    );
+    let t = c
+        .http
+        .get(format!("{}/Users", c.base))
+        .bearer_auth(&c.token)
+        .header("content-type", "text/plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(t.status(), 200, "a GET's content type is not checked");
+    let again = c
+        .http
+        .post(format!("{}/Users", c.base))
+        .bearer_auth(&c.token)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 415);
+    assert_eq!(c.mock.violations().len(), 1);
     c.mock.reset().unwrap();
     assert!(c.mock.violations().is_empty());
 }
