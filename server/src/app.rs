@@ -223,6 +223,7 @@ pub fn build_tenant(
         backends,
         cursor_secret: cursor_secret(),
         idempotency: Default::default(),
+        unlisted: Default::default(),
         profile,
     });
     if t.profile.kind == ProfileKind::Scim {

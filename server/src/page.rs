@@ -125,6 +125,15 @@ pub fn fetch(t: &Tenant, kind: Kind, req: &ListRequest) -> ScimResult<Fetched> {
             .unwrap_or_else(|| select::all_matching(t, kind, &sel));
         matched = Some(sort::sort_kind(t, kind, all, spec));
     }
+    // Eventual consistency (a testing aid): what was created a moment ago is not listed yet.
+    let unlisted = t.not_yet_listed();
+    if !unlisted.is_empty() {
+        let mut all = matched
+            .take()
+            .unwrap_or_else(|| select::all_matching(t, kind, &sel));
+        all.retain(|s| !unlisted.contains(&s.id));
+        matched = Some(all);
+    }
     let total = match &matched {
         Some(m) => m.len(),
         None => t.read().collection(kind).len(),

@@ -179,9 +179,33 @@ pub struct Tenant {
     pub cursor_secret: u64,
     /// `Idempotency-Key`s seen by a unified facade.
     pub idempotency: Idempotency,
+    /// With `list.visibility_delay_ms`: resources created through the API and when, until
+    /// they become visible in lists.
+    pub unlisted: Mutex<Vec<(crate::store::Id, std::time::Instant)>>,
 }
 
 impl Tenant {
+    /// Notes a resource just created, which lists leave out for `list.visibility_delay_ms`.
+    pub fn created(&self, id: &crate::store::Id) {
+        if self.profile.list.visibility_delay_ms > 0 {
+            self.unlisted
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((id.clone(), std::time::Instant::now()));
+        }
+    }
+
+    /// The resources lists must not show yet (created less than `list.visibility_delay_ms` ago).
+    pub fn not_yet_listed(&self) -> Vec<crate::store::Id> {
+        let delay = std::time::Duration::from_millis(self.profile.list.visibility_delay_ms);
+        if delay.is_zero() {
+            return Vec::new();
+        }
+        let mut g = self.unlisted.lock().unwrap_or_else(|p| p.into_inner());
+        g.retain(|(_, at)| at.elapsed() < delay);
+        g.iter().map(|(id, _)| id.clone()).collect()
+    }
+
     /// Read access to the store.
     pub fn read(&self) -> RwLockReadGuard<'_, Store> {
         self.store.read().unwrap_or_else(|e| e.into_inner())
