@@ -15,8 +15,15 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// `scimock check` arguments (DESIGN §4.3).
+/// `scimock check` arguments (the `scimock check` contract in README).
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 no check failed (skips and warnings are not failures); \
+1 a check failed at or above --fail-on (default should) and is not in --baseline; 2 the run \
+could not happen or would mean nothing: bad arguments, unreadable files, an unreachable target or \
+one that is not a SCIM endpoint, credentials missing or rejected, a selection that leaves nothing \
+to run, or an interruption."
+)]
 pub struct CheckArgs {
     /// The SCIM base URL (for --profile truto: the unified users endpoint).
     pub base_url: String,

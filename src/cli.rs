@@ -51,7 +51,7 @@ struct ServeArgs {
     #[arg(long, default_value = "generic", value_parser = vendor_choice)]
     vendor: String,
     /// Address to listen on (`127.0.0.1:0` picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_addr)]
     listen: SocketAddr,
     /// The accepted bearer token [default: scimock-token].
     #[arg(long)]
@@ -90,6 +90,10 @@ struct ServeArgs {
     /// go first; also at most 10,000 requests).
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     journal_bytes: usize,
+    /// Print one line per request on stderr: time, profile, method, path and query, status,
+    /// duration (coloured on a terminal unless NO_COLOR is set).
+    #[arg(long)]
+    log_requests: bool,
     /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
     /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -123,6 +127,45 @@ fn vendor_choice(s: &str) -> Result<String, String> {
             PROFILE_NAMES.join(", ")
         ))
     }
+}
+
+/// `--listen`: an IP socket address, or `localhost:PORT` (127.0.0.1; the mock never binds a
+/// name that could resolve elsewhere).
+fn listen_addr(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(a) = s.parse() {
+        return Ok(a);
+    }
+    match s.strip_prefix("localhost:").map(str::parse::<u16>) {
+        Some(Ok(port)) => Ok(SocketAddr::from(([127, 0, 0, 1], port))),
+        _ => Err(format!(
+            "{s:?} is not an address: use IP:PORT (127.0.0.1:8080, [::1]:8080) or localhost:PORT"
+        )),
+    }
+}
+
+/// Parses the command line; the help texts name the built-in profiles of this build (the
+/// registry is data, so the list is filled in here rather than written in a doc comment).
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let names = PROFILE_NAMES.join(", ");
+    let cmd = Cli::command()
+        .mut_subcommand("serve", |s| {
+            s.mut_arg("vendor", |a| {
+                a.help(format!(
+                    "Profile to serve: {names}; `all` mounts every built-in under /{{vendor}}; \
+                     or a profile file's path (./acme.json)"
+                ))
+            })
+        })
+        .mut_subcommand("check", |s| {
+            s.mut_arg("profile", |a| {
+                a.help(format!(
+                    "What the target is expected to do: {names}, or a profile file's path (./acme.json)"
+                ))
+            })
+        });
+    let matches = cmd.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Runs the command; returns the process exit status.
@@ -243,6 +286,7 @@ fn serve(a: ServeArgs) -> u8 {
         overrides,
         state_file: a.state.clone(),
         journal_bytes: a.journal_bytes,
+        log_requests: a.log_requests,
         timeouts: scimock_server::timeouts::Timeouts {
             shutdown: std::time::Duration::from_secs_f64(a.shutdown_timeout),
             ..Default::default()
@@ -293,8 +337,29 @@ fn serve(a: ServeArgs) -> u8 {
                 eprintln!("{n}");
             }
         }
+        let app = bound.app.clone();
         match bound.run(scimock_server::serve::shutdown_signal()).await {
-            Ok(()) => 0,
+            Ok(()) => {
+                for line in app.shared.violations.summary() {
+                    eprintln!("{line}");
+                }
+                if let Some(file) = &app.state_file {
+                    let (users, groups) = app.all_tenants().iter().fold((0, 0), |(u, g), t| {
+                        let s = t.read();
+                        (u + s.users.len(), g + s.groups.len())
+                    });
+                    let plural = |n: usize, what: &str| {
+                        format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+                    };
+                    eprintln!(
+                        "scimock: state saved to {} ({}, {})",
+                        file.display(),
+                        plural(users, "user"),
+                        plural(groups, "group")
+                    );
+                }
+                0
+            }
             Err(e) => fail(e),
         }
     })

@@ -10,6 +10,11 @@ use scimock_server::select::{self, JudgeOptions, Verdict};
 
 /// `scimock filter 'EXPR' [--profile NAME] [--json]`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 valid (and accepted by the --profile vendor); 1 not a valid \
+filter (the error on stderr); 2 bad arguments or an unreadable profile; 3 valid, but the --profile \
+vendor would refuse it (its reason on stderr)."
+)]
 pub struct FilterArgs {
     /// The filter expression.
     expr: String,

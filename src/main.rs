@@ -5,9 +5,7 @@ mod cli;
 mod filter;
 mod profile;
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let args = cli::Cli::parse();
+    let args = cli::parse();
     std::process::ExitCode::from(cli::run(args))
 }

@@ -4,9 +4,10 @@
 
 use crate::app::App;
 use crate::breaks::Break;
-use crate::faults::FaultRule;
+use crate::faults::{FaultRule, MAX_LATENCY_MS, Network};
 use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
 use crate::seed;
+use crate::verify::Matcher;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, Request, State};
@@ -21,9 +22,6 @@ use std::sync::Arc;
 
 type AppState = State<Arc<App>>;
 
-/// The longest injected latency accepted (an hour).
-const MAX_LATENCY_MS: u64 = 3_600_000;
-
 /// Renders an admin-style JSON error (the admin API is scimock's own, not a vendor's).
 pub fn admin_error(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({"error": msg.into()}))).into_response()
@@ -37,6 +35,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/reset", post(reset))
         .route("/users", post(load_users))
         .route("/requests", get(requests).delete(clear_requests))
+        .route("/requests/count", post(count_requests))
+        .route("/requests/find", post(find_requests))
+        .route("/violations", get(violations).delete(clear_violations))
         .route("/faults", get(faults).post(add_faults).delete(clear_faults))
         .route("/snapshot", post(snapshot))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin endpoint") })
@@ -198,8 +199,62 @@ async fn requests(State(app): AppState, Query(q): Query<JournalParams>) -> Json<
     Json(out)
 }
 
+/// A matcher from an admin request body (an empty body matches every request).
+fn matcher(body: &Bytes) -> Result<Matcher, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Matcher::any());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "invalid matcher: {e} (fields: method, path, query, headers, body, vendor; \
+             body is a JSON subset or {{\"pointer\": \"/a/b\", \"equals\": value}})"
+        )
+    })
+}
+
+async fn count_requests(State(app): AppState, body: Bytes) -> Response {
+    let m = match matcher(&body) {
+        Ok(m) => m,
+        Err(msg) => return admin_error(StatusCode::BAD_REQUEST, msg),
+    };
+    let entries = app.shared.journal.entries();
+    let base_of = |v: &str| app.base_path_of(v);
+    let n = m.select(&entries, &base_of).len();
+    Json(json!({"count": n})).into_response()
+}
+
+async fn find_requests(State(app): AppState, body: Bytes) -> Response {
+    let m = match matcher(&body) {
+        Ok(m) => m,
+        Err(msg) => return admin_error(StatusCode::BAD_REQUEST, msg),
+    };
+    let entries = app.shared.journal.entries();
+    let base_of = |v: &str| app.base_path_of(v);
+    let found = m.select(&entries, &base_of);
+    if found.is_empty() {
+        let near = m.near_misses(&entries, &base_of);
+        return Json(json!({"requests": [], "near_misses": near})).into_response();
+    }
+    Json(json!({"requests": found})).into_response()
+}
+
+/// `GET /_scimock/violations[?vendor=NAME][&after=SEQ]`: the client violations, oldest first.
+async fn violations(State(app): AppState, Query(q): Query<JournalParams>) -> Json<Value> {
+    let list = app
+        .shared
+        .violations
+        .list(q.vendor.as_deref(), q.after.unwrap_or(0));
+    Json(json!({"count": list.len(), "violations": list}))
+}
+
+async fn clear_violations(State(app): AppState) -> StatusCode {
+    app.shared.violations.clear();
+    StatusCode::NO_CONTENT
+}
+
 async fn clear_requests(State(app): AppState) -> StatusCode {
     app.shared.journal.clear();
+    app.shared.violations.clear();
     StatusCode::NO_CONTENT
 }
 
@@ -251,13 +306,16 @@ async fn add_faults(State(app): AppState, body: Result<Bytes, BytesRejection>) -
     }
     .unwrap_or_default();
     if rules.is_empty()
-        || rules
-            .iter()
-            .any(|r| r.status.is_none() && r.latency_ms.is_none())
+        || rules.iter().any(|r| {
+            r.status.is_none()
+                && r.latency_ms.is_none()
+                && r.latency.is_none()
+                && r.network.is_none()
+        })
     {
         return admin_error(
             StatusCode::BAD_REQUEST,
-            "expected a fault {\"status\":429,\"times\":3,\"retry_after\":2,\"latency_ms\":0,\"match\":{\"method\":\"GET\",\"path_suffix\":\"/Users\"}} (status or latency_ms required), an array of them, or {\"break\":\"NAME\"}",
+            "expected a fault {\"status\":429,\"times\":3,\"retry_after\":2,\"latency_ms\":0,\"match\":{\"method\":\"GET\",\"path_suffix\":\"/Users\"}} (status, latency_ms, latency or network required), an array of them, or {\"break\":\"NAME\"}",
         );
     }
     if rules.iter().any(|r| {
@@ -278,6 +336,21 @@ async fn add_faults(State(app): AppState, body: Result<Bytes, BytesRejection>) -
             format!(
                 "retry_after is at most {MAX_RETRY_AFTER} seconds and latency_ms at most {MAX_LATENCY_MS}"
             ),
+        );
+    }
+    if rules.iter().any(|r| {
+        (r.network.is_some() && r.status.is_some())
+            || (r.bytes_per_sec.is_some() && r.network != Some(Network::Dribble))
+            || r.latency.as_ref().is_some_and(|l| match l.distribution {
+                crate::faults::Distribution::Lognormal { sigma, .. } => {
+                    !(0.0..=5.0).contains(&sigma)
+                }
+                _ => false,
+            })
+    }) {
+        return admin_error(
+            StatusCode::BAD_REQUEST,
+            "a network fault has no status (the answer is lost, not replaced); bytes_per_sec goes with \"network\": \"dribble\"; a lognormal sigma is between 0 and 5",
         );
     }
     let ids: Vec<u64> = rules.into_iter().map(|r| faults.add(r)).collect();

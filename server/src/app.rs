@@ -89,13 +89,17 @@ pub struct ServeConfig {
     pub timeouts: Timeouts,
     /// The request journal keeps at most about this many bytes (oldest entries go first).
     pub journal_bytes: usize,
+    /// Print one line per request on stderr (`serve --log-requests`).
+    pub log_requests: bool,
 }
 
 impl Default for ServeConfig {
     fn default() -> Self {
         ServeConfig {
             vendor: VendorChoice::One("generic".into()),
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            // In-process use: a free loopback port, so parallel tests never collide (the CLI's
+            // own default stays 127.0.0.1:8080).
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             token: "scimock-token".into(),
             admin_token: None,
             users: None,
@@ -106,6 +110,7 @@ impl Default for ServeConfig {
             rate_limits: false,
             overrides: Vec::new(),
             state_file: None,
+            log_requests: false,
             timeouts: Timeouts::default(),
             journal_bytes: crate::journal::DEFAULT_MAX_BYTES,
         }
@@ -218,6 +223,7 @@ pub fn build_tenant(
         backends,
         cursor_secret: cursor_secret(),
         idempotency: Default::default(),
+        unlisted: Default::default(),
         profile,
     });
     if t.profile.kind == ProfileKind::Scim {
@@ -255,6 +261,11 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
 }
 
 impl App {
+    /// The path a mounted profile is served under (`/scim/v2`, `/attio/scim/v2`), by name.
+    pub fn base_path_of(&self, vendor: &str) -> Option<String> {
+        self.tenant(vendor).map(|t| t.public_path.clone())
+    }
+
     /// Builds tenants for `cfg`; `origin` is the server's `http://host:port`.
     pub fn build(cfg: &ServeConfig, origin: &str) -> Result<App, BuildError> {
         let mut shared = Shared::new(
@@ -266,6 +277,7 @@ impl App {
             cfg.seed,
         );
         shared.body_timeout = cfg.timeouts.body;
+        shared.log_requests = cfg.log_requests;
         shared.journal = crate::journal::Journal::with_limits(10_000, cfg.journal_bytes);
         let shared = Arc::new(shared);
         // Every override is checked before any tenant is built (and its users generated).

@@ -146,6 +146,14 @@ impl FromRequest<Arc<Tenant>> for ScimJson {
             let essence = ct.split(';').next().unwrap_or_default().trim();
             let accepted = &t.profile.media.accepted;
             if !accepted.iter().any(|a| a.eq_ignore_ascii_case(essence)) {
+                crate::violations::note(
+                    crate::violations::Effect::Refused,
+                    "media.accepted",
+                    format!(
+                        "Content-Type {essence} is refused (accepted: {})",
+                        accepted.join(", ")
+                    ),
+                );
                 return Err(ScimError::unsupported_media_type(ct, accepted));
             }
         }

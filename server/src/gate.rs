@@ -107,7 +107,17 @@ pub fn over_rate_limit(t: &Tenant, write: bool) -> Option<ScimError> {
         .as_ref()
         .filter(|_| t.shared.rate_limits)?;
     let limit = if write { rl.write_rps } else { rl.read_rps };
-    (!t.limiter.admit(write, limit, clock::now_secs())).then(|| too_many(t, 1, None, limit))
+    (!t.limiter.admit(write, limit, clock::now_secs())).then(|| {
+        crate::violations::note(
+            crate::violations::Effect::Refused,
+            "rate_limit",
+            format!(
+                "over the vendor's {} limit of {limit} requests a second: 429",
+                if write { "write" } else { "read" }
+            ),
+        );
+        too_many(t, 1, None, limit)
+    })
 }
 
 /// A 429 in the profile's words, with `Retry-After` in its form, and the vendor's

@@ -2,6 +2,7 @@
 //! credentials redacted. This is how CI asserts what a SCIM client did.
 
 use crate::clock;
+use crate::violations::Violation;
 use axum::http::{HeaderMap, Method};
 use scimock_profile::{Precision, Profile};
 use serde::{Deserialize, Serialize};
@@ -453,18 +454,19 @@ impl Journal {
     }
 
     /// Records a captured request (its `seq` is assigned here).
-    pub fn record_captured(&self, c: Captured) {
+    pub fn record_captured(&self, c: Captured) -> u64 {
         let c = Box::new(c);
-        self.push(|seq| Record::Captured(seq, c));
+        self.push(|seq| Record::Captured(seq, c))
     }
 
-    fn push(&self, record: impl FnOnce(u64) -> Record) {
+    fn push(&self, record: impl FnOnce(u64) -> Record) -> u64 {
         if self.cap == 0 || self.max_bytes == 0 {
-            return;
+            return 0;
         }
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         g.seq += 1;
-        let r = record(g.seq);
+        let seq = g.seq;
+        let r = record(seq);
         let size = r.size();
         let mut evicted = Vec::new();
         while !g.records.is_empty()
@@ -481,6 +483,7 @@ impl Journal {
         }
         drop(g);
         drop(evicted);
+        seq
     }
 
     /// Every kept entry, oldest first.
@@ -519,6 +522,53 @@ impl Journal {
     }
 }
 
+/// `serve --log-requests`: prints one line for a served request on stderr — time, profile,
+/// method, path and query (credentials redacted), status, duration — coloured by status class
+/// on a terminal, plain with `NO_COLOR` or when stderr is not a terminal.
+pub fn log_line(c: &Captured, violations: &[Violation]) {
+    use std::io::IsTerminal;
+    let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+    eprintln!("{}", format_log_line(c, violations, colour));
+}
+
+/// The text of a `--log-requests` line: `! VIOLATION: rule [switch]` follows for each vendor
+/// rule the request ran into (`GET /_scimock/violations`). `c.query` is already redacted.
+pub fn format_log_line(c: &Captured, violations: &[Violation], colour: bool) -> String {
+    let query = c
+        .query
+        .as_deref()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let status = if colour {
+        let code = match c.status {
+            200..=299 => "32",
+            300..=399 => "36",
+            400..=499 => "33",
+            _ => "31",
+        };
+        format!("\x1b[{code}m{}\x1b[0m", c.status)
+    } else {
+        c.status.to_string()
+    };
+    let mut line = format!(
+        "{} {} {} {}{query} {status} {:.1}ms",
+        clock::format(c.arrived, Precision::Millis),
+        c.profile.name,
+        c.method,
+        c.path,
+        c.duration_ms
+    );
+    for v in violations {
+        let marker = if colour {
+            "\x1b[35m! VIOLATION\x1b[0m"
+        } else {
+            "! VIOLATION"
+        };
+        line.push_str(&format!("  {marker}: {} [{}]", v.rule, v.switch));
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,6 +586,44 @@ mod tests {
             status: 200,
             duration_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn a_log_line_redacts_credentials_in_the_query_and_colours_only_when_asked() {
+        let c = Captured {
+            arrived: OffsetDateTime::UNIX_EPOCH,
+            profile: Arc::new(Profile::builtin("attio").unwrap()),
+            method: Method::GET,
+            path: "/scim/v2/Users".into(),
+            query: Some(query("count=2&access_token=s3cret")),
+            headers: String::new(),
+            body: None,
+            status: 404,
+            duration_ms: 1.5,
+        };
+        assert_eq!(
+            format_log_line(&c, &[], false),
+            "1970-01-01T00:00:00.000Z attio GET /scim/v2/Users?count=2&access_token=[redacted] 404 1.5ms"
+        );
+        assert!(format_log_line(&c, &[], true).contains("\x1b[33m404\x1b[0m"));
+        let n = crate::violations::Noted {
+            effect: crate::violations::Effect::Refused,
+            switch: "filter.users",
+            rule: "filter refused".into(),
+        };
+        let req = crate::violations::ViolatingRequest {
+            seq: 1,
+            method: "GET".into(),
+            path: c.path.clone(),
+            query: None,
+            body: None,
+            status: 400,
+        };
+        let v = Violation::new(&c.profile, n, req, c.arrived);
+        assert!(
+            format_log_line(&c, &[v], false)
+                .ends_with(" 404 1.5ms  ! VIOLATION: filter refused [filter.users]")
+        );
     }
 
     #[test]

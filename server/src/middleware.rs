@@ -9,6 +9,7 @@ use crate::error::ScimError;
 use crate::gate;
 use crate::journal::{self, Captured};
 use crate::tenant::Tenant;
+use crate::violations::{self, ViolatingRequest, Violation};
 use axum::body::{Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::header;
@@ -172,39 +173,45 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     // A body declared too large is refused first; otherwise the gate (faults, authentication)
     // runs before the body is read, so an unauthenticated client never has its body kept.
     let target_len = uri.path_and_query().map_or(0, |p| p.as_str().len());
-    let (bytes, resp) = if let Some(r) = oversized_head(&parts, target_len) {
-        (Bytes::new(), r)
-    } else if declared_len(&parts).is_some_and(|n| n > limit) {
-        let refused = read_body(&t, &parts, body).await.err();
-        (Bytes::new(), refused.unwrap_or_else(|| too_large(limit)))
-    } else {
-        match gate::admit(&t, &parts, &path).await {
-            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => {
-                // Read only to be thrown away (at most the limit, for at most a second), so a
-                // client writing its body first can read the 401, and none is held for it.
-                let _ = tokio::time::timeout(UNAUTHENTICATED_DRAIN, drain(&mut body, limit)).await;
-                (Bytes::new(), e.into_response())
-            }
-            Err(e) => {
-                let bytes = read_body(&t, &parts, body).await.unwrap_or_default();
-                (bytes, e.into_response())
-            }
-            Ok(()) => match read_body(&t, &parts, body).await {
-                Err(r) => (Bytes::new(), r),
-                Ok(bytes) => {
-                    let resp = next
-                        .run(Request::from_parts(parts, Body::from(bytes.clone())))
-                        .await;
-                    let spc = || discovery::generated_service_provider_config(&t);
-                    let resp =
-                        breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp).await;
-                    (bytes, resp)
+    // What the request runs into of the vendor's rules is noted while it is served.
+    let ((bytes, resp), notes) = violations::collect(async {
+        if let Some(r) = oversized_head(&parts, target_len) {
+            (Bytes::new(), r)
+        } else if declared_len(&parts).is_some_and(|n| n > limit) {
+            let refused = read_body(&t, &parts, body).await.err();
+            (Bytes::new(), refused.unwrap_or_else(|| too_large(limit)))
+        } else {
+            match gate::admit(&t, &parts, &path).await {
+                Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => {
+                    // Read only to be thrown away (at most the limit, for at most a second), so a
+                    // client writing its body first can read the 401, and none is held for it.
+                    let _ =
+                        tokio::time::timeout(UNAUTHENTICATED_DRAIN, drain(&mut body, limit)).await;
+                    (Bytes::new(), e.into_response())
                 }
-            },
+                Err(e) => {
+                    let bytes = read_body(&t, &parts, body).await.unwrap_or_default();
+                    (bytes, e.into_response())
+                }
+                Ok(()) => match read_body(&t, &parts, body).await {
+                    Err(r) => (Bytes::new(), r),
+                    Ok(bytes) => {
+                        let resp = next
+                            .run(Request::from_parts(parts, Body::from(bytes.clone())))
+                            .await;
+                        let spc = || discovery::generated_service_provider_config(&t);
+                        let resp =
+                            breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp)
+                                .await;
+                        (bytes, resp)
+                    }
+                },
+            }
         }
-    };
+    })
+    .await;
     let resp = finalize(&t, resp, &path);
-    t.shared.journal.record_captured(Captured {
+    let captured = Captured {
         arrived,
         profile: t.profile.clone(),
         method,
@@ -214,6 +221,33 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         body: journal::body(&bytes),
         status: resp.status().as_u16(),
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-    });
+    };
+    let found: Vec<Violation> = if notes.is_empty() {
+        Vec::new()
+    } else {
+        let request = ViolatingRequest {
+            seq: 0,
+            method: captured.method.to_string(),
+            path: captured.path.clone(),
+            query: captured.query.clone(),
+            body: captured
+                .body
+                .as_deref()
+                .map(|b| serde_json::from_str(b).unwrap_or_else(|_| b.into())),
+            status: captured.status,
+        };
+        notes
+            .into_iter()
+            .map(|n| Violation::new(&t.profile, n, request.clone(), arrived))
+            .collect()
+    };
+    if t.shared.log_requests {
+        journal::log_line(&captured, &found);
+    }
+    let seq = t.shared.journal.record_captured(captured);
+    for mut v in found {
+        v.request.seq = seq;
+        t.shared.violations.record(v);
+    }
     resp
 }

@@ -16,8 +16,9 @@ use crate::faults::FaultRule;
 use crate::journal::Entry;
 use crate::serve::{ServeError, bind};
 use crate::tenant::Tenant;
+use crate::verify::{Matcher, NearMiss};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -27,6 +28,88 @@ pub struct MockServer {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), ServeError>>>,
+    expectations: Mutex<Vec<Expectation>>,
+}
+
+/// How many matching requests an expectation wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Times {
+    /// Exactly this many.
+    Exactly(usize),
+    /// At least this many.
+    AtLeast(usize),
+    /// At most this many.
+    AtMost(usize),
+}
+
+impl Times {
+    fn holds(self, n: usize) -> bool {
+        match self {
+            Times::Exactly(k) => n == k,
+            Times::AtLeast(k) => n >= k,
+            Times::AtMost(k) => n <= k,
+        }
+    }
+}
+
+impl std::fmt::Display for Times {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Times::Exactly(k) => write!(f, "exactly {k}"),
+            Times::AtLeast(k) => write!(f, "at least {k}"),
+            Times::AtMost(k) => write!(f, "at most {k}"),
+        }
+    }
+}
+
+/// A registered expectation: a matcher and how many requests it wants.
+#[derive(Debug, Clone)]
+struct Expectation {
+    matcher: Matcher,
+    times: Times,
+}
+
+/// The handle [`MockServer::expect`] returns, to say how many requests are expected.
+#[derive(Debug)]
+pub struct ExpectationHandle<'a> {
+    mock: &'a MockServer,
+    index: usize,
+}
+
+impl ExpectationHandle<'_> {
+    fn set(self, times: Times) {
+        let mut all = self
+            .mock
+            .expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(e) = all.get_mut(self.index) {
+            e.times = times;
+        }
+    }
+
+    /// Exactly `n` matching requests.
+    pub fn times(self, n: usize) {
+        self.set(Times::Exactly(n));
+    }
+
+    /// At least `n` matching requests.
+    pub fn at_least(self, n: usize) {
+        self.set(Times::AtLeast(n));
+    }
+
+    /// At most `n` matching requests (`at_most(0)`: never).
+    pub fn at_most(self, n: usize) {
+        self.set(Times::AtMost(n));
+    }
+}
+
+/// Expectations that did not hold, with the closest requests for each.
+#[derive(Debug, thiserror::Error)]
+#[error("{report}")]
+pub struct VerifyError {
+    /// The readable report (one paragraph per unmet expectation).
+    pub report: String,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -67,6 +150,7 @@ impl MockServer {
             addr,
             stop: Some(tx),
             task: Some(task),
+            expectations: Mutex::new(Vec::new()),
         })
     }
 
@@ -114,9 +198,121 @@ impl MockServer {
         self.app.shared.journal.entries()
     }
 
-    /// Forgets recorded requests.
+    /// The recorded requests `m` selects (see [`Matcher`]).
+    pub fn find(&self, m: &Matcher) -> Vec<Entry> {
+        let entries = self.requests();
+        let base_of = |v: &str| self.app.base_path_of(v);
+        m.select(&entries, &base_of).into_iter().cloned().collect()
+    }
+
+    /// How many recorded requests `m` selects.
+    pub fn count(&self, m: &Matcher) -> usize {
+        self.find(m).len()
+    }
+
+    /// The recorded requests closest to `m` that it does not select, with what differs.
+    pub fn near_misses(&self, m: &Matcher) -> Vec<NearMiss> {
+        let entries = self.requests();
+        let base_of = |v: &str| self.app.base_path_of(v);
+        m.near_misses(&entries, &base_of)
+    }
+
+    /// Expects requests matching `m`: at least one unless the handle says otherwise
+    /// (`.times(1)`, `.at_least(2)`, `.at_most(0)`). Checked by [`MockServer::verify`] and
+    /// when the mock is dropped, against the request journal at that moment.
+    pub fn expect(&self, m: Matcher) -> ExpectationHandle<'_> {
+        let mut all = self
+            .expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        all.push(Expectation {
+            matcher: m,
+            times: Times::AtLeast(1),
+        });
+        ExpectationHandle {
+            mock: self,
+            index: all.len() - 1,
+        }
+    }
+
+    /// Checks every expectation; the error lists each unmet one with its near misses.
+    pub fn try_verify(&self) -> Result<(), VerifyError> {
+        let all = self
+            .expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let mut report = String::new();
+        for (i, e) in all.iter().enumerate() {
+            let n = self.count(&e.matcher);
+            if e.times.holds(n) {
+                continue;
+            }
+            report.push_str(&format!(
+                "expectation {} {}: wanted {} matching request(s), received {n}\n",
+                i + 1,
+                e.matcher,
+                e.times
+            ));
+            if n == 0 {
+                for miss in self.near_misses(&e.matcher) {
+                    let r = &miss.request;
+                    let query = r
+                        .query
+                        .as_deref()
+                        .map(|q| format!("?{q}"))
+                        .unwrap_or_default();
+                    report.push_str(&format!("  near miss: {} {}{query}\n", r.method, r.path));
+                    for d in &miss.differences {
+                        report.push_str(&format!("    - {d}\n"));
+                    }
+                }
+            }
+        }
+        if report.is_empty() {
+            Ok(())
+        } else {
+            Err(VerifyError { report })
+        }
+    }
+
+    /// Checks every expectation and panics with a readable report when one does not hold.
+    pub fn verify(&self) {
+        if let Err(e) = self.try_verify() {
+            panic!("scimock: unmet expectations\n{e}");
+        }
+    }
+
+    /// Back to a fresh mock: every tenant to its fixtures (and generated users), the journal
+    /// and faults cleared, break switches off, expectations forgotten.
+    pub fn reset(&self) -> Result<(), crate::seed::LoadError> {
+        for t in self.app.all_tenants() {
+            t.reset()?;
+        }
+        self.clear_requests();
+        self.clear_violations();
+        self.clear_faults();
+        self.expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        Ok(())
+    }
+
+    /// The client violations so far: requests the vendor's rules refused or changed, oldest first.
+    pub fn violations(&self) -> Vec<crate::violations::Violation> {
+        self.app.shared.violations.list(None, 0)
+    }
+
+    /// Forgets the client violations recorded so far.
+    pub fn clear_violations(&self) {
+        self.app.shared.violations.clear();
+    }
+
+    /// Forgets recorded requests (and the violations they made).
     pub fn clear_requests(&self) {
         self.app.shared.journal.clear();
+        self.app.shared.violations.clear();
     }
 
     /// Injects a fault.
@@ -150,6 +346,11 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
+        }
+        // Like wiremock-rs: unmet expectations fail the test when the mock goes away, unless
+        // the test is already failing.
+        if !std::thread::panicking() {
+            self.verify();
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::select;
 use crate::sort;
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
+use crate::violations::{Effect, note};
 use scimock_profile::{BelowMinimum, OverMax, Pagination};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -124,6 +125,15 @@ pub fn fetch(t: &Tenant, kind: Kind, req: &ListRequest) -> ScimResult<Fetched> {
             .unwrap_or_else(|| select::all_matching(t, kind, &sel));
         matched = Some(sort::sort_kind(t, kind, all, spec));
     }
+    // Eventual consistency (a testing aid): what was created a moment ago is not listed yet.
+    let unlisted = t.not_yet_listed();
+    if !unlisted.is_empty() {
+        let mut all = matched
+            .take()
+            .unwrap_or_else(|| select::all_matching(t, kind, &sel));
+        all.retain(|s| !unlisted.contains(&s.id));
+        matched = Some(all);
+    }
     let total = match &matched {
         Some(m) => m.len(),
         None => t.read().collection(kind).len(),
@@ -220,6 +230,11 @@ pub fn resolve(
         // S-003 (Adra): startIndex and count: "Minimum value is 1".
         for (name, v) in [("startIndex", req.start_index), ("count", req.count)] {
             if v.is_some_and(|v| v < 1) {
+                note(
+                    Effect::Refused,
+                    "list.below_minimum",
+                    format!("{name} below 1 is refused (\"Minimum value is 1\")"),
+                );
                 return Err(ScimError::bad_request(
                     ScimType::InvalidValue,
                     format!("{name} must be at least 1"),
@@ -293,6 +308,11 @@ fn page_size(t: &Tenant, req: &ListRequest, cursor_mode: bool, bends: &Bends) ->
         if bends.count_ignored {
             count = count.saturating_add(1);
         } else if list.over_max == OverMax::Reject {
+            note(
+                Effect::Refused,
+                "list.over_max",
+                format!("count {count} is above the vendor's maximum of {m}: refused"),
+            );
             let t = if cursor_mode {
                 ScimType::InvalidCount
             } else {
@@ -303,6 +323,11 @@ fn page_size(t: &Tenant, req: &ListRequest, cursor_mode: bool, bends: &Bends) ->
                 format!("count must not exceed {m}"),
             ));
         } else {
+            note(
+                Effect::Altered,
+                "list.max_count",
+                format!("count {count} is above the vendor's maximum of {m}: at most {m} returned"),
+            );
             count = m;
         }
     } else if bends.count_ignored && req.count.is_some() {

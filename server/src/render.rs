@@ -14,6 +14,7 @@ use crate::projection::{self, Projection};
 use crate::resource::Schemas;
 use crate::store::{Kind, Stored};
 use crate::vendor::VendorBehaviour;
+use crate::violations::{Effect, note};
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -138,6 +139,20 @@ impl Renderer {
                 .is_some_and(|g| g.excluded_attributes);
         let a = attributes.filter(|_| p.attributes);
         let e = excluded.filter(|_| p.excluded_attributes || group_excludes);
+        if attributes.is_some_and(|s| !s.trim().is_empty()) && a.is_none() {
+            note(
+                Effect::Altered,
+                "projection.attributes",
+                "attributes is ignored: the vendor returns whole resources",
+            );
+        }
+        if excluded.is_some_and(|s| !s.trim().is_empty()) && e.is_none() {
+            note(
+                Effect::Altered,
+                "projection.excluded_attributes",
+                "excludedAttributes is ignored: the vendor returns whole resources",
+            );
+        }
         if p.mutually_exclusive && a.is_some() && e.is_some() {
             return Err(ScimError::invalid_value(
                 "attributes and excludedAttributes are mutually exclusive",

@@ -8,6 +8,7 @@ use crate::error::{ScimError, ScimResult};
 use crate::schema::ResourceSchemas;
 use crate::store::{Indexed, Kind, Stored};
 use crate::tenant::Tenant;
+use crate::violations::{Effect, note};
 use scimock_filter::{
     AttrInfo, AttrOp, AttrPath, CompValue, CompareOp, CompiledFilter, Filter, SchemaInfo,
     parse_filter_with,
@@ -226,13 +227,28 @@ pub fn judge(
     if !opts.skip_policy {
         match spec.check(filter, kind) {
             Ok(()) => {}
-            Err(r) if r.is_attribute() && spec.unknown_attr_empty => return Ok(Verdict::Empty),
+            Err(r) if r.is_attribute() && spec.unknown_attr_empty => {
+                note(
+                    Effect::Altered,
+                    "filter.unknown_attr_empty",
+                    format!(
+                        "a filter on {} answers an empty list: the vendor does not filter by it",
+                        r.attr()
+                    ),
+                );
+                return Ok(Verdict::Empty);
+            }
             Err(r) => {
-                return Err(ScimError::from_refusal(
-                    spec.refusal_for(&r, kind),
-                    r.attr(),
-                    r.op(),
-                ));
+                let e = ScimError::from_refusal(spec.refusal_for(&r, kind), r.attr(), r.op());
+                note(
+                    Effect::Refused,
+                    match kind {
+                        Kind::Group => "filter.groups",
+                        Kind::User => "filter.users",
+                    },
+                    format!("filter refused: {}", e.detail),
+                );
+                return Err(e);
             }
         }
     }
@@ -241,10 +257,24 @@ pub fn judge(
             return Ok(Verdict::All);
         }
         if spec.unknown_attr_empty {
+            note(
+                Effect::Altered,
+                "filter.unknown_attr_empty",
+                format!("a filter on {path} answers an empty list: no schema defines it"),
+            );
             return Ok(Verdict::Empty);
         }
         let refusal = spec.rules(kind).refusal.as_ref().unwrap_or(&spec.refusal);
-        return Err(ScimError::from_refusal(refusal, &path.to_string(), op));
+        let e = ScimError::from_refusal(refusal, &path.to_string(), op);
+        note(
+            Effect::Refused,
+            match kind {
+                Kind::Group => "filter.groups",
+                Kind::User => "filter.users",
+            },
+            format!("filter refused: {}", e.detail),
+        );
+        return Err(e);
     }
     let compiled = if opts.case_exact {
         CompiledFilter::new(filter, &CaseExact(schemas))

@@ -77,6 +77,10 @@ pub fn router(app: &Arc<App>) -> Router {
     let durable = app.clone();
     let app = app.clone();
     r.fallback(move |uri: OriginalUri| outside(app.clone(), uri))
+        .layer(axum::middleware::from_fn_with_state(
+            durable.clone(),
+            crate::netfault::layer,
+        ))
         .layer(axum::middleware::from_fn(move |req, next| {
             answer_when_durable(durable.clone(), req, next)
         }))

@@ -6,6 +6,7 @@ use crate::error::{ScimError, ScimResult};
 use crate::query::ListRequest;
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
+use crate::violations::{Effect, note};
 use scimock_filter::{AttrPath, JsonKind, JsonView, SchemaInfo, parse_attr_path, resolve_view};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -24,7 +25,20 @@ pub fn spec(t: &Tenant, req: &ListRequest) -> ScimResult<Option<SortSpec>> {
     let p = &t.profile;
     match req.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(_) if !p.sort.supported && p.sort.reject_when_unsupported => {
+            note(
+                Effect::Refused,
+                "sort.supported",
+                "sortBy is refused: the vendor does not sort",
+            );
             Err(ScimError::invalid_value("Sorting is not supported"))
+        }
+        Some(by) if !p.sort.supported => {
+            note(
+                Effect::Altered,
+                "sort.supported",
+                format!("sortBy={by} is ignored: the vendor does not sort"),
+            );
+            Ok(None)
         }
         Some(by) if p.sort.supported && !t.shared.faults.bends().sort_ignored => {
             let path = parse_attr_path(by)

@@ -41,6 +41,10 @@ pub struct Shared {
     pub body_timeout: std::time::Duration,
     /// The write log, with `--state` (every write is appended before it is answered).
     pub log: std::sync::OnceLock<Arc<WriteLog>>,
+    /// `serve --log-requests`: one line per request on stderr (see `crate::journal::log_line`).
+    pub log_requests: bool,
+    /// Client violations: requests a vendor rule refused or changed (`GET /_scimock/violations`).
+    pub violations: crate::violations::Violations,
     /// Turned on when shutdown begins: injected latency ends then.
     stopping: tokio::sync::watch::Sender<bool>,
     rng: Mutex<u64>,
@@ -68,6 +72,8 @@ impl Shared {
             body_timeout: crate::timeouts::Timeouts::default().body,
             log: std::sync::OnceLock::new(),
             stopping: tokio::sync::watch::Sender::new(false),
+            log_requests: false,
+            violations: crate::violations::Violations::default(),
             rng: Mutex::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         }
     }
@@ -173,9 +179,33 @@ pub struct Tenant {
     pub cursor_secret: u64,
     /// `Idempotency-Key`s seen by a unified facade.
     pub idempotency: Idempotency,
+    /// With `list.visibility_delay_ms`: resources created through the API and when, until
+    /// they become visible in lists.
+    pub unlisted: Mutex<Vec<(crate::store::Id, std::time::Instant)>>,
 }
 
 impl Tenant {
+    /// Notes a resource just created, which lists leave out for `list.visibility_delay_ms`.
+    pub fn created(&self, id: &crate::store::Id) {
+        if self.profile.list.visibility_delay_ms > 0 {
+            self.unlisted
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((id.clone(), std::time::Instant::now()));
+        }
+    }
+
+    /// The resources lists must not show yet (created less than `list.visibility_delay_ms` ago).
+    pub fn not_yet_listed(&self) -> Vec<crate::store::Id> {
+        let delay = std::time::Duration::from_millis(self.profile.list.visibility_delay_ms);
+        if delay.is_zero() {
+            return Vec::new();
+        }
+        let mut g = self.unlisted.lock().unwrap_or_else(|p| p.into_inner());
+        g.retain(|(_, at)| at.elapsed() < delay);
+        g.iter().map(|(id, _)| id.clone()).collect()
+    }
+
     /// Read access to the store.
     pub fn read(&self) -> RwLockReadGuard<'_, Store> {
         self.store.read().unwrap_or_else(|e| e.into_inner())

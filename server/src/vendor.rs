@@ -87,11 +87,19 @@ impl VendorBehaviour for Attio {
         match existing {
             Some(s) => s.pending,
             None => {
-                profile.writes.unverified_domain == UnverifiedDomain::Invite
+                let invite = profile.writes.unverified_domain == UnverifiedDomain::Invite
                     && attrs
                         .get("userName")
                         .and_then(Value::as_str)
-                        .is_some_and(|u| !domain_verified(profile, u))
+                        .is_some_and(|u| !domain_verified(profile, u));
+                if invite {
+                    crate::violations::note(
+                        crate::violations::Effect::Altered,
+                        "writes.verified_domains",
+                        "userName is not on a verified domain: created as a pending invite, not a member",
+                    );
+                }
+                invite
             }
         }
     }

@@ -167,6 +167,7 @@ pub fn create_user(t: &Tenant, mut body: Value) -> ScimResult<Written> {
     };
     let stored = bent_write(t, &mut store, |s| s.create_user(attrs, insert))
         .map_err(|e| store_error(&t.profile, Kind::User, e))?;
+    t.created(&stored.id);
     let status = t
         .behaviour
         .user_write_status(None, &stored)
@@ -187,6 +188,7 @@ pub fn create_group(t: &Tenant, body: Value) -> ScimResult<Written> {
         .write()
         .create_group(attrs, Insert::default())
         .map_err(|e| store_error(&t.profile, Kind::Group, e))?;
+    t.created(&stored.id);
     Ok(Written {
         stored,
         status: StatusCode::CREATED,

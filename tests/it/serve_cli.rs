@@ -19,10 +19,15 @@ impl Drop for Served {
 }
 
 pub(crate) fn serve(args: &[&str]) -> Served {
+    serve_with(args, Stdio::null())
+}
+
+/// `serve` with its stderr sent where the test wants it (`Stdio::piped()` to read it).
+fn serve_with(args: &[&str], stderr: Stdio) -> Served {
     let mut child = scimock(&["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("spawn scimock");
     let stdout = child.stdout.take().expect("stdout");
@@ -370,6 +375,43 @@ fn sigterm_during_concurrent_writes_keeps_every_acknowledged_write() {
     }
 }
 
+#[test]
+fn listen_takes_localhost_and_refuses_what_is_not_an_address() {
+    let mut child = scimock(&["serve", "--listen", "localhost:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn scimock");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with("listening on http://127.0.0.1:"),
+        "{line:?}"
+    );
+    let out = run(&["serve", "--listen", "example.com:80"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("localhost:PORT"));
+}
+
+#[test]
+fn help_names_every_builtin_vendor_and_the_exit_statuses() {
+    let serve = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
+    let check = String::from_utf8_lossy(&run(&["check", "--help"]).stdout).into_owned();
+    for name in PROFILE_NAMES {
+        assert!(serve.contains(name), "serve --help lacks {name}: {serve}");
+        assert!(check.contains(name), "check --help lacks {name}: {check}");
+    }
+    assert!(check.contains("Exit status: 0"), "{check}");
+    let filter = String::from_utf8_lossy(&run(&["filter", "--help"]).stdout).into_owned();
+    assert!(
+        filter.contains("Exit status: 0") && filter.contains("3 valid"),
+        "{filter}"
+    );
+}
 /// POSTs a user through the real server and returns the status.
 fn create_user(origin: &str, user_name: &str) -> u16 {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -785,4 +827,89 @@ fn empty_secrets_and_the_default_token_beyond_loopback_are_refused() {
         "the default token, passed explicitly"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("default token"));
+}
+
+#[test]
+fn log_requests_prints_one_line_per_request_and_shutdown_says_what_was_saved() {
+    let dir = state_dir("log-requests");
+    let path = dir.join("state.json");
+    let mut s = serve_with(
+        &["--log-requests", "--state", path.to_str().unwrap()],
+        Stdio::piped(),
+    );
+    assert_eq!(create_user(&s.origin, "logged@example.com"), 201);
+    let (status, _) = get(
+        &format!("{}/scim/v2/Users?count=1", s.origin),
+        "wrong-token",
+    );
+    assert_eq!(status, 401);
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0), "graceful exit");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    let post = lines
+        .iter()
+        .find(|l| l.contains(" generic POST /scim/v2/Users 201 "))
+        .unwrap_or_else(|| panic!("no POST line in {err}"));
+    assert!(post.ends_with("ms"), "{post}");
+    // An RFC 3339 time first.
+    assert!(
+        post.starts_with("20") && post.as_bytes()[10] == b'T',
+        "{post}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(" generic GET /scim/v2/Users?count=1 401 ")),
+        "{err}"
+    );
+    // Not a terminal: no colour codes.
+    assert!(!err.contains('\x1b'), "{err}");
+    let saved = format!("scimock: state saved to {} (", path.display());
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(&saved))
+        .unwrap_or_else(|| panic!("no saved line in {err}"));
+    // The generic fixtures' 3 users and 1 group, and the one created.
+    assert!(line.ends_with(" (4 users, 1 group)"), "{line}");
+}
+
+#[test]
+fn without_log_requests_nothing_is_printed_per_request() {
+    let mut s = serve_with(&[], Stdio::piped());
+    assert_eq!(create_user(&s.origin, "quiet@example.com"), 201);
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("/scim/v2/Users"), "{err}");
+}
+
+#[test]
+fn a_violation_is_marked_in_the_log_line_and_summarised_at_shutdown() {
+    let mut s = serve_with(&["--vendor", "attio", "--log-requests"], Stdio::piped());
+    let (status, body) = get(
+        &format!("{}/scim/v2/Users?count=500", s.origin),
+        "scimock-token",
+    );
+    assert_eq!(status, 200, "{body}");
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut s.child.stderr.take().unwrap(), &mut err).unwrap();
+    let line = err
+        .lines()
+        .find(|l| l.contains(" attio GET /scim/v2/Users?count=500 200 "))
+        .unwrap_or_else(|| panic!("no request line in {err}"));
+    assert!(
+        line.contains("! VIOLATION: count 500 is above the vendor's maximum of 100")
+            && line.ends_with("[list.max_count]"),
+        "{line}"
+    );
+    assert!(err.contains("scimock: 1 client violation ("), "{err}");
+    assert!(
+        err.contains("\n  1 x attio list.max_count: count 500"),
+        "{err}"
+    );
 }

@@ -286,6 +286,11 @@ pub struct ListSpec {
     /// refused with 400 where the document says "Minimum value is 1" (`reject`, Adra S-003).
     #[serde(default)]
     pub below_minimum: BelowMinimum,
+    /// Eventual consistency, a testing aid (off: 0): a user or group created through the API
+    /// appears in list results only this many milliseconds after its create was answered
+    /// (reads by id see it at once). Some vendors provision asynchronously.
+    #[serde(default)]
+    pub visibility_delay_ms: u64,
 }
 
 /// What `startIndex` / `count` below 1 get.

@@ -7,6 +7,7 @@ use super::{PATCH_OP_URN, PatchOp, PatchOpKind};
 use crate::error::ScimError;
 use crate::json::{check_depth, find_key, get_ci};
 use crate::schema::{is_bare_urn, urn_path};
+use crate::violations::{Effect, note};
 use scimock_filter::{PatchPath, parse_patch_path};
 use scimock_profile::PatchSpec;
 use serde_json::Value;
@@ -97,13 +98,19 @@ fn parse_op(i: usize, op: &Value, spec: &PatchSpec) -> Result<PatchOp, ScimError
         value,
     };
     allow::check_op(&parsed, spec).map_err(|p| {
-        ScimError::invalid_path(at(
+        let e = ScimError::invalid_path(at(
             i,
             format!(
                 "{} of '{p}' is not supported by this provider",
                 kind.as_str()
             ),
-        ))
+        ));
+        note(
+            Effect::Refused,
+            "patch",
+            format!("PATCH refused: {}", e.detail),
+        );
+        e
     })?;
     Ok(parsed)
 }

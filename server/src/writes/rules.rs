@@ -8,6 +8,7 @@ use crate::patch::PatchOp;
 use crate::store::{Store, Stored};
 use crate::tenant::Tenant;
 use crate::vendor;
+use crate::violations::{Effect, note};
 use scimock_profile::{MemberRules, Profile, SpecValidation, UnverifiedDomain};
 use serde_json::{Value, json};
 
@@ -125,16 +126,25 @@ pub(crate) fn keep_stored(p: &Profile, attrs: &mut Value) {
     let Some(obj) = attrs.as_object_mut() else {
         return;
     };
+    let mut dropped: Vec<String> = Vec::new();
     obj.retain(|k, v| {
         if !p.stores(k) {
+            dropped.push(k.clone());
             return false;
         }
         if keep.iter().any(|e| e.eq_ignore_ascii_case(k)) || !keep_members(keep, k) {
             return true;
         }
         let subs: Vec<&str> = keep.iter().filter_map(|e| member_of(e, k)).collect();
-        let retain = |o: &mut serde_json::Map<String, Value>| {
-            o.retain(|s, _| subs.iter().any(|x| x.eq_ignore_ascii_case(s)));
+        let sep = if k.contains(':') { ':' } else { '.' };
+        let mut retain = |o: &mut serde_json::Map<String, Value>| {
+            o.retain(|s, _| {
+                let kept = subs.iter().any(|x| x.eq_ignore_ascii_case(s));
+                if !kept && !dropped.iter().any(|d| d == &format!("{k}{sep}{s}")) {
+                    dropped.push(format!("{k}{sep}{s}"));
+                }
+                kept
+            });
         };
         match v {
             Value::Object(o) => {
@@ -151,6 +161,16 @@ pub(crate) fn keep_stored(p: &Profile, attrs: &mut Value) {
             _ => true,
         }
     });
+    if !dropped.is_empty() {
+        note(
+            Effect::Altered,
+            "shape.stored_attributes",
+            format!(
+                "accepted but not stored by the vendor (never returned): {}",
+                dropped.join(", ")
+            ),
+        );
+    }
 }
 
 /// True when some entry names a member of `attr` (`name.givenName`, `urn:...:employeeNumber`).
@@ -265,6 +285,11 @@ fn check_required(t: &Tenant, attrs: &Value) -> ScimResult<()> {
     }
     for r in &p.writes.required {
         if is_blank(dotted(attrs, r)) {
+            note(
+                Effect::Refused,
+                "writes.required",
+                format!("{r} is required by the vendor and was not sent"),
+            );
             return Err(ScimError::from_refusal(&p.writes.required_refusal, r, ""));
         }
     }
@@ -280,6 +305,11 @@ fn check_user_name(p: &Profile, attrs: &Value, creating: bool) -> ScimResult<()>
         .unwrap_or_default()
         .to_string();
     if p.writes.user_name_is_email && !user_name.contains('@') {
+        note(
+            Effect::Refused,
+            "writes.user_name_is_email",
+            format!("userName {user_name:?} is not an email address"),
+        );
         return Err(ScimError::invalid_value(format!(
             "userName {user_name:?} must be an email address"
         )));
@@ -300,6 +330,11 @@ fn check_user_name(p: &Profile, attrs: &Value, creating: bool) -> ScimResult<()>
         if !vendor::domain_verified(p, &email) {
             let domain = email.rsplit_once('@').map_or(email.as_str(), |(_, d)| d);
             if let Some(r) = &p.writes.unverified_refusal {
+                note(
+                    Effect::Refused,
+                    "writes.unverified_domain",
+                    format!("{domain} is not a verified domain of the workspace"),
+                );
                 return Err(ScimError::from_refusal(r, domain, ""));
             }
         }
@@ -326,7 +361,19 @@ fn normalize_role(p: &Profile, attrs: &mut Value) {
             let canonical = allowed
                 .iter()
                 .find(|a| a.eq_ignore_ascii_case(s))
-                .unwrap_or(&role.fallback);
+                .unwrap_or_else(|| {
+                    note(
+                        Effect::Altered,
+                        "writes.role.fallback",
+                        format!(
+                            "{} {s:?} is not one of {}: stored as {}",
+                            role.attr,
+                            allowed.join(", "),
+                            role.fallback
+                        ),
+                    );
+                    &role.fallback
+                });
             *v = Value::String(canonical.clone());
         }
     }

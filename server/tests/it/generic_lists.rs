@@ -487,3 +487,65 @@ async fn uncapped_profiles_page_without_overflow() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["itemsPerPage"], 2);
 }
+
+/// `list.visibility_delay_ms` (eventual consistency, a testing aid): a created user is read by
+/// id at once, and listed only once the delay has passed.
+#[tokio::test]
+async fn a_visibility_delay_keeps_new_resources_out_of_lists_for_a_while() {
+    let c = crate::common::start("generic", 0, &[("list.visibility_delay_ms", json!(1500))]).await;
+    let before = c.get("/Users").await.body["totalResults"].as_u64().unwrap();
+    let created = c
+        .post(
+            "/Users",
+            &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "late@example.com"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let at = std::time::Instant::now();
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let filter = "/Users?filter=userName%20eq%20%22late%40example.com%22";
+    assert_eq!(c.get(filter).await.body["totalResults"], 0);
+    assert_eq!(c.get("/Users").await.body["totalResults"], before);
+    assert_eq!(c.get(&format!("/Users/{id}")).await.status, 200);
+    let group = c
+        .post(
+            "/Groups",
+            &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Late"}),
+        )
+        .await;
+    assert_eq!(group.status, 201, "{}", group.text);
+    let groups = c.get("/Groups?filter=displayName%20eq%20%22Late%22").await;
+    assert_eq!(groups.body["totalResults"], 0);
+    loop {
+        if c.get(filter).await.body["totalResults"] == 1 {
+            break;
+        }
+        assert!(
+            at.elapsed() < std::time::Duration::from_secs(10),
+            "never listed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        at.elapsed() >= std::time::Duration::from_millis(1400),
+        "{:?}",
+        at.elapsed()
+    );
+    assert_eq!(c.get("/Users").await.body["totalResults"], before + 1);
+}
+
+#[tokio::test]
+async fn without_a_visibility_delay_a_created_user_is_listed_at_once() {
+    let c = crate::common::start("generic", 0, &[]).await;
+    let created = c
+        .post(
+            "/Users",
+            &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "now@example.com"}),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    let r = c
+        .get("/Users?filter=userName%20eq%20%22now%40example.com%22")
+        .await;
+    assert_eq!(r.body["totalResults"], 1);
+}
