@@ -12,7 +12,7 @@ use scimock_conformance::report::{self, Format};
 use scimock_conformance::{
     Baseline, Config, Credential, Event, Gate, Report, Severity, cancellation, har,
 };
-use scimock_profile::{PROFILE_NAMES, Profile};
+use scimock_profile::{PROFILE_NAMES, Profile, is_profile_path};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,7 +22,8 @@ use std::time::Duration;
 pub struct CheckArgs {
     /// The SCIM base URL (for --profile truto: the unified users endpoint).
     pub base_url: String,
-    /// What the target is expected to do (with --client: generic unless given).
+    /// What the target is expected to do: a built-in profile's name or a profile file's path
+    /// (`./acme.json`); with --client, generic unless given.
     #[arg(long, value_parser = profile_name, required_unless_present = "client")]
     pub profile: Option<String>,
     /// Replay what an identity provider sends, `entra` (Microsoft Entra ID) or `okta`: runs its
@@ -97,11 +98,11 @@ struct Outputs {
 }
 
 fn profile_name(s: &str) -> Result<String, String> {
-    if PROFILE_NAMES.contains(&s) {
+    if PROFILE_NAMES.contains(&s) || is_profile_path(s) {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "unknown profile {s:?}; one of {}",
+            "unknown profile {s:?}; one of {}, or a profile file's path (containing '/' or ending in .json)",
             PROFILE_NAMES.join(", ")
         ))
     }
@@ -152,7 +153,7 @@ pub fn run(a: CheckArgs) -> u8 {
 /// The run configuration and outputs the arguments ask for, or the exit status of a refusal
 /// (already explained on stderr).
 fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
-    let profile = Profile::builtin(a.profile.as_deref().unwrap_or(RFC_PROFILE)).map_err(fail)?;
+    let profile = Profile::load(a.profile.as_deref().unwrap_or(RFC_PROFILE)).map_err(fail)?;
     let client = a.client.as_deref().and_then(IdpClient::from_name);
     if let Some(c) = client {
         for o in &a.client_options {

@@ -1,7 +1,7 @@
 //! Command-line definitions and dispatch to the libraries.
 
 use clap::{Args, Parser, Subcommand};
-use scimock_profile::{PROFILE_NAMES, Profile, parse_override};
+use scimock_profile::{PROFILE_NAMES, Profile, is_profile_path, parse_override};
 use scimock_server::{ServeConfig, VendorChoice};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,6 +26,8 @@ enum Command {
     Check(crate::check::CheckArgs),
     /// Compare two JSON reports of `scimock check`: regressions, fixes, new and removed checks.
     Diff(DiffArgs),
+    /// Write, inspect and describe profile files (custom vendors).
+    Profile(crate::profile::ProfileArgs),
 }
 
 #[derive(Debug, Args)]
@@ -44,7 +46,8 @@ struct DiffArgs {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Profile to serve, or `all` to mount every profile under /{vendor}.
+    /// Profile to serve: a built-in's name, a profile file's path (`./acme.json`), or `all` to
+    /// mount every built-in under /{vendor}.
     #[arg(long, default_value = "generic", value_parser = vendor_choice)]
     vendor: String,
     /// Address to listen on (`127.0.0.1:0` picks a free port).
@@ -88,16 +91,16 @@ struct ServeArgs {
 
 #[derive(Debug, Args)]
 struct VendorsArgs {
-    /// Show one profile in detail, with sources.
+    /// Show one profile (a built-in's name or a profile file's path) in detail, with sources.
     name: Option<String>,
 }
 
 fn vendor_choice(s: &str) -> Result<String, String> {
-    if s == "all" || PROFILE_NAMES.contains(&s) {
+    if s == "all" || PROFILE_NAMES.contains(&s) || is_profile_path(s) {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "unknown vendor {s:?}; one of {}, all",
+            "unknown vendor {s:?}; one of {}, all, or a profile file's path (containing '/' or ending in .json)",
             PROFILE_NAMES.join(", ")
         ))
     }
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Vendors(a) => vendors(a),
         Command::Check(a) => crate::check::run(a),
         Command::Diff(a) => diff(a),
+        Command::Profile(a) => crate::profile::run(a),
     }
 }
 
@@ -178,6 +182,12 @@ fn serve(a: ServeArgs) -> u8 {
         match parse_override(s) {
             Ok(o) => overrides.push(o),
             Err(e) => return fail(e),
+        }
+    }
+    // A profile file is read and checked before the port is bound.
+    if is_profile_path(&a.vendor) {
+        if let Err(e) = Profile::load(&a.vendor) {
+            return fail(e);
         }
     }
     let cfg = ServeConfig {
@@ -264,7 +274,7 @@ fn vendors(a: VendorsArgs) -> u8 {
             0
         }
         Some(name) => {
-            let p = match Profile::builtin(&name) {
+            let p = match Profile::load(&name) {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };

@@ -11,7 +11,7 @@ use scimock_profile::vocab::ResourceKind;
 pub struct FilterArgs {
     /// The filter expression.
     expr: String,
-    /// Check the filter against this vendor's rules.
+    /// Check the filter against this vendor's rules (a built-in profile's name or a profile file's path).
     #[arg(long)]
     profile: Option<String>,
     /// Print the AST as JSON instead of the canonical form.
@@ -22,7 +22,7 @@ pub struct FilterArgs {
 /// Runs the command: 0 valid (and accepted), 1 malformed, 2 unknown profile, 3 the vendor
 /// refuses it.
 pub fn run(a: FilterArgs) -> u8 {
-    let profile = match a.profile.as_deref().map(Profile::builtin).transpose() {
+    let profile = match a.profile.as_deref().map(Profile::load).transpose() {
         Ok(p) => p,
         Err(e) => return fail(e),
     };

@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod filter;
+mod profile;
 
 use clap::Parser;
 

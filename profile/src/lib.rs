@@ -17,29 +17,21 @@
 
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
+pub mod file_schema;
 mod filter;
+mod load;
 mod model;
+mod registry;
 pub mod rfc7643;
+mod rules;
 pub mod vocab;
 pub use filter::{FilterRefusal, RefusalAnswer};
+pub use load::{ANNOTATIONS, is_profile_path, merge};
 pub use model::*;
-
-/// The names of the built-in profiles, in display order.
-pub const PROFILE_NAMES: &[&str] = &["generic", "attio", "atlassian", "adra", "elfsquad", "truto"];
-
-/// A built-in profile's JSON source, embedded from `fixtures/profiles/`.
-fn builtin_source(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "generic" => include_str!("../../fixtures/profiles/generic.json"),
-        "attio" => include_str!("../../fixtures/profiles/attio.json"),
-        "atlassian" => include_str!("../../fixtures/profiles/atlassian.json"),
-        "adra" => include_str!("../../fixtures/profiles/adra.json"),
-        "elfsquad" => include_str!("../../fixtures/profiles/elfsquad.json"),
-        "truto" => include_str!("../../fixtures/profiles/truto.json"),
-        _ => return None,
-    })
-}
+pub use registry::{PROFILE_NAMES, builtin_fixtures, is_builtin};
+pub use rules::{FILTER_OPERATORS, valid_profile_name};
 
 /// The built-in Attio profile's error-code table (parsed once), for the Attio envelope on a
 /// profile without its own table.
@@ -50,32 +42,27 @@ pub(crate) fn builtin_attio_codes() -> Option<&'static ErrorCodes> {
         .as_ref()
 }
 
-/// A vendor's seed data `{"users":[...],"groups":[...]}` (its documented example bodies), embedded from `fixtures/users/`.
-pub fn builtin_fixtures(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "generic" => include_str!("../../fixtures/users/generic.json"),
-        "attio" => include_str!("../../fixtures/users/attio.json"),
-        "atlassian" => include_str!("../../fixtures/users/atlassian.json"),
-        "adra" => include_str!("../../fixtures/users/adra.json"),
-        "elfsquad" => include_str!("../../fixtures/users/elfsquad.json"),
-        "truto" => "{}",
-        _ => return None,
-    })
-}
-
 /// Why a profile could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     /// No built-in profile has this name.
-    #[error("unknown profile {0:?} (known: {known})", known = PROFILE_NAMES.join(", "))]
+    #[error("unknown profile {0:?} (known: {known}; a profile file's path contains '/' or ends in .json)", known = PROFILE_NAMES.join(", "))]
     Unknown(String),
-    /// The JSON does not describe a profile.
-    #[error("profile {name}: {source}")]
+    /// A profile file could not be read.
+    #[error("profile file {}: {source}", path.display())]
+    Read {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The document does not describe a valid profile: each problem names its JSON path.
+    #[error("profile {origin}: {}", Problem::list(problems))]
     Invalid {
-        /// Profile name.
-        name: String,
-        /// What serde said.
-        source: serde_json::Error,
+        /// The file path or profile name.
+        origin: String,
+        /// What is wrong, in document order (a type error stops at the first).
+        problems: Vec<Problem>,
     },
     /// An override names a field that does not exist or has the wrong type.
     #[error("override {path}: {reason}")]
@@ -98,23 +85,48 @@ pub enum ProfileError {
     },
 }
 
+/// One thing wrong with a profile document, at a JSON path (`list.max_count`, `quirks[2].id`;
+/// empty for the document as a whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The JSON path.
+    pub path: String,
+    /// What is wrong, and what is expected there.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// One problem on the same line; several one per line.
+    fn list(problems: &[Problem]) -> String {
+        match problems {
+            [one] => one.to_string(),
+            many => many
+                .iter()
+                .map(|p| format!("\n  - {p}"))
+                .collect::<String>(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
 impl Profile {
-    /// Loads a built-in profile by name.
-    pub fn builtin(name: &str) -> Result<Profile, ProfileError> {
-        let src = builtin_source(name).ok_or_else(|| ProfileError::Unknown(name.to_string()))?;
-        Profile::from_json(name, src)
-    }
-
-    /// Parses a profile from JSON text.
-    pub fn from_json(name: &str, src: &str) -> Result<Profile, ProfileError> {
-        let p: Profile = serde_json::from_str(src).map_err(|source| ProfileError::Invalid {
-            name: name.to_string(),
-            source,
-        })?;
-        p.validate()?;
-        Ok(p)
-    }
-
     /// Checks what serde cannot: every URN in `shape.extensions` has a schema.
     pub fn validate(&self) -> Result<(), ProfileError> {
         match self
@@ -205,7 +217,7 @@ impl Profile {
         let mut taken = Vec::new();
         let mut flags = Vec::with_capacity(overrides.len());
         for (path, value) in overrides {
-            let (vendor, rest) = split_vendor(path);
+            let (vendor, rest) = split_vendor(path, &[self.name.as_str()]);
             let take = match vendor {
                 Some(v) => v == self.name,
                 None => field_exists(&doc, rest),
@@ -224,6 +236,13 @@ impl Profile {
         fill_params(&self.base_path, &self.path_params)
     }
 
+    /// The seed data `{"users":[...],"groups":[...]}` the mock starts with: the built-in's named
+    /// by `fixtures`, else the built-in's of this profile's name; `None` when neither is a
+    /// built-in (a new vendor without seed data).
+    pub fn seed_fixtures(&self) -> Option<&'static str> {
+        builtin_fixtures(self.fixtures.as_deref().unwrap_or(&self.name))
+    }
+
     /// The quirk with this id, if the profile lists it.
     pub fn quirk(&self, id: &str) -> Option<&Quirk> {
         self.quirks.iter().find(|q| q.id == id)
@@ -239,10 +258,14 @@ pub fn fill_params(template: &str, params: &BTreeMap<String, String>) -> String 
     out
 }
 
-/// `attio.list.max_count` -> (`Some("attio")`, `list.max_count`); unqualified paths have no vendor.
-fn split_vendor(path: &str) -> (Option<&str>, &str) {
+/// `attio.list.max_count` -> (`Some("attio")`, `list.max_count`): the head is a vendor when it is
+/// a built-in's name or one of `also` (custom profiles); unqualified paths have no vendor. A
+/// profile's name is never a top-level field's, so the two cannot be confused.
+fn split_vendor<'a>(path: &'a str, also: &[&str]) -> (Option<&'a str>, &'a str) {
     match path.split_once('.') {
-        Some((head, rest)) if PROFILE_NAMES.contains(&head) => (Some(head), rest),
+        Some((head, rest)) if PROFILE_NAMES.contains(&head) || also.contains(&head) => {
+            (Some(head), rest)
+        }
         _ => (None, path),
     }
 }
@@ -280,7 +303,8 @@ pub fn check_overrides(
         if taken {
             continue;
         }
-        return Err(match split_vendor(path) {
+        let names: Vec<&str> = mounted.iter().map(|p| p.name.as_str()).collect();
+        return Err(match split_vendor(path, &names) {
             (Some(v), _) => ProfileError::Override {
                 path: path.clone(),
                 reason: format!("the {v} profile is not mounted"),

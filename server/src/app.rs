@@ -8,7 +8,7 @@ use crate::state::{self, StateError};
 use crate::store::Store;
 use crate::tenant::{RateLimiter, Rules, Shared, Tenant};
 use crate::vendor::behaviour_for;
-use scimock_profile::{PROFILE_NAMES, Profile, ProfileError, ProfileKind, builtin_fixtures};
+use scimock_profile::{PROFILE_NAMES, Profile, ProfileError, ProfileKind};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -122,12 +122,14 @@ fn seed_data(profile: &Profile, cfg: &ServeConfig) -> Result<Value, BuildError> 
         Some(Value::Array(users)) => json!({"users": users, "groups": []}),
         Some(v @ Value::Object(_)) => v.clone(),
         Some(_) => return Err(BuildError::FixturesShape),
-        None => serde_json::from_str(builtin_fixtures(&profile.name).unwrap_or("{}")).map_err(
-            |source| BuildError::BuiltinFixtures {
-                profile: profile.name.clone(),
-                source,
-            },
-        )?,
+        None => {
+            serde_json::from_str(profile.seed_fixtures().unwrap_or("{}")).map_err(|source| {
+                BuildError::BuiltinFixtures {
+                    profile: profile.name.clone(),
+                    source,
+                }
+            })?
+        }
     };
     // Generated users are not kept here: every reset generates them again (Tenant::generated).
     if cfg.users.is_some_and(|n| n > 0) && !data.get("users").is_some_and(Value::is_array) {
@@ -206,9 +208,9 @@ pub fn build_tenant(
     Ok(t)
 }
 
-/// The built-in profile `name` with the overrides meant for it.
+/// The profile `name` (a built-in, or a profile file's path) with the overrides meant for it.
 fn profile_for(name: &str, cfg: &ServeConfig) -> Result<Profile, ProfileError> {
-    let p = Profile::builtin(name)?;
+    let p = Profile::load(name)?;
     let (mine, _) = p.overrides_for(&cfg.overrides);
     p.with_overrides(&mine)
 }
@@ -220,7 +222,7 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
         VendorChoice::One(name) => {
             // The accounts as overridden (`--set truto.unified.accounts=...`), when that applies;
             // otherwise the built-in ones, and `check_overrides` reports the override's error.
-            let p = profile_for(name, cfg).or_else(|_| Profile::builtin(name))?;
+            let p = profile_for(name, cfg).or_else(|_| Profile::load(name))?;
             let mut names = vec![name.clone()];
             if let Some(u) = &p.unified {
                 names.extend(u.accounts.iter().map(|a| a.vendor.clone()));
@@ -228,7 +230,7 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
             names
         }
     };
-    names.iter().map(|n| Profile::builtin(n)).collect()
+    names.iter().map(|n| Profile::load(n)).collect()
 }
 
 impl App {

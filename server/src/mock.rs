@@ -38,7 +38,8 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts `vendor` (`generic`, `attio`, ..., or `all`) on `127.0.0.1` with a free port.
+    /// Starts `vendor` (`generic`, `attio`, ..., a profile file's path, or `all`) on `127.0.0.1`
+    /// with a free port.
     pub async fn start(vendor: &str) -> Result<MockServer, ServeError> {
         let vendor = if vendor == "all" {
             VendorChoice::All

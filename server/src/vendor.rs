@@ -6,7 +6,7 @@
 
 use crate::store::Stored;
 use axum::http::StatusCode;
-use scimock_profile::{Profile, UnverifiedDomain};
+use scimock_profile::{Behaviour, Profile, UnverifiedDomain};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
@@ -105,10 +105,43 @@ impl VendorBehaviour for Attio {
     }
 }
 
-/// The behaviour for a profile.
+/// The behaviour a profile selects by name (`behaviour`), whatever the profile is called.
 pub fn behaviour_for(profile: &Profile) -> Arc<dyn VendorBehaviour> {
-    match profile.name.as_str() {
-        "attio" => Arc::new(Attio),
-        _ => Arc::new(Standard),
+    match profile.behaviour {
+        Behaviour::Attio => Arc::new(Attio),
+        Behaviour::Standard => Arc::new(Standard),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str, behaviour: Behaviour) -> Profile {
+        let mut p = Profile::builtin("attio").unwrap();
+        p.name = name.into();
+        p.behaviour = behaviour;
+        p
+    }
+
+    #[test]
+    fn the_behaviour_is_the_one_the_profile_names_not_the_profiles_name() {
+        assert_eq!(
+            format!("{:?}", behaviour_for(&named("acme", Behaviour::Attio))),
+            "Attio"
+        );
+        assert_eq!(
+            format!("{:?}", behaviour_for(&named("attio", Behaviour::Standard))),
+            "Standard"
+        );
+        for name in scimock_profile::PROFILE_NAMES {
+            let p = Profile::builtin(name).unwrap();
+            let expected = if *name == "attio" {
+                "Attio"
+            } else {
+                "Standard"
+            };
+            assert_eq!(format!("{:?}", behaviour_for(&p)), expected, "{name}");
+        }
     }
 }

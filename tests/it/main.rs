@@ -14,5 +14,6 @@ mod check_cli;
 mod common;
 mod docs;
 mod filter_cli;
+mod profile_cli;
 mod report_cli;
 mod serve_cli;

@@ -6,9 +6,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    origin: String,
+    pub(crate) origin: String,
 }
 
 impl Drop for Served {
@@ -18,7 +18,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(args: &[&str]) -> Served {
+pub(crate) fn serve(args: &[&str]) -> Served {
     let mut child = scimock(&["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
@@ -42,7 +42,7 @@ fn serve(args: &[&str]) -> Served {
     Served { child, origin }
 }
 
-fn get(url: &str, token: &str) -> (u16, serde_json::Value) {
+pub(crate) fn get(url: &str, token: &str) -> (u16, serde_json::Value) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -3,12 +3,13 @@
 mod schema;
 pub use schema::*;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// One vendor's SCIM behaviour.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// CLI name (`attio`).
@@ -19,6 +20,10 @@ pub struct Profile {
     pub summary: String,
     /// A SCIM endpoint, or a unified facade over other profiles (Truto).
     pub kind: ProfileKind,
+    /// The vendor behaviour that is code, not data, by name (`standard` when left out). A
+    /// profile that extends `attio` keeps Attio's behaviour whatever its own name.
+    #[serde(default)]
+    pub behaviour: Behaviour,
     /// Path the profile is mounted at, with `{param}` id segments.
     pub base_path: String,
     /// The vendor's real base URL, for documentation only (never contacted).
@@ -26,6 +31,12 @@ pub struct Profile {
     /// Fixed values for the id segments in `base_path` (directory id, organization sid).
     #[serde(default)]
     pub path_params: BTreeMap<String, String>,
+    /// The built-in profile whose seed users and groups (`fixtures/users/NAME.json`) the mock
+    /// starts with; `null`: the profile's own name's (a built-in's own, none for a new vendor).
+    /// A file that `extends` a built-in inherits that built-in's unless it says otherwise.
+    /// `serve --fixtures FILE` replaces them.
+    #[serde(default)]
+    pub fixtures: Option<String>,
     /// How requests authenticate.
     pub auth: AuthSpec,
     /// Content types in and out.
@@ -69,7 +80,7 @@ pub struct Profile {
 }
 
 /// What kind of API the profile exposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileKind {
     /// A SCIM 2.0 service provider.
@@ -78,8 +89,34 @@ pub enum ProfileKind {
     Unified,
 }
 
+/// Vendor behaviour that is code rather than data, selected by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Behaviour {
+    /// Nothing beyond the profile's data.
+    #[default]
+    Standard,
+    /// Attio: a create for an unverified domain is a pending invite (read as active; deactivating
+    /// it answers 204), `appRole` defaults to `member` on create and is kept by a replace that
+    /// leaves it out, and suspended users are returned without `appRole` (D:A1-D:A4).
+    Attio,
+}
+
+impl Behaviour {
+    /// Every named behaviour, in declaration order.
+    pub const ALL: &[Behaviour] = &[Behaviour::Standard, Behaviour::Attio];
+
+    /// The name a profile selects it by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Behaviour::Standard => "standard",
+            Behaviour::Attio => "attio",
+        }
+    }
+}
+
 /// Authentication.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSpec {
     /// What the vendor calls the credential (`directory API key`), shown in `/_scimock/info`.
@@ -93,7 +130,7 @@ pub struct AuthSpec {
 }
 
 /// Content types.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MediaSpec {
     /// Content-Type of successful responses.
@@ -103,7 +140,7 @@ pub struct MediaSpec {
 }
 
 /// Error rendering.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// Body format.
@@ -115,6 +152,7 @@ pub struct ErrorSpec {
         default = "default_not_offered_status",
         deserialize_with = "error_status"
     )]
+    #[schemars(range(min = 400, max = 599))]
     pub not_offered_status: u16,
     /// The vendor's error `type` and `code` per status, for envelopes that carry them (Attio).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,7 +172,7 @@ impl ErrorSpec {
 }
 
 /// A vendor's error-code table: an entry per HTTP status and one for any other status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCodes {
     /// Entries by HTTP status.
@@ -151,7 +189,7 @@ impl ErrorCodes {
 }
 
 /// One error-code entry: the envelope's `type` and `code`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
     /// The `type` field (Attio: `invalid_request_error`, `auth_error`, ...).
@@ -178,7 +216,7 @@ fn error_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u16, D::Error>
 }
 
 /// The error body formats scimock can render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorFormat {
     /// RFC 7644 §3.12 SCIM Error: `schemas`, `status` as a string, `scimType`, `detail`.
@@ -192,7 +230,7 @@ pub enum ErrorFormat {
 }
 
 /// How lists page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pagination {
     /// RFC 7644 §3.4.2.4 `startIndex` / `count`.
@@ -202,7 +240,7 @@ pub enum Pagination {
 }
 
 /// What to do with a `count` above the maximum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OverMax {
     /// Silently return at most the maximum.
@@ -212,7 +250,7 @@ pub enum OverMax {
 }
 
 /// What `itemsPerPage` means in a list response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemsPerPage {
     /// The number of resources in this page (RFC 7644).
@@ -222,14 +260,14 @@ pub enum ItemsPerPage {
 }
 
 /// List semantics.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListSpec {
     /// Index paging or none.
     pub pagination: Pagination,
-    /// Page size when `count` is absent (`None`: everything).
+    /// Page size when `count` is absent (`null`: everything).
     pub default_count: Option<u64>,
-    /// Largest page (`None`: no cap).
+    /// Largest page (`null`: no cap).
     pub max_count: Option<u64>,
     /// Clamp or reject a `count` above `max_count`.
     pub over_max: OverMax,
@@ -247,7 +285,7 @@ pub struct ListSpec {
 }
 
 /// RFC 9865 cursor pagination.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CursorSpec {
     /// Seconds a cursor stays valid (`cursorTimeout`).
@@ -255,7 +293,7 @@ pub struct CursorSpec {
 }
 
 /// A documented refusal: status, `scimType` and the message the vendor gives.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Refusal {
     /// HTTP status.
@@ -268,7 +306,7 @@ pub struct Refusal {
 }
 
 /// Which filters one resource type accepts.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterRules {
     /// Any attribute with any operator (generic).
@@ -289,7 +327,7 @@ pub struct FilterRules {
 }
 
 /// One allowed attribute and its operators.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllowedAttr {
     /// Dotted attribute path, compared case-insensitively.
@@ -299,7 +337,7 @@ pub struct AllowedAttr {
 }
 
 /// Filter support.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterSpec {
     /// Rules for `/Users`.
@@ -322,7 +360,7 @@ pub struct FilterSpec {
 }
 
 /// Sorting.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SortSpec {
     /// `sortBy` honoured.
@@ -333,7 +371,7 @@ pub struct SortSpec {
 }
 
 /// `attributes` / `excludedAttributes`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectionSpec {
     /// `attributes` honoured.
@@ -346,7 +384,7 @@ pub struct ProjectionSpec {
 }
 
 /// How `schemas` is filled on a User.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SchemasRule {
     /// Core URN plus each extension present, in `extensions` order.
@@ -356,7 +394,7 @@ pub enum SchemasRule {
 }
 
 /// Timestamp precision on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
     /// `2024-01-01T00:00:00Z`
@@ -368,7 +406,7 @@ pub enum Precision {
 }
 
 /// How `meta.location` and member `$ref` are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UrlStyle {
     /// `http://127.0.0.1:8080/scim/v2/Users/ID`
@@ -378,7 +416,7 @@ pub enum UrlStyle {
 }
 
 /// A top-level attribute that mirrors an extension sub-attribute (Atlassian `department`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mirror {
     /// Top-level attribute name.
@@ -390,12 +428,12 @@ pub struct Mirror {
 }
 
 /// The shape of User resources.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShapeSpec {
     /// How `schemas` is filled.
     pub schemas: SchemasRule,
-    /// The list used with [`SchemasRule::Fixed`], in wire order.
+    /// The list every User carries when `schemas` is `fixed`, in wire order.
     #[serde(default)]
     pub fixed_schemas: Vec<String>,
     /// Extension URNs the vendor knows, in order; others are dropped on write. Each is a
@@ -429,7 +467,7 @@ pub struct ShapeSpec {
 }
 
 /// What DELETE does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeleteMode {
     /// Removed; later requests get 404 (RFC 7644).
@@ -442,7 +480,7 @@ pub enum DeleteMode {
 }
 
 /// What to do with attributes the vendor's schema does not have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnknownAttributes {
     /// Store and return them.
@@ -454,7 +492,7 @@ pub enum UnknownAttributes {
 }
 
 /// Rules for `emails` on write.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailRules {
     /// Exactly one email required (Adra).
@@ -472,7 +510,7 @@ pub struct EmailRules {
 }
 
 /// What happens to a create for an email on an unverified domain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnverifiedDomain {
     /// Created normally.
@@ -484,7 +522,7 @@ pub enum UnverifiedDomain {
 }
 
 /// Create / replace / delete rules.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WriteSpec {
     /// POST /Users exists.
@@ -520,7 +558,7 @@ pub struct WriteSpec {
     pub verified_domains: Vec<String>,
     /// What an unverified domain gets.
     pub unverified_domain: UnverifiedDomain,
-    /// The answer for [`UnverifiedDomain::Reject`].
+    /// The answer when `unverified_domain` is `reject`.
     #[serde(default)]
     pub unverified_refusal: Option<Refusal>,
     /// Attributes generated on create, with their generator (`uuid`, `hex24`).
@@ -536,7 +574,7 @@ pub struct WriteSpec {
 }
 
 /// A cap on the users of a tenant.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserLimit {
     /// Users at most.
@@ -547,7 +585,7 @@ pub struct UserLimit {
 
 /// A top-level role attribute (Attio `appRole`): what an unrecognised value becomes, and a role
 /// whose last active holder cannot lose it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleRules {
     /// The attribute (one of `shape.vendor_attributes`).
@@ -563,7 +601,7 @@ pub struct RoleRules {
 }
 
 /// What a successful PATCH answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatchResponse {
     /// 200 with the resource.
@@ -573,7 +611,7 @@ pub enum PatchResponse {
 }
 
 /// PATCH leniency.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchSpec {
     /// `op` matched case-insensitively (`Replace`).
@@ -608,7 +646,7 @@ pub struct PatchSpec {
 }
 
 /// Discovery endpoints.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DiscoverySpec {
     /// Path of the service provider configuration, relative to the base (`/ServiceProviderConfig`,
@@ -625,7 +663,7 @@ pub struct DiscoverySpec {
 }
 
 /// ETags.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EtagSpec {
     /// Weak ETags, `meta.version`, If-Match (412) and If-None-Match (304).
@@ -633,7 +671,7 @@ pub struct EtagSpec {
 }
 
 /// `Retry-After` form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryAfter {
     /// Delay in seconds.
@@ -643,7 +681,7 @@ pub enum RetryAfter {
 }
 
 /// Documented rate limits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitSpec {
     /// Reads per second.
@@ -661,7 +699,7 @@ pub struct RateLimitSpec {
 }
 
 /// Groups.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupSpec {
     /// POST /Groups exists.
@@ -687,7 +725,7 @@ pub struct GroupSpec {
 }
 
 /// A Truto-style integrated account: an id and the vendor tenant behind it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntegratedAccount {
     /// `integrated_account_id` value (UUID).
@@ -697,7 +735,7 @@ pub struct IntegratedAccount {
 }
 
 /// Unified facade settings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnifiedSpec {
     /// Integrated accounts.
@@ -706,13 +744,13 @@ pub struct UnifiedSpec {
     pub default_limit: u64,
     /// Largest `limit` unless `truto_ignore_limit`.
     pub max_limit: u64,
-    /// Seconds an `Idempotency-Key` on POST/PATCH is remembered (`None`: the header is ignored).
+    /// Seconds an `Idempotency-Key` on POST/PATCH is remembered (`null`: the header is ignored).
     #[serde(default)]
     pub idempotency_ttl_secs: Option<u64>,
 }
 
 /// A documented vendor behaviour, with its source.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quirk {
     /// Stable id (`count-capped-at-100`); tests are named after it.

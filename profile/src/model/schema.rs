@@ -1,12 +1,13 @@
 //! Schemas in RFC 7643 §7 representation: how a profile declares its extension schemas, and
 //! how the RFC 7643 schemas themselves are stored (`fixtures/schemas/`).
 
+use schemars::JsonSchema;
 use scimock_filter::AttrKind;
 use serde::{Deserialize, Serialize};
 
 /// A schema in RFC 7643 §7 representation (as `/Schemas` lists it, without `schemas` and
 /// `meta`, which the server fills in).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     /// The schema URN.
@@ -23,13 +24,14 @@ pub struct Schema {
 /// One attribute (or sub-attribute) in RFC 7643 §7 representation. Characteristics left out
 /// take the RFC 7643 §2.2 defaults: `type` string, not multi-valued, not required, not
 /// case-exact, `readWrite`, returned by `default`, uniqueness `none`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SchemaAttribute {
     /// Name in the schema's spelling (`userName`).
     pub name: String,
     /// RFC 7643 §2.3 data type.
     #[serde(rename = "type", default = "string_kind")]
+    #[schemars(with = "AttrKindSchema")]
     pub kind: AttrKind,
     /// `multiValued`.
     #[serde(default)]
@@ -67,8 +69,32 @@ fn string_kind() -> AttrKind {
     AttrKind::String
 }
 
+/// RFC 7643 §2.3 data type (`string` when left out). The JSON Schema's picture of
+/// [`AttrKind`], which lives in `scimock-filter`; a test keeps the two spelled alike.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub(crate) enum AttrKindSchema {
+    /// Text.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// A real number.
+    Decimal,
+    /// A whole number.
+    Integer,
+    /// An `xsd:dateTime` instant, compared as an instant.
+    DateTime,
+    /// A URI reference (`referenceTypes` says to what).
+    Reference,
+    /// Base64-encoded bytes.
+    Binary,
+    /// Sub-attributes (`subAttributes`).
+    Complex,
+}
+
 /// RFC 7643 §2.2 `mutability`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Mutability {
     /// Set by the service provider; client values are ignored (PUT/POST) or refused (PATCH).
@@ -95,7 +121,7 @@ impl Mutability {
 }
 
 /// RFC 7643 §2.2 `returned`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Returned {
     /// Always returned, whatever `attributes`/`excludedAttributes` say.
@@ -122,7 +148,7 @@ impl Returned {
 }
 
 /// RFC 7643 §2.2 `uniqueness`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Uniqueness {
     /// No uniqueness.

@@ -4,4 +4,5 @@
 //! cargo test -p scimock-profile --test it profiles
 //! ```
 
+mod file_format;
 mod profiles;

@@ -258,3 +258,24 @@ fn a_declared_extension_schema_takes_rfc_7643_defaults() {
         Err(ProfileError::Invalid { .. })
     ));
 }
+
+/// Adding a vendor is adding its JSON file: the registry is every `fixtures/profiles/*.json`,
+/// found at build time, generic first.
+#[test]
+fn the_registry_is_every_file_in_fixtures_profiles() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/profiles");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|f| f.strip_suffix(".json").map(str::to_string))
+        .collect();
+    files.sort();
+    let mut names: Vec<String> = PROFILE_NAMES.iter().map(|n| n.to_string()).collect();
+    assert_eq!(names[0], "generic");
+    names.sort();
+    assert_eq!(names, files);
+    for name in PROFILE_NAMES {
+        assert!(scimock_profile::is_builtin(name));
+        assert!(builtin_fixtures(name).is_some(), "{name}");
+    }
+}

@@ -15,5 +15,6 @@ mod fuzz_patch;
 mod generic_lists;
 mod generic_resources;
 mod golden;
+mod quirk_cases;
 mod truto;
 mod vendor_quirks;
