@@ -155,9 +155,11 @@ pub fn run(a: CheckArgs) -> u8 {
 fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
     let profile = Profile::load(a.profile.as_deref().unwrap_or(RFC_PROFILE)).map_err(fail)?;
     let client = a.client.as_deref().and_then(IdpClient::from_name);
+    // Each option in its documented spelling, once (the report's `client` names them).
+    let mut client_options: Vec<String> = Vec::new();
     if let Some(c) = client {
         for o in &a.client_options {
-            if !c.options().iter().any(|k| k.eq_ignore_ascii_case(o)) {
+            let Some(known) = c.options().iter().find(|k| k.eq_ignore_ascii_case(o)) else {
                 return Err(fail(format!(
                     "--client-option {o:?} is not an option of --client {}; its options: {}",
                     c.name(),
@@ -167,6 +169,9 @@ fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
                         c.options().join(", ")
                     }
                 )));
+            };
+            if !client_options.iter().any(|k| k == known) {
+                client_options.push(known.to_string());
             }
         }
     }
@@ -203,7 +208,7 @@ fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
     cfg.max_pages = a.max_pages.max(1);
     cfg.account = a.account.clone();
     cfg.client = client;
-    cfg.client_options = a.client_options.clone();
+    cfg.client_options = client_options;
     let har = a.har.clone().map(|p| (p, Recorder::new()));
     cfg.recorder = har.as_ref().map(|(_, r)| r.clone());
     Ok((

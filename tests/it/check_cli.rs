@@ -231,6 +231,8 @@ async fn reports_go_to_stdout_or_to_a_file_and_never_carry_the_token() {
                     let v: Value = json_report(s);
                     assert_eq!(v["report_version"], 1);
                     assert_eq!(v["tool"], "scimock");
+                    // A profile run names no identity provider.
+                    assert!(v.get("client").is_none(), "{}", v["client"]);
                     assert!(v["summary"]["failed"].as_u64().unwrap() >= 1);
                     let create = v["checks"]
                         .as_array()
@@ -455,7 +457,7 @@ async fn client_runs_replace_the_profile_checks_and_refuse_unknown_options() {
     ]))
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json_report(&text(&out.stdout));
     let ids: Vec<&str> = report["checks"]
         .as_array()
         .unwrap()
@@ -466,6 +468,22 @@ async fn client_runs_replace_the_profile_checks_and_refuse_unknown_options() {
         ids.len() >= 8 && ids.iter().all(|i| i.starts_with("okta.")),
         "{ids:?}"
     );
+    assert_eq!(report["client"], "okta");
+    // The report names the client with its options in their documented spelling, once.
+    let out = output(run(&[
+        "--client",
+        "entra",
+        "--client-option",
+        "aadoptscim062020",
+        "--client-option",
+        "aadOptscim062020",
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = json_report(&text(&out.stdout));
+    assert_eq!(report["client"], "entra aadOptscim062020");
     // The RFC-strict generic mock refuses Entra's default "False": exit 1, the request quoted.
     let out = output(run(&["--client", "entra", "--allow-writes"])).await;
     assert_eq!(out.status.code(), Some(1));

@@ -113,7 +113,7 @@ pub fn expect_one(p: &mut Probe<'_>, shape: &str, ex: &Exchange, id: &str) {
         page.total == Some(1) && page.ids() == vec![id.to_string()],
         || {
             format!(
-                "{shape}: answered totalResults {:?} with ids {:?}; exactly {id} matches",
+                "{shape}: answered totalResults {:?} with ids {:?}; exactly one user, {id}, matches",
                 page.total,
                 page.ids()
             )

@@ -170,6 +170,12 @@ pub async fn run(
         tool_version: env!("CARGO_PKG_VERSION").into(),
         target,
         profile: ctx.profile().name.clone(),
+        client: ctx.cfg.client.map(|c| {
+            std::iter::once(c.name().to_string())
+                .chain(ctx.cfg.client_options.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
         started_at,
         duration_ms,
         summary: ran.summary,
