@@ -5,6 +5,8 @@
 #                               start-up and RSS with 100,000 and 1,000,000 users (about 4 minutes)
 #   scripts/bench.sh --smoke    debug build, 1,000 users, 1 s slices: proves the benchmark runs (CI)
 #
+#   scripts/bench.sh --durability   only the write-cost rows: POST and PATCH with and without
+#                               --state (every write fsynced to the write log before its answer)
 # Options: --users N, --slice SECS, --rounds R, --connections C, --no-build, --bin PATH, --no-million.
 # Starts `scimock serve --users N --listen 127.0.0.1:0` and drives it over loopback with wrk
 # (-t2 -cC, scripts/bench.lua for headers, bodies and the result line). The machine is shared, so
@@ -25,6 +27,7 @@ connections=32
 build=1
 bin=""
 million=1
+durability_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1; users=1000; slice=1; rounds=1; million=0 ;;
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --bin) bin="$2"; build=0; shift ;;
     --no-million) million=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --durability) durability_only=1; million=0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -184,6 +188,29 @@ run() {
   results+=("$row")
 }
 
+post_body='{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bench-{n}@example.com","name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"bench-{n}@example.com","type":"work","primary":true}]}'
+patch_body='{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Bench {n}"}]}'
+
+# --- what durability costs: the same writes without and with --state ----------------------------
+# durability NAME ARGS...: POST and PATCH rows on a fixtures-only generic server.
+durability() {
+  local name=$1
+  shift
+  start_server "$name" "$@"
+  local dbase="$server_origin/scim/v2"
+  local did
+  did=$(get "$dbase/Users?count=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+  BENCH_METHOD=POST BENCH_BODY=$post_body run "$name: POST /Users" "$dbase/Users"
+  BENCH_METHOD=PATCH BENCH_BODY=$patch_body run "$name: PATCH /Users/{id}" "$dbase/Users/$did"
+  stop_server "$server_pid"
+}
+durability "no --state"
+durability "--state" --state "$work/state.json"
+
+if [ "$durability_only" = 1 ]; then
+  startup_generic=- rss_generic=- rss_after=-
+  users=0
+else
 # --- the generic profile with N users -------------------------------------------------------
 start_server generic --users "$users"
 pid=$server_pid
@@ -211,10 +238,8 @@ run "  same, 1 connection" "$base/Users?filter=$(urlencode "$scan")" 1 1
 run "deep page startIndex=$deep" "$base/Users?startIndex=$deep&count=100"
 run "cursor page (RFC 9865)" "$base/Users?cursor=$cursor&count=100"
 run "GET /Users/{id}" "$base/Users/$id"
-BENCH_METHOD=PATCH BENCH_BODY='{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Bench {n}"}]}' \
-  run "PATCH /Users/{id}" "$base/Users/$id"
-BENCH_METHOD=POST BENCH_BODY='{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bench-{n}@example.com","name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"bench-{n}@example.com","type":"work","primary":true}]}' \
-  run "POST /Users" "$base/Users"
+BENCH_METHOD=PATCH BENCH_BODY=$patch_body run "PATCH /Users/{id}" "$base/Users/$id"
+BENCH_METHOD=POST BENCH_BODY=$post_body run "POST /Users" "$base/Users"
 rss_after=$(rss_mib "$pid")
 stop_server "$pid"
 
@@ -225,6 +250,8 @@ abase="$server_origin/scim/directory/4b9c1e2a-7d35-4f60-9a8e-2c1d0f3b5a77"
 run "atlassian: filter userName eq" "$abase/Users?filter=$(urlencode "userName eq \"$user_name\"")"
 run "atlassian: GET /Users?count=100" "$abase/Users?count=100"
 stop_server "$pid"
+
+fi
 
 # --- 1,000,000 users: start-up and memory -----------------------------------------------------
 if [ "$million" = 1 ]; then

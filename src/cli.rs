@@ -77,9 +77,19 @@ struct ServeArgs {
     /// Enforce each vendor's documented rate limits (429 in the vendor's format).
     #[arg(long)]
     rate_limits: bool,
-    /// Persist state to FILE: loaded at start, written on shutdown and POST /_scimock/snapshot.
+    /// Persist state to FILE (mode 0600: it holds passwords as clients sent them): loaded at
+    /// start, refused if written for another --vendor mount, written on shutdown and
+    /// POST /_scimock/snapshot.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// On SIGTERM/SIGINT, let open requests finish for at most SECS, then drop the remaining
+    /// connections; the --state file is saved either way.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = seconds)]
+    shutdown_timeout: f64,
+    /// Keep at most about BYTES of requests in the journal (GET /_scimock/requests; the oldest
+    /// go first; also at most 10,000 requests).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    journal_bytes: usize,
     /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
     /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -93,6 +103,15 @@ struct ServeArgs {
 struct VendorsArgs {
     /// Show one profile (a built-in's name or a profile file's path) in detail, with sources.
     name: Option<String>,
+}
+
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 fn vendor_choice(s: &str) -> Result<String, String> {
@@ -146,14 +165,30 @@ pub(crate) fn fail(msg: impl std::fmt::Display) -> u8 {
     2
 }
 
+/// The token accepted when `--token` is not given.
+const DEFAULT_TOKEN: &str = "scimock-token";
+
 fn serve(a: ServeArgs) -> u8 {
-    if !a.listen.ip().is_loopback() && a.token.is_none() {
+    // An unset "$VAR" expands to '': an empty secret would accept an empty header.
+    if a.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return fail("--token is empty; pass a secret (an unset shell variable expands to '')");
+    }
+    if a.admin_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return fail(
+            "--admin-token is empty; pass a secret (an unset shell variable expands to '')",
+        );
+    }
+    let default_secret = |t: &Option<String>| t.as_deref().is_none_or(|t| t == DEFAULT_TOKEN);
+    if !a.listen.ip().is_loopback() && default_secret(&a.token) {
         return fail(format!(
             "refusing to listen on {} (not loopback) with the default token; pass --token with a secret of your own",
             a.listen
         ));
     }
-    if !a.listen.ip().is_loopback() && a.admin_token.is_none() {
+    if !a.listen.ip().is_loopback() && default_secret(&a.admin_token) {
         return fail(format!(
             "refusing to listen on {} (not loopback) with the admin API open; pass --admin-token with a secret of your own",
             a.listen
@@ -197,7 +232,7 @@ fn serve(a: ServeArgs) -> u8 {
             VendorChoice::One(a.vendor.clone())
         },
         listen: a.listen,
-        token: a.token.clone().unwrap_or_else(|| "scimock-token".into()),
+        token: a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.into()),
         admin_token: a.admin_token.clone(),
         users: a.users,
         seed: a.seed,
@@ -207,6 +242,11 @@ fn serve(a: ServeArgs) -> u8 {
         rate_limits: a.rate_limits,
         overrides,
         state_file: a.state.clone(),
+        journal_bytes: a.journal_bytes,
+        timeouts: scimock_server::timeouts::Timeouts {
+            shutdown: std::time::Duration::from_secs_f64(a.shutdown_timeout),
+            ..Default::default()
+        },
     };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -221,6 +261,9 @@ fn serve(a: ServeArgs) -> u8 {
             Err(e) => return fail(e),
         };
         println!("listening on http://{}", bound.addr);
+        for w in &bound.app.warnings {
+            eprintln!("scimock: warning: {w}");
+        }
         let token_note = if a.token.is_some() {
             "the --token value".to_string()
         } else {

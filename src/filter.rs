@@ -5,6 +5,8 @@ use crate::cli::fail;
 use clap::Args;
 use scimock_profile::Profile;
 use scimock_profile::vocab::ResourceKind;
+use scimock_server::schema::ResourceSchemas;
+use scimock_server::select::{self, JudgeOptions, Verdict};
 
 /// `scimock filter 'EXPR' [--profile NAME] [--json]`.
 #[derive(Debug, Args)]
@@ -42,13 +44,31 @@ pub fn run(a: FilterArgs) -> u8 {
         println!("{ast}");
     }
     if let Some(p) = profile {
-        if let Err(refused) = p.filter.check(&ast, ResourceKind::User) {
-            let answer = p.filter.answer(&refused);
-            eprintln!(
-                "{} refuses this filter: {} {}",
-                p.title, answer.status, answer.detail
-            );
-            return 3;
+        // The server's own verdict: the vendor's filter policy, then the schema.
+        let schema = ResourceSchemas::user(&p);
+        match select::judge(
+            &p,
+            &schema,
+            ResourceKind::User,
+            &ast,
+            JudgeOptions::default(),
+        ) {
+            Ok(Verdict::Accepted(_) | Verdict::All) => {}
+            Ok(Verdict::Empty) => {
+                eprintln!(
+                    "{} answers this filter with an empty list (an attribute it does not filter on)",
+                    p.title
+                );
+            }
+            Err(e) => {
+                eprintln!(
+                    "{} refuses this filter: {} {}",
+                    p.title,
+                    e.status.as_u16(),
+                    e.detail
+                );
+                return 3;
+            }
         }
     }
     0

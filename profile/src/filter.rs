@@ -96,13 +96,40 @@ impl FilterSpec {
         self.rules(kind).check(filter)
     }
 
-    /// The vendor's answer to `refused`: its refusal template filled in.
+    /// The vendor's answer to `refused` on `/Users`: its refusal template filled in.
     pub fn answer(&self, refused: &FilterRefusal) -> RefusalAnswer {
-        self.refusal.answer(refused.attr(), refused.op())
+        self.answer_for(refused, ResourceKind::User)
+    }
+
+    /// The vendor's answer to `refused` on `kind`: [`refusal_for`](Self::refusal_for)
+    /// filled in.
+    pub fn answer_for(&self, refused: &FilterRefusal, kind: ResourceKind) -> RefusalAnswer {
+        self.refusal_for(refused, kind)
+            .answer(refused.attr(), refused.op())
+    }
+
+    /// The template that names what is wrong: a construct (`construct_refusal`), an operator
+    /// on an allowed attribute (`operator_refusal`), or an attribute (the resource type's
+    /// `refusal`, else `refusal`).
+    pub fn refusal_for(&self, refused: &FilterRefusal, kind: ResourceKind) -> &Refusal {
+        let rules = self.rules(kind);
+        let attribute = rules.refusal.as_ref().unwrap_or(&self.refusal);
+        match refused {
+            FilterRefusal::Construct(_) => self.construct_refusal.as_ref().unwrap_or(attribute),
+            FilterRefusal::Attribute { attr, .. } if rules.allows_attr(attr) => {
+                self.operator_refusal.as_ref().unwrap_or(attribute)
+            }
+            FilterRefusal::Attribute { .. } => attribute,
+        }
     }
 }
 
 impl FilterRules {
+    /// True when the allow-list names `attr` (with any operator).
+    pub fn allows_attr(&self, attr: &str) -> bool {
+        self.allow.iter().any(|a| a.attr.eq_ignore_ascii_case(attr))
+    }
+
     /// Checks a parsed filter against these rules.
     pub fn check(&self, filter: &Filter) -> Result<(), FilterRefusal> {
         self.check_capabilities(&Capabilities::of(filter))

@@ -85,6 +85,10 @@ pub enum ProfileError {
     },
 }
 
+/// Attributes every resource keeps whatever `shape.stored_attributes` says (RFC 7643 §3.1
+/// common attributes and `schemas`).
+pub const ALWAYS_STORED: [&str; 4] = ["id", "externalId", "meta", "schemas"];
+
 /// One thing wrong with a profile document, at a JSON path (`list.max_count`, `quirks[2].id`;
 /// empty for the document as a whole).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,6 +238,26 @@ impl Profile {
     /// (e.g. `/scim/directory/{directoryId}` -> `/scim/directory/3f1c...`).
     pub fn concrete_base_path(&self) -> String {
         fill_params(&self.base_path, &self.path_params)
+    }
+
+    /// True when the vendor keeps the top-level attribute `attr` (case-insensitive) on
+    /// write: `shape.stored_attributes` is empty, names it (or one of its sub-attributes),
+    /// or it is one of the attributes always kept.
+    pub fn stores(&self, attr: &str) -> bool {
+        let keep = &self.shape.stored_attributes;
+        keep.is_empty()
+            || ALWAYS_STORED.iter().any(|a| a.eq_ignore_ascii_case(attr))
+            || self
+                .shape
+                .vendor_attributes
+                .keys()
+                .any(|a| a.eq_ignore_ascii_case(attr))
+            || keep.iter().any(|e| {
+                e.eq_ignore_ascii_case(attr)
+                    || e.get(..attr.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(attr))
+                        && matches!(e.as_bytes().get(attr.len()), Some(b'.' | b':'))
+            })
     }
 
     /// The seed data `{"users":[...],"groups":[...]}` the mock starts with: the built-in's named

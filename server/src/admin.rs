@@ -8,6 +8,7 @@ use crate::faults::FaultRule;
 use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
 use crate::seed;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -47,6 +48,9 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn admin_auth(State(app): AppState, req: Request, next: Next) -> Response {
+    if let Some(why) = crate::cross_site::refuse_admin_write(req.method(), req.headers()) {
+        return admin_error(StatusCode::FORBIDDEN, why);
+    }
     if let Some(want) = &app.shared.admin_token {
         let h = req.headers();
         let given = h
@@ -58,7 +62,8 @@ async fn admin_auth(State(app): AppState, req: Request, next: Next) -> Response 
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| bearer(v, false))
             });
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), want.as_bytes())) {
+        if !given.is_some_and(|g| !g.is_empty() && constant_time_eq(g.as_bytes(), want.as_bytes()))
+        {
             return admin_error(
                 StatusCode::UNAUTHORIZED,
                 "the admin API needs the --admin-token",
@@ -130,7 +135,15 @@ async fn reset(State(app): AppState) -> Response {
     Json(json!({"reset": counts})).into_response()
 }
 
-async fn load_users(State(app): AppState, Query(q): Query<VendorParam>, body: Bytes) -> Response {
+async fn load_users(
+    State(app): AppState,
+    Query(q): Query<VendorParam>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => return admin_error(r.status(), r.body_text()),
+    };
     let tenant = match &q.vendor {
         Some(v) => app.tenant(v),
         None => app
@@ -164,15 +177,25 @@ async fn load_users(State(app): AppState, Query(q): Query<VendorParam>, body: By
     }
 }
 
-async fn requests(State(app): AppState, Query(q): Query<VendorParam>) -> Json<Value> {
-    let entries: Vec<_> = app
+#[derive(Deserialize)]
+struct JournalParams {
+    vendor: Option<String>,
+    after: Option<u64>,
+    limit: Option<usize>,
+}
+
+/// The journal, oldest first; `?after=SEQ&limit=N` pages through it (`next_after` is there when
+/// more entries follow).
+async fn requests(State(app): AppState, Query(q): Query<JournalParams>) -> Json<Value> {
+    let page = app
         .shared
         .journal
-        .entries()
-        .into_iter()
-        .filter(|e| q.vendor.as_ref().is_none_or(|v| &e.vendor == v))
-        .collect();
-    Json(json!({"requests": entries}))
+        .page(q.after.unwrap_or(0), q.limit, q.vendor.as_deref());
+    let mut out = json!({"requests": page.entries});
+    if let Some(n) = page.next_after {
+        out["next_after"] = json!(n);
+    }
+    Json(out)
 }
 
 async fn clear_requests(State(app): AppState) -> StatusCode {
@@ -186,7 +209,11 @@ async fn faults(State(app): AppState) -> Json<Value> {
 
 /// Accepts one fault rule, an array of them, `{"break": NAME}`, `{"breaks": [NAMES]}`, or
 /// `{"unbreak": NAME}`.
-async fn add_faults(State(app): AppState, body: Bytes) -> Response {
+async fn add_faults(State(app): AppState, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => return admin_error(r.status(), r.body_text()),
+    };
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")),

@@ -1,12 +1,15 @@
 //! Building the app: tenants from profiles, with their fixtures and state loaded. Serving it
 //! is `serve`'s job.
 
+use crate::durable::files::Paths;
+use crate::durable::log::{self, WriteLog};
 use crate::render::Renderer;
 use crate::resource::Schemas;
 use crate::seed::LoadError;
 use crate::state::{self, StateError};
 use crate::store::Store;
 use crate::tenant::{RateLimiter, Rules, Shared, Tenant};
+use crate::timeouts::Timeouts;
 use crate::vendor::behaviour_for;
 use scimock_profile::{PROFILE_NAMES, Profile, ProfileError, ProfileKind};
 use serde_json::{Value, json};
@@ -82,6 +85,10 @@ pub struct ServeConfig {
     pub overrides: Vec<(String, Value)>,
     /// Persist state here.
     pub state_file: Option<PathBuf>,
+    /// Limits on each phase of a connection, and the shutdown deadline.
+    pub timeouts: Timeouts,
+    /// The request journal keeps at most about this many bytes (oldest entries go first).
+    pub journal_bytes: usize,
 }
 
 impl Default for ServeConfig {
@@ -99,6 +106,8 @@ impl Default for ServeConfig {
             rate_limits: false,
             overrides: Vec::new(),
             state_file: None,
+            timeouts: Timeouts::default(),
+            journal_bytes: crate::journal::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -112,8 +121,20 @@ pub struct App {
     pub tenants: Vec<Arc<Tenant>>,
     /// `http://host:port`.
     pub origin: String,
-    /// Where state is persisted.
+    /// Where state is persisted (`--state` as given).
     pub state_file: Option<PathBuf>,
+    /// The files behind `--state`, resolved at start.
+    pub state_paths: Option<Paths>,
+    /// The mount the state file records (see [`state::mount`]).
+    pub mount: Value,
+    /// What the operator should know about how the app was built (printed at start).
+    pub warnings: Vec<String>,
+    /// One save at a time, so an older snapshot is never renamed over a newer one.
+    saving: std::sync::Mutex<()>,
+    /// Limits on each phase of a connection, and the shutdown deadline.
+    pub timeouts: Timeouts,
+    /// Bound to a loopback address: the `Host` header must name loopback.
+    pub loopback: bool,
 }
 
 /// The fixtures a tenant starts from and resets to.
@@ -236,14 +257,17 @@ fn mounted_profiles(cfg: &ServeConfig) -> Result<Vec<Profile>, ProfileError> {
 impl App {
     /// Builds tenants for `cfg`; `origin` is the server's `http://host:port`.
     pub fn build(cfg: &ServeConfig, origin: &str) -> Result<App, BuildError> {
-        let shared = Arc::new(Shared::new(
+        let mut shared = Shared::new(
             cfg.token.clone(),
             cfg.admin_token.clone(),
             cfg.latency_ms,
             cfg.fail_rate,
             cfg.rate_limits,
             cfg.seed,
-        ));
+        );
+        shared.body_timeout = cfg.timeouts.body;
+        shared.journal = crate::journal::Journal::with_limits(10_000, cfg.journal_bytes);
+        let shared = Arc::new(shared);
         // Every override is checked before any tenant is built (and its users generated).
         scimock_profile::check_overrides(&mounted_profiles(cfg)?, &cfg.overrides)?;
         let mut tenants: Vec<Arc<Tenant>> = Vec::new();
@@ -284,16 +308,42 @@ impl App {
                 tenants.push(build_tenant(p, "", origin, cfg, &shared, backends)?);
             }
         }
-        if let Some(path) = &cfg.state_file {
-            if let Some(doc) = state::read(path)? {
-                state::restore(&doc, &all_tenants(&tenants))?;
+        let everything = all_tenants(&tenants);
+        let vendor = match &cfg.vendor {
+            VendorChoice::All => "all",
+            VendorChoice::One(name) => name.as_str(),
+        };
+        let mount = state::mount(vendor, &everything);
+        let mut warnings = Vec::new();
+        let state_paths = match &cfg.state_file {
+            Some(path) => {
+                let unusable = |source| StateError::Unusable {
+                    path: path.clone(),
+                    source,
+                };
+                let paths = Paths::resolve(path).map_err(unusable)?;
+                paths.remove_leftovers();
+                open_state(&paths, &mount, &everything, &mut warnings)?;
+                for t in &everything {
+                    t.write().track_changes();
+                }
+                let started = WriteLog::start(&paths.log, &mount).map_err(unusable)?;
+                let _ = shared.log.set(started);
+                Some(paths)
             }
-        }
+            None => None,
+        };
         Ok(App {
             shared,
             tenants,
             origin: origin.to_string(),
             state_file: cfg.state_file.clone(),
+            state_paths,
+            mount,
+            warnings,
+            saving: std::sync::Mutex::new(()),
+            timeouts: cfg.timeouts,
+            loopback: cfg.listen.ip().is_loopback(),
         })
     }
 
@@ -309,17 +359,75 @@ impl App {
 
     /// Writes the state file, if one is configured.
     pub fn save_state(&self) -> Result<Option<PathBuf>, StateError> {
-        let Some(path) = &self.state_file else {
+        let (Some(given), Some(paths)) = (&self.state_file, &self.state_paths) else {
             return Ok(None);
         };
-        state::write_atomic(path, &state::snapshot(&self.all_tenants())).map_err(|source| {
-            StateError::Write {
-                path: path.clone(),
-                source,
-            }
+        let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        // Everything appended up to here is in the snapshot taken after it.
+        let covered = self.shared.log.get().map(|l| l.appended());
+        let doc = state::snapshot(&self.all_tenants(), &self.mount);
+        state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
+            path: given.clone(),
+            source,
         })?;
-        Ok(Some(path.clone()))
+        if let (Some(log), Some(n)) = (self.shared.log.get(), covered) {
+            log.trim(n);
+        }
+        Ok(Some(given.clone()))
     }
+}
+
+/// Loads the state file and replays its write log into `tenants`; when the log held writes (or
+/// there was no state file yet), writes a snapshot at once, so the new log starts from it.
+fn open_state(
+    paths: &Paths,
+    mount: &Value,
+    tenants: &[Arc<Tenant>],
+    warnings: &mut Vec<String>,
+) -> Result<(), StateError> {
+    let snapshot = state::read(&paths.snapshot)?;
+    if let Some(doc) = &snapshot {
+        warnings.extend(state::check_mount(&paths.given, doc, mount, tenants)?);
+    }
+    let log = log::read(&paths.log).map_err(|source| StateError::Read {
+        path: paths.log.clone(),
+        source,
+    })?;
+    let records = match log {
+        Some(back) => {
+            if let Some(recorded) = back.header.as_ref().and_then(|h| h.get("mount")) {
+                if recorded != mount {
+                    return Err(state::foreign(&paths.log, recorded, mount));
+                }
+            }
+            if back.torn > 0 {
+                warnings.push(format!(
+                    "write log {}: dropped {} bytes of a record being written when the process stopped (never acknowledged)",
+                    paths.log.display(),
+                    back.torn
+                ));
+            }
+            back.records
+        }
+        None => Vec::new(),
+    };
+    let mut doc = match snapshot {
+        Some(doc) => doc,
+        None => state::snapshot(tenants, mount),
+    };
+    let fresh = doc.get("mount").is_none() || !records.is_empty();
+    if !records.is_empty() {
+        log::replay(&mut doc, &records);
+    }
+    state::restore(&doc, tenants)?;
+    if fresh || !paths.snapshot.exists() {
+        let doc = state::snapshot(tenants, mount);
+        state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
+            path: paths.given.clone(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 fn all_tenants(tenants: &[Arc<Tenant>]) -> Vec<Arc<Tenant>> {

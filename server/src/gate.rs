@@ -41,7 +41,10 @@ fn authorized(t: &Tenant, parts: &Parts) -> bool {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| bearer(v, t.profile.auth.accept_bare_token));
-    token.is_some_and(|tok| constant_time_eq(tok.as_bytes(), t.shared.token.as_bytes()))
+    // An empty token (a header with nothing in it) never matches, whatever was configured.
+    token.is_some_and(|tok| {
+        !tok.is_empty() && constant_time_eq(tok.as_bytes(), t.shared.token.as_bytes())
+    })
 }
 
 /// Lets the request through to its handler, or answers it with the error it gets instead.
@@ -54,7 +57,11 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
         .latency_ms
         .saturating_add(fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0));
     if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+        // Injected latency ends at shutdown, so it never holds the process past its deadline.
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(latency)) => {}
+            () = shared.stopped() => {}
+        }
     }
     let write = is_write(&parts.method);
     if let Some(e) = fired.as_ref().and_then(|f| fault_error(t, f, write)) {

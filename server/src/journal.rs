@@ -102,40 +102,151 @@ fn redact_json(v: &mut serde_json::Value) {
     }
 }
 
-/// Replaces `"password": "..."` members in text that is not valid JSON.
-fn redact_text(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
+/// A string literal in text that may not be valid JSON: where it is (quotes included) and what
+/// it says once its escapes are decoded.
+struct Literal {
+    start: usize,
+    end: usize,
+    text: String,
+    /// Followed by `:` (a member name).
+    is_key: bool,
+}
+
+/// Every string literal in `text` (best effort: an unterminated one runs to the end).
+fn literals(text: &str) -> Vec<Literal> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
     let mut i = 0;
-    while let Some(found) = lower[i..].find("\"password\"") {
-        let key_end = i + found + "\"password\"".len();
-        out.push_str(&text[i..key_end]);
-        let rest = &text[key_end..];
-        let after_colon = rest.trim_start().strip_prefix(':').map(str::trim_start);
-        match after_colon.and_then(|r| r.strip_prefix('"')) {
-            Some(value) => {
-                let mut end = value.len();
-                let mut escaped = false;
-                for (j, c) in value.char_indices() {
-                    match c {
-                        '\\' if !escaped => escaped = true,
-                        '"' if !escaped => {
-                            end = j;
-                            break;
-                        }
-                        _ => escaped = false,
-                    }
-                }
-                let value_start = text.len() - value.len();
-                out.push_str(&text[key_end..value_start]);
-                out.push_str("[redacted]");
-                i = (value_start + end).min(text.len());
+    while i < b.len() {
+        if b[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut raw = String::new();
+        i += 1;
+        let mut escaped = false;
+        while i < b.len() {
+            let c = b[i];
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                break;
             }
-            None => i = key_end,
+            i += 1;
+        }
+        let end = (i + 1).min(b.len());
+        if let Some(inner) = text.get(start + 1..i.min(b.len())) {
+            raw.push_str(inner);
+        }
+        // Decode escapes the way a JSON parser would (`pass\u0077ord` is `password`).
+        let decoded = serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw);
+        let is_key = text[end..].trim_start().starts_with(':');
+        out.push(Literal {
+            start,
+            end,
+            text: decoded,
+            is_key,
+        });
+        i = end;
+    }
+    out
+}
+
+/// Replaces secret values in text that is not valid JSON: the string after a `password` member
+/// name (however escaped), and, when a PATCH operation aims at the password
+/// (`"path": "password"`), every `"value"` string.
+fn redact_text(text: &str) -> String {
+    let lits = literals(text);
+    let patches_secret = lits.windows(2).any(|w| {
+        w[0].is_key
+            && w[0].text.eq_ignore_ascii_case("path")
+            && !w[1].is_key
+            && is_secret(&w[1].text)
+    });
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    for w in lits.windows(2) {
+        let (k, v) = (&w[0], &w[1]);
+        let follows = text[k.end..v.start].trim() == ":";
+        let secret_key =
+            is_secret(&k.text) || (patches_secret && k.text.eq_ignore_ascii_case("value"));
+        if k.is_key && !v.is_key && follows && secret_key {
+            cut.push((v.start, v.end));
         }
     }
-    out.push_str(&text[i..]);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in cut {
+        out.push_str(&text[at..start]);
+        out.push_str("\"[redacted]\"");
+        at = end;
+    }
+    out.push_str(&text[at..]);
     out
+}
+
+/// Query parameter names whose values never reach the journal (credentials sent in the URL).
+fn is_credential_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "apikey",
+        "api_key",
+        "api-key",
+        "auth",
+        "signature",
+    ]
+    .iter()
+    .any(|c| n.contains(c))
+}
+
+/// A query string as journaled: credential parameters (`access_token=`, `api_key=`,
+/// `client_secret=`, ...) redacted, clipped to [`MAX_FIELD`].
+pub fn query(q: &str) -> String {
+    let redacted: Vec<String> = q
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_credential_param(&percent_decoded(name)) => {
+                format!("{name}={REDACTION}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    clip(&redacted.join("&"), MAX_FIELD)
+}
+
+/// `s` with `%XX` escapes decoded (lossy), for matching parameter names.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A request body as journaled: secrets redacted, clipped to [`MAX_BODY`].
@@ -238,11 +349,22 @@ impl Captured {
     }
 }
 
-/// A bounded ring of entries.
+/// The default bound of the journal in bytes (`--journal-bytes`).
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// A ring of entries bounded in count and in bytes.
 #[derive(Debug)]
 pub struct Journal {
     cap: usize,
-    inner: Mutex<(u64, VecDeque<Record>)>,
+    max_bytes: usize,
+    inner: Mutex<Ring>,
+}
+
+#[derive(Debug, Default)]
+struct Ring {
+    seq: u64,
+    records: VecDeque<(usize, Record)>,
+    bytes: usize,
 }
 
 /// What the ring holds.
@@ -252,6 +374,9 @@ enum Record {
     Captured(u64, Box<Captured>),
 }
 
+/// Bytes an entry costs beyond its text (fields, times, allocation).
+const OVERHEAD: usize = 256;
+
 impl Record {
     fn entry(&self) -> Entry {
         match self {
@@ -259,14 +384,63 @@ impl Record {
             Record::Captured(seq, c) => c.entry(*seq),
         }
     }
+
+    fn seq(&self) -> u64 {
+        match self {
+            Record::Entry(e) => e.seq,
+            Record::Captured(seq, _) => *seq,
+        }
+    }
+
+    fn vendor(&self) -> &str {
+        match self {
+            Record::Entry(e) => &e.vendor,
+            Record::Captured(_, c) => &c.profile.name,
+        }
+    }
+
+    /// About what the record holds in memory.
+    fn size(&self) -> usize {
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        OVERHEAD
+            + match self {
+                Record::Entry(e) => {
+                    e.path.len()
+                        + opt(&e.query)
+                        + opt(&e.body)
+                        + e.headers
+                            .iter()
+                            .map(|(k, v)| k.len() + v.len() + 48)
+                            .sum::<usize>()
+                }
+                Record::Captured(_, c) => {
+                    c.path.len() + opt(&c.query) + opt(&c.body) + c.headers.len()
+                }
+            }
+    }
+}
+
+/// One page of the journal (see [`Journal::page`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The entries, oldest first.
+    pub entries: Vec<Entry>,
+    /// The `seq` to pass as `after` for the next page, when this one was cut at its limit.
+    pub next_after: Option<u64>,
 }
 
 impl Journal {
-    /// A journal keeping the last `cap` requests.
+    /// A journal keeping the last `cap` requests, at most [`DEFAULT_MAX_BYTES`].
     pub fn new(cap: usize) -> Journal {
+        Journal::with_limits(cap, DEFAULT_MAX_BYTES)
+    }
+
+    /// A journal keeping the last `cap` requests and at most about `max_bytes`.
+    pub fn with_limits(cap: usize, max_bytes: usize) -> Journal {
         Journal {
             cap,
-            inner: Mutex::new((0, VecDeque::new())),
+            max_bytes,
+            inner: Mutex::new(Ring::default()),
         }
     }
 
@@ -285,18 +459,26 @@ impl Journal {
     }
 
     fn push(&self, record: impl FnOnce(u64) -> Record) {
-        if self.cap == 0 {
+        if self.cap == 0 || self.max_bytes == 0 {
             return;
         }
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.0 += 1;
-        let r = record(g.0);
-        let evicted = if g.1.len() == self.cap {
-            g.1.pop_front()
-        } else {
-            None
-        };
-        g.1.push_back(r);
+        g.seq += 1;
+        let r = record(g.seq);
+        let size = r.size();
+        let mut evicted = Vec::new();
+        while !g.records.is_empty()
+            && (g.records.len() >= self.cap || g.bytes + size > self.max_bytes)
+        {
+            if let Some((n, old)) = g.records.pop_front() {
+                g.bytes -= n;
+                evicted.push(old);
+            }
+        }
+        if size <= self.max_bytes {
+            g.bytes += size;
+            g.records.push_back((size, r));
+        }
         drop(g);
         drop(evicted);
     }
@@ -304,16 +486,36 @@ impl Journal {
     /// Every kept entry, oldest first.
     pub fn entries(&self) -> Vec<Entry> {
         let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.1.iter().map(Record::entry).collect()
+        g.records.iter().map(|(_, r)| r.entry()).collect()
+    }
+
+    /// At most `limit` entries with a `seq` above `after`, of `vendor` when given, oldest first.
+    pub fn page(&self, after: u64, limit: Option<usize>, vendor: Option<&str>) -> Page {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let limit = limit.unwrap_or(usize::MAX);
+        let mut entries = Vec::new();
+        let mut next_after = None;
+        for (_, r) in g.records.iter().filter(|(_, r)| r.seq() > after) {
+            if vendor.is_some_and(|v| v != r.vendor()) {
+                continue;
+            }
+            if entries.len() == limit {
+                next_after = entries.last().map(|e: &Entry| e.seq);
+                break;
+            }
+            entries.push(r.entry());
+        }
+        Page {
+            entries,
+            next_after,
+        }
     }
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .1
-            .clear();
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.records.clear();
+        g.bytes = 0;
     }
 }
 
@@ -334,6 +536,28 @@ mod tests {
             status: 200,
             duration_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn journal_is_bounded_in_bytes_and_pages_by_seq() {
+        let j = Journal::with_limits(1_000, 10 * (OVERHEAD + 100));
+        for _ in 0..50 {
+            let mut e = entry();
+            e.body = Some("x".repeat(100 - e.path.len()));
+            j.record(e);
+        }
+        let seqs: Vec<u64> = j.entries().iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (41..=50).collect::<Vec<_>>());
+        let p = j.page(0, Some(4), None);
+        assert_eq!(
+            p.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![41, 42, 43, 44]
+        );
+        assert_eq!(p.next_after, Some(44));
+        let p = j.page(48, Some(4), None);
+        assert_eq!(p.entries.len(), 2);
+        assert_eq!(p.next_after, None);
+        assert!(j.page(0, None, Some("attio")).entries.is_empty());
     }
 
     #[test]
@@ -415,5 +639,39 @@ mod tests {
             redact("accept", "application/scim+json"),
             "application/scim+json"
         );
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn query_credentials_are_redacted_and_other_parameters_kept() {
+        let q = query(
+            "filter=userName%20eq%20%22a%22&access_token=s3cret&API%5FKEY=k&client_secret=c&count=5",
+        );
+        assert!(
+            !q.contains("s3cret") && !q.contains("=k&") && !q.contains("=c&"),
+            "{q}"
+        );
+        assert!(
+            q.contains("filter=userName%20eq%20%22a%22") && q.ends_with("count=5"),
+            "{q}"
+        );
+    }
+
+    #[test]
+    fn password_values_in_bodies_that_do_not_parse_are_redacted() {
+        let patch = r#"{"Operations":[{"op":"replace","path":"password","value":"hunter2"}"#;
+        let escaped = r#"{"userName":"a","pass\u0077ord":"hunter3","#;
+        let upper = r#"{"PASSWORD" : "hunter4" "#;
+        for (text, secret) in [(patch, "hunter2"), (escaped, "hunter3"), (upper, "hunter4")] {
+            let b = body(text.as_bytes()).unwrap();
+            assert!(!b.contains(secret), "{b}");
+            assert!(b.contains("[redacted]"), "{b}");
+        }
+        let plain = r#"{"userName":"keep","value":"x""#;
+        assert_eq!(body(plain.as_bytes()).unwrap(), plain);
     }
 }

@@ -18,9 +18,11 @@ pub mod admin;
 pub mod app;
 pub mod breaks;
 pub mod clock;
+pub mod cross_site;
 pub mod discovery;
 pub mod doc;
 pub mod dotted;
+pub mod durable;
 pub mod error;
 pub mod extract;
 pub mod faults;
@@ -49,6 +51,7 @@ pub mod tenant;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
+pub mod timeouts;
 pub mod truto;
 pub mod vendor;
 pub mod writes;

@@ -39,25 +39,120 @@ fn finalize(t: &Tenant, resp: Response, instance: &str) -> Response {
     resp
 }
 
-/// The request body, or the 413 for one over the limit.
-async fn read_body(
-    t: &Tenant,
-    req: &axum::http::request::Parts,
-    body: Body,
-) -> Result<Bytes, Response> {
-    let limit = t.shared.body_limit;
-    let too_big = req
-        .headers
+/// The most of an oversized body read (and thrown away) before the 413, so a client that writes
+/// its whole body before reading can read the answer instead of a broken pipe.
+const DRAIN_MAX: usize = 16 * 1024 * 1024;
+
+/// How long the body of an unauthenticated request is read (to be thrown away) before its 401.
+const UNAUTHENTICATED_DRAIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads and discards up to `max` more bytes of `body` (stops at its end, an error, or its
+/// deadline).
+async fn drain(body: &mut Body, max: usize) {
+    use http_body_util::BodyExt;
+    let mut read = 0;
+    while read < max {
+        match body.frame().await {
+            Some(Ok(f)) => read += f.data_ref().map_or(0, |d| d.len()),
+            _ => return,
+        }
+    }
+}
+
+/// The longest request target answered normally; longer gets a 414 in the profile's format.
+pub const MAX_URI: usize = 32 * 1024;
+/// The most request headers answered normally (the HTTP layer accepts up to
+/// [`MAX_HEADERS_ACCEPTED`], so the 431 for those between is in the profile's format).
+pub const MAX_HEADERS: usize = 100;
+/// The most request headers the HTTP layer reads (beyond: its own bare 431).
+pub const MAX_HEADERS_ACCEPTED: usize = 256;
+/// The largest total of header names and values answered normally.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The 414 or 431 for a request head over the limits, in the profile's format.
+fn oversized_head(req: &axum::http::request::Parts, target_len: usize) -> Option<Response> {
+    let e = if target_len > MAX_URI {
+        ScimError::new(
+            axum::http::StatusCode::URI_TOO_LONG,
+            format!("The request target is longer than {MAX_URI} bytes"),
+        )
+    } else if req.headers.len() > MAX_HEADERS
+        || req
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len())
+            .sum::<usize>()
+            > MAX_HEADER_BYTES
+    {
+        ScimError::new(
+            axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "The request has more than {MAX_HEADERS} headers or more than {MAX_HEADER_BYTES} bytes of them"
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(e.with_header(header::CONNECTION, "close").into_response())
+}
+
+/// The body length a request declares (`Content-Length`).
+fn declared_len(req: &axum::http::request::Parts) -> Option<usize> {
+    req.headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > limit);
-    if too_big {
-        return Err(ScimError::payload_too_large(limit).into_response());
+}
+
+/// The 413 for a body over `limit`; the connection is closed after it.
+fn too_large(limit: usize) -> Response {
+    ScimError::payload_too_large(limit)
+        .with_header(header::CONNECTION, "close")
+        .into_response()
+}
+
+/// The request body, or the 413 for one over the limit, or the 408 for one too slow.
+async fn read_body(
+    t: &Tenant,
+    req: &axum::http::request::Parts,
+    mut body: Body,
+) -> Result<Bytes, Response> {
+    use http_body_util::BodyExt;
+    let limit = t.shared.body_limit;
+    let declared = declared_len(req);
+    if let Some(n) = declared.filter(|n| *n > limit) {
+        if n <= DRAIN_MAX {
+            drain(&mut body, n).await;
+        }
+        return Err(too_large(limit));
     }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ScimError::payload_too_large(limit).into_response())
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(frame) = body.frame().await {
+        let data = match frame {
+            Ok(f) => f.into_data().unwrap_or_default(),
+            Err(e) if crate::timeouts::is_body_timeout(&e) => return Err(too_slow(t)),
+            Err(_) => return Err(too_large(limit)),
+        };
+        if buf.len() + data.len() > limit {
+            drain(&mut body, DRAIN_MAX.saturating_sub(buf.len())).await;
+            return Err(too_large(limit));
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// The 408 for a body that did not arrive in time; the connection is closed after it.
+fn too_slow(t: &Tenant) -> Response {
+    ScimError::new(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        format!(
+            "The request body did not arrive within {} seconds",
+            t.shared.body_timeout.as_secs()
+        ),
+    )
+    .with_header(header::CONNECTION, "close")
+    .into_response()
 }
 
 /// The middleware wrapped around every tenant router.
@@ -72,22 +167,41 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     let path = uri.path().to_string();
     let method = parts.method.clone();
     let headers = Captured::pack_headers(&parts.headers);
-    let (bytes, resp) = match read_body(&t, &parts, body).await {
-        Ok(b) => (b, None),
-        Err(r) => (Bytes::new(), Some(r)),
-    };
-    let resp = match resp {
-        Some(r) => r,
-        None => match gate::admit(&t, &parts, &path).await {
-            Err(e) => e.into_response(),
-            Ok(()) => {
-                let resp = next
-                    .run(Request::from_parts(parts, Body::from(bytes.clone())))
-                    .await;
-                let spc = || discovery::generated_service_provider_config(&t);
-                breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp).await
+    let limit = t.shared.body_limit;
+    let mut body = body;
+    // A body declared too large is refused first; otherwise the gate (faults, authentication)
+    // runs before the body is read, so an unauthenticated client never has its body kept.
+    let target_len = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    let (bytes, resp) = if let Some(r) = oversized_head(&parts, target_len) {
+        (Bytes::new(), r)
+    } else if declared_len(&parts).is_some_and(|n| n > limit) {
+        let refused = read_body(&t, &parts, body).await.err();
+        (Bytes::new(), refused.unwrap_or_else(|| too_large(limit)))
+    } else {
+        match gate::admit(&t, &parts, &path).await {
+            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => {
+                // Read only to be thrown away (at most the limit, for at most a second), so a
+                // client writing its body first can read the 401, and none is held for it.
+                let _ = tokio::time::timeout(UNAUTHENTICATED_DRAIN, drain(&mut body, limit)).await;
+                (Bytes::new(), e.into_response())
             }
-        },
+            Err(e) => {
+                let bytes = read_body(&t, &parts, body).await.unwrap_or_default();
+                (bytes, e.into_response())
+            }
+            Ok(()) => match read_body(&t, &parts, body).await {
+                Err(r) => (Bytes::new(), r),
+                Ok(bytes) => {
+                    let resp = next
+                        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+                        .await;
+                    let spc = || discovery::generated_service_provider_config(&t);
+                    let resp =
+                        breaks::outgoing(&t.shared.faults.switches, &t.renderer, spc, resp).await;
+                    (bytes, resp)
+                }
+            },
+        }
     };
     let resp = finalize(&t, resp, &path);
     t.shared.journal.record_captured(Captured {
@@ -95,7 +209,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         profile: t.profile.clone(),
         method,
         path,
-        query: uri.query().map(|q| journal::clip(q, journal::MAX_FIELD)),
+        query: uri.query().map(journal::query),
         headers,
         body: journal::body(&bytes),
         status: resp.status().as_u16(),

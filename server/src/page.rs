@@ -10,7 +10,7 @@ use crate::select;
 use crate::sort;
 use crate::store::{Kind, Stored};
 use crate::tenant::Tenant;
-use scimock_profile::{OverMax, Pagination};
+use scimock_profile::{BelowMinimum, OverMax, Pagination};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -216,6 +216,17 @@ pub fn resolve(
     at: &Position<'_>,
 ) -> ScimResult<Page> {
     let list = &t.profile.list;
+    if list.below_minimum == BelowMinimum::Reject {
+        // S-003 (Adra): startIndex and count: "Minimum value is 1".
+        for (name, v) in [("startIndex", req.start_index), ("count", req.count)] {
+            if v.is_some_and(|v| v < 1) {
+                return Err(ScimError::bad_request(
+                    ScimType::InvalidValue,
+                    format!("{name} must be at least 1"),
+                ));
+            }
+        }
+    }
     if list.pagination == Pagination::None {
         return Ok(Page {
             start: 0,

@@ -12,6 +12,7 @@ use scimock_filter::{
     AttrInfo, AttrOp, AttrPath, CompValue, CompareOp, CompiledFilter, Filter, SchemaInfo,
     parse_filter_with,
 };
+use scimock_profile::Profile;
 use scimock_profile::vocab::{CORE_GROUP, CORE_USER};
 use std::sync::Arc;
 
@@ -184,6 +185,77 @@ pub enum Selection {
     Matching(CompiledFilter, Option<(Indexed, String)>),
 }
 
+/// What a vendor makes of a filter that parses.
+pub enum Verdict {
+    /// Accepted: the filter, compiled against the schema.
+    Accepted(CompiledFilter),
+    /// An attribute outside the allow-list or no schema defines, answered with an empty list
+    /// (`filter.unknown_attr_empty`).
+    Empty,
+    /// Every resource (the `filter.undefined-matches` break).
+    All,
+}
+
+/// How [`judge`] is bent by the mock's break switches; the default is the vendor as
+/// documented (what `scimock filter --profile` uses).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JudgeOptions {
+    /// Skip the vendor's filter policy (`filter.accept-unsupported`).
+    pub skip_policy: bool,
+    /// Attribute names compared with the schema case-sensitively.
+    pub names_case_sensitive: bool,
+    /// An attribute no schema defines matches every resource instead of being refused.
+    pub undefined_matches: bool,
+    /// Every attribute compared case-exact (`filter.case-sensitive`).
+    pub case_exact: bool,
+}
+
+/// The vendor's verdict on a filter that parses: its filter policy first (allow-list,
+/// constructs, and the refusal that names what is wrong, `scimock_profile::filter`), then
+/// the schemas (an attribute no schema defines is "not supported", RFC 7644 §3.12 Table 9;
+/// an operator the attribute's type does not allow, such as `gt` on a boolean, is 400
+/// `invalidFilter`, §3.4.2.2). One function for the server and `scimock filter --profile`.
+pub fn judge(
+    profile: &Profile,
+    schemas: &ResourceSchemas,
+    kind: Kind,
+    filter: &Filter,
+    opts: JudgeOptions,
+) -> ScimResult<Verdict> {
+    let spec = &profile.filter;
+    if !opts.skip_policy {
+        match spec.check(filter, kind) {
+            Ok(()) => {}
+            Err(r) if r.is_attribute() && spec.unknown_attr_empty => return Ok(Verdict::Empty),
+            Err(r) => {
+                return Err(ScimError::from_refusal(
+                    spec.refusal_for(&r, kind),
+                    r.attr(),
+                    r.op(),
+                ));
+            }
+        }
+    }
+    if let Some((path, op)) = undefined_attribute(filter, schemas, opts.names_case_sensitive) {
+        if opts.undefined_matches {
+            return Ok(Verdict::All);
+        }
+        if spec.unknown_attr_empty {
+            return Ok(Verdict::Empty);
+        }
+        let refusal = spec.rules(kind).refusal.as_ref().unwrap_or(&spec.refusal);
+        return Err(ScimError::from_refusal(refusal, &path.to_string(), op));
+    }
+    let compiled = if opts.case_exact {
+        CompiledFilter::new(filter, &CaseExact(schemas))
+    } else {
+        CompiledFilter::new(filter, schemas)
+    };
+    compiled
+        .map(Verdict::Accepted)
+        .map_err(|e| ScimError::invalid_filter(e.to_string()))
+}
+
 /// The selection a `filter` asks for, under the profile's filter policy.
 pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection> {
     let Some(raw) = raw.filter(|f| !f.trim().is_empty()) else {
@@ -193,51 +265,25 @@ pub fn select(t: &Tenant, kind: Kind, raw: Option<&str>) -> ScimResult<Selection
     if bends.filter_ignored || (kind == Kind::Group && bends.group_filter_ignored) {
         return Ok(Selection::All);
     }
-    let spec = &t.profile.filter;
     let filter = match parse_filter_with(raw, &t.rules.filter_limits) {
         Ok(f) => f,
         Err(_) if bends.filter_malformed_accepted => return Ok(Selection::All),
         Err(e) => return Err(ScimError::invalid_filter(e.to_string())),
     };
-    if !bends.filter_accept_unsupported {
-        match spec.check(&filter, kind) {
-            Ok(()) => {}
-            Err(refused) if refused.is_attribute() && spec.unknown_attr_empty => {
-                return Ok(Selection::Nothing);
-            }
-            Err(refused) => {
-                return Err(ScimError::from_refusal(
-                    &spec.refusal,
-                    refused.attr(),
-                    refused.op(),
-                ));
-            }
-        }
-    }
-    let schema = t.schemas.of(kind);
-    if let Some((path, op)) =
-        undefined_attribute(&filter, schema, bends.filter_names_case_sensitive)
-    {
-        if bends.filter_undefined_matches {
-            return Ok(Selection::All);
-        }
-        if spec.unknown_attr_empty {
-            return Ok(Selection::Nothing);
-        }
-        return Err(ScimError::from_refusal(
-            &spec.refusal,
-            &path.to_string(),
-            op,
-        ));
-    }
-    if bends.filter_case_sensitive {
-        let compiled = CompiledFilter::new(&filter, &CaseExact(schema))
-            .map_err(|e| ScimError::invalid_filter(e.to_string()))?;
-        return Ok(Selection::Matching(compiled, None));
-    }
-    let compiled = CompiledFilter::new(&filter, schema)
-        .map_err(|e| ScimError::invalid_filter(e.to_string()))?;
-    Ok(Selection::Matching(compiled, index_hint(kind, &filter)))
+    let opts = JudgeOptions {
+        skip_policy: bends.filter_accept_unsupported,
+        names_case_sensitive: bends.filter_names_case_sensitive,
+        undefined_matches: bends.filter_undefined_matches,
+        case_exact: bends.filter_case_sensitive,
+    };
+    Ok(
+        match judge(&t.profile, t.schemas.of(kind), kind, &filter, opts)? {
+            Verdict::Accepted(f) if opts.case_exact => Selection::Matching(f, None),
+            Verdict::Accepted(f) => Selection::Matching(f, index_hint(kind, &filter)),
+            Verdict::Empty => Selection::Nothing,
+            Verdict::All => Selection::All,
+        },
+    )
 }
 
 /// Resources matching `sel`, in insertion order (None: all of them, not materialised).

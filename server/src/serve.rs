@@ -10,10 +10,14 @@ use crate::state::StateError;
 use crate::truto;
 use axum::Router;
 use axum::extract::OriginalUri;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
 use scimock_profile::ProfileKind;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -68,8 +72,46 @@ pub fn router(app: &Arc<App>) -> Router {
                 .route(&format!("{template}/"), unknown_scope_with_slash(t.clone()));
         }
     }
+    let limit = app.timeouts.body;
+    let loopback = app.loopback;
+    let durable = app.clone();
     let app = app.clone();
     r.fallback(move |uri: OriginalUri| outside(app.clone(), uri))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            answer_when_durable(durable.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::timeouts::body_deadline(limit, req, next)
+        }))
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                if loopback {
+                    crate::cross_site::loopback_host(req, next).await
+                } else {
+                    next.run(req).await
+                }
+            },
+        ))
+}
+
+/// With `--state`, a request that may have written is answered only once what it wrote (and
+/// everything before it) is in the write log on disk.
+async fn answer_when_durable(app: Arc<App>, req: Request, next: Next) -> Response {
+    let reads_only = matches!(
+        req.method(),
+        &Method::GET | &Method::HEAD | &Method::OPTIONS
+    );
+    let resp = next.run(req).await;
+    let Some(log) = app.shared.log.get().filter(|_| !reads_only) else {
+        return resp;
+    };
+    match log.durable(log.appended()).await {
+        Ok(()) => resp,
+        Err(e) => admin::admin_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the write was applied in memory but could not be made durable: {e}"),
+        ),
+    }
 }
 
 /// A path outside every tenant: 404 in the (first) profile's format.
@@ -138,17 +180,76 @@ pub async fn bind(cfg: &ServeConfig) -> Result<Bound, ServeError> {
 }
 
 impl Bound {
-    /// Serves until `shutdown` resolves, then finishes in-flight requests and saves state.
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish for at most the
+    /// shutdown deadline, drops the connections still open, and saves state: always, also when
+    /// serving failed, so an acknowledged write is never lost to a stuck client.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let router = router(&self.app);
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(ServeError::Serve)?;
-        self.app.save_state()?;
+        let served = serve_connections(self.listener, router, &self.app, shutdown).await;
+        let saved = self.app.save_state();
+        if let Some(log) = self.app.shared.log.get() {
+            log.close();
+        }
+        served?;
+        saved?;
         Ok(())
     }
+}
+
+/// The accept loop: one HTTP/1.1 connection task per client, with the head (and keep-alive
+/// idle) timeout set; at shutdown, stops accepting, ends injected latency, lets connections
+/// finish until the deadline, then drops them.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    app: &App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let timeouts = app.timeouts;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header)
+        .max_headers(crate::middleware::MAX_HEADERS_ACCEPTED)
+        .keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut conns = tokio::task::JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((s, _)) => s,
+                    Err(_) => {
+                        // Out of file descriptors, or a connection reset before it was
+                        // accepted: wait a little instead of spinning.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                conns.spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+        }
+        while conns.try_join_next().is_some() {}
+    }
+    // The port refuses new connections from here on.
+    drop(listener);
+    app.shared.stop();
+    if tokio::time::timeout(timeouts.shutdown, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        conns.abort_all();
+    }
+    while conns.join_next().await.is_some() {}
+    Ok(())
 }

@@ -1,10 +1,14 @@
-//! `--state FILE`: the whole store as JSON, written atomically (temp file, fsync, rename) and
-//! refused loudly when torn or corrupt, never silently replaced.
+//! `--state FILE`: the whole store as JSON, written atomically (see [`crate::durable::files`])
+//! and refused loudly when torn, corrupt or written for another mount, never silently replaced.
+//!
+//! The file records its mount: the `--vendor` choice and the base path of every tenant. A file
+//! whose mount differs is refused (a generic file is not an attio tenant, and `--vendor all`
+//! mounts other paths). Files written before the mount was recorded are accepted when the
+//! tenants they hold are exactly the mounted ones (same paths, same vendors), with a warning.
 
-use crate::seed::{self, LoadError, PENDING_KEY};
+use crate::seed::{self, LoadError};
 use crate::tenant::Tenant;
 use serde_json::{Map, Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,6 +57,28 @@ pub enum StateError {
         /// Why.
         source: LoadError,
     },
+    /// The file belongs to another mount (vendor choice or base paths).
+    #[error(
+        "state file {} belongs to another mount ({theirs}); this server mounts {ours}. Refusing to start so it is not overwritten: start with the options that wrote it, or pass another --state FILE",
+        path.display()
+    )]
+    ForeignMount {
+        /// The file.
+        path: PathBuf,
+        /// The mount the file records.
+        theirs: String,
+        /// The mount of this server.
+        ours: String,
+    },
+    /// The `--state` path cannot be used (its directory is missing or not writable, it is a
+    /// directory, or a dangling symlink).
+    #[error("cannot use --state {}: {source}", path.display())]
+    Unusable {
+        /// The path as given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The file could not be written.
     #[error("writing state file {}: {source}", path.display())]
     Write {
@@ -63,21 +89,34 @@ pub enum StateError {
     },
 }
 
-/// Everything the tenants hold.
-pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
+/// The mount a state file belongs to: the `--vendor` choice and every tenant's base path.
+pub fn mount(vendor: &str, tenants: &[Arc<Tenant>]) -> Value {
+    let paths: Vec<&str> = tenants.iter().map(|t| t.public_path.as_str()).collect();
+    json!({"vendor": vendor, "paths": paths})
+}
+
+/// A mount in words, for messages.
+fn describe(mount: &Value) -> String {
+    let vendor = mount.get("vendor").and_then(Value::as_str).unwrap_or("?");
+    let paths: Vec<&str> = mount
+        .get("paths")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    format!("--vendor {vendor} at {}", paths.join(", "))
+}
+
+/// Everything the tenants hold, with the mount they belong to.
+pub fn snapshot(tenants: &[Arc<Tenant>], mount: &Value) -> Value {
     let mut out = Map::new();
     for t in tenants {
         let store = t.read();
         let users: Vec<Value> = store
             .users
             .iter()
-            .map(|s| {
-                let mut v = s.to_value();
-                if s.pending {
-                    v[PENDING_KEY] = Value::Bool(true);
-                }
-                v
-            })
+            .map(|s| crate::durable::log::resource_value(s))
             .collect();
         let groups: Vec<Value> = store.groups.iter().map(|s| s.to_value()).collect();
         out.insert(
@@ -85,35 +124,72 @@ pub fn snapshot(tenants: &[Arc<Tenant>]) -> Value {
             json!({"vendor": t.profile.name, "users": users, "groups": groups}),
         );
     }
-    json!({"format": FORMAT, "version": 1, "tenants": out})
+    json!({"format": FORMAT, "version": 1, "mount": mount, "tenants": out})
 }
 
-/// Writes `doc` to `path` so that a crash leaves either the old file or the new one.
+/// The refusal of a file (`path`) recorded for mount `theirs` by a server mounting `ours`.
+pub fn foreign(path: &Path, theirs: &Value, ours: &Value) -> StateError {
+    StateError::ForeignMount {
+        path: path.to_path_buf(),
+        theirs: describe(theirs),
+        ours: describe(ours),
+    }
+}
+
+/// Checks that `doc` belongs to this mount; `Ok(Some(warning))` for a file written before
+/// mounts were recorded whose tenants are exactly the mounted ones.
+pub fn check_mount(
+    path: &Path,
+    doc: &Value,
+    mount: &Value,
+    tenants: &[Arc<Tenant>],
+) -> Result<Option<String>, StateError> {
+    let foreign = |theirs: String| StateError::ForeignMount {
+        path: path.to_path_buf(),
+        theirs,
+        ours: describe(mount),
+    };
+    if let Some(recorded) = doc.get("mount") {
+        return if recorded == mount {
+            Ok(None)
+        } else {
+            Err(foreign(describe(recorded)))
+        };
+    }
+    let held: Vec<(String, String)> = doc
+        .get("tenants")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(p, t)| {
+            let v = t.get("vendor").and_then(Value::as_str).unwrap_or("?");
+            (p.clone(), v.to_string())
+        })
+        .collect();
+    let mut mounted: Vec<(String, String)> = tenants
+        .iter()
+        .map(|t| (t.public_path.clone(), t.profile.name.clone()))
+        .collect();
+    let mut sorted = held.clone();
+    sorted.sort();
+    mounted.sort();
+    if sorted == mounted {
+        Ok(Some(format!(
+            "state file {} records no mount (written by an earlier scimock); its tenants match this one, so it is loaded and will be rewritten with the mount recorded",
+            path.display()
+        )))
+    } else {
+        let theirs: Vec<String> = held.iter().map(|(p, v)| format!("{v} at {p}")).collect();
+        Err(foreign(format!("tenants {}", theirs.join(", "))))
+    }
+}
+
+/// Writes `doc` to `path` so that a crash leaves either the old file or the new one (an
+/// exclusively created temporary file with mode 0600, fsynced and renamed over it).
 pub fn write_atomic(path: &Path, doc: &Value) -> std::io::Result<()> {
-    // One writer at a time, each with its own temporary file: concurrent snapshots never
-    // truncate or rename each other's half-written file.
-    static WRITING: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
-    let mut n = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-    *n += 1;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), *n));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec(doc).map_err(std::io::Error::other)?)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::durable::files::replace(path, |w| {
+        serde_json::to_writer(w, doc).map_err(std::io::Error::other)
+    })
 }
 
 /// Reads a state file: `Ok(None)` when it does not exist, an error naming the problem when it

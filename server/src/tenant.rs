@@ -2,6 +2,7 @@
 //! renderer and the process-wide shared state. The behaviour lives in the stages that read it
 //! (`extract`, `select`, `sort`, `page`, `render`, `writes`, `seed`, `gate`, `breaks`).
 
+use crate::durable::log::WriteLog;
 use crate::error::{ScimError, ScimResult};
 use crate::faults::Faults;
 use crate::idempotency::Idempotency;
@@ -36,6 +37,12 @@ pub struct Shared {
     pub journal: Journal,
     /// Injected faults and break switches.
     pub faults: Faults,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
+    /// The write log, with `--state` (every write is appended before it is answered).
+    pub log: std::sync::OnceLock<Arc<WriteLog>>,
+    /// Turned on when shutdown begins: injected latency ends then.
+    stopping: tokio::sync::watch::Sender<bool>,
     rng: Mutex<u64>,
 }
 
@@ -58,8 +65,22 @@ impl Shared {
             body_limit: 1024 * 1024,
             journal: Journal::new(10_000),
             faults: Faults::default(),
+            body_timeout: crate::timeouts::Timeouts::default().body,
+            log: std::sync::OnceLock::new(),
+            stopping: tokio::sync::watch::Sender::new(false),
             rng: Mutex::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
         }
+    }
+
+    /// Marks the start of shutdown: [`Shared::stopped`] resolves from now on.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Resolves once shutdown has begun.
+    pub async fn stopped(&self) {
+        let mut rx = self.stopping.subscribe();
+        let _ = rx.wait_for(|s| *s).await;
     }
 
     /// A uniform number in [0, 1) from a seeded xorshift (reproducible `--fail-rate`).
@@ -160,9 +181,13 @@ impl Tenant {
         self.store.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Write access to the store.
-    pub fn write(&self) -> RwLockWriteGuard<'_, Store> {
-        self.store.write().unwrap_or_else(|e| e.into_inner())
+    /// Write access to the store; with `--state`, what the write changed goes to the write log
+    /// when the access ends (still under the lock, so the log's order is the store's).
+    pub fn write(&self) -> StoreWrite<'_> {
+        StoreWrite {
+            guard: self.store.write().unwrap_or_else(|e| e.into_inner()),
+            tenant: self,
+        }
     }
 
     /// The schemas of `kind`.
@@ -188,6 +213,38 @@ impl Tenant {
             &self.seed_data,
             self.generated,
         )
+    }
+}
+
+/// Write access to a tenant's store (see [`Tenant::write`]).
+pub struct StoreWrite<'a> {
+    guard: RwLockWriteGuard<'a, Store>,
+    tenant: &'a Tenant,
+}
+
+impl std::ops::Deref for StoreWrite<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for StoreWrite<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.guard
+    }
+}
+
+impl Drop for StoreWrite<'_> {
+    fn drop(&mut self) {
+        let Some(log) = self.tenant.shared.log.get() else {
+            return;
+        };
+        if let Some(changes) = self.guard.take_changes() {
+            let records =
+                crate::durable::log::records(&self.tenant.public_path, &self.guard, &changes);
+            log.append(&records);
+        }
     }
 }
 

@@ -22,7 +22,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, LazyLock};
 
 type Ten = State<Arc<Tenant>>;
 
@@ -208,6 +209,25 @@ fn two_factor(scim: &Value) -> Option<Value> {
         })
 }
 
+/// `is_primary` of one email: the SCIM `primary` flag; without one (Elfsquad has none,
+/// D:E2), true for a sole email and null when there are several [I].
+fn is_primary(scim: &Value, e: &Value) -> Value {
+    match e.get("primary").and_then(Value::as_bool) {
+        Some(p) => json!(p),
+        None => {
+            let emails = scim.get("emails").and_then(Value::as_array);
+            let any_flag = emails.is_some_and(|es| es.iter().any(|x| x.get("primary").is_some()));
+            if any_flag {
+                json!(false)
+            } else if emails.is_some_and(|es| es.len() == 1) {
+                json!(true)
+            } else {
+                Value::Null
+            }
+        }
+    }
+}
+
 /// Maps a shaped SCIM user to the unified user model (docs/vendors.md, Truto: the unified user table).
 pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
     let mut u = Map::new();
@@ -247,7 +267,7 @@ pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
         mapped(
             scim,
             "emails",
-            |e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": e.get("primary").and_then(Value::as_bool).unwrap_or(false)}),
+            |e| json!({"email": e.get("value"), "type": e.get("type"), "is_primary": is_primary(scim, e)}),
         ),
     );
     put(
@@ -286,16 +306,32 @@ pub fn unified_user(scim: &Value, pending: bool, normalized: bool) -> Value {
     Value::Object(u)
 }
 
-/// Opaque cursor: the backend's 1-based startIndex, hex with a prefix.
-fn encode_cursor(start_index: usize) -> String {
-    format!("c{start_index:x}")
+/// The key cursors are sealed with, random per process (a cursor does not outlive the mock).
+static CURSOR_KEY: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+
+/// An opaque cursor (D:T2: `next_cursor` is opaque): the backend's 1-based startIndex,
+/// masked and sealed for one integrated account, 32 hex digits. Nothing in it is readable,
+/// and a cursor made by hand or for another account is refused.
+fn encode_cursor(account: &str, start_index: usize) -> String {
+    let k = &*CURSOR_KEY;
+    let masked = start_index as u64 ^ k.hash_one(("mask", account));
+    let seal = k.hash_one(("seal", account, start_index as u64));
+    format!("{masked:016x}{seal:016x}")
 }
 
-fn decode_cursor(raw: &str) -> ScimResult<usize> {
-    raw.strip_prefix('c')
-        .and_then(|h| usize::from_str_radix(h, 16).ok())
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, format!("Invalid cursor {raw:?}")))
+fn decode_cursor(account: &str, raw: &str) -> ScimResult<usize> {
+    let invalid = || ScimError::new(StatusCode::BAD_REQUEST, format!("Invalid cursor {raw:?}"));
+    if raw.len() != 32 || !raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid());
+    }
+    let k = &*CURSOR_KEY;
+    let masked = u64::from_str_radix(&raw[..16], 16).map_err(|_| invalid())?;
+    let seal = u64::from_str_radix(&raw[16..], 16).map_err(|_| invalid())?;
+    let start = masked ^ k.hash_one(("mask", account));
+    if start == 0 || seal != k.hash_one(("seal", account, start)) {
+        return Err(invalid());
+    }
+    usize::try_from(start).map_err(|_| invalid())
 }
 
 /// `truto_exclude_fields` in both forms: `truto_exclude_fields[]=a&...` and `a,b` (S-000, 3P:T7).
@@ -382,7 +418,7 @@ impl<'q> UnifiedList<'q> {
         }
         // An empty next_cursor= is the first page (the TS SDK sends it, D:T12).
         let start = match param(q, "next_cursor").filter(|c| !c.is_empty()) {
-            Some(c) => decode_cursor(c)?,
+            Some(c) => decode_cursor(param(q, "integrated_account_id").unwrap_or(""), c)?,
             None => 1,
         };
         Ok(UnifiedList {
@@ -461,8 +497,14 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
         return Ok(raw_list(&t, b, &first, req.start));
     }
     let total = first.total;
+    let skip = (req.start - 1).saturating_sub(first.start());
     let mut next_start = first.start() + first.items.len() + 1;
     let mut items = first.items;
+    if !req.all_pages && (skip > 0 || items.len() > req.limit) {
+        // The backend does not page (Elfsquad): the facade pages itself (D:T2).
+        items = items.into_iter().skip(skip).take(req.limit).collect();
+        next_start = req.start + items.len();
+    }
     if req.all_pages {
         while next_start <= total && !items.is_empty() {
             let more = req.fetch(b, &path, next_start, req.max_limit)?;
@@ -480,13 +522,17 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     }
     let bends = t.shared.faults.bends();
     let last = next_start > total || items.is_empty();
+    let account = param(&q, "integrated_account_id").unwrap_or("");
     let next = if last && !bends.unified_next_cursor_never_null {
         Value::Null
     } else {
-        json!(encode_cursor(next_start))
+        json!(encode_cursor(account, next_start))
     };
     let prev = if req.start > 1 && !req.all_pages {
-        json!(encode_cursor(req.start.saturating_sub(req.limit).max(1)))
+        json!(encode_cursor(
+            account,
+            req.start.saturating_sub(req.limit).max(1)
+        ))
     } else {
         Value::Null
     };
@@ -706,12 +752,22 @@ async fn update(
             .collect();
         let w =
             writes::patch_ops(b, Kind::User, &id, ops, None).map_err(|e| remote(b, e, &path))?;
-        let s = if w.status == StatusCode::NO_CONTENT {
-            b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?
-        } else {
-            w.stored
-        };
-        Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)))
+        let shaping = Shaping::from(&t, &q);
+        if w.status != StatusCode::NO_CONTENT {
+            return Ok((StatusCode::OK, shaping.apply(b, &w.stored)));
+        }
+        match b.get(Kind::User, &id) {
+            Ok(s) => Ok((StatusCode::OK, shaping.apply(b, &s))),
+            // The backend cancelled a pending invite (Attio, D:A8): the user is gone [I].
+            Err(e) if e.status == StatusCode::NOT_FOUND => {
+                let mut u = shaping.apply(b, &w.stored);
+                if let Some(o) = u.as_object_mut() {
+                    o.insert("status".into(), json!("deleted"));
+                }
+                Ok((StatusCode::OK, u))
+            }
+            Err(e) => Err(remote(b, e, &path)),
+        }
     })
 }
 
@@ -789,9 +845,15 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        assert_eq!(decode_cursor(&encode_cursor(101)).unwrap(), 101);
-        assert!(decode_cursor("zz").is_err());
-        assert!(decode_cursor("c0").is_err());
+        assert_eq!(decode_cursor("a", &encode_cursor("a", 101)).unwrap(), 101);
+        assert!(decode_cursor("a", "zz").is_err());
+        assert!(decode_cursor("a", "c0").is_err());
+        // Opaque (D:T2): nothing readable, and sealed to its account.
+        let c = encode_cursor("a", 2);
+        assert_eq!(c.len(), 32);
+        assert_ne!(c, encode_cursor("a", 3));
+        assert!(decode_cursor("b", &c).is_err());
+        assert!(decode_cursor("a", "c2").is_err());
     }
 
     #[test]

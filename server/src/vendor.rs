@@ -29,6 +29,12 @@ pub trait VendorBehaviour: Send + Sync + std::fmt::Debug {
         let _ = (out, stored);
     }
 
+    /// True when deactivating or deleting a pending invite cancels it: the invite is removed
+    /// and later requests get 404 (Attio, D:A8).
+    fn deactivation_cancels_invite(&self) -> bool {
+        false
+    }
+
     /// The status of a successful user write, when the vendor answers something other
     /// than the usual 200/201 (Attio: 204 when a pending invite is deactivated).
     fn user_write_status(&self, before: Option<&Stored>, after: &Stored) -> Option<StatusCode> {
@@ -97,6 +103,10 @@ impl VendorBehaviour for Attio {
         } else if out.get("active") == Some(&Value::Bool(false)) {
             out.shift_remove("appRole");
         }
+    }
+
+    fn deactivation_cancels_invite(&self) -> bool {
+        true
     }
 
     fn user_write_status(&self, before: Option<&Stored>, after: &Stored) -> Option<StatusCode> {

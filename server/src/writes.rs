@@ -37,7 +37,15 @@ fn store_error(profile: &Profile, kind: Kind, e: StoreError) -> ScimError {
     match e {
         StoreError::NotFound => ScimError::not_found(format!("{} not found", kind.resource_type())),
         StoreError::Duplicate(v) => {
-            ScimError::from_refusal(&profile.writes.duplicate_refusal, &v, "")
+            let group = profile
+                .groups
+                .as_ref()
+                .and_then(|g| g.duplicate_refusal.as_ref());
+            let refusal = match kind {
+                Kind::Group => group.unwrap_or(&profile.writes.duplicate_refusal),
+                Kind::User => &profile.writes.duplicate_refusal,
+            };
+            ScimError::from_refusal(refusal, &v, "")
         }
         StoreError::UnknownMember(m) => ScimError::invalid_value(format!(
             "Group member {m:?} is not an existing User or Group"
@@ -202,6 +210,19 @@ fn replace_locked(
     let stored = match kind {
         Kind::User => {
             let (attrs, pending) = rules::finish_user_write(t, attrs, Some(old))?;
+            if pending
+                && attrs.get("active") == Some(&Value::Bool(false))
+                && t.behaviour.deactivation_cancels_invite()
+            {
+                // D:A3, D:A4, D:A8: deactivating a pending invite cancels it (204, then 404).
+                store
+                    .delete_user(&old.id)
+                    .map_err(|e| store_error(&t.profile, kind, e))?;
+                return Ok(Written {
+                    stored: Arc::clone(old),
+                    status: StatusCode::NO_CONTENT,
+                });
+            }
             rules::keep_last_holder(&t.profile, store, old, Some((&attrs, pending)))?;
             bent_write(t, store, |s| s.replace_user(&old.id, attrs, pending))
         }
@@ -386,6 +407,10 @@ pub fn delete(t: &Tenant, kind: Kind, id: &str, if_match: Option<&str>) -> ScimR
     rules::keep_last_holder(&t.profile, &store, &old, None)?;
     match t.profile.writes.delete_mode {
         DeleteMode::Delete | DeleteMode::DeactivateThen404 => {
+            store.delete_user(id).map_err(err)?;
+        }
+        DeleteMode::Suspend if old.pending && t.behaviour.deactivation_cancels_invite() => {
+            // D:A8: DELETE "suspends active members and cancels pending invites".
             store.delete_user(id).map_err(err)?;
         }
         DeleteMode::Suspend => {

@@ -90,3 +90,14 @@ fn vendors_lists_every_profile_with_its_quirks_and_details_with_sources() {
     assert!(out.contains("--set errors.format=..."));
     assert_eq!(scimock(&["vendors", "okta"]).status.code(), Some(2));
 }
+
+/// `cross.cli.filter-agrees` — RFC 7644 §3.4.2.2: `scimock filter --profile generic` judges
+/// a filter as the generic server does; `active gt true` is refused by both.
+#[test]
+fn the_cli_applies_the_servers_schema_checks() {
+    let o = scimock(&["filter", "active gt true", "--profile", "generic"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("boolean"), "{}", text(&o.stderr));
+    let ok = scimock(&["filter", "active eq true", "--profile", "generic"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+}

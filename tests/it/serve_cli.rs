@@ -369,3 +369,420 @@ fn sigterm_during_concurrent_writes_keeps_every_acknowledged_write() {
         assert!(names.contains(name), "acknowledged {name} lost");
     }
 }
+
+/// POSTs a user through the real server and returns the status.
+fn create_user(origin: &str, user_name: &str) -> u16 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{origin}/scim/v2/Users"))
+            .bearer_auth("scimock-token")
+            .header("content-type", "application/scim+json")
+            .body(format!("{{\"userName\":\"{user_name}\"}}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    })
+}
+
+#[test]
+fn a_half_open_connection_and_a_long_latency_fault_do_not_stop_shutdown_or_the_save() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("scimock-half-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    let _ = std::fs::remove_file(&path);
+    let mut s = serve(&[
+        "--state",
+        path.to_str().unwrap(),
+        "--shutdown-timeout",
+        "1.5",
+    ]);
+    assert_eq!(create_user(&s.origin, "kept@example.com"), 201);
+    let addr = s.origin.strip_prefix("http://").unwrap().to_string();
+    // A request head without its blank line, and a request with half its body.
+    let mut head = std::net::TcpStream::connect(&addr).unwrap();
+    head.write_all(b"GET /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let mut body = std::net::TcpStream::connect(&addr).unwrap();
+    body.write_all(
+        b"POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer scimock-token\r\nContent-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{\"userName\"",
+    )
+    .unwrap();
+    // A request held by an hour of injected latency.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let origin = s.origin.clone();
+    let added = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{origin}/_scimock/faults"))
+            .header("content-type", "application/json")
+            .body(r#"{"latency_ms":3600000,"match":{"method":"GET"}}"#)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(added, 201);
+    let slow = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            reqwest::Client::new()
+                .get(format!("{origin}/scim/v2/Users"))
+                .bearer_auth("scimock-token")
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = std::time::Instant::now();
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0), "exits after the deadline");
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(4), "shutdown took {took:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(doc.to_string().contains("kept@example.com"), "{doc}");
+    // The latency ended at shutdown: the request was answered, not cut.
+    assert_eq!(slow.join().unwrap().ok(), Some(200));
+    drop((head, body));
+}
+
+fn state_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("scimock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Serves with `args`, creates `user_name`, SIGTERMs and waits for the exit.
+fn write_state(args: &[&str], prefix: &str, user_name: &str) {
+    let mut s = serve(args);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}{prefix}/scim/v2/Users", s.origin))
+            .bearer_auth("scimock-token")
+            .header("content-type", "application/scim+json")
+            .body(format!("{{\"userName\":\"{user_name}\"}}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 201);
+    sigterm(&s.child);
+    assert_eq!(wait_exit(&mut s.child), Some(0));
+}
+
+#[test]
+fn a_state_file_of_another_mount_is_refused_and_left_untouched() {
+    let d = state_dir("foreign");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap();
+    write_state(
+        &["--vendor", "generic", "--state", p],
+        "",
+        "mine@example.com",
+    );
+    let before = std::fs::read(&path).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    assert_eq!(doc["mount"]["vendor"], "generic", "{doc}");
+    for vendor in ["all", "attio"] {
+        let out = run(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--vendor",
+            vendor,
+            "--state",
+            p,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "--vendor {vendor}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("belongs to another mount"), "{err}");
+        assert!(err.contains("--vendor generic"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file untouched");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the state file holds passwords");
+    }
+}
+
+#[test]
+fn a_legacy_state_file_loads_only_into_the_mount_it_matches() {
+    let d = state_dir("legacy");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap();
+    let legacy = r#"{"format":"scimock-state","version":1,"tenants":{"/scim/v2":{"vendor":"generic","users":[{"userName":"old@example.com","id":"old-1"}],"groups":[]}}}"#;
+    std::fs::write(&path, legacy).unwrap();
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--vendor",
+        "attio",
+        "--state",
+        p,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another mount"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy);
+    let s = serve(&["--state", p]);
+    let (_, body) = get(
+        &format!("{}/scim/v2/Users/old-1", s.origin),
+        "scimock-token",
+    );
+    assert_eq!(body["userName"], "old@example.com");
+}
+
+#[test]
+fn an_unusable_state_path_is_refused_at_start() {
+    let d = state_dir("unusable");
+    let missing = d.join("no-such-dir").join("state.json");
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot use --state"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a directory");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_state_path_keeps_its_link_and_the_target_is_written() {
+    let d = state_dir("symlink");
+    let real = d.join("real.json");
+    let link = d.join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    // A dangling link is refused rather than replaced.
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(
+        &real,
+        r#"{"format":"scimock-state","version":1,"tenants":{"/scim/v2":{"vendor":"generic","users":[],"groups":[]}}}"#,
+    )
+    .unwrap();
+    write_state(
+        &["--state", link.to_str().unwrap()],
+        "",
+        "linked@example.com",
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("linked@example.com")
+    );
+}
+
+/// Every userName (and displayName) on the server, walking all pages.
+fn all_users(origin: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut start = 1;
+    loop {
+        let (_, page) = get(
+            &format!("{origin}/scim/v2/Users?startIndex={start}&count=1000"),
+            "scimock-token",
+        );
+        let items = page["Resources"].as_array().cloned().unwrap_or_default();
+        if items.is_empty() {
+            return out;
+        }
+        start += items.len();
+        out.extend(items.iter().map(|u| {
+            (
+                u["userName"].as_str().unwrap_or_default().to_string(),
+                u["displayName"].as_str().unwrap_or_default().to_string(),
+            )
+        }));
+    }
+}
+
+#[test]
+fn sigkill_during_concurrent_writes_loses_no_acknowledged_write_and_keeps_no_refused_one() {
+    let d = state_dir("sigkill");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap().to_string();
+    let mut s = serve(&["--state", &p]);
+    let url = format!("{}/scim/v2/Users", s.origin);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // (created and kept, created then deleted, refused PATCHes sent)
+    let (kept, deleted, refused) = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut tasks = Vec::new();
+        for w in 0..12 {
+            let (client, url) = (client.clone(), url.clone());
+            tasks.push(tokio::spawn(async move {
+                let (mut kept, mut deleted, mut refused) = (Vec::new(), Vec::new(), 0);
+                for k in 0..100_000 {
+                    let name = format!("w{w}-{k}@example.com");
+                    let r = client
+                        .post(&url)
+                        .bearer_auth("scimock-token")
+                        .header("content-type", "application/scim+json")
+                        .body(format!("{{\"userName\":\"{name}\"}}"))
+                        .send()
+                        .await;
+                    let id = match r {
+                        Ok(r) if r.status().as_u16() == 201 => {
+                            let v: serde_json::Value = match r.json().await {
+                                Ok(v) => v,
+                                Err(_) => break,
+                            };
+                            v["id"].as_str().unwrap().to_string()
+                        }
+                        Ok(r) => panic!("create answered {}", r.status()),
+                        Err(_) => break, // killed
+                    };
+                    if k % 4 == 3 {
+                        match client
+                            .delete(format!("{url}/{id}"))
+                            .bearer_auth("scimock-token")
+                            .send()
+                            .await
+                        {
+                            Ok(r) if r.status().as_u16() == 204 => deleted.push(name),
+                            Ok(r) => panic!("delete answered {}", r.status()),
+                            Err(_) => break,
+                        }
+                        continue;
+                    }
+                    kept.push(name);
+                    if k % 10 == 5 {
+                        // One valid operation and one invalid: refused whole.
+                        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"refused"},{"op":"explode","path":"displayName"}]}"#;
+                        match client
+                            .patch(format!("{url}/{id}"))
+                            .bearer_auth("scimock-token")
+                            .header("content-type", "application/scim+json")
+                            .body(body)
+                            .send()
+                            .await
+                        {
+                            Ok(r) if r.status().as_u16() == 400 => refused += 1,
+                            Ok(r) => panic!("invalid PATCH answered {}", r.status()),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                (kept, deleted, refused)
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        s.child.kill().unwrap();
+        let (mut kept, mut deleted, mut refused) = (Vec::new(), Vec::new(), 0);
+        for t in tasks {
+            let (k, d, r) = t.await.unwrap();
+            kept.extend(k);
+            deleted.extend(d);
+            refused += r;
+        }
+        (kept, deleted, refused)
+    });
+    let _ = s.child.wait();
+    assert!(kept.len() > 50, "the load ran: {} creates kept", kept.len());
+    eprintln!(
+        "before SIGKILL: {} creates kept, {} deleted, {refused} PATCHes refused",
+        kept.len(),
+        deleted.len()
+    );
+    let restarted = serve(&["--state", &p]);
+    let users = all_users(&restarted.origin);
+    let names: std::collections::HashSet<&str> = users.iter().map(|(n, _)| n.as_str()).collect();
+    for name in &kept {
+        assert!(
+            names.contains(name.as_str()),
+            "acknowledged create {name} lost"
+        );
+    }
+    for name in &deleted {
+        assert!(
+            !names.contains(name.as_str()),
+            "acknowledged delete of {name} lost"
+        );
+    }
+    assert!(
+        users.iter().all(|(_, display)| display != "refused"),
+        "a refused PATCH is in the restored state"
+    );
+}
+
+#[test]
+fn empty_secrets_and_the_default_token_beyond_loopback_are_refused() {
+    for args in [
+        &["--token", ""][..],
+        &["--admin-token", ""][..],
+        &["--token", "  "][..],
+    ] {
+        let out = run(&[&["serve", "--listen", "127.0.0.1:0"][..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is empty"),
+            "{args:?}"
+        );
+    }
+    let out = run(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--token",
+        "scimock-token",
+        "--admin-token",
+        "adm1n",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the default token, passed explicitly"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("default token"));
+}

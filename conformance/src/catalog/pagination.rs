@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::lenient::Page;
 use crate::outcome::{Outcome, Skip, SkipReason, skip_unless};
 use scimock_profile::vocab::ScimType;
-use scimock_profile::{ItemsPerPage, OverMax, Pagination};
+use scimock_profile::{BelowMinimum, ItemsPerPage, OverMax, Pagination};
 use std::collections::HashSet;
 
 fn page(start: u64, count: u64) -> Request {
@@ -26,6 +26,11 @@ fn walk_page_size(ctx: &Ctx) -> u64 {
     let max_pages = ctx.cfg.max_pages.max(1) as u64;
     let cap = ctx.profile().list.max_count.unwrap_or(1000);
     total(ctx).div_ceil(max_pages).clamp(2, cap.max(2))
+}
+
+/// True when the vendor refuses startIndex/count below 1 (Adra, `list.below_minimum`).
+fn rejects_below_minimum(ctx: &Ctx) -> bool {
+    ctx.profile().list.below_minimum == BelowMinimum::Reject
 }
 
 /// startIndex=1 and 2 select consecutive pages and are echoed; startIndex=0 means 1.
@@ -66,6 +71,10 @@ pub async fn start_index(ctx: &Ctx) -> Result<Outcome, Skip> {
         );
     }
     let zero = p.send(page(0, 1)).await;
+    if rejects_below_minimum(ctx) {
+        p.expect_error(&zero, "startIndex=0 (\"Minimum value is 1\")", 400, None);
+        return Ok(p.finish("startIndex selects and echoes the page; 0 is refused, as documented"));
+    }
     if let Some(zero) = p
         .json_ok(&zero, "startIndex=0&count=1")
         .map(|v| Page::parse(&v))
@@ -85,6 +94,16 @@ pub async fn count(ctx: &Ctx) -> Result<Outcome, Skip> {
     ctx.index_paging()?;
     let mut p = Probe::new(ctx);
     let zero = p.send(page(1, 0)).await;
+    if rejects_below_minimum(ctx) {
+        p.expect_error(&zero, "count=0 (\"Minimum value is 1\")", 400, None);
+        let one = p.send(page(1, 1)).await;
+        if let Some(o) = p.json_ok(&one, "count=1").map(|v| Page::parse(&v)) {
+            p.require(o.resources.len() <= 1, || {
+                format!("count=1 returned {} resources", o.resources.len())
+            });
+        }
+        return Ok(p.finish("count bounds the page; 0 is refused, as documented"));
+    }
     if let Some(z) = p.json_ok(&zero, "count=0").map(|v| Page::parse(&v)) {
         p.require(z.resources.is_empty(), || {
             format!(

@@ -31,12 +31,15 @@ pub fn new_user_name(ctx: &Ctx) -> String {
     format!("{PREFIX}{}@{}", short_id(), domain(ctx))
 }
 
+/// True when the vendor never returns `attr`: hidden on read, or not among the attributes it
+/// keeps.
 fn hidden(ctx: &Ctx, attr: &str) -> bool {
-    ctx.profile()
-        .shape
-        .hidden_attributes
-        .iter()
-        .any(|h| h.eq_ignore_ascii_case(attr))
+    let p = ctx.profile();
+    !p.stores(attr)
+        || p.shape
+            .hidden_attributes
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(attr))
 }
 
 /// The create body: what the profile's write rules require (Attio email userName on a verified

@@ -282,6 +282,33 @@ pub struct ListSpec {
     /// (RFC 7644 §3.4.2.1), `POST /.search` and `POST /{Resource}/.search` (§3.4.3).
     #[serde(default)]
     pub search: bool,
+    /// `startIndex` below 1 and `count` below 1: read the RFC 7644 §3.4.2.4 way (`rfc`), or
+    /// refused with 400 where the document says "Minimum value is 1" (`reject`, Adra S-003).
+    #[serde(default)]
+    pub below_minimum: BelowMinimum,
+}
+
+/// What `startIndex` / `count` below 1 get.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BelowMinimum {
+    /// RFC 7644 §3.4.2.4: startIndex < 1 is 1, count 0 is totals only.
+    #[default]
+    Rfc,
+    /// 400 naming the parameter and the minimum.
+    Reject,
+}
+
+/// Which attributes `/Schemas` advertises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemaAttributes {
+    /// The whole RFC 7643 schemas (with the vendor's own attributes).
+    #[default]
+    Rfc,
+    /// Only `shape.stored_attributes` (and the vendor's own attributes): advertising and
+    /// storing use one list.
+    Documented,
 }
 
 /// RFC 9865 cursor pagination.
@@ -324,6 +351,10 @@ pub struct FilterRules {
     /// Value paths `attr[...]` allowed.
     #[serde(default)]
     pub value_paths: bool,
+    /// This resource type's answer to an attribute outside `allow` (default:
+    /// `filter.refusal`; Atlassian Groups name displayName, 3P:L5).
+    #[serde(default)]
+    pub refusal: Option<Refusal>,
 }
 
 /// One allowed attribute and its operators.
@@ -344,8 +375,17 @@ pub struct FilterSpec {
     pub users: FilterRules,
     /// Rules for `/Groups`.
     pub groups: FilterRules,
-    /// The documented answer to a filter the vendor does not support.
+    /// The documented answer to a filter the vendor does not support (`{attr}`: the
+    /// attribute, `{op}`: the operator).
     pub refusal: Refusal,
+    /// The answer to a logical operator or value path the vendor does not support (`{attr}`
+    /// and `{op}`: `and`, `or`, `not`, `[]`); default `refusal`.
+    #[serde(default)]
+    pub construct_refusal: Option<Refusal>,
+    /// The answer to an allowed attribute with an operator the vendor does not support
+    /// (`userName co`); default the resource type's attribute refusal.
+    #[serde(default)]
+    pub operator_refusal: Option<Refusal>,
     /// Answer a syntactically valid filter on an attribute outside the allow-list, or on one no
     /// schema defines, with an empty list instead of the refusal (Attio `externalId` probe,
     /// [I]). Off, an attribute no schema defines is refused with `refusal` even where the
@@ -464,6 +504,22 @@ pub struct ShapeSpec {
     pub hidden_attributes: Vec<String>,
     /// Emit `User.groups` (read-only membership).
     pub user_groups: bool,
+    /// The attributes the vendor keeps, when it documents a closed set (Adra D:R5): top-level
+    /// names (`title`), sub-attributes (`name.givenName`), extension attributes
+    /// (`urn:...:User:employeeNumber`) or a whole extension (its URN). Everything else is
+    /// accepted and silently dropped on every write. `id`, `externalId`, `meta`, the
+    /// vendor's own attributes and generated ones are always kept. Empty: every schema
+    /// attribute is kept.
+    #[serde(default)]
+    pub stored_attributes: Vec<String>,
+    /// Return `roles` in SCIM responses; false keeps them write-only (stored, visible through
+    /// the admin API, never returned: Elfsquad, D:E1/D:E2).
+    #[serde(default = "yes")]
+    pub echo_roles: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What DELETE does.
@@ -543,6 +599,11 @@ pub struct WriteSpec {
     pub delete_mode: DeleteMode,
     /// `active` when a create omits it.
     pub active_default: bool,
+    /// A replace (PUT, and the document a PATCH leaves) that omits `active` gets
+    /// `active_default` too, instead of storing no `active` at all (Elfsquad D:E2 schema
+    /// default, Atlassian 3P:L5 "will default to true if not provided").
+    #[serde(default)]
+    pub replace_applies_defaults: bool,
     /// Attributes the client cannot write (silently ignored).
     #[serde(default)]
     pub read_only: Vec<String>,
@@ -567,10 +628,48 @@ pub struct WriteSpec {
     /// A vendor role attribute's rules (Attio `appRole`), if the vendor has one.
     #[serde(default)]
     pub role: Option<RoleRules>,
+    /// What the vendor's specification declares for the members of complex attributes,
+    /// by attribute name or extension URN (Elfsquad D:E2: `Name` needs both parts, `Email`
+    /// type and value, types from a closed list, `format: uuid` members). Checked on every
+    /// write as far as `spec_validation` says.
+    #[serde(default)]
+    pub members: BTreeMap<String, MemberRules>,
+    /// How much of `members` is enforced.
+    #[serde(default)]
+    pub spec_validation: SpecValidation,
     /// Most users a tenant holds (Atlassian: 20,000 per directory); a create beyond it is
     /// refused. Loaded fixtures and `--users` are not limited.
     #[serde(default)]
     pub max_users: Option<UserLimit>,
+}
+
+/// A specification's rules for the members of one complex attribute (each element of a
+/// multi-valued one), or of an extension.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRules {
+    /// Members required whenever the attribute is sent (400 `invalidValue` otherwise).
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// The allowed `type` values (empty: any).
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// Members declared `format: uuid`.
+    #[serde(default)]
+    pub uuid: Vec<String>,
+}
+
+/// How much of `writes.members` is enforced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecValidation {
+    /// Every declared rule, for every attribute.
+    #[default]
+    Strict,
+    /// Only the rules for `emails` and `name`.
+    EmailsOnly,
+    /// None.
+    Off,
 }
 
 /// A cap on the users of a tenant.
@@ -643,6 +742,10 @@ pub struct PatchSpec {
     pub reject_empty_array: bool,
     /// What a successful PATCH answers.
     pub response: PatchResponse,
+    /// A one-element `[{"value": x}]` for a single-valued path is read as `x` (Adra: one
+    /// OpenAPI revision types `value` as a list of `{value}` objects, D:R6/D:R8).
+    #[serde(default)]
+    pub unwrap_value_objects: bool,
 }
 
 /// Discovery endpoints.
@@ -660,6 +763,9 @@ pub struct DiscoverySpec {
     /// Fields merged over the generated configuration (vendor's documented body).
     #[serde(default)]
     pub spc_overrides: Value,
+    /// What `/Schemas` advertises (Attio: `documented`, J1).
+    #[serde(default)]
+    pub schema_attributes: SchemaAttributes,
 }
 
 /// ETags.
@@ -722,6 +828,9 @@ pub struct GroupSpec {
     pub excluded_attributes: bool,
     /// Which `meta` sub-attributes appear.
     pub meta_fields: Vec<String>,
+    /// The answer to a duplicate `displayName` (default: `writes.duplicate_refusal`).
+    #[serde(default)]
+    pub duplicate_refusal: Option<Refusal>,
 }
 
 /// A Truto-style integrated account: an id and the vendor tenant behind it.

@@ -34,9 +34,37 @@ pub fn apply_patch(
         },
     };
     for op in ops {
-        patcher.apply(obj, op)?;
+        match unwrap_value_object(op, schemas, spec) {
+            Some(unwrapped) => patcher.apply(obj, &unwrapped)?,
+            None => patcher.apply(obj, op)?,
+        }
     }
     Ok(())
+}
+
+/// `[{"value": x}]` on a single-valued path, read as `x` where the profile says so
+/// (`patch.unwrap_value_objects`, Adra D:R6/D:R8); `None` when nothing is to unwrap.
+fn unwrap_value_object(
+    op: &PatchOp,
+    schemas: &ResourceSchemas,
+    spec: &PatchSpec,
+) -> Option<PatchOp> {
+    if !spec.unwrap_value_objects {
+        return None;
+    }
+    let path = op.path.as_ref().filter(|p| p.filter.is_none())?;
+    let def = schemas.lookup(&path.attr)?;
+    if def.multi_valued || def.is_complex() {
+        return None;
+    }
+    let [Value::Object(only)] = op.value.as_ref()?.as_array()?.as_slice() else {
+        return None;
+    };
+    let (key, x) = only.iter().next().filter(|_| only.len() == 1)?;
+    key.eq_ignore_ascii_case("value").then(|| PatchOp {
+        value: Some(x.clone()),
+        ..op.clone()
+    })
 }
 
 /// One write at one target: the operation, its value and the target's name for errors.

@@ -70,7 +70,7 @@ impl Renderer {
             if k == "id" || k == "meta" || shape.hidden_attributes.iter().any(|h| h == k) {
                 continue;
             }
-            if k == "groups" && !shape.user_groups {
+            if (k == "groups" && !shape.user_groups) || (k == "roles" && !shape.echo_roles) {
                 continue;
             }
             out.insert(k.to_string(), v.to_value());

@@ -4,7 +4,7 @@
 
 use crate::schema::defs::{AttrDef, SchemaDef, find_def, lookup_sub};
 use scimock_filter::{AttrInfo, AttrKind, AttrPath, SchemaInfo};
-use scimock_profile::{Mutability, Profile, rfc7643};
+use scimock_profile::{Mutability, Profile, SchemaAttributes, rfc7643};
 use serde_json::Value;
 use std::sync::LazyLock;
 
@@ -19,6 +19,33 @@ static COMMON: LazyLock<Vec<AttrDef>> = LazyLock::new(|| {
 static CORE_USER: LazyLock<SchemaDef> = LazyLock::new(|| SchemaDef::from(rfc7643::core_user()));
 /// RFC 7643 §4.2 Group, converted once.
 static CORE_GROUP: LazyLock<SchemaDef> = LazyLock::new(|| SchemaDef::from(rfc7643::core_group()));
+
+/// Keeps the attributes `keep` names (`title`, whole) or names members of (`name.givenName`:
+/// `name` with only the listed sub-attributes).
+fn keep_only(attrs: &mut Vec<AttrDef>, keep: &[String], prefix: &str, sep: char) {
+    attrs.retain_mut(|a| {
+        let full = format!("{prefix}{}", a.name);
+        if keep.iter().any(|k| k.eq_ignore_ascii_case(&full)) {
+            return true;
+        }
+        let member = format!("{full}{sep}");
+        let subs: Vec<&str> = keep
+            .iter()
+            .filter_map(|k| {
+                k.get(..member.len())
+                    .filter(|h| h.eq_ignore_ascii_case(&member))
+                    .and_then(|_| k.get(member.len()..))
+            })
+            .filter(|rest| !rest.is_empty())
+            .collect();
+        if subs.is_empty() {
+            return false;
+        }
+        a.sub_attributes
+            .retain(|s| subs.iter().any(|x| x.eq_ignore_ascii_case(&s.name)));
+        true
+    });
+}
 
 /// Where an attribute path points in a resource of one type.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,7 +79,22 @@ impl ResourceSchemas {
     /// vendor attributes and mirrors, with `writes.read_only` applied.
     pub fn user(profile: &Profile) -> ResourceSchemas {
         let mut core = CORE_USER.clone();
-        let extensions: Vec<SchemaDef> = profile.extension_schemas().map(SchemaDef::from).collect();
+        let mut extensions: Vec<SchemaDef> =
+            profile.extension_schemas().map(SchemaDef::from).collect();
+        let keep = &profile.shape.stored_attributes;
+        if profile.discovery.schema_attributes == SchemaAttributes::Documented && !keep.is_empty() {
+            // J1: advertise what the vendor keeps, from the same list the writes use.
+            keep_only(&mut core.attributes, keep, "", '.');
+            for ext in &mut extensions {
+                if !keep.iter().any(|k| k.eq_ignore_ascii_case(&ext.id)) {
+                    let prefix = format!("{}:", ext.id);
+                    ext.attributes.retain(|a| {
+                        keep.iter()
+                            .any(|k| k.eq_ignore_ascii_case(&format!("{prefix}{}", a.name)))
+                    });
+                }
+            }
+        }
         for (name, values) in &profile.shape.vendor_attributes {
             if find_def(&core.attributes, name).is_none() {
                 let values: Vec<&str> = values.iter().map(String::as_str).collect();

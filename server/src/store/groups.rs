@@ -32,6 +32,7 @@ impl Store {
         }
         let doc = Doc::from_value(&value)?;
         let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, false));
+        self.touched(Kind::Group, &old.id);
         self.groups.items.insert(old.id.clone(), stored.clone());
         Ok(stored)
     }
@@ -158,6 +159,7 @@ impl Store {
             add_to(&mut self.by_group_name, fold(n), &id, false);
         }
         let members = Self::member_ids(stored.view());
+        self.touched(Kind::Group, &id);
         self.groups.items.insert(id, stored.clone());
         self.sync_user_groups(members)?;
         Ok(stored)
@@ -193,6 +195,7 @@ impl Store {
             } else {
                 before.union(&after).cloned().collect()
             };
+        self.touched(Kind::Group, &old.id);
         self.groups.items.insert(old.id.clone(), stored.clone());
         self.sync_user_groups(affected)?;
         Ok(stored)
@@ -205,6 +208,7 @@ impl Store {
             .items
             .shift_remove(id)
             .ok_or(StoreError::NotFound)?;
+        self.touched(Kind::Group, &old.id);
         if let Some(n) = old.str_attr("displayName") {
             remove_from(&mut self.by_group_name, &fold(n), &old.id);
         }

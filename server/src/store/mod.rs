@@ -94,6 +94,17 @@ pub struct Store {
     next_version: u64,
     /// Scratch space for building documents.
     builder: DocBuilder,
+    /// What writes changed, while tracking is on (`--state`: the write log reads it).
+    changes: Option<Changes>,
+}
+
+/// The resources writes changed since the last [`Store::take_changes`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// The whole content was replaced (a reset or a load into an emptied store).
+    pub replaced: bool,
+    /// Resources written, created or deleted, in the order they were touched (may repeat).
+    pub touched: Vec<(Kind, Id)>,
 }
 
 /// How `userName` uniqueness is judged. RFC 7643 §4.1.1: "unique across the service
@@ -151,7 +162,33 @@ impl Store {
             unique_group_names: self.unique_group_names,
             user_names: self.user_names,
             keep_last_modified: self.keep_last_modified,
+            changes: self.changes.as_ref().map(|_| Changes {
+                replaced: true,
+                touched: Vec::new(),
+            }),
             ..Store::default()
+        }
+    }
+
+    /// Starts recording which resources writes change (see [`Store::take_changes`]).
+    pub fn track_changes(&mut self) {
+        self.changes.get_or_insert_with(Changes::default);
+    }
+
+    /// What writes changed since the last call, when tracking is on and anything changed.
+    pub fn take_changes(&mut self) -> Option<Changes> {
+        let c = self.changes.as_mut()?;
+        if !c.replaced && c.touched.is_empty() {
+            return None;
+        }
+        Some(std::mem::take(c))
+    }
+
+    /// Records that a write changed the resource `id` of `kind`.
+    fn touched(&mut self, kind: Kind, id: &Id) {
+        // Once the whole content is replaced, the log writes all of it: no list needed.
+        if let Some(c) = self.changes.as_mut().filter(|c| !c.replaced) {
+            c.touched.push((kind, id.clone()));
         }
     }
 

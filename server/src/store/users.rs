@@ -45,6 +45,7 @@ impl Store {
             pending,
         ));
         self.index_user(&stored);
+        self.touched(Kind::User, &id);
         self.users.items.insert(id, stored.clone());
         stored
     }
@@ -90,6 +91,7 @@ impl Store {
         let stored = Arc::new(Stored::new(old.id.clone(), old.seq, version, doc, pending));
         self.unindex_user(&old);
         self.index_user(&stored);
+        self.touched(Kind::User, &old.id);
         self.users.items.insert(old.id.clone(), stored.clone());
         Ok(stored)
     }
@@ -102,6 +104,7 @@ impl Store {
             .shift_remove(id)
             .ok_or(StoreError::NotFound)?;
         self.unindex_user(&old);
+        self.touched(Kind::User, &old.id);
         let groups: Vec<Id> = values_of(old.view(), "groups").map(Id::from).collect();
         for gid in groups {
             if let Some(g) = self.groups.get(&gid).cloned() {
@@ -133,6 +136,7 @@ impl Store {
             doc,
             old.pending,
         ));
+        self.touched(Kind::User, &old.id);
         self.users.items.insert(old.id.clone(), stored);
         Ok(())
     }

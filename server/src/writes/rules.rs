@@ -8,7 +8,7 @@ use crate::patch::PatchOp;
 use crate::store::{Store, Stored};
 use crate::tenant::Tenant;
 use crate::vendor;
-use scimock_profile::{Profile, UnverifiedDomain};
+use scimock_profile::{MemberRules, Profile, SpecValidation, UnverifiedDomain};
 use serde_json::{Value, json};
 
 /// Moves top-level mirrors (Atlassian `department`) into their extension before validation.
@@ -91,10 +91,131 @@ fn check_emails(profile: &Profile, attrs: &mut Value) -> ScimResult<()> {
                 Some(_) => {}
             }
         }
-        if rules.primary_required && e.get("primary") != Some(&Value::Bool(true)) {
+        if rules.primary_required
+            && rules.exactly_one
+            && e.get("primary") != Some(&Value::Bool(true))
+        {
             return Err(ScimError::invalid_value(
                 "The email must have primary: true",
             ));
+        }
+    }
+    // 3P:L5 (Atlassian): "One value must be marked as primary."
+    if rules.primary_required
+        && !rules.exactly_one
+        && !emails
+            .iter()
+            .any(|e| e.get("primary") == Some(&Value::Bool(true)))
+    {
+        return Err(ScimError::invalid_value(
+            "One of the emails must be marked primary",
+        ));
+    }
+    Ok(())
+}
+
+/// Drops what the vendor does not keep (`shape.stored_attributes`; Adra D:R5 "others are
+/// ignored at runtime", and the documented attribute sets of Attio, Elfsquad, Atlassian):
+/// accepted without error, never stored, so never returned.
+pub(crate) fn keep_stored(p: &Profile, attrs: &mut Value) {
+    let keep = &p.shape.stored_attributes;
+    if keep.is_empty() {
+        return;
+    }
+    let Some(obj) = attrs.as_object_mut() else {
+        return;
+    };
+    obj.retain(|k, v| {
+        if !p.stores(k) {
+            return false;
+        }
+        if keep.iter().any(|e| e.eq_ignore_ascii_case(k)) || !keep_members(keep, k) {
+            return true;
+        }
+        let subs: Vec<&str> = keep.iter().filter_map(|e| member_of(e, k)).collect();
+        let retain = |o: &mut serde_json::Map<String, Value>| {
+            o.retain(|s, _| subs.iter().any(|x| x.eq_ignore_ascii_case(s)));
+        };
+        match v {
+            Value::Object(o) => {
+                retain(o);
+                !o.is_empty()
+            }
+            Value::Array(items) => {
+                items
+                    .iter_mut()
+                    .filter_map(Value::as_object_mut)
+                    .for_each(retain);
+                true
+            }
+            _ => true,
+        }
+    });
+}
+
+/// True when some entry names a member of `attr` (`name.givenName`, `urn:...:employeeNumber`).
+fn keep_members(keep: &[String], attr: &str) -> bool {
+    keep.iter().any(|e| member_of(e, attr).is_some())
+}
+
+/// `givenName` for (`name.givenName`, `name`), the member an entry names under `attr`.
+fn member_of<'e>(entry: &'e str, attr: &str) -> Option<&'e str> {
+    let head = entry.get(..attr.len())?;
+    if !head.eq_ignore_ascii_case(attr) {
+        return None;
+    }
+    entry[attr.len()..]
+        .strip_prefix('.')
+        .or_else(|| entry[attr.len()..].strip_prefix(':'))
+}
+
+/// Applies `writes.members` (Elfsquad D:E2): required members of a sent complex attribute,
+/// its allowed `type` values, and `format: uuid` members; 400 `invalidValue` otherwise.
+fn check_members(p: &Profile, attrs: &Value) -> ScimResult<()> {
+    let mode = p.writes.spec_validation;
+    for (attr, rules) in &p.writes.members {
+        let applies = match mode {
+            SpecValidation::Strict => true,
+            SpecValidation::EmailsOnly => attr == "emails" || attr == "name",
+            SpecValidation::Off => false,
+        };
+        let Some(value) = attrs.get(attr.as_str()).filter(|_| applies) else {
+            continue;
+        };
+        let elements: Vec<&Value> = match value {
+            Value::Array(a) => a.iter().collect(),
+            v => vec![v],
+        };
+        for e in elements {
+            check_element(attr, rules, e)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_element(attr: &str, rules: &MemberRules, e: &Value) -> ScimResult<()> {
+    for m in &rules.required {
+        if is_blank(e.get(m.as_str())) {
+            return Err(ScimError::invalid_value(format!(
+                "{attr}.{m} is required when {attr} is sent"
+            )));
+        }
+    }
+    if let Some(t) = e.get("type").and_then(Value::as_str) {
+        if !rules.types.is_empty() && !rules.types.iter().any(|a| a.eq_ignore_ascii_case(t)) {
+            return Err(ScimError::invalid_value(format!(
+                "{attr} type {t:?} is not supported; allowed: {}",
+                rules.types.join(", ")
+            )));
+        }
+    }
+    for m in &rules.uuid {
+        if let Some(v) = e.get(m.as_str()).and_then(Value::as_str) {
+            if uuid::Uuid::parse_str(v).is_err() {
+                return Err(ScimError::invalid_value(format!(
+                    "{attr}:{m} must be a UUID, got {v:?}"
+                )));
+            }
         }
     }
     Ok(())
@@ -108,9 +229,12 @@ pub(crate) fn finish_user_write(
     existing: Option<&Stored>,
 ) -> ScimResult<(Value, bool)> {
     let p = &t.profile;
+    keep_stored(p, &mut attrs);
+    check_members(p, &attrs)?;
     check_emails(p, &mut attrs)?;
     if let Some(obj) = attrs.as_object_mut() {
-        if !obj.contains_key("active") && existing.is_none() {
+        if !obj.contains_key("active") && (existing.is_none() || p.writes.replace_applies_defaults)
+        {
             obj.insert("active".into(), Value::Bool(p.writes.active_default));
         }
     }

@@ -452,3 +452,92 @@ async fn a_bulk_load_with_a_bad_user_adds_none() {
     );
     assert_eq!(c.get("/Users?count=0").await.body["totalResults"], 3);
 }
+
+#[tokio::test]
+async fn a_web_page_cannot_drive_the_admin_api_or_read_through_a_rebound_name() {
+    let c = Client::start("generic").await;
+    let any_token = br#"{"break":"auth.accept-any-token"}"#.to_vec();
+    // A form or no-cors fetch: text/plain, no preflight.
+    let r = c
+        .raw(
+            Method::POST,
+            "/_scimock/faults",
+            Some("text/plain"),
+            any_token.clone(),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(r.text.contains("application/json"), "{}", r.text);
+    for (name, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let r = c
+            .send_with(
+                Method::POST,
+                "/_scimock/reset",
+                Some(&json!({})),
+                &[(name, value)],
+            )
+            .await;
+        assert_eq!(r.status, 403, "{name}: {}", r.text);
+    }
+    assert_eq!(
+        c.raw(
+            Method::GET,
+            "/Users",
+            None,
+            Vec::new(),
+            Some("Bearer wrong")
+        )
+        .await
+        .status,
+        401,
+        "the switch was never turned on"
+    );
+    // The same origin, with JSON, is fine.
+    let host = c.mock.addr().to_string();
+    let r = c
+        .send_with(
+            Method::POST,
+            "/_scimock/reset",
+            Some(&json!({})),
+            &[("origin", &format!("http://{host}"))],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // DNS rebinding: a hostile name resolving to 127.0.0.1.
+    for path in ["/_scimock/requests", "/Users"] {
+        let r = c
+            .send_with(Method::GET, path, None, &[("host", "evil.example")])
+            .await;
+        assert_eq!(r.status, 421, "{path}: {}", r.text);
+    }
+    let r = c
+        .send_with(Method::GET, "/Users", None, &[("host", "localhost:1")])
+        .await;
+    assert_eq!(r.status, 200);
+}
+
+#[tokio::test]
+async fn query_credentials_never_reach_the_journal_and_an_empty_token_never_authenticates() {
+    let c = Client::start_with(ServeConfig {
+        token: String::new(),
+        ..config("generic")
+    })
+    .await;
+    let r = c
+        .raw(
+            Method::GET,
+            "/Users?access_token=s3cret&count=1",
+            None,
+            Vec::new(),
+            Some("Bearer "),
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    let j = c.get("/_scimock/requests").await;
+    assert!(!j.text.contains("s3cret"), "{}", j.text);
+    assert!(j.text.contains("access_token=[redacted]"), "{}", j.text);
+}

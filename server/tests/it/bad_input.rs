@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use reqwest::Method;
-use scimock_profile::{Profile, ProfileKind};
+use scimock_profile::{BelowMinimum, Profile, ProfileKind};
 use serde_json::json;
 
 const TRUTO_ACCOUNT: &str = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
@@ -223,6 +223,13 @@ async fn battery(vendor: &str) {
     }
 
     if p.kind == ProfileKind::Scim {
+        // Below "Minimum value is 1": 400 where the profile rejects it (Adra, J3), else the
+        // RFC 7644 §3.4.2.4 reading (200).
+        let below_min = if p.list.below_minimum == BelowMinimum::Reject {
+            400
+        } else {
+            200
+        };
         // Query strings on lists.
         for (q, status) in [
             ("filter=%zz", 400),
@@ -231,10 +238,10 @@ async fn battery(vendor: &str) {
             ("count=abc", 400),
             ("count=1.5", 400),
             ("startIndex=abc", 400),
-            ("startIndex=-7", 200),
-            ("startIndex=0", 200),
-            ("count=-1", 200),
-            ("count=0", 200),
+            ("startIndex=-7", below_min),
+            ("startIndex=0", below_min),
+            ("count=-1", below_min),
+            ("count=0", below_min),
             ("count=99999999999999999999999999", 200),
             ("startIndex=99999999999999999999999999", 200),
             ("count=1&count=2", 400),

@@ -9,8 +9,11 @@
 mod common;
 
 mod admin;
+mod audit;
 mod bad_input;
 mod concurrency;
+mod connections;
+mod fidelity;
 mod fuzz_patch;
 mod generic_lists;
 mod generic_resources;

@@ -10,7 +10,9 @@ const ATL_DIR: &str = "4b9c1e2a-7d35-4f60-9a8e-2c1d0f3b5a77";
 
 #[test]
 fn every_quirk_has_a_test() {
-    let src = include_str!("vendor_quirks.rs").to_string() + include_str!("truto.rs");
+    let src = include_str!("vendor_quirks.rs").to_string()
+        + include_str!("truto.rs")
+        + include_str!("fidelity.rs");
     for name in scimock_profile::PROFILE_NAMES
         .iter()
         .filter(|n| **n != "generic")
@@ -329,10 +331,15 @@ async fn attio_no_content_for_invite_deactivation() {
         .await;
     assert_eq!(r.status, 204);
     assert!(r.text.is_empty());
+    // The PATCH cancelled that invite (D:A8); the PUT goes to a second one.
+    let second = c
+        .post("/Users", &json!({"userName": "pending2@gmail.com"}))
+        .await;
+    let id = second.body["id"].as_str().unwrap();
     let put = c
         .put(
             &format!("/Users/{id}"),
-            &json!({"userName": "pending@gmail.com", "active": false}),
+            &json!({"userName": "pending2@gmail.com", "active": false}),
         )
         .await;
     assert_eq!(put.status, 204, "PUT follows the same rule");
@@ -705,7 +712,7 @@ async fn atlassian_atlassian_external_extension() {
     let put = c
         .put(
             &format!("/Users/{id}"),
-            &json!({"userName": "carol@example.com", "emails": [{"value": "carol@example.com"}], "urn:scim:schemas:extension:atlassian-external:1.0": {"atlassianAccountId": "hijack"}}),
+            &json!({"userName": "carol@example.com", "emails": [{"value": "carol@example.com", "primary": true}], "urn:scim:schemas:extension:atlassian-external:1.0": {"atlassianAccountId": "hijack"}}),
         )
         .await;
     assert_eq!(put.status, 200, "{}", put.text);
@@ -719,7 +726,7 @@ async fn atlassian_atlassian_external_extension() {
 async fn atlassian_department_mirrored() {
     let c = start("atlassian", 0, &[]).await;
     let r = c
-        .post("/Users", &json!({"userName": "dave@example.com", "emails": [{"value": "dave@example.com"}], "department": "Legal", "organization": "Example Corp"}))
+        .post("/Users", &json!({"userName": "dave@example.com", "emails": [{"value": "dave@example.com", "primary": true}], "department": "Legal", "organization": "Example Corp"}))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["department"], "Legal");
@@ -767,7 +774,7 @@ async fn atlassian_delete_then_404() {
     let again = c
         .post(
             "/Users",
-            &json!({"userName": "bob@example.com", "emails": [{"value": "bob@example.com"}]}),
+            &json!({"userName": "bob@example.com", "emails": [{"value": "bob@example.com", "primary": true}]}),
         )
         .await;
     assert_eq!(again.status, 201, "re-create with POST");
@@ -779,7 +786,7 @@ async fn atlassian_verified_domains_only() {
     let r = c
         .post(
             "/Users",
-            &json!({"userName": "eve@gmail.com", "emails": [{"value": "eve@gmail.com"}]}),
+            &json!({"userName": "eve@gmail.com", "emails": [{"value": "eve@gmail.com", "primary": true}]}),
         )
         .await;
     assert_scim_error(&r, 400, Some("invalidValue"));
@@ -787,7 +794,7 @@ async fn atlassian_verified_domains_only() {
     let r = c
         .post(
             "/Users",
-            &json!({"userName": "alice@example.com", "emails": [{"value": "alice@example.com"}]}),
+            &json!({"userName": "alice@example.com", "emails": [{"value": "alice@example.com", "primary": true}]}),
         )
         .await;
     assert_scim_error(&r, 409, Some("uniqueness"));
@@ -875,7 +882,7 @@ async fn atlassian_microsecond_timestamps() {
     let created = c
         .post(
             "/Users",
-            &json!({"userName": "fred@example.org", "emails": [{"value": "fred@example.org"}]}),
+            &json!({"userName": "fred@example.org", "emails": [{"value": "fred@example.org", "primary": true}]}),
         )
         .await;
     let ts = created.body["meta"]["created"].as_str().unwrap();
@@ -1178,7 +1185,7 @@ async fn elfsquad_username_and_externalid_required() {
 async fn elfsquad_work_emails_without_primary() {
     let c = start("elfsquad", 0, &[]).await;
     let r = c
-        .post("/Users", &json!({"userName": "w@example.com", "externalId": "sso-w", "emails": [{"value": "w@example.com", "primary": true}]}))
+        .post("/Users", &json!({"userName": "w@example.com", "externalId": "sso-w", "emails": [{"value": "w@example.com", "type": "work", "primary": true}]}))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(
@@ -1237,10 +1244,26 @@ async fn elfsquad_three_patch_shapes() {
     );
     let r = c.patch(u, &json!({"operations": [{"op": "add", "path": "roles", "value": [{"value": "{\"value\": \"role-1\"}"}]}]})).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert!(r.text.contains("role-1"));
+    // Roles are write-only (J6, D:E1/D:E2): stored, seen through the admin side, not returned.
+    let stored_roles = || {
+        c.mock
+            .tenant("elfsquad")
+            .unwrap()
+            .read()
+            .users
+            .get("b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e")
+            .unwrap()
+            .to_value()
+            .get("roles")
+            .map(Value::to_string)
+            .unwrap_or_default()
+    };
+    assert!(stored_roles().contains("role-1"));
+    assert!(!r.text.contains("role-1"), "{}", r.text);
     let r = c.patch(u, &json!([{"op": "remove", "path": "roles", "value": [{"value": "{\"value\": \"role-1\"}"}]}])).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(!r.text.contains("role-1"), "{}", r.text);
+    assert!(!stored_roles().contains("role-1"));
 }
 
 #[tokio::test]
