@@ -11,7 +11,7 @@ use super::Probe;
 use super::idp::{
     ENTRA_COMPAT, ENTRA_GUIDE, ENTRA_VALIDATION, Shape, absent_value, active, created_user,
     delete_own, dotted_str, expect_no_match, expect_one, expect_written, group_path, keep_created,
-    member_ids, new_group_name, patch_body, post_group, post_user, read, user_path,
+    member_ids, new_group_name, patch_body, post_group, post_user, read, shown, user_path,
 };
 use crate::client::Request;
 use crate::config::AAD_OPT_SCIM_062020;
@@ -254,8 +254,10 @@ pub async fn patch_ops(ctx: &Ctx) -> Result<Outcome, Skip> {
             ] {
                 p.require(got.is_some_and(|g| g.eq_ignore_ascii_case(want)), || {
                     format!(
-                        "{shape}: answered {}, but {attr} reads back as {got:?}, not {want:?}",
-                        ex.outcome()
+                        "{shape}: answered {}, but {attr} reads back as {}, not {}",
+                        ex.outcome(),
+                        shown(got),
+                        shown(Some(want))
                     )
                 });
             }
@@ -297,7 +299,12 @@ pub async fn manager(ctx: &Ctx) -> Result<Outcome, Skip> {
         if let Some(v) = read(&mut p, &path).await {
             let got = manager_of(&v);
             p.require(got.as_deref() == Some(boss.as_str()), || {
-                format!("{shape}: answered {}, but the manager reads back as {got:?}, not {{\"value\": {boss:?}}}", ex.outcome())
+                format!(
+                    "{shape}: answered {}, but the manager reads back as {}, not {{\"value\": {}}}",
+                    ex.outcome(),
+                    shown(got.as_deref()),
+                    shown(Some(&boss))
+                )
             });
         }
         let body = patch_body(json!([{"op": op(ctx, "replace"), "path": path_attr, "value": ""}]));
@@ -310,8 +317,9 @@ pub async fn manager(ctx: &Ctx) -> Result<Outcome, Skip> {
                 let got = manager_of(&v);
                 p.require(got.as_deref().is_none_or(str::is_empty), || {
                     format!(
-                        "{shape}: answered {}, but the manager still reads back as {got:?}",
-                        ex.outcome()
+                        "{shape}: answered {}, but the manager still reads back as {}",
+                        ex.outcome(),
+                        shown(got.as_deref())
                     )
                 });
             }
@@ -355,8 +363,10 @@ pub async fn pathless_replace(ctx: &Ctx) -> Result<Outcome, Skip> {
             ] {
                 p.require(got == Some(want), || {
                     format!(
-                        "{shape}: answered {}, but {attr} reads back as {got:?}, not {want:?}",
-                        ex.outcome()
+                        "{shape}: answered {}, but {attr} reads back as {}, not {}",
+                        ex.outcome(),
+                        shown(got),
+                        shown(Some(want))
                     )
                 });
             }
@@ -385,9 +395,9 @@ pub async fn disable(ctx: &Ctx) -> Result<Outcome, Skip> {
         if let Some(v) = read(&mut p, &path).await {
             p.require(active(&v) == Some(on), || {
                 format!(
-                    "{shape}: answered {}, but active reads back as {:?}, not {on}",
+                    "{shape}: answered {}, but active reads back as {}, not {on}",
                     ex.outcome(),
-                    member(&v, "active")
+                    shown(member(&v, "active"))
                 )
             });
         }

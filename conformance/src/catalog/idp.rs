@@ -62,6 +62,12 @@ pub fn group_path(id: &str) -> String {
     format!("/Groups/{}", encode_component(id))
 }
 
+/// A read-back value as a problem shows it: JSON (`"x"`, `0`, `{...}`), or `absent`.
+pub fn shown<T: serde::Serialize>(v: Option<T>) -> String {
+    v.and_then(|x| serde_json::to_string(&x).ok())
+        .unwrap_or_else(|| "absent".to_string())
+}
+
 /// A value nobody's userName (or externalId, or group displayName) has.
 pub fn absent_value() -> String {
     format!(
@@ -95,8 +101,8 @@ pub fn expect_no_match(p: &mut Probe<'_>, shape: &str, ex: &Exchange) {
     let page = Page::parse(&v);
     p.require(page.total == Some(0) && page.resources.is_empty(), || {
         format!(
-            "{shape}: answered totalResults {:?} with {} resources; nobody matches, so totalResults must be 0",
-            page.total,
+            "{shape}: answered totalResults {} with {} resources; nobody matches, so totalResults must be 0",
+            shown(page.total),
             page.resources.len()
         )
     });
@@ -113,8 +119,8 @@ pub fn expect_one(p: &mut Probe<'_>, shape: &str, ex: &Exchange, id: &str) {
         page.total == Some(1) && page.ids() == vec![id.to_string()],
         || {
             format!(
-                "{shape}: answered totalResults {:?} with ids {:?}; exactly one user, {id}, matches",
-                page.total,
+                "{shape}: answered totalResults {} with ids {:?}; exactly one user, {id}, matches",
+                shown(page.total),
                 page.ids()
             )
         },
@@ -218,4 +224,17 @@ pub fn dotted_str<'v>(v: &'v Value, path: &str) -> Option<&'v str> {
 /// The member ids of a group.
 pub fn member_ids(g: &Value) -> Vec<String> {
     values_of(g, "members")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_back_values_show_as_json_or_absent() {
+        assert_eq!(shown(Some(0u64)), "0");
+        assert_eq!(shown(None::<u64>), "absent");
+        assert_eq!(shown(Some("Pathless")), r#""Pathless""#);
+        assert_eq!(shown(Some(&serde_json::json!("False"))), r#""False""#);
+    }
 }

@@ -9,7 +9,7 @@ use super::Probe;
 use super::idp::{
     OKTA_REFERENCE, OKTA_SPEC_TEST, OKTA_USER_AGENT, Shape, absent_value, active, created_user,
     delete_own, dotted_str, expect_no_match, expect_one, expect_written, group_path, keep_created,
-    member_ids, new_group_name, patch_body, post_group, post_user, read, user_path,
+    member_ids, new_group_name, patch_body, post_group, post_user, read, shown, user_path,
 };
 use crate::client::Request;
 use crate::ctx::{Created, Ctx};
@@ -139,8 +139,9 @@ pub async fn import_paging(ctx: &Ctx) -> Result<Outcome, Skip> {
             total = page.total;
         } else if page.total != total {
             p.problem(format!(
-                "{shape}: totalResults changed from {total:?} to {:?} during the import",
-                page.total
+                "{shape}: totalResults changed from {} to {} during the import",
+                shown(total),
+                shown(page.total)
             ));
         }
         for id in page.ids() {
@@ -324,8 +325,9 @@ pub async fn update_put(ctx: &Ctx) -> Result<Outcome, Skip> {
             let got = dotted_str(&v, "name.givenName");
             p.require(got == Some("Updated"), || {
                 format!(
-                    "{shape}: answered {}, but name.givenName reads back as {got:?}",
-                    ex.outcome()
+                    "{shape}: answered {}, but name.givenName reads back as {}",
+                    ex.outcome(),
+                    shown(got)
                 )
             });
         }
@@ -353,9 +355,9 @@ pub async fn deactivate(ctx: &Ctx) -> Result<Outcome, Skip> {
         if let Some(v) = read(&mut p, &path).await {
             p.require(active(&v) == Some(on), || {
                 format!(
-                    "{shape}: answered {}, but active reads back as {:?}",
+                    "{shape}: answered {}, but active reads back as {}",
                     ex.outcome(),
-                    member(&v, "active")
+                    shown(member(&v, "active"))
                 )
             });
         }
@@ -416,8 +418,9 @@ pub async fn push_groups(ctx: &Ctx) -> Result<Outcome, Skip> {
             let got = str_attr(&g, "displayName");
             p.require(got == Some(renamed.as_str()), || {
                 format!(
-                    "{shape}: answered {}, but displayName reads back as {got:?}",
-                    ex.outcome()
+                    "{shape}: answered {}, but displayName reads back as {}",
+                    ex.outcome(),
+                    shown(got)
                 )
             });
             let has = member_ids(&g).contains(&c.id);
