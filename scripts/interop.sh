@@ -21,7 +21,12 @@
 # failing check with the RFC text that makes it the server's fault; see verdicts.py), and the
 # token must not appear in its reports. README "Against other servers" shows that table.
 #
-#   bash scripts/interop.sh [--peer scim2-tester|scim-sanity|scimock-check]... [--dataset empty|fixtures|users1000]...
+# `--peer scimock-client` runs `scimock check --client entra|okta --allow-writes` (Entra ID also
+# with --client-option aadOptscim062020) against the same corpus, each run on a freshly started
+# and seeded server: what Entra ID and Okta would hit on these servers (README, "Is my SCIM server
+# ready for Entra ID / Okta?"). Informational: only a run that could not run (exit 2) fails.
+#
+#   bash scripts/interop.sh [--peer scim2-tester|scim-sanity|scimock-check|scimock-client]... [--dataset empty|fixtures|users1000]...
 #                           [--server scim2-server|scimmy|django-scim2|django-scim2-server]...
 #
 # Environment: SCIMOCK_BIN=path skips `cargo build` and uses that binary; otherwise the debug
@@ -53,9 +58,14 @@ while (($#)); do
 done
 ((${#PEERS[@]})) || PEERS=(scim2-tester scim-sanity scimock-check)
 RUN_CHECK=0
+RUN_CLIENT=0
 SERVER_PEERS=()
 for peer in "${PEERS[@]}"; do
-    if [[ "$peer" == scimock-check ]]; then RUN_CHECK=1; else SERVER_PEERS+=("$peer"); fi
+    case "$peer" in
+    scimock-check) RUN_CHECK=1 ;;
+    scimock-client) RUN_CLIENT=1 ;;
+    *) SERVER_PEERS+=("$peer") ;;
+    esac
 done
 PEERS=(${SERVER_PEERS[@]+"${SERVER_PEERS[@]}"})
 ((${#DATASETS[@]})) || DATASETS=(empty fixtures users1000)
@@ -69,7 +79,7 @@ trap 'exit 130' INT TERM
 
 started=$SECONDS
 interop_venv
-if ((RUN_CHECK)) && [[ " ${SERVERS[*]} " == *" scimmy "* ]]; then
+if ((RUN_CHECK || RUN_CLIENT)) && [[ " ${SERVERS[*]} " == *" scimmy "* ]]; then
     interop_node
 fi
 
@@ -220,6 +230,37 @@ if ((RUN_CHECK)); then
     fi
 fi
 
+if ((RUN_CLIENT)); then
+    for server in "${SERVERS[@]}"; do
+        for client in entra entra-aadOptscim062020 okta; do
+            # What an identity provider would hit on an independent server (informational).
+            prefix="$LOGS/$server.$client"
+            args=(--client "${client%%-*}")
+            [[ "$client" == *-* ]] && args+=(--client-option "${client#*-}")
+            start_server "$server" "$prefix"
+            interop_seed "$PEER_URL" 12
+            echo "== scimock check ${args[*]} --allow-writes against $server $PEER_URL"
+            client_rc=0
+            SCIM_TOKEN="$INTEROP_TOKEN" timeout 600 "$BIN" check "$PEER_URL" "${args[@]}" \
+                --allow-writes --max-rps 0 --format json --output "$prefix.json" >"$prefix.txt" 2>&1 ||
+                client_rc=$?
+            interop_stop "$PEER_PID"
+            tail -n 1 "$prefix.txt" | sed 's/^/   /'
+            verdict="pass"
+            if ((client_rc > 1)) || [[ ! -s "$prefix.json" ]]; then
+                sed 's/^/   /' "$prefix.txt" | tail -n 5
+                verdict="FAIL"
+                failures=$((failures + 1))
+            else
+                "$INTEROP_VENV/bin/python" -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+print("   failing:", ", ".join(c["id"] for c in r["checks"] if c["status"] == "fail") or "none")' "$prefix.json"
+            fi
+            VERDICT["$server/$client"]="$verdict"
+        done
+    done
+fi
+
 echo
 echo "== interoperability summary ($((SECONDS - started)) s, logs in $LOGS)"
 runs=0
@@ -236,6 +277,14 @@ if ((RUN_CHECK)); then
     done
     printf '   %-20s %-13s %s\n' "README" "verdicts" "${VERDICT["README/table"]}"
     runs=$((runs + 1))
+fi
+if ((RUN_CLIENT)); then
+    for server in "${SERVERS[@]}"; do
+        for client in entra entra-aadOptscim062020 okta; do
+            printf '   %-20s %-13s %s\n' "$server" "$client" "${VERDICT["$server/$client"]}"
+            runs=$((runs + 1))
+        done
+    done
 fi
 if ((failures)); then
     echo "$failures of $runs runs failed"

@@ -5,6 +5,8 @@
 
 use clap::Args;
 use scimock_conformance::client::Recorder;
+use scimock_conformance::config::IdpClient;
+use scimock_conformance::ctx::RFC_PROFILE;
 use scimock_conformance::report::human::{HumanReporter, use_colour};
 use scimock_conformance::report::{self, Format};
 use scimock_conformance::{
@@ -28,9 +30,17 @@ pub struct CheckArgs {
     /// The SCIM base URL (for --profile truto: the unified users endpoint).
     pub base_url: String,
     /// What the target is expected to do: a built-in profile's name or a profile file's path
-    /// (`./acme.json`).
-    #[arg(long, value_parser = profile_name)]
-    pub profile: String,
+    /// (`./acme.json`); with --client, generic unless given.
+    #[arg(long, value_parser = profile_name, required_unless_present = "client")]
+    pub profile: Option<String>,
+    /// Replay what an identity provider sends, `entra` (Microsoft Entra ID) or `okta`: runs its
+    /// checks (entra.*, okta.*) instead of the profile's.
+    #[arg(long, value_name = "IDP", value_parser = client_name)]
+    pub client: Option<String>,
+    /// A documented option of the --client, e.g. aadOptscim062020 (Entra ID's flag for its
+    /// RFC-compliant PATCH shapes); repeatable.
+    #[arg(long = "client-option", value_name = "OPTION", requires = "client")]
+    pub client_options: Vec<String>,
     /// Bearer token (also read from SCIM_TOKEN); never printed.
     #[arg(long, env = "SCIM_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -105,6 +115,20 @@ fn profile_name(s: &str) -> Result<String, String> {
     }
 }
 
+fn client_name(s: &str) -> Result<String, String> {
+    match IdpClient::from_name(s) {
+        Some(c) => Ok(c.name().to_string()),
+        None => Err(format!(
+            "unknown client {s:?}; one of {}",
+            IdpClient::ALL
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 fn fail(msg: impl std::fmt::Display) -> u8 {
     eprintln!("scimock check: {msg}");
     2
@@ -136,7 +160,28 @@ pub fn run(a: CheckArgs) -> u8 {
 /// The run configuration and outputs the arguments ask for, or the exit status of a refusal
 /// (already explained on stderr).
 fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
-    let profile = Profile::load(&a.profile).map_err(fail)?;
+    let profile = Profile::load(a.profile.as_deref().unwrap_or(RFC_PROFILE)).map_err(fail)?;
+    let client = a.client.as_deref().and_then(IdpClient::from_name);
+    // Each option in its documented spelling, once (the report's `client` names them).
+    let mut client_options: Vec<String> = Vec::new();
+    if let Some(c) = client {
+        for o in &a.client_options {
+            let Some(known) = c.options().iter().find(|k| k.eq_ignore_ascii_case(o)) else {
+                return Err(fail(format!(
+                    "--client-option {o:?} is not an option of --client {}; its options: {}",
+                    c.name(),
+                    if c.options().is_empty() {
+                        "none".to_string()
+                    } else {
+                        c.options().join(", ")
+                    }
+                )));
+            };
+            if !client_options.iter().any(|k| k == known) {
+                client_options.push(known.to_string());
+            }
+        }
+    }
     let format: Format = a.format.parse().map_err(fail)?;
     let fail_on: Severity = a.fail_on.parse().map_err(fail)?;
     let baseline = match &a.baseline {
@@ -169,6 +214,8 @@ fn configure(a: &CheckArgs) -> Result<(Config, Outputs), u8> {
     cfg.max_rps = (a.max_rps > 0.0).then_some(a.max_rps);
     cfg.max_pages = a.max_pages.max(1);
     cfg.account = a.account.clone();
+    cfg.client = client;
+    cfg.client_options = client_options;
     let har = a.har.clone().map(|p| (p, Recorder::new()));
     cfg.recorder = har.as_ref().map(|(_, r)| r.clone());
     Ok((

@@ -37,6 +37,66 @@ pub struct Config {
     pub max_retry_wait: Duration,
     /// Records every exchange of the run (for `--har`); none by default.
     pub recorder: Option<Recorder>,
+    /// `--client`: run the identity provider's catalog (`entra.*` / `okta.*`) instead of the
+    /// profile's checks; none by default.
+    pub client: Option<IdpClient>,
+    /// `--client-option`: the client's documented switches (`aadOptscim062020`).
+    pub client_options: Vec<String>,
+}
+
+/// An identity provider whose provisioning traffic `--client` replays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdpClient {
+    /// Microsoft Entra ID's provisioning service (checks `entra.*`).
+    Entra,
+    /// Okta's SCIM 2.0 provisioning (checks `okta.*`).
+    Okta,
+}
+
+/// The Entra ID flag that switches its PATCH requests to the RFC-compliant shapes.
+pub const AAD_OPT_SCIM_062020: &str = "aadOptscim062020";
+
+impl IdpClient {
+    /// Every client, in the order `--client` lists them.
+    pub const ALL: &'static [IdpClient] = &[IdpClient::Entra, IdpClient::Okta];
+
+    /// The name `--client` takes, and the group (id prefix) of its checks.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdpClient::Entra => "entra",
+            IdpClient::Okta => "okta",
+        }
+    }
+
+    /// The options `--client-option` accepts for this client.
+    pub fn options(self) -> &'static [&'static str] {
+        match self {
+            IdpClient::Entra => &[AAD_OPT_SCIM_062020],
+            IdpClient::Okta => &[],
+        }
+    }
+
+    /// The client a name stands for.
+    pub fn from_name(name: &str) -> Option<IdpClient> {
+        IdpClient::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name().eq_ignore_ascii_case(name))
+    }
+
+    /// True when `group` is a client's check group (`entra`, `okta`).
+    pub fn is_client_group(group: &str) -> bool {
+        IdpClient::ALL.iter().any(|c| c.name() == group)
+    }
+}
+
+impl Config {
+    /// True when the run replays `client` with `option` set.
+    pub fn client_option(&self, option: &str) -> bool {
+        self.client_options
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(option))
+    }
 }
 
 impl Config {
@@ -57,6 +117,8 @@ impl Config {
             max_retries: 3,
             max_retry_wait: Duration::from_secs(60),
             recorder: None,
+            client: None,
+            client_options: Vec::new(),
         }
     }
 }

@@ -413,6 +413,7 @@ mod tests {
             tool_version: "0.1.0".into(),
             target: "http://127.0.0.1:8080/scim/v2".into(),
             profile: "generic".into(),
+            client: None,
             started_at: "2026-01-01T00:00:00Z".into(),
             duration_ms: 5,
             summary,

@@ -352,6 +352,10 @@ pub struct Report {
     pub target: String,
     /// Profile name.
     pub profile: String,
+    /// `--client`: the identity provider whose requests were replayed, with its options
+    /// (`entra`, `entra aadOptscim062020`, `okta`); absent for a profile run (extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
     /// RFC 3339 start time.
     pub started_at: String,
     /// Wall time.

@@ -120,6 +120,14 @@ breaks! {
     UnifiedUpdateIgnored = "unified.update-ignored": "a unified PATCH answers 200 with the user unchanged",
     UnifiedIdempotencyIgnored = "unified.idempotency-ignored": "the Idempotency-Key header is ignored: every unified POST and PATCH is carried out again",
     UnifiedDeleteIgnored = "unified.delete-ignored": "a unified DELETE answers {\"id\": ...} but the user stays readable",
+    ListNoMatch404 = "list.no-match-404": "a list or filter that matches nothing answers 404 instead of 200 with totalResults 0",
+    ListNumbersAsStrings = "list.numbers-as-strings": "totalResults, startIndex and itemsPerPage are JSON strings (\"10\") instead of integers",
+    CreateReadOnlyRefused = "create.read-only-refused": "a POST carrying read-only attributes (a client-sent meta, groups) is refused with 400 mutability instead of ignoring them",
+    PatchOpsCaseSensitive = "patch.ops-case-sensitive": "PATCH op values are compared case-sensitively: \"Replace\", \"Add\", \"Remove\" are refused",
+    PatchStringBooleansRefused = "patch.string-booleans-refused": "PATCH values \"True\"/\"False\" (strings) are refused as booleans",
+    PatchDottedKeysRefused = "patch.dotted-keys-refused": "a path-less PATCH value with dotted (name.givenName) or URN-qualified keys is refused",
+    PatchPathlessRefused = "patch.pathless-refused": "a PATCH operation without a path is refused with invalidPath",
+    PatchManagerStringRefused = "patch.manager-string-refused": "the enterprise manager given as a bare string id is refused (only {\"value\": id} is accepted)",
 }
 
 /// Which switches are on (shared by every tenant; flipped by the admin API).
@@ -276,6 +284,18 @@ pub struct Bends {
     pub unified_idempotency_ignored: bool,
     /// `unified.delete-ignored`: a unified DELETE answers without deleting.
     pub unified_delete_ignored: bool,
+    /// `create.read-only-refused`: a POST with read-only attributes is refused.
+    pub create_read_only_refused: bool,
+    /// `patch.ops-case-sensitive`: PATCH ops must be lowercase.
+    pub patch_ops_case_sensitive: bool,
+    /// `patch.string-booleans-refused`: "True"/"False" are refused.
+    pub patch_string_booleans_refused: bool,
+    /// `patch.dotted-keys-refused`: path-less values with dotted or URN keys are refused.
+    pub patch_dotted_keys_refused: bool,
+    /// `patch.pathless-refused`: operations without a path are refused.
+    pub patch_pathless_refused: bool,
+    /// `patch.manager-string-refused`: a bare-string manager is refused.
+    pub patch_manager_string_refused: bool,
 }
 
 impl Bends {
@@ -325,7 +345,80 @@ impl Bends {
             unified_update_ignored: on(Break::UnifiedUpdateIgnored),
             unified_idempotency_ignored: on(Break::UnifiedIdempotencyIgnored),
             unified_delete_ignored: on(Break::UnifiedDeleteIgnored),
+            create_read_only_refused: on(Break::CreateReadOnlyRefused),
+            patch_ops_case_sensitive: on(Break::PatchOpsCaseSensitive),
+            patch_string_booleans_refused: on(Break::PatchStringBooleansRefused),
+            patch_dotted_keys_refused: on(Break::PatchDottedKeysRefused),
+            patch_pathless_refused: on(Break::PatchPathlessRefused),
+            patch_manager_string_refused: on(Break::PatchManagerStringRefused),
         }
+    }
+}
+
+/// The request shapes identity providers send that the PATCH switches refuse, before the
+/// body is parsed (`patch.ops-case-sensitive`, `patch.string-booleans-refused`,
+/// `patch.dotted-keys-refused`, `patch.pathless-refused`, `patch.manager-string-refused`).
+pub fn refuse_patch(bends: &Bends, body: &Value) -> Result<(), ScimError> {
+    let ops = body
+        .get("Operations")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for op in ops {
+        let name = op.get("op").and_then(Value::as_str).unwrap_or_default();
+        let path = op.get("path").and_then(Value::as_str);
+        let value = op.get("value");
+        if bends.patch_ops_case_sensitive && name != name.to_ascii_lowercase() {
+            return Err(ScimError::invalid_syntax(format!(
+                "Unknown PATCH op {name:?} (ops are compared case-sensitively)"
+            )));
+        }
+        if bends.patch_string_booleans_refused
+            && value
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"))
+        {
+            return Err(ScimError::invalid_value(
+                "A boolean must be true or false, not a string",
+            ));
+        }
+        if path.is_none() && bends.patch_pathless_refused {
+            return Err(ScimError::invalid_path(
+                "Every PATCH operation needs a path",
+            ));
+        }
+        let dotted = value
+            .and_then(Value::as_object)
+            .is_some_and(|o| o.keys().any(|k| k.contains('.') || k.starts_with("urn:")));
+        if path.is_none() && dotted && bends.patch_dotted_keys_refused {
+            return Err(ScimError::invalid_path(
+                "A path-less value's keys must be attribute names, not paths",
+            ));
+        }
+        let manager = path.is_some_and(|p| p.to_ascii_lowercase().ends_with(":manager"));
+        if manager && value.is_some_and(Value::is_string) && bends.patch_manager_string_refused {
+            return Err(ScimError::invalid_value(
+                "manager must be an object {\"value\": id}",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `create.read-only-refused`: a POST carrying `meta` or `groups` (read-only, RFC 7643 §3.1,
+/// §4.1.2) is refused instead of their values being ignored.
+pub fn refuse_create(bends: &Bends, body: &Value) -> Result<(), ScimError> {
+    if !bends.create_read_only_refused {
+        return Ok(());
+    }
+    match body
+        .as_object()
+        .and_then(|o| o.keys().find(|k| ["meta", "groups"].contains(&k.as_str())))
+    {
+        Some(k) => Err(ScimError::mutability(format!(
+            "Attribute '{k}' is readOnly"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -380,7 +473,18 @@ pub async fn outgoing(
             }
             r
         }
-        Output::List(kind) => edit_json(resp, |v| list(switches, dangling.as_ref(), kind, v)).await,
+        Output::List(kind) => {
+            let mut empty = false;
+            let r = edit_json(resp, |v| {
+                empty = v.get("totalResults").and_then(Value::as_u64) == Some(0);
+                list(switches, dangling.as_ref(), kind, v);
+            })
+            .await;
+            if empty && on(Break::ListNoMatch404) {
+                return ScimError::not_found("No resources match").into_response();
+            }
+            r
+        }
         Output::Unified => {
             let created = resp.status() == StatusCode::CREATED;
             edit_json(resp, |v| unified(switches, created, v)).await
@@ -489,6 +593,13 @@ fn list(switches: &Switches, dangling: Option<&Value>, kind: Option<Kind>, v: &m
     }
     if on(Break::ListItemsPerPageWrong) {
         bump(o, "itemsPerPage");
+    }
+    if on(Break::ListNumbersAsStrings) {
+        for key in ["totalResults", "startIndex", "itemsPerPage"] {
+            if let Some(n) = o.get(key).and_then(Value::as_u64) {
+                o.insert(key.into(), json!(n.to_string()));
+            }
+        }
     }
     if on(Break::ListResourcesKeyLowercase) {
         *o = std::mem::take(o)

@@ -138,6 +138,7 @@ fn check_required(t: &Tenant, kind: Kind, attrs: &Value) -> ScimResult<()> {
 
 /// POST /Users or /Groups.
 pub fn create(t: &Tenant, kind: Kind, body: Value) -> ScimResult<Written> {
+    crate::breaks::refuse_create(&t.shared.faults.bends(), &body)?;
     match kind {
         Kind::User => create_user(t, body),
         Kind::Group => create_group(t, body),
@@ -280,8 +281,20 @@ pub fn patch(
     body: &Value,
     if_match: Option<&str>,
 ) -> ScimResult<Written> {
+    crate::breaks::refuse_patch(&t.shared.faults.bends(), body)?;
     let ops = patch::parse_patch_body(body, &t.profile.patch)?;
     patch_ops(t, kind, id, ops, if_match)
+}
+
+/// Okta re-sends a group's own `id` in its path-less rename (`{"id": ..., "displayName": ...}`,
+/// Okta's SCIM 2.0 protocol reference): the id the resource already has changes nothing, so it
+/// is dropped before the mutability rules, which refuse any other id (RFC 7643 §3.1).
+fn without_own_id(ops: &mut [PatchOp], id: &str) {
+    for op in ops.iter_mut().filter(|o| o.path.is_none()) {
+        if let Some(o) = op.value.as_mut().and_then(Value::as_object_mut) {
+            o.retain(|k, v| !(k.eq_ignore_ascii_case("id") && v.as_str() == Some(id)));
+        }
+    }
 }
 
 /// Refuses a group rename by PATCH where the vendor does (Atlassian).
@@ -315,6 +328,7 @@ pub fn patch_ops(
     mut ops: Vec<PatchOp>,
     if_match: Option<&str>,
 ) -> ScimResult<Written> {
+    without_own_id(&mut ops, id);
     match kind {
         Kind::User => rules::mirror_ops(&t.profile, &mut ops),
         Kind::Group => check_group_rename(t, &ops)?,

@@ -231,6 +231,8 @@ async fn reports_go_to_stdout_or_to_a_file_and_never_carry_the_token() {
                     let v: Value = json_report(s);
                     assert_eq!(v["report_version"], 1);
                     assert_eq!(v["tool"], "scimock");
+                    // A profile run names no identity provider.
+                    assert!(v.get("client").is_none(), "{}", v["client"]);
                     assert!(v["summary"]["failed"].as_u64().unwrap() >= 1);
                     let create = v["checks"]
                         .as_array()
@@ -427,4 +429,77 @@ async fn ci_traps_exit_2_with_one_line_before_any_check_runs() {
         stderr.contains("no such integrated account: nope"),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_runs_replace_the_profile_checks_and_refuse_unknown_options() {
+    let m = MockServer::start("generic").await.unwrap();
+    let base = m.base_url();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            base.as_str(),
+            "--token",
+            m.token(),
+            "--max-rps",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        scimock(&args)
+    };
+    // --profile is optional with --client; the report lists only the client's checks.
+    let out = output(run(&[
+        "--client",
+        "okta",
+        "--allow-writes",
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = json_report(&text(&out.stdout));
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.len() >= 8 && ids.iter().all(|i| i.starts_with("okta.")),
+        "{ids:?}"
+    );
+    assert_eq!(report["client"], "okta");
+    // The report names the client with its options in their documented spelling, once.
+    let out = output(run(&[
+        "--client",
+        "entra",
+        "--client-option",
+        "aadoptscim062020",
+        "--client-option",
+        "aadOptscim062020",
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = json_report(&text(&out.stdout));
+    assert_eq!(report["client"], "entra aadOptscim062020");
+    // The RFC-strict generic mock refuses Entra's default "False": exit 1, the request quoted.
+    let out = output(run(&["--client", "entra", "--allow-writes"])).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains(r#""value":"False""#));
+    for bad in [
+        vec!["--client", "okta", "--client-option", "aadOptscim062020"],
+        vec!["--client", "onelogin"],
+        vec![
+            "--client-option",
+            "aadOptscim062020",
+            "--profile",
+            "generic",
+        ],
+        vec![],
+    ] {
+        let out = output(run(&bad)).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+    }
 }

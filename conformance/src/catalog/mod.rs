@@ -6,10 +6,13 @@
 
 mod auth;
 mod discovery;
+mod entra;
 mod errors;
 mod filter;
 mod groups;
+mod idp;
 mod list;
+mod okta;
 mod pagination;
 pub mod probe;
 mod projection;
@@ -21,7 +24,7 @@ mod writes;
 
 pub use probe::Probe;
 
-use crate::config::Config;
+use crate::config::{AAD_OPT_SCIM_062020, Config, IdpClient};
 use crate::ctx::Ctx;
 use crate::model::Severity;
 use crate::outcome::{Outcome, Skip};
@@ -67,6 +70,21 @@ pub fn scim_api(cfg: &Config) -> bool {
 /// For unified (Truto-style) facades only.
 pub fn unified_api(cfg: &Config) -> bool {
     cfg.profile.kind == ProfileKind::Unified
+}
+
+/// For `--client entra` against a SCIM endpoint.
+pub fn entra_client(cfg: &Config) -> bool {
+    cfg.client == Some(IdpClient::Entra) && scim_api(cfg)
+}
+
+/// For `--client entra --client-option aadOptscim062020` against a SCIM endpoint.
+pub fn entra_flagged(cfg: &Config) -> bool {
+    entra_client(cfg) && cfg.client_option(AAD_OPT_SCIM_062020)
+}
+
+/// For `--client okta` against a SCIM endpoint.
+pub fn okta_client(cfg: &Config) -> bool {
+    cfg.client == Some(IdpClient::Okta) && scim_api(cfg)
 }
 
 /// For every kind of API.

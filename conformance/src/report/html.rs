@@ -586,6 +586,7 @@ mod tests {
             tool_version: "0".into(),
             target: format!("http://127.0.0.1:1/{HOSTILE}"),
             profile: "generic".into(),
+            client: None,
             started_at: "2026-01-01T00:00:00Z".into(),
             duration_ms: 5,
             summary,

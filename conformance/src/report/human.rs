@@ -320,6 +320,7 @@ mod tests {
             tool_version: "0".into(),
             target: "http://x".into(),
             profile: "generic".into(),
+            client: None,
             started_at: "2026-01-01T00:00:00Z".into(),
             duration_ms: 5,
             summary,

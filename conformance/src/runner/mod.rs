@@ -11,7 +11,7 @@ pub use cancel::{CancelSignal, Canceller, cancellation};
 use crate::baseline::fingerprint_of;
 use crate::catalog::{CATALOG, CheckDef};
 use crate::client::{Client, ClientConfig, ClientError};
-use crate::config::Config;
+use crate::config::{Config, IdpClient};
 use crate::ctx::Ctx;
 use crate::glob;
 use crate::identity;
@@ -74,10 +74,15 @@ pub enum RunError {
 }
 
 /// The checks a configuration runs, in catalog order: those that apply to it and pass
-/// `--only` / `--skip`.
+/// `--only` / `--skip`. With `--client`, only that client's checks (`entra.*`, `okta.*`) run;
+/// without it, none of them.
 pub fn plan(cfg: &Config) -> Vec<&'static CheckDef> {
     CATALOG
         .iter()
+        .filter(|d| match cfg.client {
+            Some(c) => d.group == c.name(),
+            None => !IdpClient::is_client_group(d.group),
+        })
         .filter(|d| (d.applies)(cfg) && glob::selected(d.id, &cfg.only, &cfg.skip))
         .collect()
 }
@@ -165,6 +170,12 @@ pub async fn run(
         tool_version: env!("CARGO_PKG_VERSION").into(),
         target,
         profile: ctx.profile().name.clone(),
+        client: ctx.cfg.client.map(|c| {
+            std::iter::once(c.name().to_string())
+                .chain(ctx.cfg.client_options.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
         started_at,
         duration_ms,
         summary: ran.summary,

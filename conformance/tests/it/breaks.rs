@@ -19,6 +19,15 @@ struct Row {
     users: Option<usize>,
     #[serde(default)]
     fault: Option<FaultRule>,
+    /// `--client`: the row runs that identity provider's checks instead of the profile's.
+    #[serde(default)]
+    client: Option<String>,
+    /// `--client-option`s.
+    #[serde(default)]
+    client_options: Vec<String>,
+    /// Profile overrides of the mock (`--set`), e.g. the string booleans Entra sends.
+    #[serde(default)]
+    set: BTreeMap<String, serde_json::Value>,
     fails: Vec<String>,
 }
 
@@ -71,12 +80,17 @@ fn every_check_has_a_break_or_a_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_break_fails_exactly_the_checks_that_guard_it() {
     let t = table();
-    let mut mocks: BTreeMap<(String, Option<usize>), MockServer> = BTreeMap::new();
+    let mut mocks: BTreeMap<(String, Option<usize>, String), MockServer> = BTreeMap::new();
     let mut mismatches = Vec::new();
     for row in &t.rows {
-        let key = (row.profile.clone(), row.users);
+        let overrides: Vec<(&str, serde_json::Value)> = row
+            .set
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let key = (row.profile.clone(), row.users, format!("{:?}", row.set));
         if !mocks.contains_key(&key) {
-            let m = mock(&row.profile, row.users, &[]).await;
+            let m = mock(&row.profile, row.users, &overrides).await;
             if is_unified(&row.profile) {
                 assert_facade_up(&m, &row.profile).await;
             }
@@ -95,7 +109,13 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
             m.inject(f.clone());
         }
         let before = fixture_users(m);
-        let r = check(config(m, profile(&row.profile, &[]), row.writes)).await;
+        let mut cfg = config(m, profile(&row.profile, &overrides), row.writes);
+        cfg.client = row
+            .client
+            .as_deref()
+            .map(|c| scimock_conformance::config::IdpClient::from_name(c).expect("a known client"));
+        cfg.client_options = row.client_options.clone();
+        let r = check(cfg).await;
         let mut want = row.fails.clone();
         want.sort();
         let got = failed(&r);
@@ -116,10 +136,12 @@ async fn each_break_fails_exactly_the_checks_that_guard_it() {
         }
         if got != want {
             mismatches.push(format!(
-                "{} on {} (writes {}): expected {want:?}, got {got:?}\n{}",
+                "{} on {} (writes {}, client {:?} {:?}): expected {want:?}, got {got:?}\n{}",
                 row.brk,
                 row.profile,
                 row.writes,
+                row.client,
+                row.client_options,
                 explain(&r)
             ));
         }

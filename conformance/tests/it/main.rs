@@ -9,6 +9,7 @@
 //! - `common`: the shared helpers (mocks, configurations, reading reports).
 
 mod breaks;
+mod clients;
 mod common;
 mod polite;
 mod truth;

@@ -736,3 +736,26 @@ async fn a_patch_with_too_many_operations_is_refused() {
         .await;
     assert_scim_error(&r, 400, Some("tooMany"));
 }
+
+#[tokio::test]
+async fn okta_path_less_rename_may_resend_the_groups_own_id() {
+    let c = Client::start("generic").await;
+    let g = c
+        .post(
+            "/Groups",
+            &json!({"schemas": [scimock_profile::vocab::CORE_GROUP], "displayName": "okta-push", "members": []}),
+        )
+        .await;
+    assert_eq!(g.status, 201);
+    let gid = g.body["id"].as_str().unwrap().to_string();
+    let rename =
+        json!([{"op": "replace", "value": {"id": gid, "displayName": "okta-push-renamed"}}]);
+    let r = c.patch(&format!("/Groups/{gid}"), &patch_op(rename)).await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.status);
+    let g = c.get(&format!("/Groups/{gid}")).await;
+    assert_eq!(g.body["displayName"], "okta-push-renamed");
+    assert_eq!(g.body["id"], gid.as_str());
+    let other = json!([{"op": "replace", "value": {"id": "another-id", "displayName": "x"}}]);
+    let r = c.patch(&format!("/Groups/{gid}"), &patch_op(other)).await;
+    assert_scim_error(&r, 400, Some("mutability"));
+}
