@@ -94,6 +94,10 @@ struct ServeArgs {
     /// duration (coloured on a terminal unless NO_COLOR is set).
     #[arg(long)]
     log_requests: bool,
+    /// Serve at most N connections at once; one more is answered 503 with Retry-After and closed.
+    #[arg(long, value_name = "N", default_value_t = scimock_server::app::DEFAULT_MAX_CONNECTIONS as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
     /// Override a profile field (a switch), e.g. --set errors.format=scim --set list.max_count=200;
     /// prefix a profile name to aim at one of several mounted together (--set attio.list.max_count=50).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -287,6 +291,7 @@ fn serve(a: ServeArgs) -> u8 {
         state_file: a.state.clone(),
         journal_bytes: a.journal_bytes,
         log_requests: a.log_requests,
+        max_connections: a.max_connections as usize,
         timeouts: scimock_server::timeouts::Timeouts {
             shutdown: std::time::Duration::from_secs_f64(a.shutdown_timeout),
             ..Default::default()

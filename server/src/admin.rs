@@ -167,7 +167,27 @@ async fn load_users(
             );
         }
     };
-    let added = seed::add_users(&t.profile, &mut t.write(), &users);
+    let mut store = t.write();
+    // The vendor's directory limit holds for bulk loads too (Atlassian: 20,000 users), so
+    // "load up to the limit, then create one more" tests the refusal a client will meet.
+    if let Some(limit) = &t.profile.writes.max_users {
+        let loading = users.as_array().map_or(0, Vec::len) as u64;
+        let have = store.users.len() as u64;
+        if have.saturating_add(loading) > limit.max {
+            return admin_error(
+                StatusCode::CONFLICT,
+                format!(
+                    "{} holds at most {} users (writes.max_users): {have} now, {loading} in this                      load; load at most {}, or lift it with --set {}.writes.max_users=null",
+                    t.profile.name,
+                    limit.max,
+                    limit.max.saturating_sub(have),
+                    t.profile.name
+                ),
+            );
+        }
+    }
+    let added = seed::add_users(&t.profile, &mut store, &users);
+    drop(store);
     match added {
         Ok(n) => (
             StatusCode::CREATED,

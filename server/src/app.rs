@@ -91,6 +91,9 @@ pub struct ServeConfig {
     pub journal_bytes: usize,
     /// Print one line per request on stderr (`serve --log-requests`).
     pub log_requests: bool,
+    /// Most connections open at once; one more is answered 503 and closed
+    /// (`serve --max-connections`).
+    pub max_connections: usize,
 }
 
 impl Default for ServeConfig {
@@ -113,9 +116,14 @@ impl Default for ServeConfig {
             log_requests: false,
             timeouts: Timeouts::default(),
             journal_bytes: crate::journal::DEFAULT_MAX_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
+
+/// Connections served at once by default: well below the common limit of 1,024 open files, so
+/// a client holding many sockets meets a 503, never a server that cannot accept.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// The running app: shared state and every tenant.
 #[derive(Debug)]
@@ -140,6 +148,8 @@ pub struct App {
     pub timeouts: Timeouts,
     /// Bound to a loopback address: the `Host` header must name loopback.
     pub loopback: bool,
+    /// Most connections open at once.
+    pub max_connections: usize,
 }
 
 /// The fixtures a tenant starts from and resets to.
@@ -356,6 +366,7 @@ impl App {
             saving: std::sync::Mutex::new(()),
             timeouts: cfg.timeouts,
             loopback: cfg.listen.ip().is_loopback(),
+            max_connections: cfg.max_connections.max(1),
         })
     }
 

@@ -56,13 +56,7 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
     let latency = shared
         .latency_ms
         .saturating_add(fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0));
-    if latency > 0 {
-        // Injected latency ends at shutdown, so it never holds the process past its deadline.
-        tokio::select! {
-            () = tokio::time::sleep(Duration::from_millis(latency)) => {}
-            () = shared.stopped() => {}
-        }
-    }
+    pause(shared, latency).await;
     let write = is_write(&parts.method);
     if let Some(e) = fired.as_ref().and_then(|f| fault_error(t, f, write)) {
         return Err(e);
@@ -79,6 +73,17 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
     match over_rate_limit(t, write) {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+/// Waits `ms` of injected latency; it ends at shutdown, so it never holds the process past its
+/// deadline.
+pub async fn pause(shared: &crate::tenant::Shared, ms: u64) {
+    if ms > 0 {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(ms)) => {}
+            () = shared.stopped() => {}
+        }
     }
 }
 

@@ -221,6 +221,8 @@ async fn serve_connections(
         .keep_alive(true);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut conns = tokio::task::JoinSet::new();
+    // Connections over the cap, being told so; each is done within a second.
+    let mut refused = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -236,6 +238,12 @@ async fn serve_connections(
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                while conns.try_join_next().is_some() {}
+                if conns.len() >= app.max_connections {
+                    refused.spawn(refuse_connection(stream));
+                    while refused.try_join_next().is_some() {}
+                    continue;
+                }
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
                 let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 conns.spawn(async move {
@@ -255,5 +263,34 @@ async fn serve_connections(
         conns.abort_all();
     }
     while conns.join_next().await.is_some() {}
+    refused.abort_all();
     Ok(())
+}
+
+/// The answer to a connection over `--max-connections`: a 503 with `Retry-After` and
+/// `Connection: close`, written without reading the request (at most a second), then closed.
+async fn refuse_connection(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    const BODY: &str = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"503","detail":"Too many connections: the mock serves at most --max-connections at once; retry"}"#;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/scim+json\r\n\
+         Retry-After: 1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        use tokio::io::AsyncReadExt;
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = stream.shutdown().await;
+        // Read what the client sent until it closes, so closing does not reset the connection
+        // (a reset can destroy the answer before the client reads it).
+        let mut buf = [0u8; 4096];
+        let mut left = 64 * 1024usize;
+        while left > 0 {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n),
+            }
+        }
+    })
+    .await;
 }

@@ -125,19 +125,30 @@ fn backend<'a>(t: &'a Tenant, q: &Query) -> ScimResult<&'a Arc<Tenant>> {
         .ok_or_else(|| ScimError::not_found(format!("Integrated account {id} not found")))
 }
 
-/// The backend's own faults and rate limits, as if the facade had called it over HTTP.
-fn backend_gate(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
+/// The backend's own faults and rate limits, as if the facade had called it over HTTP: the
+/// latency a fired fault adds (milliseconds, for the caller to wait, [`gate::pause`]) and the
+/// backend's verdict.
+fn backend_gate(b: &Tenant, method: &str, path: &str) -> (u64, ScimResult<()>) {
     let fired = b.shared.faults.take(method, path, &b.profile.name);
+    let latency = fired.as_ref().and_then(|f| f.latency_ms).unwrap_or(0);
     if let Some(e) = fired
         .as_ref()
         .and_then(|f| gate::fault_error(b, f, method != "GET"))
     {
-        return Err(e);
+        return (latency, Err(e));
     }
-    match gate::over_rate_limit(b, method != "GET") {
+    let verdict = match gate::over_rate_limit(b, method != "GET") {
         Some(e) => Err(e),
         None => Ok(()),
-    }
+    };
+    (latency, verdict)
+}
+
+/// [`backend_gate`] for a handler that can wait: the latency first, then the verdict.
+async fn backend_gate_now(b: &Tenant, method: &str, path: &str) -> ScimResult<()> {
+    let (latency, verdict) = backend_gate(b, method, path);
+    gate::pause(&b.shared, latency).await;
+    verdict.map_err(|e| remote(b, e, path))
 }
 
 /// The strings of `items[*].from`, mapped by `each`; `None` when there are none.
@@ -491,7 +502,7 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let req = UnifiedList::parse(&t, &q)?;
     let path = format!("{}/Users", b.public_path);
-    backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
+    backend_gate_now(b, "GET", &path).await?;
     let first = req.fetch(b, &path, req.start, req.limit)?;
     if req.format == "raw" {
         return Ok(raw_list(&t, b, &first, req.start));
@@ -550,7 +561,7 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
 async fn get_one(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
-    backend_gate(b, "GET", &path).map_err(|e| remote(b, e, &path))?;
+    backend_gate_now(b, "GET", &path).await?;
     let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
     if param(&q, "truto_response_format") == Some("raw") {
         return Ok(unified_value(
@@ -707,19 +718,25 @@ async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    idempotent(&t, "POST", "/", raw.as_deref(), &headers, &body, || {
+    // A latency fault on the backend delays the answer (the closure cannot wait).
+    let latency = std::cell::Cell::new(0);
+    let answer = idempotent(&t, "POST", "/", raw.as_deref(), &headers, &body, || {
         let q = Query::parse(raw.as_deref())?;
         let b = backend(&t, &q)?;
         let u = unified_body(&headers, &body)?;
         let (scim, _) = scim_from_unified(&u);
         let path = format!("{}/Users", b.public_path);
-        backend_gate(b, "POST", &path).map_err(|e| remote(b, e, &path))?;
+        let (ms, verdict) = backend_gate(b, "POST", &path);
+        latency.set(ms);
+        verdict.map_err(|e| remote(b, e, &path))?;
         let w = writes::create_user(b, scim).map_err(|e| remote(b, e, &path))?;
         Ok((
             StatusCode::CREATED,
             Shaping::from(&t, &q).apply(b, &w.stored),
         ))
-    })
+    });
+    gate::pause(&t.shared, latency.get()).await;
+    answer
 }
 
 async fn update(
@@ -730,13 +747,16 @@ async fn update(
     body: Bytes,
 ) -> ScimResult<Response> {
     let at = format!("/{id}");
-    idempotent(&t, "PATCH", &at, raw.as_deref(), &headers, &body, || {
+    let latency = std::cell::Cell::new(0);
+    let answer = idempotent(&t, "PATCH", &at, raw.as_deref(), &headers, &body, || {
         let q = Query::parse(raw.as_deref())?;
         let b = backend(&t, &q)?;
         let u = unified_body(&headers, &body)?;
         let (_, paths) = scim_from_unified(&u);
         let path = format!("{}/Users/{id}", b.public_path);
-        backend_gate(b, "PATCH", &path).map_err(|e| remote(b, e, &path))?;
+        let (ms, verdict) = backend_gate(b, "PATCH", &path);
+        latency.set(ms);
+        verdict.map_err(|e| remote(b, e, &path))?;
         if t.shared.faults.bends().unified_update_ignored {
             let s = b.get(Kind::User, &id).map_err(|e| remote(b, e, &path))?;
             return Ok((StatusCode::OK, Shaping::from(&t, &q).apply(b, &s)));
@@ -768,13 +788,15 @@ async fn update(
             }
             Err(e) => Err(remote(b, e, &path)),
         }
-    })
+    });
+    gate::pause(&t.shared, latency.get()).await;
+    answer
 }
 
 async fn remove(State(t): Ten, Path(id): Path<String>, Params(q): Params) -> ScimResult<Response> {
     let b = backend(&t, &q)?;
     let path = format!("{}/Users/{id}", b.public_path);
-    backend_gate(b, "DELETE", &path).map_err(|e| remote(b, e, &path))?;
+    backend_gate_now(b, "DELETE", &path).await?;
     if !t.shared.faults.bends().unified_delete_ignored {
         writes::delete(b, Kind::User, &id, None).map_err(|e| remote(b, e, &path))?;
     }

@@ -643,7 +643,7 @@ pub struct WriteSpec {
     #[serde(default)]
     pub spec_validation: SpecValidation,
     /// Most users a tenant holds (Atlassian: 20,000 per directory); a create beyond it is
-    /// refused. Loaded fixtures and `--users` are not limited.
+    /// refused, and so is an admin bulk load past it (409). Fixtures and `--users` are not limited.
     #[serde(default)]
     pub max_users: Option<UserLimit>,
 }

@@ -541,3 +541,59 @@ async fn query_credentials_never_reach_the_journal_and_an_empty_token_never_auth
     assert!(!j.text.contains("s3cret"), "{}", j.text);
     assert!(j.text.contains("access_token=[redacted]"), "{}", j.text);
 }
+
+/// A bulk load respects the vendor's directory limit (Atlassian's 20,000 users, here lowered
+/// to 6): loading up to it works, past it is a 409 that says how many fit, and the API's
+/// create beyond it gets the vendor's refusal.
+#[tokio::test]
+async fn a_bulk_load_stops_at_the_vendors_directory_limit() {
+    let c = start("atlassian", 0, &[("writes.max_users.max", json!(6))]).await;
+    let have = c.get("/Users").await.body["totalResults"].as_u64().unwrap();
+    assert!(have < 6, "{have}");
+    let users = |n: u64, tag: &str| {
+        Value::Array(
+            (0..n)
+                .map(|i| {
+                    json!({"userName": format!("{tag}{i}@example.com"),
+                    "emails": [{"value": format!("{tag}{i}@example.com"), "primary": true}]})
+                })
+                .collect(),
+        )
+    };
+    let over = c
+        .send_with(
+            Method::POST,
+            "/_scimock/users",
+            Some(&users(7 - have, "over")),
+            &[],
+        )
+        .await;
+    assert_eq!(over.status, 409, "{}", over.text);
+    let msg = over.body["error"].as_str().unwrap();
+    assert!(
+        msg.contains("at most 6 users") && msg.contains(&format!("load at most {}", 6 - have)),
+        "{msg}"
+    );
+    assert_eq!(
+        c.get("/Users").await.body["totalResults"],
+        have,
+        "nothing loaded"
+    );
+    let fits = c
+        .send_with(
+            Method::POST,
+            "/_scimock/users",
+            Some(&users(6 - have, "fit")),
+            &[],
+        )
+        .await;
+    assert_eq!(fits.status, 201, "{}", fits.text);
+    let created = c
+        .post(
+            "/Users",
+            &json!({"userName": "one.more@example.com",
+                "emails": [{"value": "one.more@example.com", "primary": true}]}),
+        )
+        .await;
+    assert_eq!(created.status, 403, "{}", created.text);
+}

@@ -222,3 +222,49 @@ async fn a_long_target_or_too_many_headers_are_answered_in_the_profile_format() 
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["status"], "431", "{v}");
 }
+
+/// Over `max_connections`, a connection gets a readable 503 with `Retry-After` and is closed;
+/// when a connection ends, the next one is served again.
+#[tokio::test]
+async fn connections_over_the_cap_get_a_503_and_the_server_recovers() {
+    let m = MockServer::start_with(ServeConfig {
+        max_connections: 2,
+        timeouts: Timeouts {
+            header: Duration::from_secs(10),
+            body: Duration::from_secs(10),
+            shutdown: Duration::from_secs(1),
+        },
+        ..config("generic")
+    })
+    .await
+    .unwrap();
+    let health = b"GET /_scimock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    // Two idle connections hold both places (as a client hoarding sockets would).
+    let first = TcpStream::connect(m.addr()).await.unwrap();
+    let _second = TcpStream::connect(m.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut third = TcpStream::connect(m.addr()).await.unwrap();
+    third.write_all(health).await.unwrap();
+    let (text, took) = read_to_close(&mut third).await;
+    assert!(text.starts_with("HTTP/1.1 503 "), "{text}");
+    assert!(text.contains("Retry-After: 1\r\n"), "{text}");
+    assert!(text.contains("\"status\":\"503\""), "{text}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    // One place frees up: served again.
+    drop(first);
+    let started = Instant::now();
+    loop {
+        let mut s = TcpStream::connect(m.addr()).await.unwrap();
+        s.write_all(health).await.unwrap();
+        let (text, _) = read_to_close(&mut s).await;
+        if text.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(text.starts_with("HTTP/1.1 503 "), "{text}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "never served again"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

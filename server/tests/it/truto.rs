@@ -468,3 +468,47 @@ async fn truto_idempotency_key() {
         true,
     );
 }
+
+/// A latency-only fault aimed at a backing vendor delays the facade's answer, reads and writes
+/// alike, and fires exactly `times` (it used to be counted as fired and delay nothing).
+#[tokio::test]
+async fn a_latency_fault_on_the_backend_delays_the_facade() {
+    use std::time::{Duration, Instant};
+    let c = start("truto", 0, &[]).await;
+    c.mock
+        .inject(FaultRule::latency(600).times(2).vendor("generic"));
+    let list = format!("?integrated_account_id={GENERIC}");
+    let at = Instant::now();
+    let r = c.get(&list).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        at.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        at.elapsed()
+    );
+    let at = Instant::now();
+    let body = json!({"username": "slow@example.com", "first_name": "Slow"});
+    let created = c
+        .send_with(
+            Method::POST,
+            &list,
+            Some(&body),
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(
+        at.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        at.elapsed()
+    );
+    // Spent after two hits: the next answer is not delayed (bounded generously for a loaded
+    // machine: the delay would be at least 600 ms).
+    let at = Instant::now();
+    assert_eq!(c.get(&list).await.status, 200);
+    assert!(
+        at.elapsed() < Duration::from_millis(600),
+        "{:?}",
+        at.elapsed()
+    );
+}
