@@ -219,6 +219,8 @@ pub enum Event {
         target: String,
         /// Profile name.
         profile: String,
+        /// `--client` with its options (`entra aadOptscim062020`), when replaying an IdP.
+        client: Option<String>,
         /// Number of checks that will run.
         planned: usize,
         /// Writes allowed.

@@ -488,6 +488,16 @@ async fn client_runs_replace_the_profile_checks_and_refuse_unknown_options() {
     let out = output(run(&["--client", "entra", "--allow-writes"])).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains(r#""value":"False""#));
+    // The terminal report's first line names the client, not a profile.
+    let first = text(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.contains(" --client entra: ") && !first.contains("--profile"),
+        "{first}"
+    );
     for bad in [
         vec!["--client", "okta", "--client-option", "aadOptscim062020"],
         vec!["--client", "onelogin"],

@@ -75,6 +75,7 @@ impl<W: Write> HumanReporter<W> {
             Event::RunStarted {
                 target,
                 profile,
+                client,
                 planned,
                 allow_writes,
             } => {
@@ -83,9 +84,13 @@ impl<W: Write> HumanReporter<W> {
                 } else {
                     "read-only"
                 };
+                let what = match client {
+                    Some(c) => format!("--client {c}"),
+                    None => format!("--profile {profile}"),
+                };
                 writeln!(
                     self.out,
-                    "scimock check {target} --profile {profile}: {planned} checks, {mode}"
+                    "scimock check {target} {what}: {planned} checks, {mode}"
                 )?;
             }
             Event::CheckStarted {
@@ -254,6 +259,7 @@ pub fn events_of(report: &Report) -> Vec<Event> {
     let mut ev = vec![Event::RunStarted {
         target: report.target.clone(),
         profile: report.profile.clone(),
+        client: report.client.clone(),
         planned: total,
         allow_writes: report.allow_writes,
     }];

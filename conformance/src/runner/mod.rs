@@ -139,9 +139,16 @@ pub async fn run(
     let selected = self::plan(&ctx.cfg);
     let target = ctx.client.scrub(&ctx.cfg.target);
     let identity = identity::identity(&target, ctx.profile(), ctx.plan.spc.as_ref());
+    let client_named = ctx.cfg.client.map(|c| {
+        std::iter::once(c.name().to_string())
+            .chain(ctx.cfg.client_options.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
     sink(&Event::RunStarted {
         target: target.clone(),
         profile: ctx.profile().name.clone(),
+        client: client_named.clone(),
         planned: selected.len(),
         allow_writes: ctx.cfg.allow_writes,
     });
@@ -170,12 +177,7 @@ pub async fn run(
         tool_version: env!("CARGO_PKG_VERSION").into(),
         target,
         profile: ctx.profile().name.clone(),
-        client: ctx.cfg.client.map(|c| {
-            std::iter::once(c.name().to_string())
-                .chain(ctx.cfg.client_options.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        }),
+        client: client_named,
         started_at,
         duration_ms,
         summary: ran.summary,
