@@ -221,6 +221,7 @@
 
   function renderRequests() {
     $('count-requests').textContent = rows.length ? '(' + rows.length + ')' : '';
+    $('pending').textContent = String(pending);
     if (paused || !dirty) return;
     dirty = false;
     const wrap = $('req-table').parentElement;
