@@ -197,6 +197,7 @@
     }
   }
 
+  const ms = (n) => (Math.round(Number(n) * 10) / 10).toString();
   function statusClass(s) { return 's' + String(s).charAt(0); }
   function statusMatches(s, want) {
     const w = want.trim().toLowerCase();
@@ -239,7 +240,7 @@
         el('td', { text: r.method }),
         el('td', { class: 'path', text: pq, title: pq }),
         el('td', { class: statusClass(r.status), text: r.status }),
-        el('td', { text: (Math.round(r.duration_ms * 10) / 10).toString() })));
+        el('td', { text: ms(r.duration_ms) })));
     }
     tb.replaceChildren(frag);
     $('req-empty').hidden = tb.rows.length > 0;
@@ -292,14 +293,14 @@
     const headers = el('table', { class: 'compact' }, el('tbody', {}, ...Object.entries(r.headers || {}).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { class: 'mono', text: v })))));
     const curl = curlFor(r);
     const viol = violations.filter((v) => v.request && v.request.seq === r.seq);
-    d.replaceChildren(
+    d.replaceChildren(...[
       el('h3', {}, '#' + r.seq + ' ', el('span', { class: 'mono', text: r.method + ' ' + r.path + (r.query ? '?' + r.query : '') })),
-      el('p', {}, el('span', { class: statusClass(r.status), text: 'status ' + r.status }), ' · ' + r.duration_ms + ' ms · ' + r.vendor + ' · ' + r.time),
+      el('p', {}, el('span', { class: statusClass(r.status), text: 'status ' + r.status }), ' · ' + ms(r.duration_ms) + ' ms · ' + r.vendor + ' · ' + r.time),
       viol.length ? el('div', {}, el('h3', { text: 'Violations' }), el('ul', {}, ...viol.map((v) => el('li', {}, v.effect + ': ' + v.rule + ' ', el('code', { text: '--set ' + v.vendor + '.' + v.switch }))))) : null,
       el('h3', { text: 'Request headers (credentials redacted)' }), headers,
       el('h3', { text: 'Request body' }), r.body ? el('pre', { class: 'body', text: pretty(r.body) }) : el('p', { class: 'muted', text: 'none' }),
       el('h3', { text: 'curl' }), el('div', { class: 'curl-row' }, el('pre', { class: 'curl', text: curl }), copyButton(curl)),
-      el('p', { class: 'muted', text: 'Response bodies are not journaled; the status and duration are.' }));
+      el('p', { class: 'muted', text: 'Response bodies are not journaled; the status and duration are.' })].filter(Boolean));
   }
   function openSeq(seq) {
     const r = rows.find((x) => x.seq === seq);
