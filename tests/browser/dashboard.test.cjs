@@ -164,6 +164,11 @@ test('the dashboard shows requests live, their detail, violations, data, and dri
   assert.ok(await page.locator('#view-requests').isVisible());
   await detail.locator('h3', { hasText: 'count=500' }).waitFor();
   assert.ok((await detail.innerText()).includes('list.max_count'));
+  // The README's picture (docs/dashboard.png is a copy of it).
+  await page.setViewportSize({ width: 1200, height: 640 });
+  await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
+  await page.screenshot({ path: path.join(out, 'dashboard-readme.png') });
+  await page.setViewportSize({ width: 1400, height: 900 });
 
   // Data: search the generic users, open one as JSON.
   await page.locator('#tab-data').click();
