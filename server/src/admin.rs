@@ -381,7 +381,7 @@ pub const MAX_DATA_LIMIT: usize = 1000;
 /// True when `text` (already lowercase) is in one of the resource's searched attributes: id,
 /// userName, externalId, displayName, or an email's value.
 fn data_matches(r: &crate::store::Stored, text: &str) -> bool {
-    let has = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase().contains(text));
+    let has = |s: Option<&str>| s.is_some_and(|s| contains_folded(s, text));
     let v = r.view();
     has(Some(r.id.as_ref()))
         || ["userName", "externalId", "displayName"]
@@ -391,6 +391,16 @@ fn data_matches(r: &crate::store::Stored, text: &str) -> bool {
             e.elements()
                 .any(|m| has(m.get("value").and_then(crate::doc::DocView::str)))
         })
+}
+
+/// True when `hay` contains `needle` (already lowercase), ignoring case; without allocating
+/// when both are ASCII (a search walks every stored resource).
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(needle)
 }
 
 /// `GET /_scimock/data?vendor=NAME&kind=users|groups[&q=TEXT][&id=ID][&limit=N]`: stored
