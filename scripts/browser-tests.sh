@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The HTML report of `scimock check --format html` in a real browser (issue 17):
+# The HTML report of `scimock check --format html` (issue 17) and the dashboard at /_scimock/ui
+# in a real browser:
 #
 #   bash scripts/browser-tests.sh
 #
