@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The HTML report of `scimock check --format html` in a real browser (issue 17):
+# The HTML report of `scimock check --format html` (issue 17) and the dashboard at /_scimock/ui
+# in a real browser:
 #
 #   bash scripts/browser-tests.sh
 #
@@ -16,6 +17,11 @@
 #    checks the counts against the JSON report, expands a failure, takes screenshots
 #    (target/browser-tests/report-*.png), filters by status and group, and checks that nothing
 #    was fetched, no script of the target ran, and print media shows every check expanded.
+# 5. `node --test tests/browser/dashboard.test.cjs`: the dashboard at /_scimock/ui against two
+#    running mocks (`--vendor all`, and generic with `--admin-token`): rows appear as a client
+#    sends requests, a row opens, a 429 fault from the form hits the next request, a break switch
+#    turns on and off, a violation leads to its request, the data search finds a user, and with
+#    the admin token nothing loads until it is typed (screenshots target/browser-tests/dashboard-*.png).
 #
 # Environment: SCIMOCK_BIN=path skips `cargo build` and uses that binary (default: the debug
 # binary, built with `cargo build --bin scimock`, which `cargo test --workspace` has already
@@ -110,5 +116,31 @@ SCIMOCK_REPORT_HTML="$DIR/report.html" SCIMOCK_REPORT_JSON="$DIR/report.json" \
   SCIMOCK_HOSTILE="$HOSTILE" BROWSER_TEST_OUT="$DIR" CHROMIUM="$CHROMIUM" \
   NODE_PATH="$DIR/node_modules" \
   node --test --test-reporter=spec "$ROOT/tests/browser/report.test.cjs" || status=$?
+
+# 5. The dashboard (/_scimock/ui): two live mocks, every profile without an admin token, and
+#    generic with one.
+serve() { # NAME ARGS...: starts `scimock serve ARGS` and sets the variable NAME to its origin
+  local name=$1 out="$DIR/serve-$1.out" pid origin=""
+  shift
+  "$BIN" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$DIR/serve-$name.err" &
+  pid=$!
+  dash_pids="$dash_pids $pid"
+  for _ in $(seq 1 100); do
+    origin=$(sed -n 's/^listening on //p' "$out" | head -n 1)
+    [ -n "$origin" ] && break
+    kill -0 "$pid" 2>/dev/null || die "scimock serve $* exited: $(cat "$DIR/serve-$name.err")"
+    sleep 0.1
+  done
+  [ -n "$origin" ] || die "scimock serve $* did not print its listening line"
+  printf -v "$name" '%s' "$origin"
+}
+dash_pids=""
+trap 'for p in $dash_pids; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done' EXIT
+admin_token="dashboard-$RANDOM$RANDOM"
+serve all_origin --vendor all
+serve admin_origin --admin-token "$admin_token"
+SCIMOCK_ORIGIN="$all_origin" SCIMOCK_ADMIN_ORIGIN="$admin_origin" SCIMOCK_ADMIN_TOKEN="$admin_token" \
+  BROWSER_TEST_OUT="$DIR" CHROMIUM="$CHROMIUM" NODE_PATH="$DIR/node_modules" \
+  node --test --test-reporter=spec "$ROOT/tests/browser/dashboard.test.cjs" || status=$?
 echo "browser-tests.sh: $((SECONDS - started)) s; screenshots in $DIR" >&2
 exit "$status"

@@ -40,11 +40,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/violations", get(violations).delete(clear_violations))
         .route("/faults", get(faults).post(add_faults).delete(clear_faults))
         .route("/snapshot", post(snapshot))
+        .route("/data", get(data))
         .fallback(|| async { admin_error(StatusCode::NOT_FOUND, "no such admin endpoint") })
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             admin_auth,
         ))
+        // The dashboard's static page and assets: no data, so no token (see `crate::ui`).
+        .merge(crate::ui::router())
         .with_state(app)
 }
 
@@ -97,6 +100,7 @@ async fn info(State(app): AppState) -> Json<Value> {
                 "vendor_base_url": p.vendor_base_url,
                 "token_name": p.auth.token_name,
                 "ids": p.path_params,
+                "reference": crate::ui::vendor_reference(&p.name),
             });
             if !t.backends.is_empty() {
                 v["integrated_accounts"] = t
@@ -380,6 +384,115 @@ async fn add_faults(State(app): AppState, body: Result<Bytes, BytesRejection>) -
 async fn clear_faults(State(app): AppState) -> StatusCode {
     app.shared.faults.clear();
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct DataParams {
+    vendor: Option<String>,
+    kind: Option<String>,
+    q: Option<String>,
+    id: Option<String>,
+    limit: Option<usize>,
+}
+
+/// Most resources `GET /_scimock/data` returns at once.
+pub const MAX_DATA_LIMIT: usize = 1000;
+
+/// True when `text` (already lowercase) is in one of the resource's searched attributes: id,
+/// userName, externalId, displayName, or an email's value.
+fn data_matches(r: &crate::store::Stored, text: &str) -> bool {
+    let has = |s: Option<&str>| s.is_some_and(|s| contains_folded(s, text));
+    let v = r.view();
+    has(Some(r.id.as_ref()))
+        || ["userName", "externalId", "displayName"]
+            .iter()
+            .any(|a| has(r.str_attr(a)))
+        || v.get("emails").is_some_and(|e| {
+            e.elements()
+                .any(|m| has(m.get("value").and_then(crate::doc::DocView::str)))
+        })
+}
+
+/// True when `hay` contains `needle` (already lowercase), ignoring case; without allocating
+/// when both are ASCII (a search walks every stored resource).
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+/// `GET /_scimock/data?vendor=NAME&kind=users|groups[&q=TEXT][&id=ID][&limit=N]`: stored
+/// resources as the profile renders them (for the dashboard, which has no SCIM token).
+async fn data(State(app): AppState, Query(q): Query<DataParams>) -> Response {
+    use crate::store::Kind;
+    let kind = match q.kind.as_deref().unwrap_or("users") {
+        "users" | "Users" => Kind::User,
+        "groups" | "Groups" => Kind::Group,
+        other => {
+            return admin_error(
+                StatusCode::BAD_REQUEST,
+                format!("kind is users or groups, not {other:?}"),
+            );
+        }
+    };
+    let tenants = app.all_tenants();
+    let scim =
+        |t: &&Arc<crate::tenant::Tenant>| t.profile.kind == scimock_profile::ProfileKind::Scim;
+    let tenant = match &q.vendor {
+        Some(v) => tenants.iter().filter(scim).find(|t| &t.profile.name == v),
+        None => tenants.iter().find(scim),
+    };
+    let Some(t) = tenant else {
+        return admin_error(
+            StatusCode::NOT_FOUND,
+            "no SCIM profile by that name is mounted",
+        );
+    };
+    let none = crate::projection::Projection::default();
+    let render = |r: &crate::store::Stored| -> Value {
+        serde_json::from_slice(&t.renderer.resource(kind, r, &none)).unwrap_or(Value::Null)
+    };
+    let store = t.read();
+    let all = store.collection(kind);
+    let total = all.len();
+    if let Some(id) = &q.id {
+        return match all.get(id) {
+            Some(r) => Json(json!({
+                "vendor": t.profile.name,
+                "kind": kind.endpoint(),
+                "resource": render(r),
+                "pending": r.pending,
+            }))
+            .into_response(),
+            None => admin_error(
+                StatusCode::NOT_FOUND,
+                format!("no {} {id}", kind.endpoint()),
+            ),
+        };
+    }
+    let limit = q.limit.unwrap_or(50).min(MAX_DATA_LIMIT);
+    let text = q.q.as_deref().map(str::trim).unwrap_or("").to_lowercase();
+    let mut matched = 0usize;
+    let mut resources = Vec::new();
+    for r in all.iter() {
+        if !text.is_empty() && !data_matches(r, &text) {
+            continue;
+        }
+        matched += 1;
+        if resources.len() < limit {
+            resources.push(render(r));
+        }
+    }
+    Json(json!({
+        "vendor": t.profile.name,
+        "kind": kind.endpoint(),
+        "total": total,
+        "matched": matched,
+        "resources": resources,
+    }))
+    .into_response()
 }
 
 async fn snapshot(State(app): AppState) -> Response {

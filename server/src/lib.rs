@@ -54,6 +54,7 @@ pub mod tenant;
 pub mod testing;
 pub mod timeouts;
 pub mod truto;
+pub mod ui;
 pub mod vendor;
 pub mod verify;
 pub mod violations;

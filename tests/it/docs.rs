@@ -48,6 +48,11 @@ fn user_facing_text_stays_inside_the_repository() {
             texts.push((path.display().to_string(), body));
         }
     }
+    // The dashboard's page, script and style sheet (served by the binary).
+    for asset in ["index.html", "ui.js", "ui.css"] {
+        let path = format!("{root}/server/src/ui/{asset}");
+        texts.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
+    }
     for name in PROFILE_NAMES {
         let out = run(&["vendors", name]);
         assert!(out.status.success(), "scimock vendors {name}");

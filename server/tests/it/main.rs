@@ -22,6 +22,7 @@ mod mock_api;
 mod network_faults;
 mod quirk_cases;
 mod truto;
+mod ui;
 mod vendor_quirks;
 mod verify;
 mod violations;
