@@ -346,9 +346,14 @@ pub fn patch_ops(
     Ok(written)
 }
 
+/// Optimistic tries of a PATCH before it takes the write lock for the whole of its work.
+const OPTIMISTIC_TRIES: u32 = 4;
+
 /// The operations are applied to a copy without holding the lock (a large PATCH must not
 /// stall every other request), then committed only if nobody wrote the resource meanwhile;
-/// otherwise they are applied again to the newer version.
+/// otherwise they are applied again to the newer version. After [`OPTIMISTIC_TRIES`] the
+/// PATCH is applied under the write lock, so under a steady stream of other writes it still
+/// commits (applying is linear in the size of the change, so the lock is held briefly).
 fn apply_patch(
     t: &Tenant,
     kind: Kind,
@@ -360,7 +365,15 @@ fn apply_patch(
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let old = t.get(kind, id)?;
+        let mut held = (attempts > OPTIMISTIC_TRIES).then(|| t.write());
+        let old = match &held {
+            Some(store) => store
+                .collection(kind)
+                .get(id)
+                .cloned()
+                .ok_or_else(|| not_found(kind, id))?,
+            None => t.get(kind, id)?,
+        };
         let bends = t.shared.faults.bends();
         check_etag(t, &old, if_match, &bends)?;
         if bends.patch_ignored || (kind == Kind::Group && bends.group_patch_ignored) {
@@ -372,18 +385,17 @@ fn apply_patch(
         let mut work = writable_view(&old);
         patch::apply_patch(&mut work, ops, schema, &t.profile.patch)?;
         let attrs = schema.normalize_write(work, &t.rules.writes)?;
-        let mut store = t.write();
-        match store.collection(kind).get(id).map(|s| s.version) {
-            None => return Err(not_found(kind, id)),
-            Some(v) if v != old.version && attempts < 64 => continue,
-            Some(v) if v != old.version => {
-                return Err(ScimError::new(
-                    StatusCode::CONFLICT,
-                    "The resource kept changing while this PATCH was applied; retry",
-                ));
+        let mut store = match held.take() {
+            Some(store) => store,
+            None => {
+                let store = t.write();
+                match store.collection(kind).get(id).map(|s| s.version) {
+                    None => return Err(not_found(kind, id)),
+                    Some(v) if v != old.version => continue,
+                    Some(_) => store,
+                }
             }
-            Some(_) => {}
-        }
+        };
         return replace_locked(t, kind, &mut store, &old, attrs);
     }
 }

@@ -1159,3 +1159,89 @@ mod never_panics {
         }
     }
 }
+
+mod add_is_linear {
+    use super::*;
+    use crate::json::{clear_primary, is_primary};
+    use crate::patch::guard::is_subset;
+    use crate::patch::whole::add_new;
+    use proptest::prelude::*;
+
+    /// The definition of a multi-valued attribute of the generic User.
+    fn def(name: &str) -> crate::schema::AttrDef {
+        let s = ResourceSchemas::user(&profile("generic"));
+        s.core
+            .attributes
+            .iter()
+            .find(|a| a.name == name)
+            .cloned()
+            .unwrap()
+    }
+
+    /// `add` as RFC 7644 §3.5.2.1 reads, compared element by element (quadratic).
+    fn naive(def: &crate::schema::AttrDef, current: Vec<Value>, items: Vec<Value>) -> Vec<Value> {
+        let mut merged = current;
+        if items.iter().any(is_primary) {
+            merged.iter_mut().for_each(clear_primary);
+        }
+        for item in items {
+            if !merged.iter().any(|e| is_subset(def, &item, e)) {
+                merged.push(item);
+            }
+        }
+        merged
+    }
+
+    /// Elements that collide often: few values in mixed case, with and without `type`,
+    /// `primary`, a non-string or a missing `value`, and bare strings.
+    fn element() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (
+                "[aAbB]{1,2}",
+                prop::option::of(prop_oneof![Just("work"), Just("home")]),
+                any::<bool>()
+            )
+                .prop_map(|(v, t, p)| {
+                    let mut o = json!({"value": format!("{v}@x.test")});
+                    if let Some(t) = t {
+                        o["type"] = json!(t);
+                    }
+                    if p {
+                        o["primary"] = json!(true);
+                    }
+                    o
+                }),
+            prop_oneof![Just("work"), Just("home")].prop_map(|t| json!({"type": t})),
+            (0u8..3).prop_map(|n| json!({"value": n})),
+            "[aA]{1,2}".prop_map(|v| json!(format!("{v}@x.test"))),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn add_keeps_what_the_element_by_element_reading_keeps(
+            current in prop::collection::vec(element(), 0..12),
+            items in prop::collection::vec(element(), 0..12),
+            attr in prop_oneof![Just("emails"), Just("phoneNumbers"), Just("roles")],
+        ) {
+            let d = def(attr);
+            prop_assert_eq!(
+                add_new(&d, current.clone(), items.clone()),
+                naive(&d, current, items)
+            );
+        }
+    }
+
+    #[test]
+    fn sixteen_thousand_new_emails_are_added_once_each() {
+        let d = def("emails");
+        let current: Vec<Value> = (0..100)
+            .map(|i| json!({"value": format!("old{i}@x.test"), "type": "work"}))
+            .collect();
+        let items: Vec<Value> = (0..16_000)
+            .map(|i| json!({"value": format!("NEW{}@x.test", i % 8_000), "type": "work"}))
+            .collect();
+        let merged = add_new(&d, current, items);
+        assert_eq!(merged.len(), 8_100, "repeats in the PATCH are added once");
+    }
+}

@@ -9,6 +9,55 @@ use crate::json::{Obj, canonicalize_key, clear_primary, find_key, get_ci, is_pri
 use crate::schema::{AttrDef, check_value, lookup_sub, values_equal};
 use serde_json::{Map, Value};
 
+/// `add` to a multi-valued attribute: `current` with the items not already in it (an item
+/// already there is a subset of an element, §3.5.2.1). Linear in the sizes: elements are
+/// indexed by their string `value` (or by the value itself for simple attributes), so only
+/// elements with an equal value are compared; items without one are compared with all.
+pub(super) fn add_new(def: &AttrDef, mut merged: Vec<Value>, items: Vec<Value>) -> Vec<Value> {
+    use std::collections::HashMap;
+    if items.iter().any(is_primary) {
+        merged.iter_mut().for_each(clear_primary);
+    }
+    // The equality `is_subset` applies to the `value` member (or to a simple value).
+    let value_def = lookup_sub(def, "value");
+    let key = |e: &Value| -> Option<String> {
+        let (v, vdef) = match e {
+            Value::Object(_) => (get_ci(e, "value")?, value_def?),
+            other => (other, def),
+        };
+        let s = v.as_str()?;
+        Some(if vdef.case_exact {
+            s.to_string()
+        } else {
+            s.to_lowercase()
+        })
+    };
+    let mut by_value: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in merged.iter().enumerate() {
+        if let Some(k) = key(e) {
+            by_value.entry(k).or_default().push(i);
+        }
+    }
+    for item in items {
+        let k = key(&item);
+        let present = match &k {
+            // Only an element with an equal value can contain the item; elements without a
+            // string value cannot either (the item's value must be in them).
+            Some(k) => by_value
+                .get(k)
+                .is_some_and(|ix| ix.iter().any(|&i| is_subset(def, &item, &merged[i]))),
+            None => merged.iter().any(|e| is_subset(def, &item, e)),
+        };
+        if !present {
+            if let Some(k) = k {
+                by_value.entry(k).or_default().push(merged.len());
+            }
+            merged.push(item);
+        }
+    }
+    merged
+}
+
 impl Patcher<'_> {
     /// A path naming a whole attribute.
     pub(super) fn apply_whole(
@@ -86,16 +135,7 @@ impl Patcher<'_> {
             .cloned()
             .unwrap_or_default();
         let merged = if kind == PatchOpKind::Add {
-            let mut merged = current.clone();
-            if new_items.iter().any(is_primary) {
-                merged.iter_mut().for_each(clear_primary);
-            }
-            for item in new_items {
-                if !merged.iter().any(|e| is_subset(def, &item, e)) {
-                    merged.push(item);
-                }
-            }
-            merged
+            add_new(def, current.clone(), new_items)
         } else {
             new_items
         };
