@@ -34,6 +34,16 @@ pub fn parse_patch_body(body: &Value, spec: &PatchSpec) -> Result<Vec<PatchOp>, 
                 }
             }
             let Some(ops) = spec.operations_keys.iter().find_map(|k| m.get(k)) else {
+                if let Some(sent) = m.keys().find(|k| k.eq_ignore_ascii_case("operations")) {
+                    note(
+                        Effect::Refused,
+                        "patch.operations_keys",
+                        format!(
+                            "PATCH operations under {sent:?}: the vendor reads only {}",
+                            spec.operations_keys.join(" or ")
+                        ),
+                    );
+                }
                 return Err(ScimError::invalid_syntax(format!(
                     "The PATCH body must have an \"{}\" array",
                     spec.operations_keys
@@ -127,6 +137,13 @@ fn op_kind(i: usize, op: &Value, spec: &PatchSpec) -> Result<PatchOpKind, ScimEr
         return Err(ScimError::invalid_syntax(at(i, "\"op\" is required")));
     };
     PatchOpKind::parse(name, spec.op_case_insensitive).ok_or_else(|| {
+        if PatchOpKind::parse(name, true).is_some() {
+            note(
+                Effect::Refused,
+                "patch.op_case_insensitive",
+                format!("op {name:?}: the vendor accepts only lowercase add, remove and replace"),
+            );
+        }
         ScimError::invalid_syntax(at(
             i,
             format!("unsupported op {name:?}; expected \"add\", \"remove\" or \"replace\""),

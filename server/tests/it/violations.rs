@@ -209,3 +209,39 @@ async fn generic_media_types_and_patch_paths_and_a_clean_client_has_none() {
     c.mock.reset().unwrap();
     assert!(c.mock.violations().is_empty());
 }
+
+/// PATCH shapes Attio refuses (capitalised ops, a lowercase `operations` key) are violations.
+#[tokio::test]
+async fn attio_patch_shapes_it_refuses_are_violations() {
+    let c = Client::start("attio").await;
+    let created = c
+        .post(
+            "/Users",
+            &json!({"userName": "p@example.com", "name": {"givenName": "P", "familyName": "Q"}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap();
+    let capital = c
+        .patch(
+            &format!("/Users/{id}"),
+            &patch_op(json!([{"op": "Replace", "path": "active", "value": false}])),
+        )
+        .await;
+    assert_eq!(capital.status, 400, "{}", capital.text);
+    let lower_key = c
+        .patch(
+            &format!("/Users/{id}"),
+            &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "operations": [{"op": "replace", "path": "active", "value": false}]}),
+        )
+        .await;
+    assert_eq!(lower_key.status, 400, "{}", lower_key.text);
+    let switches: Vec<String> = c.mock.violations().into_iter().map(|v| v.switch).collect();
+    assert_eq!(
+        switches,
+        ["patch.op_case_insensitive", "patch.operations_keys"],
+        "{:?}",
+        c.mock.violations()
+    );
+}
