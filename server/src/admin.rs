@@ -100,7 +100,7 @@ async fn info(State(app): AppState) -> Json<Value> {
                 "vendor_base_url": p.vendor_base_url,
                 "token_name": p.auth.token_name,
                 "ids": p.path_params,
-                "reference": crate::ui::vendor_reference(&p.name),
+                "reference": crate::ui::vendor_reference(p),
             });
             if !t.backends.is_empty() {
                 v["integrated_accounts"] = t

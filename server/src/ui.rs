@@ -60,33 +60,46 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     resp
 }
 
-/// Where a built-in vendor is described in the repository (`docs/vendors.md` and its section).
-pub fn vendor_reference(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "truto" => "docs/vendors.md#truto--unified-user-directory",
-        "elfsquad" => "docs/vendors.md#elfsquad",
-        "attio" => "docs/vendors.md#attio",
-        "adra" => "docs/vendors.md#adra-trintech-adra-suite",
-        "atlassian" => "docs/vendors.md#atlassian-user-provisioning-scim",
-        "generic" => "docs/vendors.md",
-        _ => return None,
-    })
+/// The vendor reference shipped with the repository, read for its section headings.
+const VENDORS_MD: &str = include_str!("../../docs/vendors.md");
+
+/// GitHub's anchor for a Markdown heading (`Adra (Trintech Adra Suite)` -> `adra-trintech-adra-suite`).
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Where a vendor is described in the repository: the `docs/vendors.md` section whose heading
+/// starts with the first word of the profile's title (so a vendor added as data needs no code
+/// here); the document itself for a built-in without a section (`generic`); none for a profile
+/// from a file that the reference does not describe.
+pub fn vendor_reference(profile: &scimock_profile::Profile) -> Option<String> {
+    let word = profile.title.split_whitespace().next().unwrap_or_default();
+    let section = VENDORS_MD
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .find(|h| {
+            h.split_whitespace()
+                .next()
+                .is_some_and(|w| !word.is_empty() && w.eq_ignore_ascii_case(word))
+        });
+    match section {
+        Some(h) => Some(format!("docs/vendors.md#{}", anchor(h))),
+        None if scimock_profile::PROFILE_NAMES.contains(&profile.name.as_str()) => {
+            Some("docs/vendors.md".into())
+        }
+        None => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// GitHub's anchor for a Markdown heading.
-    fn anchor(heading: &str) -> String {
-        heading
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
-            .map(|c| if c == ' ' { '-' } else { c })
-            .collect()
-    }
 
     #[test]
     fn every_vendor_reference_names_a_section_of_the_vendor_reference() {
@@ -97,7 +110,11 @@ mod tests {
             .map(anchor)
             .collect();
         for name in scimock_profile::PROFILE_NAMES {
-            let r = vendor_reference(name).unwrap_or_else(|| panic!("{name} has a reference"));
+            let p = scimock_profile::Profile::builtin(name).unwrap();
+            let r = vendor_reference(&p).unwrap_or_else(|| panic!("{name} has a reference"));
+            if *name != "generic" {
+                assert!(r.contains('#'), "{name}: a section of its own, {r}");
+            }
             if let Some((_, a)) = r.split_once('#') {
                 assert!(
                     anchors.iter().any(|x| x == a),
