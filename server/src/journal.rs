@@ -3,6 +3,7 @@
 
 use crate::clock;
 use crate::violations::Violation;
+use axum::body::Bytes;
 use axum::http::{HeaderMap, Method};
 use scimock_profile::{Precision, Profile};
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,9 @@ pub struct Entry {
     pub status: u16,
     /// Time to answer, milliseconds.
     pub duration_ms: f64,
+    /// Response body as text (lossy UTF-8, truncated to 64 KiB), when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
 }
 
 /// Longest header value or query string kept, in bytes.
@@ -303,7 +307,38 @@ pub struct Captured {
     pub status: u16,
     /// Time to answer, milliseconds.
     pub duration_ms: f64,
+    /// The first [`MAX_BODY`] bytes of the response body (copied), when there was one.
+    pub response_body: Option<Bytes>,
 }
+
+/// The response with its body read (bodies of known size only; they are in memory already) and
+/// the first [`MAX_BODY`] bytes of it copied for the journal.
+pub async fn capture_response(
+    resp: axum::response::Response,
+) -> (axum::response::Response, Option<Bytes>) {
+    use axum::body::HttpBody;
+    let known = resp.body().size_hint().exact();
+    if known.is_none_or(|n| n == 0 || n > MAX_CAPTURED_RESPONSE) {
+        return (resp, None);
+    }
+    let (parts, body) = resp.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            let kept = Bytes::copy_from_slice(&bytes[..bytes.len().min(MAX_BODY)]);
+            (
+                axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)),
+                Some(kept),
+            )
+        }
+        Err(_) => (
+            axum::response::Response::from_parts(parts, axum::body::Body::empty()),
+            None,
+        ),
+    }
+}
+
+/// Largest response body read for the journal (larger ones are left alone, not journaled).
+const MAX_CAPTURED_RESPONSE: u64 = 64 * 1024 * 1024;
 
 impl Captured {
     /// Packs request headers for [`Captured::headers`] by the rules of [`headers`]: at most
@@ -346,6 +381,14 @@ impl Captured {
             body: self.body.clone(),
             status: self.status,
             duration_ms: self.duration_ms,
+            response_body: self.response_body.as_ref().map(|b| {
+                let text = String::from_utf8_lossy(b);
+                if b.len() >= MAX_BODY {
+                    format!("{text}…")
+                } else {
+                    text.into_owned()
+                }
+            }),
         }
     }
 }
@@ -409,13 +452,18 @@ impl Record {
                     e.path.len()
                         + opt(&e.query)
                         + opt(&e.body)
+                        + opt(&e.response_body)
                         + e.headers
                             .iter()
                             .map(|(k, v)| k.len() + v.len() + 48)
                             .sum::<usize>()
                 }
                 Record::Captured(_, c) => {
-                    c.path.len() + opt(&c.query) + opt(&c.body) + c.headers.len()
+                    c.path.len()
+                        + opt(&c.query)
+                        + opt(&c.body)
+                        + c.headers.len()
+                        + c.response_body.as_ref().map_or(0, Bytes::len)
                 }
             }
     }
@@ -585,6 +633,7 @@ mod tests {
             body: None,
             status: 200,
             duration_ms: 0.0,
+            response_body: None,
         }
     }
 
@@ -600,6 +649,7 @@ mod tests {
             body: None,
             status: 404,
             duration_ms: 1.5,
+            response_body: None,
         };
         assert_eq!(
             format_log_line(&c, &[], false),
@@ -677,6 +727,7 @@ mod tests {
             body: Some("{}".into()),
             status: 200,
             duration_ms: 1.5,
+            response_body: None,
         });
         let e = j.entries();
         assert_eq!(e.len(), 2);

@@ -211,6 +211,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
     })
     .await;
     let resp = finalize(&t, resp, &path);
+    let (resp, response_body) = journal::capture_response(resp).await;
     let captured = Captured {
         arrived,
         profile: t.profile.clone(),
@@ -221,6 +222,7 @@ pub async fn tenant_middleware(State(t): State<Arc<Tenant>>, req: Request, next:
         body: journal::body(&bytes),
         status: resp.status().as_u16(),
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        response_body,
     };
     let found: Vec<Violation> = if notes.is_empty() {
         Vec::new()

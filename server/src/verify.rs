@@ -306,6 +306,7 @@ mod tests {
             body: body.map(|b| b.to_string()),
             status: 200,
             duration_ms: 1.0,
+            response_body: None,
         }
     }
 

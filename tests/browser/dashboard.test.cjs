@@ -92,10 +92,14 @@ test('the dashboard shows requests live, their detail, violations, data, and dri
   // Its detail: headers with the credential redacted, the body pretty-printed, a curl line.
   await row.first().click();
   const detail = page.locator('#req-detail');
-  await detail.locator('pre.body').waitFor();
-  const body = await detail.locator('pre.body').innerText();
+  await detail.locator('pre.body').first().waitFor();
+  const body = await detail.locator('pre.body').first().innerText();
   assert.ok(body.includes('"userName": "dash.board@example.com"'), body);
   assert.ok(body.includes(HOSTILE), 'the markup is shown as text');
+  // What the mock answered, pretty-printed too: the created user with its id.
+  const answer = await detail.locator('pre.body').nth(1).innerText();
+  const createdId = (await created.json()).id;
+  assert.ok(answer.includes(`"id": "${createdId}"`), answer);
   assert.ok((await detail.innerText()).includes('[redacted]'));
   assert.ok(!(await detail.innerText()).includes('scimock-token'), 'no credential shown');
   const curl = await detail.locator('pre.curl').innerText();

@@ -300,7 +300,7 @@
       el('h3', { text: 'Request headers (credentials redacted)' }), headers,
       el('h3', { text: 'Request body' }), r.body ? el('pre', { class: 'body', text: pretty(r.body) }) : el('p', { class: 'muted', text: 'none' }),
       el('h3', { text: 'curl' }), el('div', { class: 'curl-row' }, el('pre', { class: 'curl', text: curl }), copyButton(curl)),
-      el('p', { class: 'muted', text: 'Response bodies are not journaled; the status and duration are.' })].filter(Boolean));
+      el('h3', { text: 'Response body' }), r.response_body ? el('pre', { class: 'body', text: pretty(r.response_body) }) : el('p', { class: 'muted', text: 'none' })].filter(Boolean));
   }
   function openSeq(seq) {
     const r = rows.find((x) => x.seq === seq);

@@ -597,3 +597,28 @@ async fn a_bulk_load_stops_at_the_vendors_directory_limit() {
         .await;
     assert_eq!(created.status, 403, "{}", created.text);
 }
+
+/// The journal keeps what the mock answered (the body, up to 64 KiB), so a client's failure
+/// can be read next to the request that caused it.
+#[tokio::test]
+async fn the_journal_keeps_the_response_body() {
+    let c = Client::start("generic").await;
+    let created = c
+        .post("/Users", &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "answered@example.com"}))
+        .await;
+    assert_eq!(created.status, 201);
+    assert_eq!(c.get("/Users/does-not-exist").await.status, 404);
+    let j = c.get("/_scimock/requests").await.body["requests"].clone();
+    let entries = j.as_array().unwrap();
+    let post = entries.iter().find(|e| e["method"] == "POST").unwrap();
+    let answered: Value = serde_json::from_str(post["response_body"].as_str().unwrap()).unwrap();
+    assert_eq!(answered, created.body);
+    let missing = entries.iter().find(|e| e["status"] == 404).unwrap();
+    assert!(
+        missing["response_body"]
+            .as_str()
+            .unwrap()
+            .contains("\"status\":\"404\""),
+        "{missing}"
+    );
+}
