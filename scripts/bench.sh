@@ -5,6 +5,10 @@
 #                               start-up and RSS with 100,000 and 1,000,000 users (about 4 minutes)
 #   scripts/bench.sh --smoke    debug build, 1,000 users, 1 s slices: proves the benchmark runs (CI)
 #
+#   scripts/bench.sh --stall    only the stall rows: /_scimock/health latency alone, then while
+#                               4 clients send a 200-clause value-path `or` filter to a server with
+#                               200,000 users (--users N to change), all on one server; then the
+#                               longest GET by id during a reset that regenerates 1,000,000 users
 #   scripts/bench.sh --durability   only the write-cost rows: POST and PATCH with and without
 #                               --state (every write fsynced to the write log before its answer)
 # Options: --users N, --slice SECS, --rounds R, --connections C, --no-build, --bin PATH, --no-million.
@@ -28,6 +32,7 @@ build=1
 bin=""
 million=1
 durability_only=0
+stall_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1; users=1000; slice=1; rounds=1; million=0 ;;
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
     --bin) bin="$2"; build=0; shift ;;
     --no-million) million=0 ;;
     --durability) durability_only=1; million=0 ;;
+    --stall) stall_only=1; million=0; [ "$users" = 100000 ] && users=200000 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -190,6 +196,55 @@ run() {
 
 post_body='{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bench-{n}@example.com","name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"bench-{n}@example.com","type":"work","primary":true}]}'
 patch_body='{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Bench {n}"}]}'
+
+# --- does heavy work stall cheap requests? ---------------------------------------------------------
+# stall: health latency on its own, then while 4 connections run a 200-clause value-path filter
+# (each a full scan of $users users), for the same slice, on one server.
+if [ "$stall_only" = 1 ]; then
+  start_server stall --users "$users"
+  clauses=""
+  for ((i = 0; i < 200; i++)); do
+    clauses+="${clauses:+ or }emails[value eq \"nobody$i@x\"]"
+  done
+  heavy="$server_origin/scim/v2/Users?filter=$(urlencode "$clauses")"
+  get "$heavy" >/dev/null || { echo "bench.sh: the stall filter was refused" >&2; exit 1; }
+  echo "stall: $users users, health with -t1 -c1 for ${slice} s, $rounds rounds"
+  printf '%-34s %10s %10s %10s\n' "health" "req/s" "p50 ms" "p99 ms"
+  for ((i = 0; i < rounds; i++)); do
+    alone=$(BENCH_METHOD='' BENCH_BODY='' wrk_once "$server_origin/_scimock/health" 1 1)
+    # The scans run a second longer than the health slice, so they cover all of it.
+    (slice=$((slice + 1)); BENCH_METHOD='' BENCH_BODY='' wrk_once "$heavy" 2 4 >"$work/heavy.out") &
+    heavy_pid=$!
+    sleep 0.3
+    loaded=$(BENCH_METHOD='' BENCH_BODY='' wrk_once "$server_origin/_scimock/health" 1 1)
+    wait "$heavy_pid"
+    read -r hrps _ _ hreq _ _ <"$work/heavy.out"
+    for row in "alone|$alone" "with 4 scans ($hreq scans done)|$loaded"; do
+      read -r rps p50 p99 _ <<<"${row#*|}"
+      awk -v n="${row%%|*}" -v r="$rps" -v a="$p50" -v b="$p99" \
+        'BEGIN { printf "%-34s %10.0f %10.2f %10.2f\n", n, r, a / 1000, b / 1000 }'
+    done
+  done
+  stop_server "$server_pid"
+  # A reset that regenerates 1,000,000 users: the longest GET by id while it runs (curl, one
+  # request at a time, for at most 30 s).
+  start_server reset --users 1000000
+  rid=$(get "$server_origin/scim/v2/Users?count=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+  curl -sf -X POST "$server_origin/_scimock/reset" >"$work/reset.out" &
+  reset_pid=$!
+  longest=0 n=0 t_end=$((SECONDS + 30))
+  while kill -0 "$reset_pid" 2>/dev/null && [ "$SECONDS" -lt "$t_end" ]; do
+    t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
+      "$server_origin/scim/v2/Users/$rid")
+    longest=$(awk -v a="$longest" -v b="$t" 'BEGIN { print (b > a ? b : a) }')
+    n=$((n + 1))
+  done
+  wait "$reset_pid" || { echo "bench.sh: the reset failed" >&2; exit 1; }
+  printf 'reset of 1,000,000 users: %d GETs by id during it, the longest %.0f ms\n' "$n" \
+    "$(awk -v t="$longest" 'BEGIN { print t * 1000 }')"
+  stop_server "$server_pid"
+  exit 0
+fi
 
 # --- what durability costs: the same writes without and with --state ----------------------------
 # durability NAME ARGS...: POST and PATCH rows on a fixtures-only generic server.

@@ -34,6 +34,7 @@ pub mod json;
 pub mod middleware;
 pub mod mock;
 pub mod netfault;
+pub mod offload;
 pub mod page;
 pub mod patch;
 pub mod projection;

@@ -66,8 +66,20 @@ pub fn load_into(
     // Built aside and swapped in whole: readers never see a half-loaded tenant, and a load
     // that fails leaves the previous content in place.
     let mut fresh = store.emptied();
+    let counts = fill(profile, &mut fresh, data, generated)?;
+    *store = fresh;
+    Ok(counts)
+}
+
+/// Loads the fixtures in `data` and `generated` users into `fresh` (an emptied store).
+pub fn fill(
+    profile: &Profile,
+    fresh: &mut Store,
+    data: &Value,
+    generated: Option<(usize, u64)>,
+) -> Result<(usize, usize), LoadError> {
     let fixtures = data.get("users").unwrap_or(&Value::Null);
-    let mut added = add_users(profile, &mut fresh, fixtures)?;
+    let mut added = add_users(profile, fresh, fixtures)?;
     if let Some((n, seed)) = generated {
         fresh.reserve_users(n);
         let mut g = Generator::new(profile, n, seed);
@@ -81,14 +93,13 @@ pub fn load_into(
                         error,
                     })?;
             } else {
-                add_user(profile, &mut fresh, added, u.to_value())?;
+                add_user(profile, fresh, added, u.to_value())?;
             }
             added += 1;
         }
     }
-    let groups = add_groups(&mut fresh, data)?;
+    let groups = add_groups(fresh, data)?;
     let users = fresh.users.len();
-    *store = fresh;
     Ok((users, groups))
 }
 

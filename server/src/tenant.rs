@@ -237,6 +237,25 @@ impl Tenant {
     /// Restores the seed data: the fixtures, then the generated users.
     pub fn reset(&self) -> Result<(usize, usize), LoadError> {
         self.idempotency.clear();
+        // The new content is built without holding the lock (a million generated users take
+        // seconds), then swapped in, if nothing was written meanwhile (the counters would
+        // collide); the old content is freed after the lock is released.
+        for _ in 0..3 {
+            let (mut fresh, before) = {
+                let store = self.read();
+                (store.emptied(), store.counters())
+            };
+            let counts = seed::fill(&self.profile, &mut fresh, &self.seed_data, self.generated)?;
+            let mut store = self.write();
+            if store.counters() != before {
+                continue;
+            }
+            let old = std::mem::replace(&mut *store, fresh);
+            drop(store);
+            drop(old);
+            return Ok(counts);
+        }
+        // Writes kept coming: build under the lock, as at start.
         seed::load_into(
             &self.profile,
             &mut self.write(),

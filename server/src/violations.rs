@@ -76,6 +76,22 @@ pub async fn collect<F: Future>(fut: F) -> (F::Output, Vec<Noted>) {
         .await
 }
 
+/// Runs `f` (work for the request being served, on another thread) with a scope of its own and
+/// returns what it noted, for [`replay`] in the request's task.
+pub fn collect_sync<T>(f: impl FnOnce() -> T) -> (T, Vec<Noted>) {
+    NOTES.sync_scope(RefCell::new(Vec::new()), || {
+        let out = f();
+        (out, NOTES.with(|n| n.take()))
+    })
+}
+
+/// Notes again, in the request's task, what [`collect_sync`] collected elsewhere.
+pub fn replay(notes: Vec<Noted>) {
+    for n in notes {
+        note(n.effect, n.switch, n.rule);
+    }
+}
+
 /// The request a violation is about, as journaled (credentials redacted).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ViolatingRequest {

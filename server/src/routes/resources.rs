@@ -6,6 +6,7 @@ use crate::error::{ScimError, ScimResult};
 use crate::extract::{
     IfMatch, IfNoneMatch, ListQuery, Projected, ScimJson, SearchRequest, projection,
 };
+use crate::offload;
 use crate::page::{self, Position};
 use crate::query::ListRequest;
 use crate::render::Output;
@@ -210,7 +211,7 @@ pub fn root_response(t: &Tenant, req: &ListRequest) -> ScimResult<Response> {
 
 /// GET /Users, GET /Groups
 async fn list<R: Resource>(State(t): Ten, ListQuery(req): ListQuery) -> ScimResult<Response> {
-    list_response(&t, R::KIND, &req)
+    offload::run(move || list_response(&t, R::KIND, &req)).await?
 }
 
 /// POST /Users/.search, POST /Groups/.search
@@ -218,17 +219,17 @@ async fn search<R: Resource>(
     State(t): Ten,
     SearchRequest(req): SearchRequest,
 ) -> ScimResult<Response> {
-    list_response(&t, R::KIND, &req)
+    offload::run(move || list_response(&t, R::KIND, &req)).await?
 }
 
 /// GET / with query parameters: every resource type at once (RFC 7644 §3.4.2.1).
 pub async fn query_root(State(t): Ten, ListQuery(req): ListQuery) -> ScimResult<Response> {
-    root_response(&t, &req)
+    offload::run(move || root_response(&t, &req)).await?
 }
 
 /// POST /.search: searches every resource type at once (RFC 7644 §3.4.2.1, §3.4.3).
 pub async fn search_root(State(t): Ten, SearchRequest(req): SearchRequest) -> ScimResult<Response> {
-    root_response(&t, &req)
+    offload::run(move || root_response(&t, &req)).await?
 }
 
 /// GET /Users/{id}, GET /Groups/{id}, with If-None-Match (RFC 9110 §13.1.2) where the profile

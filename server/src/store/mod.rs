@@ -170,6 +170,12 @@ impl Store {
         }
     }
 
+    /// The sequence and version counters: they move with every write, so equal counters at two
+    /// moments mean nothing was written in between.
+    pub fn counters(&self) -> (u64, u64) {
+        (self.next_seq, self.next_version)
+    }
+
     /// Starts recording which resources writes change (see [`Store::take_changes`]).
     pub fn track_changes(&mut self) {
         self.changes.get_or_insert_with(Changes::default);
