@@ -66,7 +66,9 @@ pub fn router(app: &Arc<App>) -> Router {
             .strip_suffix(&t.profile.concrete_base_path())
             .unwrap_or_default();
         let template = format!("{prefix}{}", t.profile.base_path);
-        if template != t.public_path {
+        // A template that starts with a parameter (`/{tenant_id}/scim/v2`, mounted alone) would
+        // claim every first segment, `/_scimock` included: there, other ids get the fallback.
+        if template != t.public_path && !template.starts_with("/{") {
             r = r
                 .nest(&template, unknown_scope_router(t.clone()))
                 .route(&format!("{template}/"), unknown_scope_with_slash(t.clone()));

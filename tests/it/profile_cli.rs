@@ -339,3 +339,30 @@ async fn the_worked_example_of_docs_profiles_md_serves_and_checks_clean_in_both_
     assert_eq!(vendors.status.code(), Some(0));
     assert!(text(&vendors.stdout).contains("count-capped-at-50"));
 }
+
+/// A base path that starts with a parameter (`/{tenant_id}/scim/v2`, as AWS IAM Identity
+/// Center's) is served at its id, alone or with others, and the admin API stays reachable (it
+/// used to panic at start: the parameter claimed `/_scimock` too).
+#[test]
+fn a_base_path_that_starts_with_a_parameter_is_served() {
+    let dir = scratch("leading-param");
+    let file = write(
+        &dir,
+        "tenant.json",
+        &json!({"extends": "generic", "name": "tenanted", "title": "Tenanted",
+            "base_path": "/{tenant_id}/scim/v2", "path_params": {"tenant_id": "t-123"}}),
+    );
+    let s = serve(&["--vendor", &file]);
+    let (status, body) = get(
+        &format!("{}/t-123/scim/v2/Users", s.origin),
+        "scimock-token",
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(&format!("{}/_scimock/health", s.origin), "");
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    let (status, _) = get(
+        &format!("{}/other/scim/v2/Users", s.origin),
+        "scimock-token",
+    );
+    assert_eq!(status, 404);
+}
