@@ -7,7 +7,7 @@ pub(crate) mod rules;
 
 use crate::breaks::Bends;
 use crate::error::{ScimError, ScimResult, ScimType};
-use crate::patch::{self, PatchOp};
+use crate::patch::{self, PatchOp, PatchOpKind};
 use crate::store::{Insert, Kind, Store, StoreError, Stored, UserNameUniqueness};
 use crate::tenant::{Tenant, not_found};
 use axum::http::{Method, StatusCode};
@@ -185,6 +185,11 @@ pub fn create_group(t: &Tenant, body: Value) -> ScimResult<Written> {
         }
     }
     check_required(t, Kind::Group, &attrs)?;
+    let members = attrs
+        .get("members")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    check_member_count(t, members)?;
     let stored = t
         .write()
         .create_group(attrs, Insert::default())
@@ -320,6 +325,79 @@ fn check_group_rename(t: &Tenant, ops: &[PatchOp]) -> ScimResult<()> {
     Ok(())
 }
 
+/// The profile's limits on member changes in one group PATCH: how many values, and whether the
+/// whole list may be replaced or removed (`groups.max_member_changes`,
+/// `groups.whole_members_refused`).
+fn check_member_changes(t: &Tenant, ops: &[PatchOp]) -> ScimResult<()> {
+    let Some(g) = t.profile.groups.as_ref() else {
+        return Ok(());
+    };
+    let is_members = |name: &str| name.eq_ignore_ascii_case("members");
+    let mut changes = 0usize;
+    for op in ops {
+        let members: Option<&Value> = match &op.path {
+            Some(p) if is_members(&p.attr.name) => {
+                if g.whole_members_refused
+                    && p.filter.is_none()
+                    && matches!(op.op, PatchOpKind::Replace | PatchOpKind::Remove)
+                    && !(op.op == PatchOpKind::Remove && op.value.is_some())
+                {
+                    crate::violations::note(
+                        crate::violations::Effect::Refused,
+                        "groups.whole_members_refused",
+                        format!("{} of the whole member list is refused", op.op.as_str()),
+                    );
+                    return Err(ScimError::invalid_value(
+                        "Replacing or removing all members of a group is not supported; add or remove members by value",
+                    ));
+                }
+                changes += usize::from(p.filter.is_some());
+                op.value.as_ref()
+            }
+            Some(_) => None,
+            None => op
+                .value
+                .as_ref()
+                .and_then(Value::as_object)
+                .and_then(|o| o.iter().find(|(k, _)| is_members(k)).map(|(_, v)| v)),
+        };
+        if op.path.is_none()
+            && members.is_some()
+            && g.whole_members_refused
+            && op.op == PatchOpKind::Replace
+        {
+            crate::violations::note(
+                crate::violations::Effect::Refused,
+                "groups.whole_members_refused",
+                "replace of the whole member list is refused",
+            );
+            return Err(ScimError::invalid_value(
+                "Replacing all members of a group is not supported; add or remove members by value",
+            ));
+        }
+        changes += members.map_or(0, |m| m.as_array().map_or(1, Vec::len));
+    }
+    check_member_count(t, changes)
+}
+
+/// `groups.max_member_changes` for `n` members created or changed in one request.
+fn check_member_count(t: &Tenant, n: usize) -> ScimResult<()> {
+    let Some(max) = t.profile.groups.as_ref().and_then(|g| g.max_member_changes) else {
+        return Ok(());
+    };
+    if n as u64 > max {
+        crate::violations::note(
+            crate::violations::Effect::Refused,
+            "groups.max_member_changes",
+            format!("{n} member changes in one request; the vendor takes at most {max}"),
+        );
+        return Err(ScimError::invalid_value(format!(
+            "At most {max} members can be added or removed in one request ({n} given)"
+        )));
+    }
+    Ok(())
+}
+
 /// Applies parsed PATCH operations (also used by the unified facade).
 pub fn patch_ops(
     t: &Tenant,
@@ -331,7 +409,10 @@ pub fn patch_ops(
     without_own_id(&mut ops, id);
     match kind {
         Kind::User => rules::mirror_ops(&t.profile, &mut ops),
-        Kind::Group => check_group_rename(t, &ops)?,
+        Kind::Group => {
+            check_group_rename(t, &ops)?;
+            check_member_changes(t, &ops)?;
+        }
     }
     if ops.len() > MAX_PATCH_OPERATIONS {
         return Err(ScimError::bad_request(

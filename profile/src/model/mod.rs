@@ -836,6 +836,14 @@ pub struct GroupSpec {
     /// The answer to a duplicate `displayName` (default: `writes.duplicate_refusal`).
     #[serde(default)]
     pub duplicate_refusal: Option<Refusal>,
+    /// Most members a create may carry, and most member values one PATCH may add or remove
+    /// (AWS IAM Identity Center: 100); more is 400 `invalidValue` (`null`: no limit).
+    #[serde(default)]
+    pub max_member_changes: Option<u64>,
+    /// A PATCH that replaces the whole member list or removes every member (`remove` of
+    /// `members` without a filter) is refused with 400 `invalidValue` (AWS PatchGroup).
+    #[serde(default)]
+    pub whole_members_refused: bool,
 }
 
 /// A Truto-style integrated account: an id and the vendor tenant behind it.
