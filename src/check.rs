@@ -364,7 +364,7 @@ fn write_outputs(out: &Outputs, report: &Report) -> u8 {
         if out.format != Format::Human && out.output.is_none() {
             eprint!("{commands}");
         } else {
-            print!("{commands}");
+            crate::cli::emit(&commands);
             let _ = std::io::stdout().flush();
         }
     }

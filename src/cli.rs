@@ -202,8 +202,25 @@ fn diff(a: DiffArgs) -> u8 {
         "markdown" => diff::render_markdown(&d),
         _ => diff::render_human(&d),
     };
-    print!("{text}");
-    u8::from(d.has_regressions())
+    match emit(&text) {
+        0 => u8::from(d.has_regressions()),
+        failed => failed,
+    }
+}
+
+/// Writes `text` to stdout; a reader that stopped early (`scimock vendors | head`) is not an
+/// error (no panic, status 0); any other write error is exit status 2.
+pub(crate) fn emit(text: &str) -> u8 {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => fail(e),
+    }
 }
 
 /// Prints `scimock: MSG` to stderr; the exit status of a command that could not run.
@@ -371,6 +388,13 @@ fn serve(a: ServeArgs) -> u8 {
 }
 
 fn vendors(a: VendorsArgs) -> u8 {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    // One line of the listing (writing to a String cannot fail).
+    macro_rules! o {
+        () => { let _ = writeln!(out); };
+        ($($t:tt)*) => { let _ = writeln!(out, $($t)*); };
+    }
     match a.name {
         None => {
             for name in PROFILE_NAMES {
@@ -378,41 +402,42 @@ fn vendors(a: VendorsArgs) -> u8 {
                     Ok(p) => p,
                     Err(e) => return fail(e),
                 };
-                println!("{:<10} {}  {}", p.name, p.base_path, p.summary);
+                o!("{:<10} {}  {}", p.name, p.base_path, p.summary);
                 for q in &p.quirks {
-                    println!("{:<12}- {}", "", q.summary);
+                    o!("{:<12}- {}", "", q.summary);
                 }
-                println!();
+                o!();
             }
-            0
+            emit(&out)
         }
         Some(name) => {
             let p = match Profile::load(&name) {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };
-            println!("{} ({})", p.title, p.name);
-            println!("{}", p.summary);
-            println!();
-            println!("base path     {}", p.base_path);
-            println!("vendor URL    {}", p.vendor_base_url);
+            o!("{} ({})", p.title, p.name);
+            o!("{}", p.summary);
+            o!();
+            o!("base path     {}", p.base_path);
+            o!("vendor URL    {}", p.vendor_base_url);
             for (k, v) in &p.path_params {
-                println!("mock {k:<9} {v}");
+                o!("mock {k:<9} {v}");
             }
-            println!("auth          Bearer {}", p.auth.token_name);
-            println!(
+            o!("auth          Bearer {}", p.auth.token_name);
+            o!(
                 "errors        {:?} ({})",
-                p.errors.format, p.errors.content_type
+                p.errors.format,
+                p.errors.content_type
             );
-            println!();
-            println!(
+            o!();
+            o!(
                 "quirks (source tags: S-00x seed document, D: vendor doc, 3P: third party, I: inference; see docs/vendors.md):"
             );
             for q in &p.quirks {
-                println!("  {:<40} {}", q.id, q.summary);
-                println!("  {:<40} source: {}", "", q.source);
+                o!("  {:<40} {}", q.id, q.summary);
+                o!("  {:<40} source: {}", "", q.source);
                 if !q.switches.is_empty() {
-                    println!(
+                    o!(
                         "  {:<40} switch: {}",
                         "",
                         q.switches
@@ -423,7 +448,7 @@ fn vendors(a: VendorsArgs) -> u8 {
                     );
                 }
             }
-            0
+            emit(&out)
         }
     }
 }

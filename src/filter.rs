@@ -44,9 +44,12 @@ pub fn run(a: FilterArgs) -> u8 {
         }
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&ast).unwrap_or_default());
+        crate::cli::emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&ast).unwrap_or_default()
+        ));
     } else {
-        println!("{ast}");
+        crate::cli::emit(&format!("{ast}\n"));
     }
     if let Some(p) = profile {
         // The server's own verdict: the vendor's filter policy, then the schema.

@@ -1,7 +1,7 @@
 //! `scimock profile`: the profile file format for people writing a custom vendor — its JSON
 //! Schema, a starting file, and the effective profile after `extends` and `--set`.
 
-use crate::cli::fail;
+use crate::cli::{emit, fail};
 use clap::{Args, Subcommand};
 use scimock_profile::{Profile, check_overrides, file_schema, parse_override, valid_profile_name};
 use std::io::Write;
@@ -123,15 +123,6 @@ fn show(a: ShowArgs) -> u8 {
     };
     match serde_json::to_string_pretty(&effective) {
         Ok(text) => emit(&format!("{text}\n")),
-        Err(e) => fail(e),
-    }
-}
-
-/// Writes `text` to stdout; a reader that stopped early (`| head`) is not an error.
-fn emit(text: &str) -> u8 {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => fail(e),
     }
 }

@@ -1,6 +1,6 @@
 //! `scimock filter` (DESIGN §4.4) and `scimock vendors`, through the real binary.
 
-use crate::common::{run as scimock, text};
+use crate::common::{run as scimock, scimock as command, text};
 
 #[test]
 fn a_valid_filter_prints_its_canonical_form_and_exits_0() {
@@ -100,4 +100,27 @@ fn the_cli_applies_the_servers_schema_checks() {
     assert!(text(&o.stderr).contains("boolean"), "{}", text(&o.stderr));
     let ok = scimock(&["filter", "active eq true", "--profile", "generic"]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+}
+
+/// A reader that stops early (`scimock vendors | head`) ends the output quietly: exit 0, no
+/// panic about a broken pipe.
+#[test]
+fn output_to_a_closed_pipe_is_not_a_panic() {
+    for args in [
+        &["vendors"][..],
+        &["vendors", "attio"],
+        &["profile", "schema"],
+        &["filter", "userName eq \"a\""],
+    ] {
+        let mut child = command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
 }
