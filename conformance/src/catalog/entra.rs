@@ -10,8 +10,9 @@
 use super::Probe;
 use super::idp::{
     ENTRA_COMPAT, ENTRA_GUIDE, ENTRA_VALIDATION, Shape, absent_value, active, created_user,
-    delete_own, dotted_str, expect_no_match, expect_one, expect_written, group_path, keep_created,
-    member_ids, new_group_name, patch_body, post_group, post_user, read, shown, user_path,
+    delete_own, dotted_str, expect_created, expect_no_match, expect_one, expect_written,
+    group_path, keep_created, member_ids, new_group_name, patch_body, post_group, post_user, read,
+    shown, user_path,
 };
 use crate::client::Request;
 use crate::config::AAD_OPT_SCIM_062020;
@@ -186,11 +187,7 @@ pub async fn create_user(ctx: &Ctx) -> Result<Outcome, Skip> {
     let body = user_body(&user_name);
     let (ex, id) = post_user(&mut p, &user_name, &body).await;
     let shape = GUIDE.sends("POST", "/Users", Some(&body));
-    if !ex.is(201) || id.is_empty() {
-        p.problem(format!(
-            "{shape}: answered {}; Entra expects 201 with the user's id",
-            ex.outcome()
-        ));
+    if !expect_created(&mut p, &shape, &ex, &id, "Entra", "user") {
         return Ok(p.finish(""));
     }
     for attr in ["userName", "externalId"] {
@@ -425,11 +422,7 @@ pub async fn group_lifecycle(ctx: &Ctx) -> Result<Outcome, Skip> {
     });
     let (ex, gid) = post_group(&mut p, &name, &body).await;
     let shape = GUIDE.sends("POST", "/Groups", Some(&body));
-    if !ex.is(201) || gid.is_empty() {
-        p.problem(format!(
-            "{shape}: answered {}; Entra expects 201 with the group's id",
-            ex.outcome()
-        ));
+    if !expect_created(&mut p, &shape, &ex, &gid, "Entra", "group") {
         return Ok(p.finish(""));
     }
     let path = group_path(&gid);

@@ -136,6 +136,26 @@ pub fn expect_written(p: &mut Probe<'_>, shape: &str, ex: &Exchange) -> bool {
     false
 }
 
+/// Expects a create answered 201 with the new resource's `id` (`what`: "user", "group");
+/// records the problem in `idp`'s words otherwise.
+pub fn expect_created(
+    p: &mut Probe<'_>,
+    shape: &str,
+    ex: &Exchange,
+    id: &str,
+    idp: &str,
+    what: &str,
+) -> bool {
+    if ex.is(201) && !id.is_empty() {
+        return true;
+    }
+    p.problem(format!(
+        "{shape}: answered {}; {idp} expects 201 with the {what}'s id",
+        ex.outcome()
+    ));
+    false
+}
+
 /// GET of the run's own resource, for a read-back after a write.
 pub async fn read(p: &mut Probe<'_>, path: &str) -> Option<Value> {
     let ex = p.send(Request::get(path)).await;

@@ -8,8 +8,9 @@
 use super::Probe;
 use super::idp::{
     OKTA_REFERENCE, OKTA_SPEC_TEST, OKTA_USER_AGENT, Shape, absent_value, active, created_user,
-    delete_own, dotted_str, expect_no_match, expect_one, expect_written, group_path, keep_created,
-    member_ids, new_group_name, patch_body, post_group, post_user, read, shown, user_path,
+    delete_own, dotted_str, expect_created, expect_no_match, expect_one, expect_written,
+    group_path, keep_created, member_ids, new_group_name, patch_body, post_group, post_user, read,
+    shown, user_path,
 };
 use crate::client::Request;
 use crate::ctx::{Created, Ctx};
@@ -252,11 +253,7 @@ pub async fn create_user(ctx: &Ctx) -> Result<Outcome, Skip> {
     let body = user_body(&user_name);
     let (ex, id) = post_user(&mut p, &user_name, &body).await;
     let shape = REFERENCE.sends("POST", "/Users", Some(&body));
-    if !ex.is(201) || id.is_empty() {
-        p.problem(format!(
-            "{shape}: answered {}; Okta expects 201 with the user's id",
-            ex.outcome()
-        ));
+    if !expect_created(&mut p, &shape, &ex, &id, "Okta", "user") {
         return Ok(p.finish(""));
     }
     if let Some(v) = ex.json() {
@@ -376,11 +373,7 @@ pub async fn push_groups(ctx: &Ctx) -> Result<Outcome, Skip> {
     let body = json!({"schemas": [CORE_GROUP], "displayName": name, "members": []});
     let (ex, gid) = post_group(&mut p, &name, &body).await;
     let shape = REFERENCE.sends("POST", "/Groups", Some(&body));
-    if !ex.is(201) || gid.is_empty() {
-        p.problem(format!(
-            "{shape}: answered {}; Okta expects 201 with the group's id",
-            ex.outcome()
-        ));
+    if !expect_created(&mut p, &shape, &ex, &gid, "Okta", "group") {
         return Ok(p.finish(""));
     }
     let path = group_path(&gid);
