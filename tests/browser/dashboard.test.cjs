@@ -17,54 +17,14 @@
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { env, openPage } = require('./harness.cjs');
 
-const env = (name) => {
-  const v = process.env[name];
-  assert.ok(v, `${name} is set (run scripts/browser-tests.sh)`);
-  return v;
-};
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const HOSTILE = '<img src=x onerror=window.__scimockPwned=1>';
 const SCIM = { Authorization: 'Bearer scimock-token', 'Content-Type': 'application/scim+json' };
 
 async function browser(t) {
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scimock-chromium-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1400, height: 900 },
-  });
-  t.after(async () => {
-    await context.close();
-    fs.rmSync(profileDir, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] || (await context.newPage());
-  const seen = { requests: [], problems: [], dialogs: [] };
-  page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') seen.problems.push(m.text());
-  });
-  page.on('pageerror', (e) => seen.problems.push(String(e)));
-  page.on('dialog', async (d) => {
-    seen.dialogs.push(d.message());
-    await d.accept();
-  });
-  return { page, seen };
+  return openPage(t, { width: 1400, acceptDialogs: true });
 }
 
 test('the dashboard shows requests live, their detail, violations, data, and drives faults', async (t) => {

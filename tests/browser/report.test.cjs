@@ -18,56 +18,16 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-const env = (name) => {
-  const v = process.env[name];
-  assert.ok(v, `${name} is set (run scripts/browser-tests.sh)`);
-  return v;
-};
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const { env, openPage } = require('./harness.cjs');
 
 test('the HTML report shows the run, expands a failure, filters, and is safe and printable', async (t) => {
   const htmlFile = path.resolve(env('SCIMOCK_REPORT_HTML'));
   const json = JSON.parse(fs.readFileSync(env('SCIMOCK_REPORT_JSON'), 'utf8'));
   const hostile = env('SCIMOCK_HOSTILE');
   const out = env('BROWSER_TEST_OUT');
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scimock-chromium-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  t.after(async () => {
-    await context.close();
-    fs.rmSync(profileDir, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] || (await context.newPage());
-  const requests = [];
-  const problems = [];
-  const dialogs = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
+  const { page, seen } = await openPage(t, { width: 1280, acceptDialogs: false });
+  const { requests, problems, dialogs } = seen;
   const url = 'file://' + htmlFile;
   await page.goto(url);
 
