@@ -75,29 +75,38 @@ interop_stop_all() {
     INTEROP_PIDS=()
 }
 
+# interop_wait_listening PID PREFIX TRIES WHAT: waits (TRIES x 0.1 s) until PREFIX.stdout starts
+# with `listening on http://127.0.0.1:PORT` and sets LISTENING_URL to that origin; dies with
+# PREFIX.stderr when process PID exits first or the line never comes.
+interop_wait_listening() {
+    local pid="$1" prefix="$2" tries="$3" what="$4" line="" i
+    for i in $(seq "$tries"); do
+        line="$(head -n1 "$prefix.stdout" 2>/dev/null || true)"
+        if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
+            LISTENING_URL="${BASH_REMATCH[1]}"
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            cat "$prefix.stderr" >&2
+            interop_die "$what exited before it was ready"
+        fi
+        sleep 0.1
+    done
+    interop_die "$what printed no 'listening on' line within $((tries / 10)) s (first line: '$line')"
+}
+
 # interop_start_scimock BIN LOGPREFIX [serve args...]
 # Starts `BIN serve --listen 127.0.0.1:0 ...`, waits for its `listening on http://HOST:PORT`
 # line (DESIGN §4.1) and sets SCIMOCK_URL (no path) and SCIMOCK_PID.
 interop_start_scimock() {
-    local bin="$1" prefix="$2" line i
+    local bin="$1" prefix="$2"
     shift 2
     "$bin" serve --listen 127.0.0.1:0 --token "$INTEROP_TOKEN" "$@" \
         >"$prefix.stdout" 2>"$prefix.stderr" &
     SCIMOCK_PID=$!
     INTEROP_PIDS+=("$SCIMOCK_PID")
-    for i in $(seq 300); do
-        line="$(head -n1 "$prefix.stdout" 2>/dev/null || true)"
-        if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
-            SCIMOCK_URL="${BASH_REMATCH[1]}"
-            return 0
-        fi
-        if ! kill -0 "$SCIMOCK_PID" 2>/dev/null; then
-            cat "$prefix.stderr" >&2
-            interop_die "scimock serve $* exited before it was ready"
-        fi
-        sleep 0.1
-    done
-    interop_die "scimock serve $* printed no 'listening on' line within 30 s (first line: '$line')"
+    interop_wait_listening "$SCIMOCK_PID" "$prefix" 300 "scimock serve $*"
+    SCIMOCK_URL="$LISTENING_URL"
 }
 
 # A free loopback port (another process may take it before we bind: callers retry).
@@ -182,24 +191,13 @@ EOF
 # SCIMMY 1.3.5 + scimmy-routers 1.3.2 under express (peers/scimmy/server.mjs): binds port 0 and
 # prints `listening on http://HOST:PORT`. Sets PEER_URL (…/scim/v2) and PEER_PID.
 interop_start_scimmy() {
-    local prefix="$1" line i
+    local prefix="$1"
     node "$INTEROP_NODE/scimmy/server.mjs" --host 127.0.0.1 --port 0 --token "$INTEROP_TOKEN" \
         >"$prefix.stdout" 2>"$prefix.stderr" &
     PEER_PID=$!
     INTEROP_PIDS+=("$PEER_PID")
-    for i in $(seq 150); do
-        line="$(head -n1 "$prefix.stdout" 2>/dev/null || true)"
-        if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
-            PEER_URL="${BASH_REMATCH[1]}/scim/v2"
-            return 0
-        fi
-        if ! kill -0 "$PEER_PID" 2>/dev/null; then
-            cat "$prefix.stderr" >&2
-            interop_die "the SCIMMY peer exited before it was ready"
-        fi
-        sleep 0.1
-    done
-    interop_die "the SCIMMY peer printed no 'listening on' line within 15 s"
+    interop_wait_listening "$PEER_PID" "$prefix" 150 "the SCIMMY peer"
+    PEER_URL="$LISTENING_URL/scim/v2"
 }
 
 # interop_start_django PROJECT LOGPREFIX
