@@ -195,7 +195,7 @@ async fn load_users(
             );
         }
     }
-    let added = seed::add_users(&t.profile, &mut store, &users);
+    let added = seed::add_users(&t.profile, &mut store, users);
     drop(store);
     match added {
         Ok(n) => (
@@ -500,10 +500,12 @@ async fn data(State(app): AppState, Query(q): Query<DataParams>) -> Response {
     .into_response()
 }
 
+/// Writes the state file on a blocking thread (a million users take seconds to write).
 async fn snapshot(State(app): AppState) -> Response {
-    match app.save_state() {
-        Ok(Some(path)) => Json(json!({"written": path})).into_response(),
-        Ok(None) => admin_error(StatusCode::CONFLICT, "no --state FILE was given"),
-        Err(e) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    match crate::offload::run(move || app.save_state()).await {
+        Ok(Ok(Some(path))) => Json(json!({"written": path})).into_response(),
+        Ok(Ok(None)) => admin_error(StatusCode::CONFLICT, "no --state FILE was given"),
+        Ok(Err(e)) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => admin_error(e.status, e.detail),
     }
 }
