@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
     --durability) durability_only=1; million=0 ;;
     --stall) stall_only=1; million=0; [ "$users" = 100000 ] && users=200000 ;;
     --save) save_only=1; million=0 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
