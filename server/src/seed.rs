@@ -119,11 +119,7 @@ fn fill_with(
 /// Adds the groups of a load (`groups`: an array; ids kept), after its users.
 pub(crate) fn add_groups(store: &mut Store, groups: Option<&Value>) -> Result<usize, LoadError> {
     let mut added = 0;
-    for g in groups
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for g in groups.and_then(Value::as_array).into_iter().flatten() {
         let id = g.get("id").and_then(Value::as_str).map(str::to_string);
         store
             .create_group(

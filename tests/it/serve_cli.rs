@@ -629,7 +629,8 @@ fn a_state_file_loads_in_any_key_order_and_other_json_is_refused() {
         .clone();
     let id = user["id"].as_str().unwrap().to_string();
     // Tenants before the format, groups before users: written by hand, not by scimock.
-    let group = serde_json::json!({"id": "g-1", "displayName": "Ordered", "members": [{"value": id}]});
+    let group =
+        serde_json::json!({"id": "g-1", "displayName": "Ordered", "members": [{"value": id}]});
     let by_hand = format!(
         r#"{{"tenants":{{"/scim/v2":{{"groups":[{group}],"users":[{user}],"vendor":"generic"}}}},"mount":{},"version":1,"format":"scimock-state"}}"#,
         doc["mount"]

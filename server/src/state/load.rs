@@ -54,9 +54,7 @@ pub fn load(path: &Path, tenants: &[Arc<Tenant>]) -> Result<Option<Loaded>, Stat
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let parsed = File(&mut ctx)
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+    let parsed = File(&mut ctx).deserialize(&mut de).and_then(|()| de.end());
     if let Some(failure) = ctx.failure.take() {
         return Err(failure.into_error(path));
     }

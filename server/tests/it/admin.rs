@@ -463,7 +463,11 @@ async fn a_snapshot_holds_every_resource_as_stored_with_pending_invites_marked()
     );
     for u in users {
         let obj = u.as_object().unwrap();
-        assert_eq!(obj.keys().next().unwrap(), "id", "the stored order: id first");
+        assert_eq!(
+            obj.keys().next().unwrap(),
+            "id",
+            "the stored order: id first"
+        );
         let pending = obj.get("x-scimock-invite");
         if u["id"] == invite_id.as_str() {
             assert_eq!(obj.keys().last().unwrap(), "x-scimock-invite");
@@ -617,7 +621,12 @@ async fn a_bulk_load_stops_at_the_vendors_directory_limit() {
     assert_eq!(over.status, 409, "{}", over.text);
     let msg = over.body["error"].as_str().unwrap();
     assert!(
-        msg.contains("at most 6 users") && msg.contains(&format!("load at most {}", 6 - have)),
+        msg.contains("at most 6 users")
+            && msg.contains(&format!(
+                "{} in this load; load at most {}",
+                7 - have,
+                6 - have
+            )),
         "{msg}"
     );
     assert_eq!(
