@@ -470,7 +470,7 @@ async fn a_snapshot_holds_every_resource_as_stored_with_pending_invites_marked()
         );
         let pending = obj.get("x-scimock-invite");
         if u["id"] == invite_id.as_str() {
-            assert_eq!(obj.keys().last().unwrap(), "x-scimock-invite");
+            assert_eq!(obj.keys().next_back().unwrap(), "x-scimock-invite");
             assert_eq!(pending, Some(&json!(true)));
         } else {
             assert_eq!(pending, None, "{u}");
