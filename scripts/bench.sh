@@ -9,6 +9,10 @@
 #                               4 clients send a 200-clause value-path `or` filter to a server with
 #                               200,000 users (--users N to change), all on one server; then the
 #                               longest GET by id during a reset that regenerates 1,000,000 users
+#   scripts/bench.sh --save     only the state-file rows: with 400,000 and 1,000,000 users and
+#                               --state, a snapshot's time, peak memory and file size, the longest
+#                               GET by id while it is written, SIGTERM to exit (the final save),
+#                               and the restart from the file (--users N for one size only)
 #   scripts/bench.sh --durability   only the write-cost rows: POST and PATCH with and without
 #                               --state (every write fsynced to the write log before its answer)
 # Options: --users N, --slice SECS, --rounds R, --connections C, --no-build, --bin PATH, --no-million.
@@ -33,10 +37,12 @@ bin=""
 million=1
 durability_only=0
 stall_only=0
+save_only=0
+save_sizes="400000 1000000"
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1; users=1000; slice=1; rounds=1; million=0 ;;
-    --users) users="$2"; shift ;;
+    --users) users="$2"; save_sizes="$2"; shift ;;
     --slice) slice="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --connections) connections="$2"; shift ;;
@@ -45,7 +51,8 @@ while [ $# -gt 0 ]; do
     --no-million) million=0 ;;
     --durability) durability_only=1; million=0 ;;
     --stall) stall_only=1; million=0; [ "$users" = 100000 ] && users=200000 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --save) save_only=1; million=0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -243,6 +250,51 @@ if [ "$stall_only" = 1 ]; then
   printf 'reset of 1,000,000 users: %d GETs by id during it, the longest %.0f ms\n' "$n" \
     "$(awk -v t="$longest" 'BEGIN { print t * 1000 }')"
   stop_server "$server_pid"
+  exit 0
+fi
+
+# --- saving a large store: the snapshot, the save at SIGTERM, the restart --------------------------
+# hwm_reset PID: restarts the kernel's peak-RSS count (VmHWM) so the next peak is the save's own.
+hwm_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
+hwm_mib() { awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+if [ "$save_only" = 1 ]; then
+  printf '%-9s %9s %9s %9s %10s %11s %9s %10s %9s\n' users "start ms" "RSS MiB" "save ms" "peak MiB" \
+    "GET max ms" "file MiB" "SIGTERM ms" "load ms"
+  for n in $save_sizes; do
+    state="$work/save-$n.json"
+    start_server save --users "$n" --state "$state"
+    first_ms=$startup_ms
+    rss=$(rss_mib "$server_pid")
+    rid=$(get "$server_origin/scim/v2/Users?count=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+    hwm_reset "$server_pid"
+    t0=$EPOCHREALTIME
+    curl -sf -X POST "$server_origin/_scimock/snapshot" >"$work/snap.out" &
+    snap_pid=$!
+    longest=0 t_end=$((SECONDS + 120))
+    while kill -0 "$snap_pid" 2>/dev/null && [ "$SECONDS" -lt "$t_end" ]; do
+      t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
+        "$server_origin/scim/v2/Users/$rid")
+      longest=$(awk -v a="$longest" -v b="$t" 'BEGIN { print (b > a ? b : a) }')
+    done
+    wait "$snap_pid" || { echo "bench.sh: the snapshot failed" >&2; exit 1; }
+    save_ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+    peak=$(hwm_mib "$server_pid")
+    size=$(( $(stat -c %s "$state") / 1024 / 1024 ))
+    t0=$EPOCHREALTIME
+    stop_server "$server_pid"
+    term_ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+    start_server reload --state "$state"
+    load_ms=$startup_ms
+    got=$(get "$server_origin/scim/v2/Users?count=1" | grep -o '"totalResults":[0-9]*' | cut -d: -f2)
+    stop_server "$server_pid"
+    [ "$got" -ge "$n" ] || { echo "bench.sh: the restart holds $got users, not $n" >&2; exit 1; }
+    printf '%-9s %9s %9s %9s %10s %11.0f %9s %10s %9s\n' "$n" "$first_ms" "$rss" "$save_ms" "$peak" \
+      "$(awk -v t="$longest" 'BEGIN { print t * 1000 }')" "$size" "$term_ms" "$load_ms"
+  done
+  echo "start ms: to 'listening' with --users N (includes the first snapshot); RSS: after start;"
+  echo "save ms / peak MiB: POST /_scimock/snapshot and the process's peak RSS meanwhile;"
+  echo "GET max ms: the longest GET by id while the snapshot ran; SIGTERM ms: signal to exit (the"
+  echo "final save); load ms: a restart from the file to 'listening'. binary: $bin"
   exit 0
 fi
 

@@ -7,6 +7,7 @@ use crate::breaks::Break;
 use crate::faults::{FaultRule, MAX_LATENCY_MS, Network};
 use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
 use crate::seed;
+use crate::tenant::Tenant;
 use crate::verify::Matcher;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -167,7 +168,17 @@ async fn load_users(
             "no SCIM profile by that name is mounted",
         );
     };
-    let users: Value = match serde_json::from_slice(&body) {
+    // Parsing and storing thousands of users is CPU work: off the async workers.
+    let t = t.clone();
+    match crate::offload::run(move || bulk_load(&t, &body)).await {
+        Ok(answer) => answer,
+        Err(e) => admin_error(e.status, e.detail),
+    }
+}
+
+/// Adds the users of a bulk load body to `t`, all or none.
+fn bulk_load(t: &Tenant, body: &[u8]) -> Response {
+    let users: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
             return admin_error(
@@ -186,7 +197,7 @@ async fn load_users(
             return admin_error(
                 StatusCode::CONFLICT,
                 format!(
-                    "{} holds at most {} users (writes.max_users): {have} now, {loading} in this                      load; load at most {}, or lift it with --set {}.writes.max_users=null",
+                    "{} holds at most {} users (writes.max_users): {have} now, {loading} in this load; load at most {}, or lift it with --set {}.writes.max_users=null",
                     t.profile.name,
                     limit.max,
                     limit.max.saturating_sub(have),
@@ -195,7 +206,7 @@ async fn load_users(
             );
         }
     }
-    let added = seed::add_users(&t.profile, &mut store, &users);
+    let added = seed::add_users(&t.profile, &mut store, users);
     drop(store);
     match added {
         Ok(n) => (
@@ -500,10 +511,12 @@ async fn data(State(app): AppState, Query(q): Query<DataParams>) -> Response {
     .into_response()
 }
 
+/// Writes the state file on a blocking thread (a million users take seconds to write).
 async fn snapshot(State(app): AppState) -> Response {
-    match app.save_state() {
-        Ok(Some(path)) => Json(json!({"written": path})).into_response(),
-        Ok(None) => admin_error(StatusCode::CONFLICT, "no --state FILE was given"),
-        Err(e) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    match crate::offload::run(move || app.save_state()).await {
+        Ok(Ok(Some(path))) => Json(json!({"written": path})).into_response(),
+        Ok(Ok(None)) => admin_error(StatusCode::CONFLICT, "no --state FILE was given"),
+        Ok(Err(e)) => admin_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => admin_error(e.status, e.detail),
     }
 }

@@ -388,10 +388,11 @@ impl App {
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
         // Everything appended up to here is in the snapshot taken after it.
         let covered = self.shared.log.get().map(|l| l.appended());
-        let doc = state::snapshot(&self.all_tenants(), &self.mount);
-        state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
-            path: given.clone(),
-            source,
+        state::save(&paths.snapshot, &self.all_tenants(), &self.mount).map_err(|source| {
+            StateError::Write {
+                path: given.clone(),
+                source,
+            }
         })?;
         if let (Some(log), Some(n)) = (self.shared.log.get(), covered) {
             log.trim(n);
@@ -408,44 +409,59 @@ fn open_state(
     tenants: &[Arc<Tenant>],
     warnings: &mut Vec<String>,
 ) -> Result<(), StateError> {
-    let snapshot = state::read(&paths.snapshot)?;
-    if let Some(doc) = &snapshot {
-        warnings.extend(state::check_mount(&paths.given, doc, mount, tenants)?);
-    }
     let log = log::read(&paths.log).map_err(|source| StateError::Read {
         path: paths.log.clone(),
         source,
     })?;
-    let records = match log {
-        Some(back) => {
-            if let Some(recorded) = back.header.as_ref().and_then(|h| h.get("mount")) {
-                if recorded != mount {
-                    return Err(state::foreign(&paths.log, recorded, mount));
-                }
-            }
-            if back.torn > 0 {
-                warnings.push(format!(
-                    "write log {}: dropped {} bytes of a record being written when the process stopped (never acknowledged)",
-                    paths.log.display(),
-                    back.torn
-                ));
-            }
-            back.records
+    // Without logged writes (the file was saved at the last shutdown), the file is streamed
+    // into the stores; after a crash its document is read whole and the log replayed over it.
+    let records = log.as_ref().map_or(&[][..], |back| &back.records[..]);
+    let (recorded, held, loaded, doc) = if records.is_empty() {
+        match state::load(&paths.snapshot, tenants)? {
+            Some(l) => (l.mount.clone(), l.held.clone(), Some(l), None),
+            None => (None, Vec::new(), None, None),
         }
-        None => Vec::new(),
+    } else {
+        match state::read(&paths.snapshot)? {
+            Some(d) => (d.get("mount").cloned(), state::held(&d), None, Some(d)),
+            None => (None, Vec::new(), None, None),
+        }
     };
-    let mut doc = match snapshot {
-        Some(doc) => doc,
-        None => state::snapshot(tenants, mount),
-    };
-    let fresh = doc.get("mount").is_none() || !records.is_empty();
-    if !records.is_empty() {
-        log::replay(&mut doc, &records);
+    let exists = loaded.is_some() || doc.is_some();
+    if exists {
+        warnings.extend(state::check_mount(
+            &paths.given,
+            recorded.as_ref(),
+            &held,
+            mount,
+            tenants,
+        )?);
     }
-    state::restore(&doc, tenants)?;
-    if fresh || !paths.snapshot.exists() {
-        let doc = state::snapshot(tenants, mount);
-        state::write_atomic(&paths.snapshot, &doc).map_err(|source| StateError::Write {
+    if let Some(back) = &log {
+        if let Some(recorded) = back.header.as_ref().and_then(|h| h.get("mount")) {
+            if recorded != mount {
+                return Err(state::foreign(&paths.log, recorded, mount));
+            }
+        }
+        if back.torn > 0 {
+            warnings.push(format!(
+                "write log {}: dropped {} bytes of a record being written when the process stopped (never acknowledged)",
+                paths.log.display(),
+                back.torn
+            ));
+        }
+    }
+    if let Some(l) = loaded {
+        l.install(tenants);
+    } else if !records.is_empty() {
+        let mut doc = doc.unwrap_or_else(|| state::snapshot(tenants, mount));
+        log::replay(&mut doc, records);
+        state::restore(doc, tenants)?;
+    }
+    // With neither a file nor logged writes, the tenants keep their seeded content as it is;
+    // a new file, one of an earlier version, or one a replay changed is written at once.
+    if !exists || recorded.is_none() || !records.is_empty() {
+        state::save(&paths.snapshot, tenants, mount).map_err(|source| StateError::Write {
             path: paths.given.clone(),
             source,
         })?;

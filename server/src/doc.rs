@@ -559,6 +559,26 @@ impl<'a> DocView<'a> {
     }
 }
 
+/// Written straight from the tape, without materialising a `Value` (state snapshots of a million
+/// users stream this way).
+impl serde::Serialize for DocView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n = self.node();
+        match n.tag() {
+            NULL => s.serialize_unit(),
+            FALSE => s.serialize_bool(false),
+            TRUE => s.serialize_bool(true),
+            NUMBER => match self.number() {
+                Some(num) => num.serialize(s),
+                None => s.serialize_unit(),
+            },
+            STRING | STATIC => s.serialize_str(self.doc.str_of(n)),
+            ARRAY => s.collect_seq(self.elements()),
+            _ => s.collect_map(self.members()),
+        }
+    }
+}
+
 /// An array's elements (see [`DocView::elements`]).
 #[derive(Debug, Clone)]
 pub struct Items<'a> {
@@ -837,5 +857,24 @@ mod tests {
             let d = Doc::from_value(&v).unwrap();
             prop_assert_eq!(d.to_value(), v.clone());
         }
+
+        #[test]
+        fn any_value_serialises_to_the_same_text(v in json_value()) {
+            let d = Doc::from_value(&v).unwrap();
+            prop_assert_eq!(
+                serde_json::to_string(&d.root()).unwrap(),
+                serde_json::to_string(&v).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn serialising_a_view_writes_what_the_value_writes() {
+        let v = sample();
+        let d = Doc::from_value(&v).unwrap();
+        assert_eq!(
+            serde_json::to_string(&d.root()).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
     }
 }

@@ -60,13 +60,14 @@ pub enum LoadError {
 pub fn load_into(
     profile: &Profile,
     store: &mut Store,
-    data: &Value,
+    mut data: Value,
     generated: Option<(usize, u64)>,
 ) -> Result<(usize, usize), LoadError> {
     // Built aside and swapped in whole: readers never see a half-loaded tenant, and a load
     // that fails leaves the previous content in place.
     let mut fresh = store.emptied();
-    let counts = fill(profile, &mut fresh, data, generated)?;
+    let users = data.get_mut("users").map(Value::take).unwrap_or_default();
+    let counts = fill_with(profile, &mut fresh, users, &data, generated)?;
     *store = fresh;
     Ok(counts)
 }
@@ -78,8 +79,20 @@ pub fn fill(
     data: &Value,
     generated: Option<(usize, u64)>,
 ) -> Result<(usize, usize), LoadError> {
-    let fixtures = data.get("users").unwrap_or(&Value::Null);
-    let mut added = add_users(profile, fresh, fixtures)?;
+    let users = data.get("users").cloned().unwrap_or_default();
+    fill_with(profile, fresh, users, data, generated)
+}
+
+/// [`fill`] with the users given apart (owned, so a state file's million users are moved into
+/// the store, not copied) and the groups read from `data`.
+fn fill_with(
+    profile: &Profile,
+    fresh: &mut Store,
+    users: Value,
+    data: &Value,
+    generated: Option<(usize, u64)>,
+) -> Result<(usize, usize), LoadError> {
+    let mut added = add_users(profile, fresh, users)?;
     if let Some((n, seed)) = generated {
         fresh.reserve_users(n);
         let mut g = Generator::new(profile, n, seed);
@@ -98,19 +111,15 @@ pub fn fill(
             added += 1;
         }
     }
-    let groups = add_groups(fresh, data)?;
+    let groups = add_groups(fresh, data.get("groups"))?;
     let users = fresh.users.len();
     Ok((users, groups))
 }
 
-fn add_groups(store: &mut Store, data: &Value) -> Result<usize, LoadError> {
-    let mut groups = 0;
-    for g in data
-        .get("groups")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+/// Adds the groups of a load (`groups`: an array; ids kept), after its users.
+pub(crate) fn add_groups(store: &mut Store, groups: Option<&Value>) -> Result<usize, LoadError> {
+    let mut added = 0;
+    for g in groups.and_then(Value::as_array).into_iter().flatten() {
         let id = g.get("id").and_then(Value::as_str).map(str::to_string);
         store
             .create_group(
@@ -124,14 +133,14 @@ fn add_groups(store: &mut Store, data: &Value) -> Result<usize, LoadError> {
                 display_name: g.get("displayName").unwrap_or(&Value::Null).to_string(),
                 error,
             })?;
-        groups += 1;
+        added += 1;
     }
-    Ok(groups)
+    Ok(added)
 }
 
 /// Adds users (fixture or bulk-load bodies: ids and meta timestamps kept, vendor-generated
 /// attributes filled in). Fails on the first invalid one, having added none.
-pub fn add_users(profile: &Profile, store: &mut Store, users: &Value) -> Result<usize, LoadError> {
+pub fn add_users(profile: &Profile, store: &mut Store, users: Value) -> Result<usize, LoadError> {
     let list = match users {
         Value::Null => return Ok(0),
         Value::Array(a) => a,
@@ -156,14 +165,15 @@ pub fn add_users(profile: &Profile, store: &mut Store, users: &Value) -> Result<
             });
         }
     }
-    for (i, u) in list.iter().enumerate() {
-        add_user(profile, store, i, u.clone())?;
+    let n = list.len();
+    for (i, u) in list.into_iter().enumerate() {
+        add_user(profile, store, i, u)?;
     }
-    Ok(list.len())
+    Ok(n)
 }
 
 /// Adds user number `i` of a load (the number is for error messages).
-fn add_user(
+pub(crate) fn add_user(
     profile: &Profile,
     store: &mut Store,
     i: usize,

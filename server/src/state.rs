@@ -7,10 +7,15 @@
 //! tenants they hold are exactly the mounted ones (same paths, same vendors), with a warning.
 
 use crate::seed::{self, LoadError};
+use crate::store::Stored;
 use crate::tenant::Tenant;
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod load;
+pub use load::{Loaded, load};
 
 /// Marks the file format.
 const FORMAT: &str = "scimock-state";
@@ -108,23 +113,119 @@ fn describe(mount: &Value) -> String {
     format!("--vendor {vendor} at {}", paths.join(", "))
 }
 
-/// Everything the tenants hold, with the mount they belong to.
-pub fn snapshot(tenants: &[Arc<Tenant>], mount: &Value) -> Value {
-    let mut out = Map::new();
-    for t in tenants {
+/// What one tenant holds, taken under its read lock (the resources' `Arc`s only, a few
+/// milliseconds for a million users) and serialised after the lock is released, so neither
+/// readers nor writers wait for a snapshot.
+struct Held {
+    path: String,
+    vendor: String,
+    users: Vec<Arc<Stored>>,
+    groups: Vec<Arc<Stored>>,
+}
+
+impl Held {
+    fn take(t: &Tenant) -> Held {
         let store = t.read();
-        let users: Vec<Value> = store
-            .users
-            .iter()
-            .map(|s| crate::durable::log::resource_value(s))
-            .collect();
-        let groups: Vec<Value> = store.groups.iter().map(|s| s.to_value()).collect();
-        out.insert(
-            t.public_path.clone(),
-            json!({"vendor": t.profile.name, "users": users, "groups": groups}),
-        );
+        Held {
+            path: t.public_path.clone(),
+            vendor: t.profile.name.clone(),
+            users: store.users.iter().cloned().collect(),
+            groups: store.groups.iter().cloned().collect(),
+        }
     }
-    json!({"format": FORMAT, "version": 1, "mount": mount, "tenants": out})
+}
+
+/// A state document, serialised resource by resource straight from the store's documents
+/// (no `Value` of the whole store is ever built).
+struct Snapshot<'a> {
+    mount: &'a Value,
+    held: Vec<Held>,
+}
+
+impl Snapshot<'_> {
+    fn take<'a>(tenants: &[Arc<Tenant>], mount: &'a Value) -> Snapshot<'a> {
+        Snapshot {
+            mount,
+            held: tenants.iter().map(|t| Held::take(t)).collect(),
+        }
+    }
+}
+
+impl Serialize for Snapshot<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("format", FORMAT)?;
+        m.serialize_entry("version", &1)?;
+        m.serialize_entry("mount", self.mount)?;
+        m.serialize_entry("tenants", &Tenants(&self.held))?;
+        m.end()
+    }
+}
+
+struct Tenants<'a>(&'a [Held]);
+
+impl Serialize for Tenants<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for h in self.0 {
+            m.serialize_entry(&h.path, &TenantContent(h))?;
+        }
+        m.end()
+    }
+}
+
+struct TenantContent<'a>(&'a Held);
+
+impl Serialize for TenantContent<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("vendor", &self.0.vendor)?;
+        m.serialize_entry("users", &Resources(&self.0.users))?;
+        m.serialize_entry("groups", &Resources(&self.0.groups))?;
+        m.end()
+    }
+}
+
+struct Resources<'a>(&'a [Arc<Stored>]);
+
+impl Serialize for Resources<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| Resource(r)))
+    }
+}
+
+/// A resource as the state file holds it: its document, and a pending account marked with
+/// [`seed::PENDING_KEY`] (what [`crate::durable::log::resource_value`] builds as a `Value`).
+struct Resource<'a>(&'a Stored);
+
+impl Serialize for Resource<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let root = self.0.view();
+        let mut m = s.serialize_map(Some(root.len() + usize::from(self.0.pending)))?;
+        for (k, v) in root.members() {
+            m.serialize_entry(k, &v)?;
+        }
+        if self.0.pending {
+            m.serialize_entry(seed::PENDING_KEY, &true)?;
+        }
+        m.end()
+    }
+}
+
+/// Everything the tenants hold, with the mount they belong to, as a `Value` (for replaying a
+/// write log over the seeded content when there is no state file yet).
+pub fn snapshot(tenants: &[Arc<Tenant>], mount: &Value) -> Value {
+    serde_json::to_value(Snapshot::take(tenants, mount)).unwrap_or(Value::Null)
+}
+
+/// Writes everything the tenants hold to `path` so that a crash leaves either the old file or
+/// the new one (see [`crate::durable::files::replace`]), streaming one resource at a time: memory stays at the store's own size plus a write buffer, and the
+/// tenants are locked only while their resources' handles are copied.
+pub fn save(path: &Path, tenants: &[Arc<Tenant>], mount: &Value) -> std::io::Result<()> {
+    let doc = Snapshot::take(tenants, mount);
+    crate::durable::files::replace(path, |w| {
+        serde_json::to_writer(w, &doc).map_err(std::io::Error::other)
+    })
 }
 
 /// The refusal of a file (`path`) recorded for mount `theirs` by a server mounting `ours`.
@@ -136,11 +237,26 @@ pub fn foreign(path: &Path, theirs: &Value, ours: &Value) -> StateError {
     }
 }
 
-/// Checks that `doc` belongs to this mount; `Ok(Some(warning))` for a file written before
-/// mounts were recorded whose tenants are exactly the mounted ones.
+/// The tenants a state document holds: their mount paths and vendors.
+pub fn held(doc: &Value) -> Vec<(String, String)> {
+    doc.get("tenants")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(p, t)| {
+            let v = t.get("vendor").and_then(Value::as_str).unwrap_or("?");
+            (p.clone(), v.to_string())
+        })
+        .collect()
+}
+
+/// Checks that a file (at `path`, recording mount `recorded` and holding the tenants `held`)
+/// belongs to this mount; `Ok(Some(warning))` for a file written before mounts were recorded
+/// whose tenants are exactly the mounted ones.
 pub fn check_mount(
     path: &Path,
-    doc: &Value,
+    recorded: Option<&Value>,
+    held: &[(String, String)],
     mount: &Value,
     tenants: &[Arc<Tenant>],
 ) -> Result<Option<String>, StateError> {
@@ -149,28 +265,18 @@ pub fn check_mount(
         theirs,
         ours: describe(mount),
     };
-    if let Some(recorded) = doc.get("mount") {
+    if let Some(recorded) = recorded {
         return if recorded == mount {
             Ok(None)
         } else {
             Err(foreign(describe(recorded)))
         };
     }
-    let held: Vec<(String, String)> = doc
-        .get("tenants")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(p, t)| {
-            let v = t.get("vendor").and_then(Value::as_str).unwrap_or("?");
-            (p.clone(), v.to_string())
-        })
-        .collect();
     let mut mounted: Vec<(String, String)> = tenants
         .iter()
         .map(|t| (t.public_path.clone(), t.profile.name.clone()))
         .collect();
-    let mut sorted = held.clone();
+    let mut sorted = held.to_vec();
     sorted.sort();
     mounted.sort();
     if sorted == mounted {
@@ -182,14 +288,6 @@ pub fn check_mount(
         let theirs: Vec<String> = held.iter().map(|(p, v)| format!("{v} at {p}")).collect();
         Err(foreign(format!("tenants {}", theirs.join(", "))))
     }
-}
-
-/// Writes `doc` to `path` so that a crash leaves either the old file or the new one (an
-/// exclusively created temporary file with mode 0600, fsynced and renamed over it).
-pub fn write_atomic(path: &Path, doc: &Value) -> std::io::Result<()> {
-    crate::durable::files::replace(path, |w| {
-        serde_json::to_writer(w, doc).map_err(std::io::Error::other)
-    })
 }
 
 /// Reads a state file: `Ok(None)` when it does not exist, an error naming the problem when it
@@ -219,13 +317,14 @@ pub fn read(path: &Path) -> Result<Option<Value>, StateError> {
     Ok(Some(doc))
 }
 
-/// Loads a snapshot into tenants matched by mount path.
-pub fn restore(doc: &Value, tenants: &[Arc<Tenant>]) -> Result<(), StateError> {
-    let Some(all) = doc.get("tenants").and_then(Value::as_object) else {
+/// Loads a snapshot into tenants matched by mount path (consuming it: resources are moved into
+/// the stores, not copied).
+pub fn restore(mut doc: Value, tenants: &[Arc<Tenant>]) -> Result<(), StateError> {
+    let Some(all) = doc.get_mut("tenants").and_then(Value::as_object_mut) else {
         return Err(StateError::NoTenants);
     };
     for t in tenants {
-        if let Some(data) = all.get(&t.public_path) {
+        if let Some(data) = all.get_mut(&t.public_path).map(Value::take) {
             seed::load_into(&t.profile, &mut t.write(), data, None).map_err(|source| {
                 StateError::Restore {
                     mount: t.public_path.clone(),

@@ -259,7 +259,7 @@ impl Tenant {
         seed::load_into(
             &self.profile,
             &mut self.write(),
-            &self.seed_data,
+            self.seed_data.clone(),
             self.generated,
         )
     }

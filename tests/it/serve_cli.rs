@@ -596,6 +596,70 @@ fn a_legacy_state_file_loads_only_into_the_mount_it_matches() {
     assert_eq!(body["userName"], "old@example.com");
 }
 
+/// Runs `serve --state path` expecting a refusal at start (exit 2) whose message has `want`.
+fn refused_state(path: &std::path::Path, want: &str) {
+    let before = std::fs::read(path).unwrap();
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(want), "{err}");
+    assert_eq!(std::fs::read(path).unwrap(), before, "file untouched");
+}
+
+#[test]
+fn a_state_file_loads_in_any_key_order_and_other_json_is_refused() {
+    let d = state_dir("order");
+    let path = d.join("state.json");
+    let p = path.to_str().unwrap();
+    write_state(&["--state", p], "", "ordered@example.com");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let tenant = &doc["tenants"]["/scim/v2"];
+    let user = tenant["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["userName"] == "ordered@example.com")
+        .unwrap()
+        .clone();
+    let id = user["id"].as_str().unwrap().to_string();
+    // Tenants before the format, groups before users: written by hand, not by scimock.
+    let group =
+        serde_json::json!({"id": "g-1", "displayName": "Ordered", "members": [{"value": id}]});
+    let by_hand = format!(
+        r#"{{"tenants":{{"/scim/v2":{{"groups":[{group}],"users":[{user}],"vendor":"generic"}}}},"mount":{},"version":1,"format":"scimock-state"}}"#,
+        doc["mount"]
+    );
+    std::fs::write(&path, &by_hand).unwrap();
+    let s = serve(&["--state", p]);
+    let (_, body) = get(&format!("{}/scim/v2/Users/{id}", s.origin), "scimock-token");
+    assert_eq!(body["userName"], "ordered@example.com", "{body}");
+    let (_, body) = get(&format!("{}/scim/v2/Groups/g-1", s.origin), "scimock-token");
+    assert_eq!(body["members"][0]["value"], id.as_str(), "{body}");
+    let (_, body) = get(&format!("{}/scim/v2/Users", s.origin), "scimock-token");
+    assert_eq!(body["totalResults"], 1, "only what the file holds: {body}");
+    drop(s);
+    for other in [
+        "[1, 2]",
+        r#"{"format":"another-tool","version":1,"tenants":{}}"#,
+        r#"{"format":"scimock-state","version":2,"tenants":{}}"#,
+    ] {
+        std::fs::write(&path, other).unwrap();
+        refused_state(&path, "is not a scimock state file");
+    }
+    let twice = format!(
+        r#"{{"format":"scimock-state","version":1,"mount":{},"tenants":{{"/scim/v2":{{"vendor":"generic","users":[{user},{user}],"groups":[]}}}}}}"#,
+        doc["mount"]
+    );
+    std::fs::write(&path, twice).unwrap();
+    refused_state(&path, "state for /scim/v2");
+}
+
 #[test]
 fn an_unusable_state_path_is_refused_at_start() {
     let d = state_dir("unusable");

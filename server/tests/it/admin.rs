@@ -431,6 +431,56 @@ async fn concurrent_snapshots_all_succeed_and_leave_a_valid_file() {
 }
 
 #[tokio::test]
+async fn a_snapshot_holds_every_resource_as_stored_with_pending_invites_marked() {
+    let dir = std::env::temp_dir().join(format!("scimock-snap-attio-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    let _ = std::fs::remove_file(&path);
+    let cfg = ServeConfig {
+        state_file: Some(path.clone()),
+        ..config("attio")
+    };
+    let c = Client::start_with(cfg).await;
+    let invite = c
+        .post("/Users", &json!({"userName": "inv@unverified.test"}))
+        .await;
+    assert_eq!(invite.status, 201, "{}", invite.text);
+    let invite_id = invite.body["id"].as_str().unwrap().to_string();
+    let r = c
+        .send_with(Method::POST, "/_scimock/snapshot", None, &[])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["format", "version", "mount", "tenants"]);
+    let tenant = doc["tenants"].as_object().unwrap().values().next().unwrap();
+    assert_eq!(tenant["vendor"], "attio");
+    let users = tenant["users"].as_array().unwrap();
+    let listed = c.get("/Users?count=1000").await;
+    assert_eq!(
+        users.len() as u64,
+        listed.body["totalResults"].as_u64().unwrap()
+    );
+    for u in users {
+        let obj = u.as_object().unwrap();
+        assert_eq!(
+            obj.keys().next().unwrap(),
+            "id",
+            "the stored order: id first"
+        );
+        let pending = obj.get("x-scimock-invite");
+        if u["id"] == invite_id.as_str() {
+            assert_eq!(obj.keys().next_back().unwrap(), "x-scimock-invite");
+            assert_eq!(pending, Some(&json!(true)));
+        } else {
+            assert_eq!(pending, None, "{u}");
+        }
+        assert!(u["meta"]["created"].is_string(), "{u}");
+    }
+    assert!(users.iter().any(|u| u["id"] == invite_id.as_str()));
+}
+
+#[tokio::test]
 async fn a_bulk_load_with_a_bad_user_adds_none() {
     let c = Client::start("generic").await;
     let bulk = json!([{"userName": "ok1@example.com"}, {"userName": "BJENSEN@example.com"}]);
@@ -571,7 +621,12 @@ async fn a_bulk_load_stops_at_the_vendors_directory_limit() {
     assert_eq!(over.status, 409, "{}", over.text);
     let msg = over.body["error"].as_str().unwrap();
     assert!(
-        msg.contains("at most 6 users") && msg.contains(&format!("load at most {}", 6 - have)),
+        msg.contains("at most 6 users")
+            && msg.contains(&format!(
+                "{} in this load; load at most {}",
+                7 - have,
+                6 - have
+            )),
         "{msg}"
     );
     assert_eq!(
