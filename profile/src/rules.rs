@@ -127,6 +127,28 @@ impl Profile {
                 out.push(Problem::new(path, "must not be empty"));
             }
         }
+        if self.errors.schema_keys.is_empty() {
+            out.push(Problem::new(
+                "errors.schema_keys",
+                "must name at least one member for the Error URN (RFC 7644: \"schemas\")",
+            ));
+        }
+        let named = [
+            (
+                "errors.schema_keys",
+                self.errors.schema_keys.iter().collect::<Vec<_>>(),
+            ),
+            ("errors.request_id", self.errors.request_id.iter().collect()),
+            (
+                "errors.timestamp.field",
+                self.errors.timestamp.iter().map(|t| &t.field).collect(),
+            ),
+        ];
+        for (path, names) in named {
+            if names.iter().any(|n| n.trim().is_empty()) {
+                out.push(Problem::new(path, "a member name must not be empty"));
+            }
+        }
         if self.media.accepted.is_empty() {
             out.push(Problem::new(
                 "media.accepted",

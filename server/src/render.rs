@@ -279,12 +279,7 @@ impl Renderer {
     /// A `ScimError` in the profile's error format and content type.
     pub fn error(&self, e: &ScimError, instance: &str) -> Response {
         let errors = &self.profile.errors;
-        e.render(
-            errors.format,
-            errors.codes(),
-            &errors.content_type,
-            instance,
-        )
+        e.render(errors, &errors.content_type, instance)
     }
 
     /// The URL of a resource in the profile's style.

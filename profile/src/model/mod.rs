@@ -157,9 +157,63 @@ pub struct ErrorSpec {
     /// The vendor's error `type` and `code` per status, for envelopes that carry them (Attio).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<ErrorCodes>,
+    /// `scim` format: the members that carry the Error URN list, in order (RFC 7644:
+    /// `schemas`; AWS IAM Identity Center: `schema` beside `schemas`, 3P:W12/3P:W15).
+    #[serde(default = "default_schema_keys")]
+    pub schema_keys: Vec<String>,
+    /// `scim` format: render `scimType` where the error has one (AWS sends none, 3P:W12).
+    #[serde(default = "yes")]
+    pub scim_type: bool,
+    /// `scim` format: a member carrying a fresh request id (a UUID) on every error (AWS
+    /// `exceptionRequestId`, 3P:W12); `null`: none.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// `scim` format: a member carrying when the error happened (AWS `timeStamp`, 3P:W12);
+    /// `null`: none.
+    #[serde(default)]
+    pub timestamp: Option<ErrorTimestamp>,
+}
+
+fn default_schema_keys() -> Vec<String> {
+    vec!["schemas".to_string()]
+}
+
+/// A timestamp member of an error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorTimestamp {
+    /// The member's name (`timeStamp`).
+    pub field: String,
+    /// How the time is written.
+    pub format: TimestampFormat,
+}
+
+/// How a timestamp is written, always in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimestampFormat {
+    /// RFC 3339 with milliseconds: `2022-01-26T16:50:48.135Z`.
+    Rfc3339,
+    /// Date, a space, the time with milliseconds and no zone: `2022-01-26 16:50:48.135` (AWS,
+    /// 3P:W12).
+    SpaceMillis,
 }
 
 impl ErrorSpec {
+    /// RFC 7644 §3.12 SCIM Errors as `application/scim+json`, for answers no profile owns.
+    pub fn rfc7644() -> ErrorSpec {
+        ErrorSpec {
+            format: ErrorFormat::Scim,
+            content_type: "application/scim+json".to_string(),
+            not_offered_status: default_not_offered_status(),
+            codes: None,
+            schema_keys: default_schema_keys(),
+            scim_type: true,
+            request_id: None,
+            timestamp: None,
+        }
+    }
+
     /// The error-code table for this format: the profile's own, else (for the Attio envelope
     /// chosen by a switch on another profile) the built-in Attio profile's.
     pub fn codes(&self) -> Option<&ErrorCodes> {
@@ -227,6 +281,9 @@ pub enum ErrorFormat {
     Attio,
     /// Truto envelope: `statusCode`, `error`, `message` (+ remote fields).
     Truto,
+    /// Slack's SCIM envelope: `{"Errors": {"description", "code"}}`, `code` the HTTP status as
+    /// an integer (D:S6).
+    Slack,
 }
 
 /// How lists page.

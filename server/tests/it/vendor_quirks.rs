@@ -1420,3 +1420,147 @@ async fn adra_no_search_endpoint() {
 async fn elfsquad_no_search_endpoint() {
     assert_no_search_endpoint("elfsquad", |r, s| assert_scim_error(r, s, None)).await;
 }
+
+// ---------------------------------------------------------------- Slack, GitHub EMU, AWS
+
+/// `2022-01-26 16:50:48.135`: date, a space, time with milliseconds, no zone (3P:W12).
+fn is_space_millis(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 23
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            19 => *c == b'.',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// A hyphenated UUID: 8-4-4-4-12 hex digits.
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[tokio::test]
+async fn aws_error_body_carries_schema_request_id_and_timestamp_without_scim_type() {
+    let c = start("aws", 0, &[]).await;
+    let first = c.get("/Users?filter=title%20eq%20%22x%22").await;
+    let second = c.get("/Users/90677c608a-no-such-user").await;
+    assert_eq!((first.status, second.status), (400, 404), "{}", first.text);
+    for r in [&first, &second] {
+        let keys: Vec<&str> = r
+            .body
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            [
+                "schema",
+                "schemas",
+                "status",
+                "detail",
+                "exceptionRequestId",
+                "timeStamp"
+            ],
+            "{}",
+            r.text
+        );
+        assert_eq!(
+            r.body["schema"],
+            json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
+        );
+        assert_eq!(r.body["status"], json!(r.status.to_string()));
+        assert!(
+            is_uuid(r.body["exceptionRequestId"].as_str().unwrap_or_default()),
+            "{}",
+            r.text
+        );
+        assert!(
+            is_space_millis(r.body["timeStamp"].as_str().unwrap_or_default()),
+            "{}",
+            r.text
+        );
+        assert_eq!(r.header("content-type"), Some("application/scim+json"));
+    }
+    assert_ne!(
+        first.body["exceptionRequestId"], second.body["exceptionRequestId"],
+        "every error has its own request id"
+    );
+    assert!(
+        first.body["detail"].as_str().is_some_and(|d| d
+            .starts_with("Request is unparsable, syntactically incorrect, or violates schema.")),
+        "{}",
+        first.text
+    );
+}
+
+#[tokio::test]
+async fn aws_error_body_switches_back_to_rfc_7644() {
+    // The 2022 capture (3P:W12) has `schema` only; `--set` selects it, or the RFC's shape.
+    let c = start("aws", 0, &[("errors.schema_keys", json!(["schema"]))]).await;
+    let r = c.get("/Users/90677c608a-no-such-user").await;
+    assert!(
+        r.body.get("schema").is_some() && r.body.get("schemas").is_none(),
+        "{}",
+        r.text
+    );
+    let c = start(
+        "aws",
+        0,
+        &[
+            ("errors.schema_keys", json!(["schemas"])),
+            ("errors.scim_type", json!(true)),
+            ("errors.request_id", Value::Null),
+            ("errors.timestamp", Value::Null),
+        ],
+    )
+    .await;
+    let r = c.get("/Users?filter=title%20eq%20%22x%22").await;
+    assert_scim_error(&r, 400, Some("invalidFilter"));
+    let keys: Vec<&str> = r
+        .body
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(keys, ["schemas", "status", "scimType", "detail"]);
+}
+
+#[tokio::test]
+async fn slack_errors_are_its_errors_envelope_in_every_answer() {
+    let c = start("slack", 0, &[]).await;
+    let missing = c.get("/Users/W-no-such-user").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.body,
+        json!({"Errors": {"description": missing.body["Errors"]["description"], "code": 404}})
+    );
+    assert!(missing.body["Errors"]["description"].is_string());
+    assert_eq!(missing.header("content-type"), Some("application/json"));
+    // The 401 and the not-offered answers are in the same envelope.
+    let unauth = c
+        .send_with(
+            Method::GET,
+            "/Users",
+            None,
+            &[("authorization", "Bearer wrong")],
+        )
+        .await;
+    assert_eq!(unauth.body["Errors"]["code"], json!(401), "{}", unauth.text);
+    // Switched back to RFC 7644.
+    let c = start(
+        "slack",
+        0,
+        &[
+            ("errors.format", json!("scim")),
+            ("errors.content_type", json!("application/scim+json")),
+        ],
+    )
+    .await;
+    assert_scim_error(&c.get("/Users/W-no-such-user").await, 404, None);
+}
