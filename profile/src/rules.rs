@@ -253,6 +253,18 @@ impl Profile {
         if let Some(r) = &w.role {
             refusals.push(("writes.role.last_holder_refusal", &r.last_holder_refusal));
         }
+        if let Some(h) = &self.auth.required_headers {
+            refusals.push(("auth.required_headers.refusal", &h.refusal));
+            for name in &h.names {
+                let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+                if name.is_empty() || !name.chars().all(token) {
+                    out.push(Problem::new(
+                        "auth.required_headers.names",
+                        format!("{name:?} is not an HTTP header name"),
+                    ));
+                }
+            }
+        }
         for (path, r) in refusals {
             if !(400..=599).contains(&r.status) {
                 out.push(Problem::new(

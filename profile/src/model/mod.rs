@@ -127,6 +127,20 @@ pub struct AuthSpec {
     /// `WWW-Authenticate` header value sent with 401, if any.
     #[serde(default)]
     pub www_authenticate: Option<String>,
+    /// Request headers the vendor refuses a request without (GitHub: `User-Agent`, D:G2),
+    /// checked before the credential; `null`: none.
+    #[serde(default)]
+    pub required_headers: Option<RequiredHeaders>,
+}
+
+/// Headers every request must carry, and the answer to one that lacks any of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredHeaders {
+    /// Header names, compared case-insensitively; a header sent empty counts as missing.
+    pub names: Vec<String>,
+    /// The answer to a request without one (`{attr}` is replaced with the header's name).
+    pub refusal: Refusal,
 }
 
 /// Content types.

@@ -1564,3 +1564,81 @@ async fn slack_errors_are_its_errors_envelope_in_every_answer() {
     .await;
     assert_scim_error(&c.get("/Users/W-no-such-user").await, 404, None);
 }
+
+#[tokio::test]
+async fn github_user_agent_required() {
+    let c = start("github", 0, &[]).await;
+    // The test client sends a User-Agent, as every real client does.
+    assert_eq!(c.get("/Users").await.status, 200);
+    let bare = reqwest::Client::new();
+    for ua in [None, Some("  ")] {
+        let mut req = bare.get(format!("{}/Users", c.base)).bearer_auth(&c.token);
+        if let Some(v) = ua {
+            req = req.header("user-agent", v);
+        }
+        let r = Resp::read(req.send().await.expect("the mock answers")).await;
+        assert_eq!(r.status, 403, "{}", r.text);
+        assert_scim_error(&r, 403, None);
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("User-Agent"),
+            "{}",
+            r.text
+        );
+    }
+    // Refused before the token is looked at.
+    let r = Resp::read(
+        bare.get(format!("{}/Users", c.base))
+            .send()
+            .await
+            .expect("the mock answers"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    // Each refusal is a client violation with its switch and source.
+    let v = c.get("/_scimock/violations").await;
+    let list = v.body["violations"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 3, "{}", v.text);
+    assert_eq!(list[0]["switch"], "auth.required_headers");
+    assert_eq!(list[0]["quirk"], "user-agent-required");
+    assert_eq!(list[0]["source"], "D:G2, D:G7, I");
+    assert_eq!(list[0]["effect"], "refused");
+    assert!(
+        list[0]["rule"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("User-Agent"),
+        "{}",
+        v.text
+    );
+    // Switched off, a request without one is served.
+    let c = start("github", 0, &[("auth.required_headers", Value::Null)]).await;
+    let r = Resp::read(
+        bare.get(format!("{}/Users", c.base))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .expect("the mock answers"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Any profile can require a header.
+    let c = start(
+        "generic",
+        0,
+        &[(
+            "auth.required_headers",
+            json!({"names": ["X-Request-Id"], "refusal": {"status": 400, "scim_type": "invalidSyntax", "detail": "{attr} is required"}}),
+        )],
+    )
+    .await;
+    let r = c.get("/Users").await;
+    assert_scim_error(&r, 400, Some("invalidSyntax"));
+    assert_eq!(r.body["detail"], "X-Request-Id is required");
+    let r = c
+        .send_with(Method::GET, "/Users", None, &[("x-request-id", "1")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
