@@ -357,6 +357,10 @@ pub struct ListSpec {
     /// refused with 400 where the document says "Minimum value is 1" (`reject`, Adra S-003).
     #[serde(default)]
     pub below_minimum: BelowMinimum,
+    /// `startIndex` is not supported and ignored: every index page starts at the first result
+    /// (AWS IAM Identity Center, D:W4; it pages with `cursor`).
+    #[serde(default)]
+    pub ignore_start_index: bool,
     /// Eventual consistency, a testing aid (off: 0): a user or group created through the API
     /// appears in list results only this many milliseconds after its create was answered
     /// (reads by id see it at once). Some vendors provision asynchronously.
@@ -393,6 +397,10 @@ pub enum SchemaAttributes {
 pub struct CursorSpec {
     /// Seconds a cursor stays valid (`cursorTimeout`).
     pub timeout_secs: u64,
+    /// Cursor pages carry `totalResults` (RFC 9865 allows leaving it out; AWS IAM Identity
+    /// Center does, D:W4/D:W5).
+    #[serde(default = "yes")]
+    pub total_results: bool,
 }
 
 /// A documented refusal: status, `scimType` and the message the vendor gives.

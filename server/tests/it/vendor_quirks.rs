@@ -1642,3 +1642,33 @@ async fn github_user_agent_required() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+#[tokio::test]
+async fn aws_ignored_start_index_is_a_client_violation_and_switches_back() {
+    let c = start("aws", 3, &[]).await;
+    let r = c.get("/Users?startIndex=3&count=2").await;
+    assert_eq!(r.body["startIndex"], 1, "{}", r.text);
+    assert_eq!(r.body["Resources"][0]["userName"], "mjack", "{}", r.text);
+    let v = c.get("/_scimock/violations").await;
+    let list = v.body["violations"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 1, "{}", v.text);
+    assert_eq!(list[0]["switch"], "list.ignore_start_index");
+    assert_eq!(list[0]["quirk"], "no-start-index");
+    assert_eq!(list[0]["effect"], "altered");
+    // Switched off, startIndex selects the page and cursor pages carry totalResults.
+    let c = start(
+        "aws",
+        3,
+        &[
+            ("list.ignore_start_index", json!(false)),
+            ("list.cursor.total_results", json!(true)),
+        ],
+    )
+    .await;
+    let r = c.get("/Users?startIndex=3&count=2").await;
+    assert_eq!(r.body["startIndex"], 3, "{}", r.text);
+    assert_ne!(r.body["Resources"][0]["userName"], "mjack", "{}", r.text);
+    let r = c.get("/Users?cursor&count=2").await;
+    assert!(r.body["totalResults"].is_u64(), "{}", r.text);
+    assert!(r.body["nextCursor"].is_string(), "{}", r.text);
+}
