@@ -698,6 +698,11 @@ pub struct WriteSpec {
     pub user_name_is_email: bool,
     /// Email rules.
     pub emails: EmailRules,
+    /// Multi-valued attributes that take at most one value (AWS IAM Identity Center:
+    /// `addresses`, `phoneNumbers`, `roles`, D:W6/D:W13): a create, replace or PATCH that
+    /// leaves two or more is refused with 400 `invalidValue`.
+    #[serde(default)]
+    pub single_value: Vec<String>,
     /// Domains treated as verified (for vendors that care).
     #[serde(default)]
     pub verified_domains: Vec<String>,

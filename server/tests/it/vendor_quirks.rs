@@ -1672,3 +1672,70 @@ async fn aws_ignored_start_index_is_a_client_violation_and_switches_back() {
     assert!(r.body["totalResults"].is_u64(), "{}", r.text);
     assert!(r.body["nextCursor"].is_string(), "{}", r.text);
 }
+
+#[tokio::test]
+async fn aws_one_value_multi_valued() {
+    let c = start("aws", 0, &[]).await;
+    let user = |extra: Value| {
+        let mut u = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "jdoe", "displayName": "Jane Doe",
+            "name": {"givenName": "Jane", "familyName": "Doe"},
+            "emails": [{"value": "jdoe@example.com", "type": "work", "primary": true}]
+        });
+        if let (Some(o), Some(e)) = (u.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        u
+    };
+    let two_phones = json!({"phoneNumbers": [{"value": "+1 555 0100", "type": "work"}, {"value": "+1 555 0101", "type": "mobile"}]});
+    let p = scimock_profile::Profile::builtin("aws").expect("aws");
+    let r = c.post("/Users", &user(two_phones.clone())).await;
+    assert_vendor_error(&p, &r, 400, "POST with two phone numbers");
+    assert!(r.text.contains("phoneNumbers"), "{}", r.text);
+    let created = c
+        .post(
+            "/Users",
+            &user(json!({"roles": [{"value": "admin"}], "addresses": [{"locality": "Seattle"}]})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap_or_default().to_string();
+    let put = c
+        .put(
+            &format!("/Users/{id}"),
+            &user(json!({"roles": [{"value": "a"}, {"value": "b"}]})),
+        )
+        .await;
+    assert_vendor_error(&p, &put, 400, "PUT with two roles");
+    let patch = c
+        .patch(
+            &format!("/Users/{id}"),
+            &patch_op(
+                json!([{"op": "add", "path": "addresses", "value": [{"locality": "Dublin"}]}]),
+            ),
+        )
+        .await;
+    assert_vendor_error(&p, &patch, 400, "PATCH adding a second address");
+    let kept = c.get(&format!("/Users/{id}")).await;
+    assert_eq!(
+        kept.body["addresses"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        kept.text
+    );
+    let v = c.get("/_scimock/violations").await;
+    let list = v.body["violations"].as_array().cloned().unwrap_or_default();
+    let ours: Vec<&Value> = list
+        .iter()
+        .filter(|v| v["switch"] == "writes.single_value")
+        .collect();
+    assert_eq!(ours.len(), 3, "{}", v.text);
+    assert_eq!(ours[0]["quirk"], "one-value-multi-valued");
+    assert_eq!(ours[0]["source"], "D:W6, D:W13");
+    // Switched off, two values are stored.
+    let c = start("aws", 0, &[("writes.single_value", json!([]))]).await;
+    let r = c.post("/Users", &user(two_phones)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["phoneNumbers"].as_array().map(Vec::len), Some(2));
+}
