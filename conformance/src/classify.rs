@@ -1,9 +1,9 @@
 //! The error-format classifier: tells a SCIM Error (RFC 7644 §3.12) from RFC 7807
-//! problem+json, the Attio and Truto envelopes, other JSON, text and an empty body, and
+//! problem+json, the Attio, Truto and Slack envelopes, other JSON, text and an empty body, and
 //! validates each against what the profile documents. It never panics, whatever the body.
 
-use scimock_profile::ErrorFormat;
 use scimock_profile::vocab::{self, ScimType};
+use scimock_profile::{ErrorFormat, ErrorSpec};
 use serde_json::{Map, Value};
 
 /// The SCIM Error message schema URN.
@@ -26,7 +26,7 @@ const fn scim_type_names() -> [&'static str; ScimType::ALL.len()] {
 /// What an error body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
-    /// `schemas` contains the SCIM Error URN.
+    /// `schemas` (or AWS's `schema`) contains the SCIM Error URN.
     ScimError,
     /// RFC 7807 problem details (by content type or by its members).
     Problem,
@@ -34,6 +34,8 @@ pub enum BodyKind {
     Attio,
     /// Truto: `statusCode` with `error`/`message`.
     Truto,
+    /// Slack: an `Errors` object with `description`/`code`.
+    Slack,
     /// JSON of another shape.
     OtherJson,
     /// Not JSON.
@@ -50,6 +52,7 @@ impl BodyKind {
             BodyKind::Problem => "RFC 7807 problem details",
             BodyKind::Attio => "an Attio error envelope",
             BodyKind::Truto => "a Truto error envelope",
+            BodyKind::Slack => "a Slack error envelope",
             BodyKind::OtherJson => "JSON of no known error format",
             BodyKind::Text => "a body that is not JSON",
             BodyKind::Empty => "an empty body",
@@ -63,6 +66,7 @@ impl BodyKind {
             ErrorFormat::Problem => BodyKind::Problem,
             ErrorFormat::Attio => BodyKind::Attio,
             ErrorFormat::Truto => BodyKind::Truto,
+            ErrorFormat::Slack => BodyKind::Slack,
         }
     }
 }
@@ -76,8 +80,10 @@ pub struct Classified {
     pub status: Option<Value>,
     /// `scimType`, when present and a string.
     pub scim_type: Option<String>,
-    /// The human-readable message (`detail`, `message`, `title`), when present.
+    /// The human-readable message (`detail`, `message`, `title`, `description`), when present.
     pub message: Option<String>,
+    /// The members that carry the SCIM Error URN list (`schemas`, `schema`), in body order.
+    pub urn_keys: Vec<String>,
 }
 
 fn get<'a>(o: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
@@ -100,6 +106,7 @@ pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
         status: None,
         scim_type: None,
         message: None,
+        urn_keys: Vec::new(),
     };
     let trimmed = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     if trimmed.iter().all(u8::is_ascii_whitespace) {
@@ -117,9 +124,19 @@ pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
         return c;
     };
     let text = |k: &str| get(&o, k).and_then(Value::as_str).map(str::to_string);
-    let is_scim = get(&o, "schemas")
-        .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(ERROR_URN)));
+    c.urn_keys = o
+        .iter()
+        .filter(|(k, v)| {
+            (*k == "schemas" || *k == "schema")
+                && v.as_array()
+                    .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(ERROR_URN)))
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    let is_scim = !c.urn_keys.is_empty();
+    let slack = get(&o, "Errors")
+        .and_then(Value::as_object)
+        .filter(|e| e.contains_key("description") || e.contains_key("code"));
     let problem_members = ["type", "title", "status", "detail", "instance"]
         .iter()
         .filter(|k| o.contains_key(**k))
@@ -129,6 +146,13 @@ pub fn classify(content_type: Option<&str>, body: &[u8]) -> Classified {
         c.status = get(&o, "status").cloned();
         c.scim_type = text("scimType");
         c.message = text("detail");
+    } else if let Some(e) = slack {
+        c.kind = BodyKind::Slack;
+        c.status = e.get("code").cloned();
+        c.message = e
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
     } else if o.contains_key("statusCode") && (o.contains_key("error") || o.contains_key("message"))
     {
         c.kind = BodyKind::Truto;
@@ -169,9 +193,31 @@ fn status_is_int(v: &Option<Value>, http: u16) -> Result<(), String> {
     }
 }
 
-/// What is wrong with a classified body, given the profile's format and the HTTP status.
+/// What is wrong with where a SCIM Error carries its URN, given the members the profile
+/// declares (`errors.schema_keys`; RFC 7644 §3.12: `schemas`).
+pub fn urn_key_problems(c: &Classified, spec: &ErrorSpec) -> Vec<String> {
+    if c.kind != BodyKind::ScimError {
+        return Vec::new();
+    }
+    let mut problems: Vec<String> = spec
+        .schema_keys
+        .iter()
+        .filter(|k| !c.urn_keys.contains(k))
+        .map(|k| format!("the SCIM Error carries no {k:?} with the Error URN"))
+        .collect();
+    problems.extend(
+        c.urn_keys
+            .iter()
+            .filter(|k| !spec.schema_keys.contains(k))
+            .map(|k| format!("the Error URN is under {k:?}, which the profile does not document")),
+    );
+    problems
+}
+
+/// What is wrong with a classified body, given the profile's error format and the HTTP status.
 /// An empty list means it is a well-formed error of that format.
-pub fn validate(c: &Classified, format: ErrorFormat, http: u16) -> Vec<String> {
+pub fn validate(c: &Classified, spec: &ErrorSpec, http: u16) -> Vec<String> {
+    let format = spec.format;
     let want = BodyKind::of_format(format);
     if c.kind != want {
         return vec![format!(
@@ -199,6 +245,7 @@ pub fn validate(c: &Classified, format: ErrorFormat, http: u16) -> Vec<String> {
                     problems.push(format!("scimType {t:?} is not one of RFC 7644 Table 9"));
                 }
             }
+            problems.extend(urn_key_problems(c, spec));
         }
         ErrorFormat::Problem => {
             // RFC 7807 §3.1: status is optional but, when present, an integer equal to the HTTP status.
@@ -208,7 +255,7 @@ pub fn validate(c: &Classified, format: ErrorFormat, http: u16) -> Vec<String> {
                 }
             }
         }
-        ErrorFormat::Attio | ErrorFormat::Truto => {
+        ErrorFormat::Attio | ErrorFormat::Truto | ErrorFormat::Slack => {
             if let Err(e) = status_is_int(&c.status, http) {
                 problems.push(format!("the envelope {e}"));
             }
@@ -241,36 +288,69 @@ mod tests {
         classify(ct, body).kind
     }
 
+    fn spec(format: ErrorFormat) -> ErrorSpec {
+        ErrorSpec {
+            format,
+            ..ErrorSpec::rfc7644()
+        }
+    }
+
     #[test]
     fn tells_the_four_documented_formats_apart() {
         let scim = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidFilter","detail":"x"}"#;
         let c = classify(Some("application/scim+json"), scim);
         assert_eq!(c.kind, BodyKind::ScimError);
         assert_eq!(c.scim_type.as_deref(), Some("invalidFilter"));
-        assert!(validate(&c, ErrorFormat::Scim, 400).is_empty());
+        assert!(validate(&c, &spec(ErrorFormat::Scim), 400).is_empty());
         let problem = br#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"Bad Request","status":400,"detail":"d","instance":"/x"}"#;
         assert_eq!(
             kind(Some("application/scim+json"), problem),
             BodyKind::Problem
         );
-        assert!(validate(&classify(None, problem), ErrorFormat::Problem, 400).is_empty());
+        assert!(validate(&classify(None, problem), &spec(ErrorFormat::Problem), 400).is_empty());
         let attio = br#"{"status_code":429,"type":"rate_limit_error","code":"rate_limit_exceeded","message":"m"}"#;
         assert_eq!(kind(Some("application/json"), attio), BodyKind::Attio);
         let truto = br#"{"statusCode":400,"error":"Bad Request","message":"integrated_account_id is required"}"#;
         assert_eq!(kind(Some("application/json"), truto), BodyKind::Truto);
-        assert!(validate(&classify(None, truto), ErrorFormat::Truto, 400).is_empty());
+        assert!(validate(&classify(None, truto), &spec(ErrorFormat::Truto), 400).is_empty());
+    }
+
+    #[test]
+    fn slack_envelope_and_aws_schema_key_are_recognised() {
+        let slack = br#"{"Errors":{"description":"no_such_user","code":404}}"#;
+        let c = classify(Some("application/json"), slack);
+        assert_eq!(c.kind, BodyKind::Slack);
+        assert_eq!(c.message.as_deref(), Some("no_such_user"));
+        assert!(validate(&c, &spec(ErrorFormat::Slack), 404).is_empty());
+        assert!(!validate(&c, &spec(ErrorFormat::Slack), 400).is_empty());
+        let aws = br#"{"schema":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"d","status":"400","exceptionRequestId":"x","timeStamp":"2022-01-26 16:50:48.135"}"#;
+        let c = classify(None, aws);
+        assert_eq!(c.kind, BodyKind::ScimError);
+        // The RFC profile needs `schemas`; a profile that documents `schema` takes it.
+        let p = validate(&c, &spec(ErrorFormat::Scim), 400);
+        assert_eq!(p.len(), 2, "{p:?}");
+        let documented = ErrorSpec {
+            schema_keys: vec!["schema".into()],
+            ..ErrorSpec::rfc7644()
+        };
+        assert!(validate(&c, &documented, 400).is_empty());
     }
 
     #[test]
     fn scim_status_must_be_the_http_status_as_a_string() {
         let int = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":404}"#;
-        let p = validate(&classify(None, int), ErrorFormat::Scim, 404);
+        let p = validate(&classify(None, int), &spec(ErrorFormat::Scim), 404);
         assert!(p[0].contains("a JSON number"), "{p:?}");
         let other =
             br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400"}"#;
-        assert!(validate(&classify(None, other), ErrorFormat::Scim, 404)[0].contains("differs"));
+        assert!(
+            validate(&classify(None, other), &spec(ErrorFormat::Scim), 404)[0].contains("differs")
+        );
         let bad_type = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"nope"}"#;
-        assert!(validate(&classify(None, bad_type), ErrorFormat::Scim, 400)[0].contains("Table 9"));
+        assert!(
+            validate(&classify(None, bad_type), &spec(ErrorFormat::Scim), 400)[0]
+                .contains("Table 9")
+        );
     }
 
     #[test]
@@ -280,13 +360,15 @@ mod tests {
         assert!(
             !validate(
                 &classify(Some("application/problem+json"), s),
-                ErrorFormat::Problem,
+                &spec(ErrorFormat::Problem),
                 400
             )
             .is_empty()
         );
         let wrong = br#"{"type":"about:blank","title":"x","status":42}"#;
-        assert!(validate(&classify(None, wrong), ErrorFormat::Problem, 400)[0].contains("42"));
+        assert!(
+            validate(&classify(None, wrong), &spec(ErrorFormat::Problem), 400)[0].contains("42")
+        );
     }
 
     #[test]
@@ -325,14 +407,15 @@ mod tests {
         let odd_scim = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":[],"scimType":7}"#;
         let c = classify(None, odd_scim);
         assert_eq!(c.scim_type, None);
-        assert!(!validate(&c, ErrorFormat::Scim, 400).is_empty());
+        assert!(!validate(&c, &spec(ErrorFormat::Scim), 400).is_empty());
         for f in [
             ErrorFormat::Scim,
             ErrorFormat::Problem,
             ErrorFormat::Attio,
             ErrorFormat::Truto,
+            ErrorFormat::Slack,
         ] {
-            assert_eq!(validate(&classify(None, b"oops"), f, 500).len(), 1);
+            assert_eq!(validate(&classify(None, b"oops"), &spec(f), 500).len(), 1);
         }
     }
 

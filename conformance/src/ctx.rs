@@ -269,6 +269,17 @@ impl Ctx {
         }
     }
 
+    /// Skips unless index pagination is documented with `startIndex` honoured (AWS ignores it,
+    /// `list.ignore_start_index`, and pages by cursor).
+    pub fn start_index_paging(&self) -> Result<(), Skip> {
+        self.index_paging()?;
+        self.feature(
+            !self.profile().list.ignore_start_index,
+            "startIndex paging",
+            None,
+        )
+    }
+
     /// True when `attr eq` is an accepted filter.
     pub fn filterable(&self, attr: &str) -> bool {
         let r = &self.profile().filter.users;

@@ -127,6 +127,28 @@ impl Profile {
                 out.push(Problem::new(path, "must not be empty"));
             }
         }
+        if self.errors.schema_keys.is_empty() {
+            out.push(Problem::new(
+                "errors.schema_keys",
+                "must name at least one member for the Error URN (RFC 7644: \"schemas\")",
+            ));
+        }
+        let named = [
+            (
+                "errors.schema_keys",
+                self.errors.schema_keys.iter().collect::<Vec<_>>(),
+            ),
+            ("errors.request_id", self.errors.request_id.iter().collect()),
+            (
+                "errors.timestamp.field",
+                self.errors.timestamp.iter().map(|t| &t.field).collect(),
+            ),
+        ];
+        for (path, names) in named {
+            if names.iter().any(|n| n.trim().is_empty()) {
+                out.push(Problem::new(path, "a member name must not be empty"));
+            }
+        }
         if self.media.accepted.is_empty() {
             out.push(Problem::new(
                 "media.accepted",
@@ -230,6 +252,18 @@ impl Profile {
         }
         if let Some(r) = &w.role {
             refusals.push(("writes.role.last_holder_refusal", &r.last_holder_refusal));
+        }
+        if let Some(h) = &self.auth.required_headers {
+            refusals.push(("auth.required_headers.refusal", &h.refusal));
+            for name in &h.names {
+                let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+                if name.is_empty() || !name.chars().all(token) {
+                    out.push(Problem::new(
+                        "auth.required_headers.names",
+                        format!("{name:?} is not an HTTP header name"),
+                    ));
+                }
+            }
         }
         for (path, r) in refusals {
             if !(400..=599).contains(&r.status) {

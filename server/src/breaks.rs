@@ -711,7 +711,7 @@ pub fn render_error(
     let integer = switches.is_broken(Break::ErrorStatusInteger);
     let invalid_type = e.scim_type.is_some() && switches.is_broken(Break::ErrorScimTypeInvalid);
     if errors.format == ErrorFormat::Scim && (integer || invalid_type) {
-        let mut body = e.body(errors.format, errors.codes(), instance);
+        let mut body = e.body(errors, instance);
         if integer {
             body["status"] = json!(e.status.as_u16());
         }
@@ -720,7 +720,7 @@ pub fn render_error(
         }
         return e.respond_with(&body, content_type);
     }
-    e.render(errors.format, errors.codes(), content_type, instance)
+    e.render(errors, content_type, instance)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scimock_profile::{ErrorCodes, ErrorFormat, Refusal};
+use scimock_profile::{ErrorFormat, ErrorSpec, Refusal, TimestampFormat};
 use serde_json::{Map, Value, json};
 use std::fmt;
 
@@ -157,20 +157,28 @@ impl ScimError {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    /// The body this error has in `format`; `codes` is the vendor's error-code table (see
-    /// `ErrorSpec::codes`). `instance` is the request path (problem+json).
-    pub fn body(&self, format: ErrorFormat, codes: Option<&ErrorCodes>, instance: &str) -> Value {
+    /// The body this error has in the profile's error format (`spec`). `instance` is the
+    /// request path (problem+json).
+    pub fn body(&self, spec: &ErrorSpec, instance: &str) -> Value {
         let code = self.status.as_u16();
         let reason = self.status.canonical_reason().unwrap_or("Error");
-        match format {
+        match spec.format {
             ErrorFormat::Scim => {
                 let mut m = Map::new();
-                m.insert("schemas".into(), json!([ERROR_URN]));
+                for key in &spec.schema_keys {
+                    m.insert(key.clone(), json!([ERROR_URN]));
+                }
                 m.insert("status".into(), Value::String(code.to_string()));
-                if let Some(t) = self.scim_type {
+                if let Some(t) = self.scim_type.filter(|_| spec.scim_type) {
                     m.insert("scimType".into(), Value::String(t.as_str().into()));
                 }
                 m.insert("detail".into(), Value::String(self.detail.clone()));
+                if let Some(field) = &spec.request_id {
+                    m.insert(field.clone(), json!(uuid::Uuid::new_v4().to_string()));
+                }
+                if let Some(ts) = &spec.timestamp {
+                    m.insert(ts.field.clone(), json!(timestamp(ts.format)));
+                }
                 Value::Object(m)
             }
             ErrorFormat::Problem => json!({
@@ -182,7 +190,7 @@ impl ScimError {
             }),
             ErrorFormat::Attio => {
                 // D:A7 for 429; the rest in its documented shape, [I] (fixtures/profiles/attio.json).
-                let entry = codes.map(|c| c.for_status(code));
+                let entry = spec.codes().map(|c| c.for_status(code));
                 let kind = entry.map_or("api_error", |e| e.kind.as_str());
                 let c = entry.map_or("internal_error", |e| e.code.as_str());
                 json!({"status_code": code, "type": kind, "code": c, "message": self.detail})
@@ -198,18 +206,15 @@ impl ScimError {
                 }
                 Value::Object(m)
             }
+            // D:S6: `Errors` with `description` and an integer `code` (the HTTP status, [I]).
+            ErrorFormat::Slack => json!({"Errors": {"description": self.detail, "code": code}}),
         }
     }
 
-    /// The complete response: status, headers, body in `format` with `content_type`.
-    pub fn render(
-        &self,
-        format: ErrorFormat,
-        codes: Option<&ErrorCodes>,
-        content_type: &str,
-        instance: &str,
-    ) -> Response {
-        self.respond_with(&self.body(format, codes, instance), content_type)
+    /// The complete response: status, headers, body in the profile's error format with
+    /// `content_type`.
+    pub fn render(&self, spec: &ErrorSpec, content_type: &str, instance: &str) -> Response {
+        self.respond_with(&self.body(spec, instance), content_type)
     }
 
     /// This error's status and headers around any body.
@@ -224,6 +229,17 @@ impl ScimError {
             resp.headers_mut().append(n.clone(), v.clone());
         }
         resp
+    }
+}
+
+/// Now in `format`, in UTC.
+fn timestamp(format: TimestampFormat) -> String {
+    let now = crate::clock::now();
+    let rfc = crate::clock::format(now, scimock_profile::Precision::Millis);
+    match format {
+        TimestampFormat::Rfc3339 => rfc,
+        // `2022-01-26T16:50:48.135Z` -> `2022-01-26 16:50:48.135` (3P:W12).
+        TimestampFormat::SpaceMillis => rfc.trim_end_matches('Z').replacen('T', " ", 1),
     }
 }
 

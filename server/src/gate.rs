@@ -67,6 +67,9 @@ pub async fn admit(t: &Tenant, parts: &Parts, path: &str) -> Result<(), ScimErro
             "Injected failure (--fail-rate)",
         ));
     }
+    if let Some(e) = missing_header(t, parts) {
+        return Err(e);
+    }
     if !authorized(t, parts) && !shared.faults.bends().any_token {
         return Err(unauthorized(t));
     }
@@ -186,6 +189,28 @@ pub fn fault_error(t: &Tenant, f: &Fired, write: bool) -> Option<ScimError> {
     if let Some(secs) = f.retry_after {
         e = e.with_header(header::RETRY_AFTER, &retry_after_value(t, secs));
     }
+    Some(e)
+}
+
+/// The vendor's refusal of a request without a header it requires (GitHub `User-Agent`, D:G2).
+fn missing_header(t: &Tenant, parts: &Parts) -> Option<ScimError> {
+    let required = t.profile.auth.required_headers.as_ref()?;
+    let name = required.names.iter().find(|n| {
+        parts
+            .headers
+            .get_all(n.as_str())
+            .iter()
+            .all(|v| v.as_bytes().iter().all(u8::is_ascii_whitespace))
+    })?;
+    let e = ScimError::from_refusal(&required.refusal, name, "");
+    crate::violations::note(
+        crate::violations::Effect::Refused,
+        "auth.required_headers",
+        format!(
+            "a request without a {name} header is refused by the vendor: {}",
+            e.status.as_u16()
+        ),
+    );
     Some(e)
 }
 

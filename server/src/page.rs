@@ -82,7 +82,7 @@ impl Page {
     /// The envelope of this page of `total` resources (without cursors).
     pub fn envelope(&self, total: usize) -> Envelope {
         Envelope {
-            total,
+            total: Some(total),
             start_index: (!self.cursor_mode).then_some(self.start + 1),
             requested: self.requested,
             next_cursor: None,
@@ -226,9 +226,22 @@ pub fn resolve(
     at: &Position<'_>,
 ) -> ScimResult<Page> {
     let list = &t.profile.list;
+    // D:W4 (AWS): startIndex is not supported; every index page starts at the first result.
+    let start_index = if list.ignore_start_index {
+        if req.start_index.is_some_and(|s| s != 1) {
+            note(
+                Effect::Altered,
+                "list.ignore_start_index",
+                "startIndex is not supported by the vendor and is ignored: the page starts at the first result",
+            );
+        }
+        None
+    } else {
+        req.start_index
+    };
     if list.below_minimum == BelowMinimum::Reject {
         // S-003 (Adra): startIndex and count: "Minimum value is 1".
-        for (name, v) in [("startIndex", req.start_index), ("count", req.count)] {
+        for (name, v) in [("startIndex", start_index), ("count", req.count)] {
             if v.is_some_and(|v| v < 1) {
                 note(
                     Effect::Refused,
@@ -273,7 +286,7 @@ pub fn resolve(
             requested: count,
         });
     }
-    let mut start = usize::try_from(req.start_index.unwrap_or(1).max(1) - 1).unwrap_or(usize::MAX);
+    let mut start = usize::try_from(start_index.unwrap_or(1).max(1) - 1).unwrap_or(usize::MAX);
     if start > 0 && bends.pages_overlap {
         start -= 1;
     }
@@ -341,6 +354,15 @@ pub fn envelope(t: &Tenant, f: &Fetched) -> Envelope {
     let mut env = f.page.envelope(f.total);
     if f.page.cursor_mode {
         (env.next_cursor, env.previous_cursor) = cursors(t, f);
+        // D:W4/D:W5 (AWS): cursor pages carry no totalResults.
+        if t.profile
+            .list
+            .cursor
+            .as_ref()
+            .is_some_and(|c| !c.total_results)
+        {
+            env.total = None;
+        }
     }
     env
 }

@@ -63,8 +63,9 @@ pub enum DiscoveryDoc {
 /// The fields of a ListResponse around its resources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Envelope {
-    /// Matching resources in all pages.
-    pub total: usize,
+    /// Matching resources in all pages; `None` on a cursor page of a profile that leaves
+    /// `totalResults` out (`list.cursor.total_results`).
+    pub total: Option<usize>,
     /// 1-based index of the first resource; `None` for cursor pages (RFC 9865 has none).
     pub start_index: Option<usize>,
     /// The page size asked for (after caps), for profiles whose itemsPerPage echoes it.
@@ -244,8 +245,10 @@ impl Renderer {
         let mut out: Vec<u8> = Vec::with_capacity(160 + size + resources.len());
         out.extend_from_slice(b"{\"schemas\":[\"");
         out.extend_from_slice(LIST_URN.as_bytes());
-        out.extend_from_slice(b"\"],");
-        let _ = write!(out, "\"totalResults\":{}", env.total);
+        out.extend_from_slice(b"\"]");
+        if let Some(total) = env.total {
+            let _ = write!(out, ",\"totalResults\":{total}");
+        }
         if let Some(si) = env.start_index {
             let _ = write!(out, ",\"startIndex\":{si}");
         }
@@ -279,12 +282,7 @@ impl Renderer {
     /// A `ScimError` in the profile's error format and content type.
     pub fn error(&self, e: &ScimError, instance: &str) -> Response {
         let errors = &self.profile.errors;
-        e.render(
-            errors.format,
-            errors.codes(),
-            &errors.content_type,
-            instance,
-        )
+        e.render(errors, &errors.content_type, instance)
     }
 
     /// The URL of a resource in the profile's style.

@@ -127,12 +127,10 @@ async fn outside(app: Arc<App>, OriginalUri(uri): OriginalUri) -> Response {
         Some(t) if app.tenants.len() == 1 => {
             breaks::render_error(&t.shared.faults.switches, &t.renderer, &e, uri.path())
         }
-        _ => e.render(
-            scimock_profile::ErrorFormat::Scim,
-            None,
-            "application/scim+json",
-            uri.path(),
-        ),
+        _ => {
+            let rfc = scimock_profile::ErrorSpec::rfc7644();
+            e.render(&rfc, &rfc.content_type, uri.path())
+        }
     }
 }
 

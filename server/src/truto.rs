@@ -52,11 +52,7 @@ pub fn router(t: Arc<Tenant>) -> Router {
 /// A backend failure re-wrapped as Truto does (D:T5): same status, `truto_is_remote_error`,
 /// the provider's body as `raw_response`, and its `Retry-After` carried through.
 fn remote(backend: &Tenant, e: ScimError, instance: &str) -> ScimError {
-    let raw = e.body(
-        backend.profile.errors.format,
-        backend.profile.errors.codes(),
-        instance,
-    );
+    let raw = e.body(&backend.profile.errors, instance);
     let mut out = ScimError::new(e.status, e.detail.clone());
     // The provider's headers, but rate-limit ones only in Truto's normalised `ratelimit-*` form.
     out.headers = e

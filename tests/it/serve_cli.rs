@@ -53,9 +53,11 @@ pub(crate) fn get(url: &str, token: &str) -> (u16, serde_json::Value) {
         .build()
         .unwrap();
     rt.block_on(async {
+        // A User-Agent, like every real client (GitHub refuses a request without one, D:G2).
         let r = reqwest::Client::new()
             .get(url)
             .bearer_auth(token)
+            .header("user-agent", "scimock-tests")
             .send()
             .await
             .unwrap();

@@ -35,6 +35,9 @@ pub async fn format(ctx: &Ctx) -> Result<Outcome, Skip> {
             want.describe()
         )
     });
+    for problem in classify::urn_key_problems(&c, &ctx.profile().errors) {
+        p.problem(problem);
+    }
     Ok(p.finish(format!("errors are {}", want.describe())))
 }
 
@@ -47,7 +50,7 @@ pub async fn status(ctx: &Ctx) -> Result<Outcome, Skip> {
         return Ok(p.finish(""));
     };
     let c = classify::classify(ex.header("content-type"), &ex.body);
-    for problem in classify::validate(&c, ctx.profile().errors.format, http) {
+    for problem in classify::validate(&c, &ctx.profile().errors, http) {
         p.problem(problem);
     }
     let typed = match ctx.profile().errors.format {
@@ -60,11 +63,13 @@ pub async fn status(ctx: &Ctx) -> Result<Outcome, Skip> {
 /// SCIM Errors for bad filters carry a scimType from RFC 7644 Table 9. RFC 7644 §3.12 makes
 /// `scimType` OPTIONAL, so a 400 without one is a warning; one outside Table 9 fails.
 pub async fn scim_type(ctx: &Ctx) -> Result<Outcome, Skip> {
-    skip_unless(ctx.profile().errors.format == ErrorFormat::Scim, || {
-        SkipReason::NoScimType {
+    let errors = &ctx.profile().errors;
+    skip_unless(
+        errors.format == ErrorFormat::Scim && errors.scim_type,
+        || SkipReason::NoScimType {
             vendor: ctx.profile().title.clone(),
-        }
-    })?;
+        },
+    )?;
     ctx.filters()?;
     let mut p = Probe::new(ctx);
     let ex = p

@@ -35,7 +35,7 @@ fn rejects_below_minimum(ctx: &Ctx) -> bool {
 
 /// startIndex=1 and 2 select consecutive pages and are echoed; startIndex=0 means 1.
 pub async fn start_index(ctx: &Ctx) -> Result<Outcome, Skip> {
-    ctx.index_paging()?;
+    ctx.start_index_paging()?;
     skip_unless(total(ctx) >= 2, || {
         Skip::unobservable("needs at least 2 users to tell pages apart")
     })?;
@@ -240,7 +240,7 @@ pub async fn cap(ctx: &Ctx) -> Result<Outcome, Skip> {
 /// A startIndex beyond totalResults selects no resource: the page is empty (RFC 7644
 /// §3.4.2.4: startIndex is "the 1-based index of the first query result"; there is none there).
 pub async fn beyond_end(ctx: &Ctx) -> Result<Outcome, Skip> {
-    ctx.index_paging()?;
+    ctx.start_index_paging()?;
     let start = ctx.plan.total.ok_or_else(|| {
         Skip::unobservable("the first page carried no totalResults: where the end is is unknown")
     })? + 1;
@@ -263,7 +263,7 @@ pub async fn beyond_end(ctx: &Ctx) -> Result<Outcome, Skip> {
 /// Walks every page with a small count (bounded by --max-pages): no duplicates, no gaps,
 /// stable totalResults.
 pub async fn walk(ctx: &Ctx) -> Result<Outcome, Skip> {
-    ctx.index_paging()?;
+    ctx.start_index_paging()?;
     let max_pages = ctx.cfg.max_pages.max(1) as u64;
     let size = walk_page_size(ctx);
     let mut p = Probe::new(ctx);

@@ -127,7 +127,8 @@ impl<'a> Probe<'a> {
             ));
             return;
         }
-        let format = self.ctx.profile().errors.format;
+        let errors = &self.ctx.profile().errors;
+        let format = errors.format;
         let c = classify::classify(ex.header("content-type"), &ex.body);
         let want = BodyKind::of_format(format);
         if c.kind != want {
@@ -138,7 +139,12 @@ impl<'a> Probe<'a> {
             ));
             return;
         }
-        if let (ErrorFormat::Scim, Some(t)) = (format, scim_type) {
+        for problem in classify::urn_key_problems(&c, errors) {
+            self.problem(format!("{what}: {problem}"));
+        }
+        // A profile whose SCIM Errors carry no scimType (AWS, `errors.scim_type`) is not held to one.
+        let typed = format == ErrorFormat::Scim && errors.scim_type;
+        if let (true, Some(t)) = (typed, scim_type) {
             if c.scim_type.as_deref() != Some(t) {
                 self.problem(format!(
                     "{what}: scimType is {}, expected {t:?}",

@@ -123,3 +123,26 @@ async fn read_only_client_runs_send_only_gets_and_skip_the_writes() {
         assert!(methods.iter().all(|x| x == "GET"), "{methods:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_runs_send_a_user_agent_where_the_vendor_requires_one() {
+    // GitHub refuses a request without User-Agent (D:G2): every client shape carries one.
+    let ready = [
+        ("patch.string_booleans", json!(true)),
+        (
+            "auth.required_headers",
+            json!({"names": ["User-Agent"], "refusal": {"status": 403, "detail": "no {attr}"}}),
+        ),
+    ];
+    let m = mock("generic", None, &ready).await;
+    for client in [IdpClient::Entra, IdpClient::Okta] {
+        let r = check(client_config(&m, client, &[], &ready)).await;
+        assert_eq!(r.summary.failed, 0, "{client:?}\n{}", explain(&r));
+    }
+    let refused: Vec<_> = m
+        .violations()
+        .into_iter()
+        .filter(|v| v.switch == "auth.required_headers")
+        .collect();
+    assert!(refused.is_empty(), "{refused:?}");
+}

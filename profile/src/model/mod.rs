@@ -127,6 +127,20 @@ pub struct AuthSpec {
     /// `WWW-Authenticate` header value sent with 401, if any.
     #[serde(default)]
     pub www_authenticate: Option<String>,
+    /// Request headers the vendor refuses a request without (GitHub: `User-Agent`, D:G2),
+    /// checked before the credential; `null`: none.
+    #[serde(default)]
+    pub required_headers: Option<RequiredHeaders>,
+}
+
+/// Headers every request must carry, and the answer to one that lacks any of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredHeaders {
+    /// Header names, compared case-insensitively; a header sent empty counts as missing.
+    pub names: Vec<String>,
+    /// The answer to a request without one (`{attr}` is replaced with the header's name).
+    pub refusal: Refusal,
 }
 
 /// Content types.
@@ -157,9 +171,63 @@ pub struct ErrorSpec {
     /// The vendor's error `type` and `code` per status, for envelopes that carry them (Attio).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<ErrorCodes>,
+    /// `scim` format: the members that carry the Error URN list, in order (RFC 7644:
+    /// `schemas`; AWS IAM Identity Center: `schema` beside `schemas`, 3P:W12/3P:W15).
+    #[serde(default = "default_schema_keys")]
+    pub schema_keys: Vec<String>,
+    /// `scim` format: render `scimType` where the error has one (AWS sends none, 3P:W12).
+    #[serde(default = "yes")]
+    pub scim_type: bool,
+    /// `scim` format: a member carrying a fresh request id (a UUID) on every error (AWS
+    /// `exceptionRequestId`, 3P:W12); `null`: none.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// `scim` format: a member carrying when the error happened (AWS `timeStamp`, 3P:W12);
+    /// `null`: none.
+    #[serde(default)]
+    pub timestamp: Option<ErrorTimestamp>,
+}
+
+fn default_schema_keys() -> Vec<String> {
+    vec!["schemas".to_string()]
+}
+
+/// A timestamp member of an error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorTimestamp {
+    /// The member's name (`timeStamp`).
+    pub field: String,
+    /// How the time is written.
+    pub format: TimestampFormat,
+}
+
+/// How a timestamp is written, always in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimestampFormat {
+    /// RFC 3339 with milliseconds: `2022-01-26T16:50:48.135Z`.
+    Rfc3339,
+    /// Date, a space, the time with milliseconds and no zone: `2022-01-26 16:50:48.135` (AWS,
+    /// 3P:W12).
+    SpaceMillis,
 }
 
 impl ErrorSpec {
+    /// RFC 7644 §3.12 SCIM Errors as `application/scim+json`, for answers no profile owns.
+    pub fn rfc7644() -> ErrorSpec {
+        ErrorSpec {
+            format: ErrorFormat::Scim,
+            content_type: "application/scim+json".to_string(),
+            not_offered_status: default_not_offered_status(),
+            codes: None,
+            schema_keys: default_schema_keys(),
+            scim_type: true,
+            request_id: None,
+            timestamp: None,
+        }
+    }
+
     /// The error-code table for this format: the profile's own, else (for the Attio envelope
     /// chosen by a switch on another profile) the built-in Attio profile's.
     pub fn codes(&self) -> Option<&ErrorCodes> {
@@ -227,6 +295,9 @@ pub enum ErrorFormat {
     Attio,
     /// Truto envelope: `statusCode`, `error`, `message` (+ remote fields).
     Truto,
+    /// Slack's SCIM envelope: `{"Errors": {"description", "code"}}`, `code` the HTTP status as
+    /// an integer (D:S6).
+    Slack,
 }
 
 /// How lists page.
@@ -286,6 +357,10 @@ pub struct ListSpec {
     /// refused with 400 where the document says "Minimum value is 1" (`reject`, Adra S-003).
     #[serde(default)]
     pub below_minimum: BelowMinimum,
+    /// `startIndex` is not supported and ignored: every index page starts at the first result
+    /// (AWS IAM Identity Center, D:W4; it pages with `cursor`).
+    #[serde(default)]
+    pub ignore_start_index: bool,
     /// Eventual consistency, a testing aid (off: 0): a user or group created through the API
     /// appears in list results only this many milliseconds after its create was answered
     /// (reads by id see it at once). Some vendors provision asynchronously.
@@ -322,6 +397,10 @@ pub enum SchemaAttributes {
 pub struct CursorSpec {
     /// Seconds a cursor stays valid (`cursorTimeout`).
     pub timeout_secs: u64,
+    /// Cursor pages carry `totalResults` (RFC 9865 allows leaving it out; AWS IAM Identity
+    /// Center does, D:W4/D:W5).
+    #[serde(default = "yes")]
+    pub total_results: bool,
 }
 
 /// A documented refusal: status, `scimType` and the message the vendor gives.
@@ -619,6 +698,11 @@ pub struct WriteSpec {
     pub user_name_is_email: bool,
     /// Email rules.
     pub emails: EmailRules,
+    /// Multi-valued attributes that take at most one value (AWS IAM Identity Center:
+    /// `addresses`, `phoneNumbers`, `roles`, D:W6/D:W13): a create, replace or PATCH that
+    /// leaves two or more is refused with 400 `invalidValue`.
+    #[serde(default)]
+    pub single_value: Vec<String>,
     /// Domains treated as verified (for vendors that care).
     #[serde(default)]
     pub verified_domains: Vec<String>,

@@ -115,6 +115,32 @@ fn check_emails(profile: &Profile, attrs: &mut Value) -> ScimResult<()> {
     Ok(())
 }
 
+/// Multi-valued attributes the vendor limits to one value (`writes.single_value`; AWS D:W6,
+/// D:W13), checked on the document a create, replace or PATCH leaves.
+fn check_single_value(profile: &Profile, attrs: &Value) -> ScimResult<()> {
+    let Some(obj) = attrs.as_object() else {
+        return Ok(());
+    };
+    for attr in &profile.writes.single_value {
+        let n = obj
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(attr))
+            .and_then(|(_, v)| v.as_array())
+            .map_or(0, Vec::len);
+        if n > 1 {
+            note(
+                Effect::Refused,
+                "writes.single_value",
+                format!("{attr} takes one value at the vendor, {n} were sent: 400"),
+            );
+            return Err(ScimError::invalid_value(format!(
+                "{attr} takes at most one value, got {n}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Drops what the vendor does not keep (`shape.stored_attributes`; Adra D:R5 "others are
 /// ignored at runtime", and the documented attribute sets of Attio, Elfsquad, Atlassian):
 /// accepted without error, never stored, so never returned.
@@ -252,6 +278,7 @@ pub(crate) fn finish_user_write(
     keep_stored(p, &mut attrs);
     check_members(p, &attrs)?;
     check_emails(p, &mut attrs)?;
+    check_single_value(p, &attrs)?;
     if let Some(obj) = attrs.as_object_mut() {
         if !obj.contains_key("active") && (existing.is_none() || p.writes.replace_applies_defaults)
         {

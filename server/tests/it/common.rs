@@ -23,7 +23,7 @@ impl Resp {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    async fn read(r: reqwest::Response) -> Resp {
+    pub async fn read(r: reqwest::Response) -> Resp {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let text = r.text().await.unwrap_or_default();
@@ -113,7 +113,11 @@ impl Client {
         let token = mock.token().to_string();
         Client {
             mock,
-            http: reqwest::Client::new(),
+            // Like every real client (and as GitHub requires, D:G2).
+            http: reqwest::Client::builder()
+                .user_agent("scimock-tests")
+                .build()
+                .expect("an HTTP client"),
             base,
             token,
         }
@@ -314,11 +318,13 @@ pub fn assert_vendor_error_body(p: &Profile, r: &Resp, what: &str) {
     let code = r.status;
     match p.errors.format {
         ErrorFormat::Scim => {
-            assert_eq!(
-                r.body["schemas"],
-                json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
-                "{ctx}"
-            );
+            for key in &p.errors.schema_keys {
+                assert_eq!(
+                    r.body[key.as_str()],
+                    json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
+                    "{ctx}"
+                );
+            }
             assert_eq!(r.body["status"], json!(code.to_string()), "{ctx}");
             assert!(r.body["detail"].is_string(), "{ctx}");
         }
@@ -342,6 +348,10 @@ pub fn assert_vendor_error_body(p: &Profile, r: &Resp, what: &str) {
                 r.body["error"].is_string() && r.body["message"].is_string(),
                 "{ctx}"
             );
+        }
+        ErrorFormat::Slack => {
+            assert_eq!(r.body["Errors"]["code"], json!(code), "{ctx}");
+            assert!(r.body["Errors"]["description"].is_string(), "{ctx}");
         }
     }
 }
