@@ -4,7 +4,7 @@
 //! run's test user as its member, membership PATCH (`members` and `members[value eq "…"]`),
 //! PUT, DELETE, and the refusal of the group writes the vendor does not offer. Membership is
 //! confirmed by reading the group back, or, where the vendor's reads leave `members` out
-//! (`groups.members_in_reads`), by the member filter it documents ([`Membership`]).
+//! (`groups.members_in_reads`), by the member filter it documents (`Membership`).
 
 use super::Probe;
 use crate::client::{Exchange, Request, encode_component};
