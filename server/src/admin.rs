@@ -6,6 +6,7 @@ use crate::app::App;
 use crate::breaks::Break;
 use crate::faults::{FaultRule, MAX_LATENCY_MS, Network};
 use crate::gate::{MAX_RETRY_AFTER, bearer, constant_time_eq};
+use crate::render::View;
 use crate::seed;
 use crate::tenant::Tenant;
 use crate::verify::Matcher;
@@ -468,7 +469,8 @@ async fn data(State(app): AppState, Query(q): Query<DataParams>) -> Response {
     };
     let none = crate::projection::Projection::default();
     let render = |r: &crate::store::Stored| -> Value {
-        serde_json::from_slice(&t.renderer.resource(kind, r, &none)).unwrap_or(Value::Null)
+        serde_json::from_slice(&t.renderer.resource(kind, r, &none, View::Stored))
+            .unwrap_or(Value::Null)
     };
     let store = t.read();
     let all = store.collection(kind);

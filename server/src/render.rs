@@ -60,6 +60,16 @@ pub enum DiscoveryDoc {
     ResourceTypes,
 }
 
+/// What a resource is rendered for: where a profile leaves group members out of reads
+/// (`groups.members_in_reads`, AWS D:W5), a read and the answer to a write differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// GET by id, a list or a search: what the vendor's reads return.
+    Read,
+    /// The answer to a write, or the admin API's view: the resource as stored.
+    Stored,
+}
+
 /// The fields of a ListResponse around its resources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Envelope {
@@ -162,25 +172,42 @@ impl Renderer {
         Projection::parse(a, e)
     }
 
-    /// The resource as JSON bytes: shaped for the profile, `returned: never` removed, projected.
-    /// Without projection the bytes are computed once per resource version and reused (while the
-    /// store's render cache budget lasts).
-    pub fn resource(&self, kind: Kind, stored: &Stored, proj: &Projection) -> Bytes {
+    /// The resource as JSON bytes for `view`: shaped for the profile, `returned: never` removed,
+    /// projected. Without projection the read form is computed once per resource version and
+    /// reused (while the store's render cache budget lasts); a stored form that differs from it
+    /// (group members a profile leaves out of reads) is computed each time.
+    pub fn resource(&self, kind: Kind, stored: &Stored, proj: &Projection, view: View) -> Bytes {
         let schema = self.schemas.of(kind);
-        if proj.is_empty() {
+        let differs = kind == Kind::Group && !self.members_in_reads();
+        let cacheable = proj.is_empty() && !(differs && view == View::Stored);
+        if cacheable {
             if let Some(b) = stored.rendered() {
                 return b;
             }
-            let mut v = self.shape(kind, stored);
-            projection::strip_never(&mut v, schema);
-            let b = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
-            stored.keep_rendered(&b);
-            return b;
         }
         let mut v = self.shape(kind, stored);
+        if differs && view == View::Read {
+            if let Some(o) = v.as_object_mut() {
+                o.shift_remove("members");
+            }
+        }
         projection::strip_never(&mut v, schema);
-        let v = projection::project(&v, proj, schema);
-        Bytes::from(serde_json::to_vec(&v).unwrap_or_default())
+        if !proj.is_empty() {
+            v = projection::project(&v, proj, schema);
+        }
+        let b = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
+        if cacheable {
+            stored.keep_rendered(&b);
+        }
+        b
+    }
+
+    /// False where the profile leaves `members` out of group reads (`groups.members_in_reads`).
+    fn members_in_reads(&self) -> bool {
+        self.profile
+            .groups
+            .as_ref()
+            .is_none_or(|g| g.members_in_reads)
     }
 
     /// The Content-Type of successful responses.
@@ -210,6 +237,7 @@ impl Renderer {
         stored: &Stored,
         status: StatusCode,
         proj: &Projection,
+        view: View,
     ) -> Response {
         if status == StatusCode::NO_CONTENT {
             let mut r = Response::new(Body::empty());
@@ -217,7 +245,7 @@ impl Renderer {
             return r;
         }
         let created = status == StatusCode::CREATED;
-        let mut resp = self.json(status, self.resource(kind, stored, proj));
+        let mut resp = self.json(status, self.resource(kind, stored, proj, view));
         let h = resp.headers_mut();
         if self.profile.etag.supported {
             if let Ok(v) = HeaderValue::from_str(&stored.etag()) {

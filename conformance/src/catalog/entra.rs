@@ -8,11 +8,12 @@
 //! to the shapes Entra sends with that flag.
 
 use super::Probe;
+use super::groups::member_seen;
 use super::idp::{
     ENTRA_COMPAT, ENTRA_GUIDE, ENTRA_VALIDATION, Shape, absent_value, active, created_user,
     delete_own, dotted_str, expect_created, expect_no_match, expect_one, expect_written,
-    group_path, keep_created, member_ids, new_group_name, patch_body, post_group, post_user, read,
-    shown, user_path,
+    group_path, keep_created, new_group_name, patch_body, post_group, post_user, read, shown,
+    user_path,
 };
 use crate::client::Request;
 use crate::config::AAD_OPT_SCIM_062020;
@@ -442,11 +443,10 @@ pub async fn group_lifecycle(ctx: &Ctx) -> Result<Outcome, Skip> {
         if !expect_written(&mut p, &shape, &ex) {
             break;
         }
-        if let Some(g) = read(&mut p, &path).await {
-            let has = member_ids(&g).contains(&c.id);
+        if let Some((has, seen)) = member_seen(&mut p, &gid, &c.id, None).await {
             p.require(has == member_after, || {
                 format!(
-                    "{shape}: answered {}, but the group {} the user",
+                    "{shape}: answered {}, but the group {} the user ({seen})",
                     ex.outcome(),
                     if has { "still has" } else { "does not have" }
                 )

@@ -2,7 +2,9 @@
 //! members that reference resources that exist, and — with `--allow-writes` — a group of the
 //! run's own (displayName prefixed `scimock-check-`, removed whatever happens) created with the
 //! run's test user as its member, membership PATCH (`members` and `members[value eq "…"]`),
-//! PUT, DELETE, and the refusal of the group writes the vendor does not offer.
+//! PUT, DELETE, and the refusal of the group writes the vendor does not offer. Membership is
+//! confirmed by reading the group back, or, where the vendor's reads leave `members` out
+//! (`groups.members_in_reads`), by the member filter it documents (`Membership`).
 
 use super::Probe;
 use crate::client::{Exchange, Request, encode_component};
@@ -260,6 +262,12 @@ fn ref_ok(ctx: &Ctx, r: &str, value: &str) -> bool {
 /// nested group) answers, and `$ref`, when present, points at it.
 pub async fn members_exist(ctx: &Ctx) -> Result<Outcome, Skip> {
     ctx.groups()?;
+    if membership(ctx) != Membership::Read {
+        return Err(Skip::unobservable(format!(
+            "{} leaves members out of group reads (groups.members_in_reads)",
+            ctx.profile().title
+        )));
+    }
     let mut p = Probe::new(ctx);
     let Some(page) = listed(&mut p).await? else {
         return Ok(p.finish(""));
@@ -373,7 +381,93 @@ async fn read_group(p: &mut Probe<'_>, id: &str) -> Option<Value> {
     p.json_ok(&ex, "reading the group back")
 }
 
-/// POST /Groups with the run's test user as member: 201, Location, and the member reads back.
+/// How the run confirms a group's membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Membership {
+    /// From `members` of the group read back (RFC 7643 §4.2).
+    Read,
+    /// Where the vendor's reads leave `members` out (`groups.members_in_reads`: AWS GetGroup
+    /// and ListGroups, D:W5): by the member filter it documents, `<attr> eq "<userId>"`,
+    /// joined to `id eq "<groupId>"` with `and` where its filter rules allow both.
+    Filter {
+        /// The member attribute the rules allow (`members` or `members.value`).
+        attr: &'static str,
+        /// `id eq "<groupId>" and` goes first.
+        with_id: bool,
+    },
+    /// Reads leave `members` out and no member filter is allowed: nothing shows membership.
+    Unobservable,
+}
+
+/// How the run confirms membership on this target.
+pub(super) fn membership(ctx: &Ctx) -> Membership {
+    if ctx
+        .profile()
+        .groups
+        .as_ref()
+        .is_none_or(|g| g.members_in_reads)
+    {
+        return Membership::Read;
+    }
+    let rules = &ctx.profile().filter.groups;
+    let eq = |attr: &str| {
+        rules.any
+            || rules.allow.iter().any(|a| {
+                a.attr.eq_ignore_ascii_case(attr)
+                    && a.ops.iter().any(|o| o.eq_ignore_ascii_case("eq"))
+            })
+    };
+    let attr = ["members", "members.value"].into_iter().find(|a| eq(a));
+    match attr {
+        Some(attr) if ctx.filters().is_ok() => Membership::Filter {
+            attr,
+            with_id: (rules.any || rules.logical) && eq("id"),
+        },
+        _ => Membership::Unobservable,
+    }
+}
+
+/// Whether `user` is a member of group `id` as the target shows it, and what was seen (for a
+/// problem's text). `read_back` is the group already read, if any. `None`: the answer could
+/// not be read (a problem is recorded) or membership is [`Membership::Unobservable`].
+pub(super) async fn member_seen(
+    p: &mut Probe<'_>,
+    id: &str,
+    user: &str,
+    read_back: Option<&Value>,
+) -> Option<(bool, String)> {
+    match membership(p.ctx) {
+        Membership::Read => {
+            let read = match read_back {
+                Some(v) => v.clone(),
+                None => read_group(p, id).await?,
+            };
+            let m = members(&read);
+            Some((
+                m.iter().any(|v| v == user),
+                format!("the group reads back with members {m:?}"),
+            ))
+        }
+        Membership::Filter { attr, with_id } => {
+            let f = match with_id {
+                true => format!("id eq {} and {attr} eq {}", quote(id), quote(user)),
+                false => format!("{attr} eq {}", quote(user)),
+            };
+            let ex = p
+                .send(Request::get("/Groups").query("filter", f.clone()))
+                .await;
+            let ids = p.page_ok(&ex, &format!("filter {f}"))?.ids();
+            Some((
+                ids.iter().any(|g| g == id),
+                format!("the filter {f} finds groups {ids:?}"),
+            ))
+        }
+        Membership::Unobservable => None,
+    }
+}
+
+/// POST /Groups with the run's test user as member: 201, Location, and the membership shows
+/// (read back, or by the member filter).
 pub async fn create(ctx: &Ctx) -> Result<Outcome, Skip> {
     group_writes(ctx)?;
     let user = test_user(ctx)?;
@@ -418,12 +512,11 @@ pub async fn create(ctx: &Ctx) -> Result<Outcome, Skip> {
                 str_attr(&v, "displayName")
             )
         });
-        p.require(members(&v).contains(&user), || {
-            format!(
-                "the group was created with member {user}, but reads back with members {:?}",
-                members(&v)
-            )
-        });
+        if let Some((has, seen)) = member_seen(&mut p, &id, &user, Some(&v)).await {
+            p.require(has, || {
+                format!("the group was created with member {user}, but {seen}")
+            });
+        }
     }
     if let Ok(mut g) = ctx.created_group.lock() {
         *g = Some(CreatedGroup {
@@ -446,23 +539,30 @@ fn patched(p: &mut Probe<'_>, ex: &Exchange, what: &str) {
     });
 }
 
-/// PATCH membership: remove with `members[value eq "…"]`, add with `members`, each read back.
+/// PATCH membership: remove with `members[value eq "…"]`, add with `members`, each confirmed
+/// (read back, or by the member filter).
 pub async fn patch_members(ctx: &Ctx) -> Result<Outcome, Skip> {
     let spec = ctx.groups()?;
     let g = created_group(
         ctx,
         ctx.feature(spec.patch, "PATCH /Groups/{id}", Some("patch.supported")),
     )?;
+    if membership(ctx) == Membership::Unobservable {
+        return Err(Skip::unobservable(format!(
+            "{} leaves members out of group reads and allows no member filter",
+            ctx.profile().title
+        )));
+    }
     let m = g.member.clone();
     let mut p = Probe::new(ctx);
-    let Some(now) = read_group(&mut p, &g.id).await else {
+    let Some((now, _)) = member_seen(&mut p, &g.id, &m, None).await else {
         return Ok(p.finish(""));
     };
     let remove_path = format!("members[value eq {}]", quote(&m));
     let remove = patch_body(json!([{"op": "remove", "path": remove_path}]));
     let add = patch_body(json!([{"op": "add", "path": "members", "value": [{"value": m}]}]));
     // Start from what the group holds, so a create that dropped the member is not judged twice.
-    let steps = if members(&now).contains(&m) {
+    let steps = if now {
         [
             (remove_path.as_str(), remove, false),
             ("members", add, true),
@@ -479,9 +579,9 @@ pub async fn patch_members(ctx: &Ctx) -> Result<Outcome, Skip> {
             .await;
         let op = if present { "add" } else { "remove" };
         patched(&mut p, &ex, &format!("{op} {path}"));
-        if let Some(v) = read_group(&mut p, &g.id).await {
-            p.require(members(&v).contains(&m) == present, || {
-                format!("after PATCH {op} {path} the members are {:?}", members(&v))
+        if let Some((has, seen)) = member_seen(&mut p, &g.id, &m, None).await {
+            p.require(has == present, || {
+                format!("after PATCH {op} {path}, {seen}")
             });
         }
     }
@@ -512,13 +612,11 @@ pub async fn replace(ctx: &Ctx) -> Result<Outcome, Skip> {
                 str_attr(&v, "displayName")
             )
         });
-        p.require(members(&v).contains(&g.member), || {
-            format!(
-                "after PUT with member {} the members are {:?}",
-                g.member,
-                members(&v)
-            )
-        });
+        if let Some((has, seen)) = member_seen(&mut p, &g.id, &g.member, Some(&v)).await {
+            p.require(has, || {
+                format!("after PUT with member {}, {seen}", g.member)
+            });
+        }
     }
     Ok(p.finish("PUT replaced the group's displayName and members"))
 }

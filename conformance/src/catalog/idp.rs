@@ -7,7 +7,7 @@
 use super::Probe;
 use crate::client::{Exchange, Request, encode_component};
 use crate::ctx::{Created, Ctx, Kind, TEST_USER_PREFIX as PREFIX};
-use crate::lenient::{Page, id_of, member, str_attr, values_of};
+use crate::lenient::{Page, id_of, member, str_attr};
 use crate::outcome::{Skip, SkipReason};
 use reqwest::Method;
 use serde_json::Value;
@@ -239,11 +239,6 @@ pub fn dotted_str<'v>(v: &'v Value, path: &str) -> Option<&'v str> {
         cur = member(cur, part)?;
     }
     None
-}
-
-/// The member ids of a group.
-pub fn member_ids(g: &Value) -> Vec<String> {
-    values_of(g, "members")
 }
 
 #[cfg(test)]

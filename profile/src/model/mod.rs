@@ -928,6 +928,11 @@ pub struct GroupSpec {
     /// `members` without a filter) is refused with 400 `invalidValue` (AWS PatchGroup).
     #[serde(default)]
     pub whole_members_refused: bool,
+    /// GET /Groups/{id} and group lists carry `members`; false leaves the attribute out of
+    /// every read while the store keeps the members, so a `members eq "<userId>"` filter still
+    /// finds a user's groups (AWS GetGroup and ListGroups, D:W5). Write answers keep them.
+    #[serde(default = "yes")]
+    pub members_in_reads: bool,
 }
 
 /// A Truto-style integrated account: an id and the vendor tenant behind it.

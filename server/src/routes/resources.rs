@@ -9,7 +9,7 @@ use crate::extract::{
 use crate::offload;
 use crate::page::{self, Position};
 use crate::query::ListRequest;
-use crate::render::Output;
+use crate::render::{Output, View};
 use crate::resource::Resource;
 use crate::select;
 use crate::sort;
@@ -152,7 +152,7 @@ pub fn list_response(t: &Tenant, kind: Kind, req: &ListRequest) -> ScimResult<Re
     let resources: Vec<Bytes> = fetched
         .items
         .iter()
-        .map(|s| t.renderer.resource(kind, s, &proj))
+        .map(|s| t.renderer.resource(kind, s, &proj, View::Read))
         .collect();
     Ok(t.renderer
         .list(Some(kind), &resources, &page::envelope(t, &fetched)))
@@ -204,7 +204,7 @@ pub fn root_response(t: &Tenant, req: &ListRequest) -> ScimResult<Response> {
         .get(page.start.min(end)..end)
         .unwrap_or_default()
         .iter()
-        .map(|(k, s)| t.renderer.resource(*k, s, &proj))
+        .map(|(k, s)| t.renderer.resource(*k, s, &proj, View::Read))
         .collect();
     Ok(t.renderer.list(None, &resources, &page.envelope(all.len())))
 }
@@ -256,7 +256,7 @@ async fn get_one<R: Resource>(
         }
     }
     t.renderer
-        .resource_response(R::KIND, &stored, StatusCode::OK, &proj)
+        .resource_response(R::KIND, &stored, StatusCode::OK, &proj, View::Read)
 }
 
 /// POST /Users, POST /Groups
@@ -267,7 +267,7 @@ async fn create<R: Resource>(
 ) -> ScimResult<Response> {
     let w = writes::create(&t, R::KIND, body)?;
     Ok(t.renderer
-        .resource_response(R::KIND, &w.stored, w.status, &proj))
+        .resource_response(R::KIND, &w.stored, w.status, &proj, View::Stored))
 }
 
 /// PUT /Users/{id}, PUT /Groups/{id}
@@ -280,7 +280,7 @@ async fn replace<R: Resource>(
 ) -> ScimResult<Response> {
     let w = writes::replace(&t, R::KIND, &id, body, if_match.as_deref())?;
     Ok(t.renderer
-        .resource_response(R::KIND, &w.stored, w.status, &proj))
+        .resource_response(R::KIND, &w.stored, w.status, &proj, View::Stored))
 }
 
 /// PATCH /Users/{id}, PATCH /Groups/{id}
@@ -293,7 +293,7 @@ async fn patch_one<R: Resource>(
 ) -> ScimResult<Response> {
     let w = writes::patch(&t, R::KIND, &id, &body, if_match.as_deref())?;
     Ok(t.renderer
-        .resource_response(R::KIND, &w.stored, w.status, &proj))
+        .resource_response(R::KIND, &w.stored, w.status, &proj, View::Stored))
 }
 
 /// DELETE /Users/{id}, DELETE /Groups/{id}

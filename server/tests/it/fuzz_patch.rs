@@ -59,7 +59,12 @@ proptest! {
         // Still readable, still the same number of resources, still unique userNames.
         prop_assert_eq!(t.read().collection(kind).len(), before);
         let s = t.get(kind, &id).expect("the patched resource is still there");
-        let rendered = t.renderer.resource(kind, &s, &scimock_server::projection::Projection::default());
+        let rendered = t.renderer.resource(
+            kind,
+            &s,
+            &scimock_server::projection::Projection::default(),
+            scimock_server::render::View::Stored,
+        );
         prop_assert!(serde_json::from_slice::<Value>(&rendered).is_ok());
     }
 

@@ -1739,3 +1739,59 @@ async fn aws_one_value_multi_valued() {
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["phoneNumbers"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn aws_group_members_not_listed() {
+    // GetGroup and ListGroups return no member list; a member filter finds a user's groups
+    // (D:W5); the GetGroup example has no `members` attribute (D:W16).
+    let user = "90677c608a-7afcdc23-0bd4-4fb7-b2ff-10ccffdff447";
+    let body = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "displayName": "Group Bar",
+        "members": [{"value": user}],
+    });
+    let c = start("aws", 0, &[]).await;
+    let created = c.post("/Groups", &body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(
+        created.body["members"][0]["value"], user,
+        "the create answer keeps the members it stored"
+    );
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let one = c.get(&format!("/Groups/{id}")).await;
+    assert_eq!(one.status, 200);
+    assert_eq!(one.body["displayName"], "Group Bar");
+    assert!(one.body.get("members").is_none(), "{}", one.text);
+    let all = c.get("/Groups").await;
+    let listed = all.body["Resources"].as_array().unwrap();
+    assert!(!listed.is_empty());
+    assert!(
+        listed.iter().all(|g| g.get("members").is_none()),
+        "{}",
+        all.text
+    );
+    for f in [
+        format!("members eq \"{user}\""),
+        format!("id eq \"{id}\" and members eq \"{user}\""),
+    ] {
+        let r = c.get(&format!("/Groups?filter={}", urlencode(&f))).await;
+        assert_eq!(r.status, 200, "{f}: {}", r.text);
+        let ids: Vec<&str> = r.body["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|g| g["id"].as_str())
+            .collect();
+        assert!(ids.contains(&id.as_str()), "{f}: {}", r.text);
+        assert!(r.body["Resources"][0].get("members").is_none());
+    }
+    let f = format!("id eq \"{id}\" and members eq \"90677c608a-no-such-user\"");
+    let r = c.get(&format!("/Groups?filter={}", urlencode(&f))).await;
+    assert_eq!(r.body["totalResults"], 0, "{}", r.text);
+
+    let c = start("aws", 0, &[("groups.members_in_reads", json!(true))]).await;
+    let created = c.post("/Groups", &body).await;
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let one = c.get(&format!("/Groups/{id}")).await;
+    assert_eq!(one.body["members"][0]["value"], user, "{}", one.text);
+}
