@@ -167,13 +167,15 @@ async fn every_audited_claim_holds() {
 /// A test reference (`module::function`) names a test that exists: `fn function(` in
 /// `module.rs` of the server's, the conformance runner's or the binary's integration tests.
 fn test_exists(reference: &str) -> bool {
-    let Some((module, function)) = reference.split_once("::") else {
+    let Some((module, function)) = reference.rsplit_once("::") else {
         return false;
     };
+    let module = module.replace("::", "/");
     let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
     ["server/tests/it", "conformance/tests/it", "tests/it"]
         .iter()
-        .filter_map(|dir| std::fs::read_to_string(format!("{root}/{dir}/{module}.rs")).ok())
+        .flat_map(|dir| [format!("{dir}/{module}.rs"), format!("{dir}/{module}/mod.rs")])
+        .filter_map(|file| std::fs::read_to_string(format!("{root}/{file}")).ok())
         .any(|src| src.contains(&format!("fn {function}(")))
 }
 
