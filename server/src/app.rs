@@ -47,6 +47,19 @@ pub enum BuildError {
     /// The state file could not be read or loaded.
     #[error(transparent)]
     State(#[from] StateError),
+    /// A unified account sits over a vendor the facade cannot page (it pages its backends by
+    /// `startIndex`).
+    #[error(
+        "unified account {account} of {facade} is backed by {vendor}, which ignores startIndex (list.ignore_start_index); the facade pages its backends by startIndex, so users past the first page would be unreachable. Back the account with another vendor, or --set {vendor}.list.ignore_start_index=false"
+    )]
+    UnpageableBackend {
+        /// The facade profile.
+        facade: String,
+        /// The account id.
+        account: String,
+        /// The backing vendor.
+        vendor: String,
+    },
 }
 
 /// Which profiles to serve.
@@ -330,6 +343,19 @@ impl App {
                 tenants.push(build_tenant(p, "", origin, cfg, &shared, backends)?);
             }
         }
+        for t in &tenants {
+            if let Some((account, b)) = t
+                .backends
+                .iter()
+                .find(|(_, b)| b.profile.list.ignore_start_index)
+            {
+                return Err(BuildError::UnpageableBackend {
+                    facade: t.profile.name.clone(),
+                    account: account.clone(),
+                    vendor: b.profile.name.clone(),
+                });
+            }
+        }
         let everything = all_tenants(&tenants);
         let vendor = match &cfg.vendor {
             VendorChoice::All => "all",
@@ -417,7 +443,7 @@ fn open_state(
     // into the stores; after a crash its document is read whole and the log replayed over it.
     let records = log.as_ref().map_or(&[][..], |back| &back.records[..]);
     let (recorded, held, loaded, doc) = if records.is_empty() {
-        match state::load(&paths.snapshot, tenants)? {
+        match state::load(&paths.snapshot, tenants, mount)? {
             Some(l) => (l.mount.clone(), l.held.clone(), Some(l), None),
             None => (None, Vec::new(), None, None),
         }

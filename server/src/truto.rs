@@ -515,10 +515,12 @@ async fn list(State(t): Ten, Params(q): Params) -> ScimResult<Response> {
     if req.all_pages {
         while next_start <= total && !items.is_empty() {
             let more = req.fetch(b, &path, next_start, req.max_limit)?;
-            if more.items.is_empty() {
+            // A page that does not move forward ends the walk (bounded whatever the backend).
+            let after = more.start() + more.items.len() + 1;
+            if more.items.is_empty() || after <= next_start {
                 break;
             }
-            next_start = more.start() + more.items.len() + 1;
+            next_start = after;
             items.extend(more.items);
         }
     }

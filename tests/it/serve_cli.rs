@@ -658,8 +658,44 @@ fn a_state_file_loads_in_any_key_order_and_other_json_is_refused() {
         r#"{{"format":"scimock-state","version":1,"mount":{},"tenants":{{"/scim/v2":{{"vendor":"generic","users":[{user},{user}],"groups":[]}}}}}}"#,
         doc["mount"]
     );
-    std::fs::write(&path, twice).unwrap();
+    std::fs::write(&path, &twice).unwrap();
     refused_state(&path, "state for /scim/v2");
+    // Another mount's file is refused as such before its content is looked at.
+    let theirs = twice.replace(
+        r#""vendor":"generic","paths""#,
+        r#""vendor":"slack","paths""#,
+    );
+    assert_ne!(theirs, twice);
+    std::fs::write(&path, theirs).unwrap();
+    refused_state(&path, "belongs to another mount");
+    // `"users": null` holds no users.
+    let empty = format!(
+        r#"{{"format":"scimock-state","version":1,"mount":{},"tenants":{{"/scim/v2":{{"vendor":"generic","users":null,"groups":[]}}}}}}"#,
+        doc["mount"]
+    );
+    std::fs::write(&path, empty).unwrap();
+    let s = serve(&["--state", p]);
+    let (_, body) = get(&format!("{}/scim/v2/Users", s.origin), "scimock-token");
+    assert_eq!(body["totalResults"], 0, "{body}");
+}
+
+#[test]
+fn a_unified_account_over_a_vendor_that_ignores_start_index_is_refused_at_start() {
+    let out = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--vendor",
+        "truto",
+        "--set",
+        r#"unified.accounts=[{"id":"acc-aws","vendor":"aws"}]"#,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("acc-aws") && err.contains("ignores startIndex"),
+        "{err}"
+    );
 }
 
 #[test]

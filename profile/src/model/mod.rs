@@ -591,7 +591,7 @@ pub struct GroupSpec {
 pub struct IntegratedAccount {
     /// `integrated_account_id` value (UUID).
     pub id: String,
-    /// Backing profile name.
+    /// Backing profile name (one that honours `startIndex`: the facade pages its backends by it).
     pub vendor: String,
 }
 

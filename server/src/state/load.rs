@@ -35,9 +35,15 @@ impl Loaded {
 }
 
 /// Reads the state file at `path` and loads the tenants it holds for `tenants` (matched by
-/// mount path) into fresh stores; `Ok(None)` when there is no file. Nothing is installed: the
-/// caller checks the mount first.
-pub fn load(path: &Path, tenants: &[Arc<Tenant>]) -> Result<Option<Loaded>, StateError> {
+/// mount path) into fresh stores; `Ok(None)` when there is no file. A file of another format or
+/// of a mount other than `ours` is refused as soon as its header says so (scimock writes
+/// `format`, `version` and `mount` before the tenants), before any content is loaded. Nothing
+/// is installed: the caller checks a file without a recorded mount against the tenants.
+pub fn load(
+    path: &Path,
+    tenants: &[Arc<Tenant>],
+    ours: &Value,
+) -> Result<Option<Loaded>, StateError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -50,13 +56,14 @@ pub fn load(path: &Path, tenants: &[Arc<Tenant>]) -> Result<Option<Loaded>, Stat
     };
     let mut ctx = Ctx {
         tenants,
+        ours,
         loaded: Loaded::default(),
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_slice(&bytes);
     let parsed = File(&mut ctx).deserialize(&mut de).and_then(|()| de.end());
     if let Some(failure) = ctx.failure.take() {
-        return Err(failure.into_error(path));
+        return Err(failure.into_error(path, ours));
     }
     match parsed {
         Ok(()) => Ok(Some(ctx.loaded)),
@@ -77,13 +84,16 @@ enum Failure {
     NotState,
     /// The file has no `tenants`.
     NoTenants,
+    /// The file records another mount.
+    Foreign(Value),
     /// A tenant's content was refused.
     Restore(String, seed::LoadError),
 }
 
 impl Failure {
-    fn into_error(self, path: &Path) -> StateError {
+    fn into_error(self, path: &Path, ours: &Value) -> StateError {
         match self {
+            Failure::Foreign(theirs) => super::foreign(path, &theirs, ours),
             Failure::NotState => StateError::NotState {
                 path: path.to_path_buf(),
             },
@@ -95,6 +105,7 @@ impl Failure {
 
 struct Ctx<'a> {
     tenants: &'a [Arc<Tenant>],
+    ours: &'a Value,
     loaded: Loaded,
     failure: Option<Failure>,
 }
@@ -127,9 +138,25 @@ impl<'de> Visitor<'de> for File<'_, '_> {
         let (mut format, mut version, mut tenants) = (false, false, false);
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "format" => format = map.next_value::<Value>()?.as_str() == Some(FORMAT),
-                "version" => version = map.next_value::<Value>()? == json!(1),
-                "mount" => self.0.loaded.mount = Some(map.next_value()?),
+                "format" => {
+                    format = map.next_value::<Value>()?.as_str() == Some(FORMAT);
+                    if !format {
+                        return Err(self.0.fail(Failure::NotState));
+                    }
+                }
+                "version" => {
+                    version = map.next_value::<Value>()? == json!(1);
+                    if !version {
+                        return Err(self.0.fail(Failure::NotState));
+                    }
+                }
+                "mount" => {
+                    let recorded: Value = map.next_value()?;
+                    if &recorded != self.0.ours {
+                        return Err(self.0.fail(Failure::Foreign(recorded)));
+                    }
+                    self.0.loaded.mount = Some(recorded);
+                }
                 "tenants" => {
                     tenants = true;
                     map.next_value_seed(Tenants(&mut *self.0))?;
@@ -244,7 +271,7 @@ struct Users<'c, 'a, 's, 'p> {
 impl<'de> DeserializeSeed<'de> for Users<'_, '_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+        d.deserialize_option(self)
     }
 }
 
@@ -252,6 +279,15 @@ impl<'de> Visitor<'de> for Users<'_, '_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of users")
+    }
+
+    /// `"users": null` holds no users.
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {

@@ -116,8 +116,14 @@ fn check_emails(profile: &Profile, attrs: &mut Value) -> ScimResult<()> {
 }
 
 /// Multi-valued attributes the vendor limits to one value (`writes.single_value`; AWS D:W6,
-/// D:W13), checked on the document a create, replace or PATCH leaves.
-fn check_single_value(profile: &Profile, attrs: &Value) -> ScimResult<()> {
+/// D:W13), checked on the document a create, replace or PATCH leaves. A user that already
+/// holds more (bulk-loaded, from fixtures or an older state file) is refused only when the
+/// write adds to them, so deactivating it still works.
+fn check_single_value(
+    profile: &Profile,
+    attrs: &Value,
+    existing: Option<&Stored>,
+) -> ScimResult<()> {
     let Some(obj) = attrs.as_object() else {
         return Ok(());
     };
@@ -127,7 +133,14 @@ fn check_single_value(profile: &Profile, attrs: &Value) -> ScimResult<()> {
             .find(|(k, _)| k.eq_ignore_ascii_case(attr))
             .and_then(|(_, v)| v.as_array())
             .map_or(0, Vec::len);
-        if n > 1 {
+        let had = existing
+            .and_then(|s| {
+                s.view()
+                    .members()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(attr))
+            })
+            .map_or(0, |(_, v)| v.len());
+        if n > 1 && n > had {
             note(
                 Effect::Refused,
                 "writes.single_value",
@@ -278,7 +291,7 @@ pub(crate) fn finish_user_write(
     keep_stored(p, &mut attrs);
     check_members(p, &attrs)?;
     check_emails(p, &mut attrs)?;
-    check_single_value(p, &attrs)?;
+    check_single_value(p, &attrs, existing)?;
     if let Some(obj) = attrs.as_object_mut() {
         if !obj.contains_key("active") && (existing.is_none() || p.writes.replace_applies_defaults)
         {

@@ -174,7 +174,12 @@ fn test_exists(reference: &str) -> bool {
     let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
     ["server/tests/it", "conformance/tests/it", "tests/it"]
         .iter()
-        .flat_map(|dir| [format!("{dir}/{module}.rs"), format!("{dir}/{module}/mod.rs")])
+        .flat_map(|dir| {
+            [
+                format!("{dir}/{module}.rs"),
+                format!("{dir}/{module}/mod.rs"),
+            ]
+        })
         .filter_map(|file| std::fs::read_to_string(format!("{root}/{file}")).ok())
         .any(|src| src.contains(&format!("fn {function}(")))
 }

@@ -289,6 +289,35 @@ async fn aws_one_value_multi_valued() {
     assert_eq!(ours.len(), 3, "{}", v.text);
     assert_eq!(ours[0]["quirk"], "one-value-multi-valued");
     assert_eq!(ours[0]["source"], "D:W6, D:W13");
+    // A user that already holds two (bulk-loaded here) can still be deactivated; only a write
+    // that adds a value is refused.
+    let mut loaded = user(two_phones.clone());
+    loaded["userName"] = json!("loaded");
+    let r = c
+        .send_with(Method::POST, "/_scimock/users", Some(&json!([loaded])), &[])
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let found = c.get("/Users?filter=userName%20eq%20%22loaded%22").await;
+    let lid = found.body["Resources"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let off = c
+        .patch(
+            &format!("/Users/{lid}"),
+            &patch_op(json!([{"op": "replace", "path": "active", "value": false}])),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.text);
+    let third = c
+        .patch(
+            &format!("/Users/{lid}"),
+            &patch_op(
+                json!([{"op": "add", "path": "phoneNumbers", "value": [{"value": "+1 555 0102"}]}]),
+            ),
+        )
+        .await;
+    assert_vendor_error(&p, &third, 400, "PATCH adding a third phone number");
     // Switched off, two values are stored.
     let c = start("aws", 0, &[("writes.single_value", json!([]))]).await;
     let r = c.post("/Users", &user(two_phones)).await;
