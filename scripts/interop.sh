@@ -24,7 +24,8 @@
 # `--peer scimock-client` runs `scimock check --client entra|okta --allow-writes` (Entra ID also
 # with --client-option aadOptscim062020) against the same corpus, each run on a freshly started
 # and seeded server: what Entra ID and Okta would hit on these servers (README, "Is my SCIM server
-# ready for Entra ID / Okta?"). Informational: only a run that could not run (exit 2) fails.
+# ready for Entra ID / Okta?"). A run that could not run (exit 2), or whose counts and failing
+# checks differ from README's table, fails.
 #
 #   bash scripts/interop.sh [--peer scim2-tester|scim-sanity|scimock-check|scimock-client]... [--dataset empty|fixtures|users1000]...
 #                           [--server scim2-server|scimmy|django-scim2|django-scim2-server]...
@@ -255,6 +256,12 @@ if ((RUN_CLIENT)); then
                 "$INTEROP_VENV/bin/python" -c 'import json,sys
 r = json.load(open(sys.argv[1]))
 print("   failing:", ", ".join(c["id"] for c in r["checks"] if c["status"] == "fail") or "none")' "$prefix.json"
+                # README's table must show what the run found.
+                if ! "$INTEROP_VENV/bin/python" "$INTEROP_DIR/verdicts.py" client "$prefix.json" \
+                    "$REPO/README.md" "$server" "$client"; then
+                    verdict="FAIL"
+                    failures=$((failures + 1))
+                fi
             fi
             VERDICT["$server/$client"]="$verdict"
         done

@@ -5,6 +5,9 @@ about each independent server in scripts/interop/verdicts/<server>.json, and why
     verdicts.py write REPORT.json VERDICTS.json   record a run (keeps the reasons already written)
     verdicts.py table VERDICTS.json...            the README "Against other servers" table
     verdicts.py readme README.md VERDICTS.json... exit 1 unless README carries that table
+    verdicts.py client REPORT.json README.md SERVER CLIENT
+                                                  exit 1 unless README's "--client" table shows
+                                                  that run (counts and failing checks, in order)
 
 A verdicts file names the server and version, the run's summary, and every check that fails
 (or warns) with `rfc`: the RFC text that makes it the server's fault (or, for a warning, the
@@ -111,6 +114,44 @@ def readme(readme_path: str, paths: list[str]) -> int:
     return 1
 
 
+# The README "--client" table: its header, the row of each corpus server, the column of each run.
+CLIENT_HEADER = "| server | `--client entra` |"
+CLIENT_ROWS = {
+    "scim2-server": "python-scim scim2-server ",
+    "scimmy": "SCIMMY ",
+    "django-scim2": "15five django-scim2 ",
+    "django-scim2-server": "browniebroke django-scim2-server ",
+}
+CLIENT_COLUMNS = {"entra": 1, "entra-aadOptscim062020": 2, "okta": 3}
+
+
+def client(report_path: str, readme_path: str, server: str, run: str) -> int:
+    report = load(report_path)
+    s = report["summary"]
+    fails = [c["id"] for c in report["checks"] if c["status"] == "fail"]
+    got = f"{s['passed']} passed, {s['failed']} failed"
+    if fails:
+        got += ": " + ", ".join(f"`{cid}`" for cid in fails)
+    with open(readme_path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    start = next((i for i, l in enumerate(lines) if l.startswith(CLIENT_HEADER)), None)
+    if start is None:
+        print(f"{readme_path}: no '--client' table")
+        return 1
+    table = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        table.append(line)
+    row = next((l for l in table if l.startswith("| " + CLIENT_ROWS[server])), None)
+    cells = [c.strip() for c in row.strip().strip("|").split(" | ")] if row else []
+    shown = cells[CLIENT_COLUMNS[run]] if len(cells) > CLIENT_COLUMNS[run] else None
+    if shown == got:
+        return 0
+    print(f"   README's --client table shows {shown!r} for {server} / {run}; this run: {got!r}")
+    return 1
+
+
 def main() -> int:
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "check":
@@ -122,6 +163,8 @@ def main() -> int:
         return 0
     if cmd == "readme":
         return readme(args[0], args[1:])
+    if cmd == "client":
+        return client(*args)
     print(__doc__, file=sys.stderr)
     return 2
 
