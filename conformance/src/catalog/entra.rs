@@ -8,12 +8,11 @@
 //! to the shapes Entra sends with that flag.
 
 use super::Probe;
-use super::groups::member_seen;
 use super::idp::{
     ENTRA_COMPAT, ENTRA_GUIDE, ENTRA_VALIDATION, Shape, absent_value, active, created_user,
-    delete_own, dotted_str, expect_created, expect_no_match, expect_one, expect_written,
-    group_path, keep_created, new_group_name, patch_body, post_group, post_user, read, shown,
-    user_path,
+    delete_own, dotted_str, expect_created, expect_membership, expect_no_match, expect_one,
+    expect_written, group_path, keep_created, new_group_name, patch_body, post_group, post_user,
+    read, shown, user_path,
 };
 use crate::client::Request;
 use crate::config::AAD_OPT_SCIM_062020;
@@ -443,15 +442,7 @@ pub async fn group_lifecycle(ctx: &Ctx) -> Result<Outcome, Skip> {
         if !expect_written(&mut p, &shape, &ex) {
             break;
         }
-        if let Some((has, seen)) = member_seen(&mut p, &gid, &c.id, None).await {
-            p.require(has == member_after, || {
-                format!(
-                    "{shape}: answered {}, but the group {} the user ({seen})",
-                    ex.outcome(),
-                    if has { "still has" } else { "does not have" }
-                )
-            });
-        }
+        expect_membership(&mut p, &shape, &ex, &gid, &c.id, None, member_after).await;
     }
     let ex = delete_own(&mut p, &path, &name).await;
     p.require(ex.is(204), || {

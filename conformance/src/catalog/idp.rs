@@ -156,6 +156,29 @@ pub fn expect_created(
     false
 }
 
+/// After `shape` was answered with `ex`, group `gid` must hold `user` (`want`) or not, as the
+/// target shows membership (`read_back`: the group already read, if any); records the problem
+/// otherwise.
+pub async fn expect_membership(
+    p: &mut Probe<'_>,
+    shape: &str,
+    ex: &Exchange,
+    gid: &str,
+    user: &str,
+    read_back: Option<&Value>,
+    want: bool,
+) {
+    if let Some((has, seen)) = super::groups::member_seen(p, gid, user, read_back).await {
+        p.require(has == want, || {
+            format!(
+                "{shape}: answered {}, but the group {} the user ({seen})",
+                ex.outcome(),
+                if has { "still has" } else { "does not have" }
+            )
+        });
+    }
+}
+
 /// GET of the run's own resource, for a read-back after a write.
 pub async fn read(p: &mut Probe<'_>, path: &str) -> Option<Value> {
     let ex = p.send(Request::get(path)).await;

@@ -6,12 +6,11 @@
 //! rename by a path-less replace, membership by `members[value eq]` and `members`, delete).
 
 use super::Probe;
-use super::groups::member_seen;
 use super::idp::{
     OKTA_REFERENCE, OKTA_SPEC_TEST, OKTA_USER_AGENT, Shape, absent_value, active, created_user,
-    delete_own, dotted_str, expect_created, expect_no_match, expect_one, expect_written,
-    group_path, keep_created, new_group_name, patch_body, post_group, post_user, read, shown,
-    user_path,
+    delete_own, dotted_str, expect_created, expect_membership, expect_no_match, expect_one,
+    expect_written, group_path, keep_created, new_group_name, patch_body, post_group, post_user,
+    read, shown, user_path,
 };
 use crate::client::Request;
 use crate::ctx::{Created, Ctx};
@@ -417,16 +416,7 @@ pub async fn push_groups(ctx: &Ctx) -> Result<Outcome, Skip> {
                     shown(got)
                 )
             });
-            let Some((has, seen)) = member_seen(&mut p, &gid, &c.id, Some(&g)).await else {
-                continue;
-            };
-            p.require(has == member_after, || {
-                format!(
-                    "{shape}: answered {}, but the group {} the user ({seen})",
-                    ex.outcome(),
-                    if has { "still has" } else { "does not have" }
-                )
-            });
+            expect_membership(&mut p, &shape, &ex, &gid, &c.id, Some(&g), member_after).await;
         }
     }
     let ex = delete_own(&mut p, &path, &name).await;
