@@ -211,6 +211,20 @@ pub struct JudgeOptions {
     pub case_exact: bool,
 }
 
+/// Notes a filter the vendor refuses as a client violation and returns the refusal.
+fn refused(kind: Kind, e: ScimError) -> ScimError {
+    let switch = match kind {
+        Kind::Group => "filter.groups",
+        Kind::User => "filter.users",
+    };
+    note(
+        Effect::Refused,
+        switch,
+        format!("filter refused: {}", e.detail),
+    );
+    e
+}
+
 /// The vendor's verdict on a filter that parses: its filter policy first (allow-list,
 /// constructs, and the refusal that names what is wrong, `scimock_profile::filter`), then
 /// the schemas (an attribute no schema defines is "not supported", RFC 7644 §3.12 Table 9;
@@ -240,15 +254,7 @@ pub fn judge(
             }
             Err(r) => {
                 let e = ScimError::from_refusal(spec.refusal_for(&r, kind), r.attr(), r.op());
-                note(
-                    Effect::Refused,
-                    match kind {
-                        Kind::Group => "filter.groups",
-                        Kind::User => "filter.users",
-                    },
-                    format!("filter refused: {}", e.detail),
-                );
-                return Err(e);
+                return Err(refused(kind, e));
             }
         }
     }
@@ -266,15 +272,7 @@ pub fn judge(
         }
         let refusal = spec.rules(kind).refusal.as_ref().unwrap_or(&spec.refusal);
         let e = ScimError::from_refusal(refusal, &path.to_string(), op);
-        note(
-            Effect::Refused,
-            match kind {
-                Kind::Group => "filter.groups",
-                Kind::User => "filter.users",
-            },
-            format!("filter refused: {}", e.detail),
-        );
-        return Err(e);
+        return Err(refused(kind, e));
     }
     let compiled = if opts.case_exact {
         CompiledFilter::new(filter, &CaseExact(schemas))

@@ -290,18 +290,23 @@ pub fn check_mount(
     }
 }
 
+/// A state file's bytes; `Ok(None)` when it does not exist.
+fn bytes_of(path: &Path) -> Result<Option<Vec<u8>>, StateError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StateError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// Reads a state file: `Ok(None)` when it does not exist, an error naming the problem when it
 /// is unreadable, torn, or not a scimock state file.
 pub fn read(path: &Path) -> Result<Option<Value>, StateError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StateError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(bytes) = bytes_of(path)? else {
+        return Ok(None);
     };
     let doc: Value = serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt {
         path: path.to_path_buf(),

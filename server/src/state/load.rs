@@ -2,7 +2,7 @@
 //! a fresh store as it is read, so a million users load in the store's own memory plus the
 //! file's bytes (a `Value` of the whole file took five times the store).
 
-use super::{FORMAT, StateError};
+use super::{FORMAT, StateError, bytes_of};
 use crate::seed;
 use crate::store::Store;
 use crate::tenant::Tenant;
@@ -44,15 +44,8 @@ pub fn load(
     tenants: &[Arc<Tenant>],
     ours: &Value,
 ) -> Result<Option<Loaded>, StateError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StateError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(bytes) = bytes_of(path)? else {
+        return Ok(None);
     };
     let mut ctx = Ctx {
         tenants,
