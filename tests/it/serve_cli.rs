@@ -231,20 +231,7 @@ fn a_corrupt_state_file_is_refused_and_left_alone() {
         b"{\"format\":\"scimock-state\",\"version\":1,\"tenants\":{\"/scim/v2\":{\"us",
     )
     .unwrap();
-    let out = run(&[
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--state",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("corrupt or truncated"), "{err}");
-    assert!(
-        std::fs::read(&path).unwrap().ends_with(b"\"us"),
-        "the file was not replaced"
-    );
+    refused_state(&path, "corrupt or truncated");
 }
 
 #[test]

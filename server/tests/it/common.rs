@@ -188,6 +188,17 @@ impl Client {
         self.send_with(Method::GET, path, None, &[]).await
     }
 
+    /// GET with a bearer token the mock does not accept.
+    pub async fn get_with_wrong_token(&self, path: &str) -> Resp {
+        self.send_with(
+            Method::GET,
+            path,
+            None,
+            &[("authorization", "Bearer wrong")],
+        )
+        .await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> Resp {
         self.send_with(Method::POST, path, Some(body), &[]).await
     }

@@ -15,14 +15,7 @@ async fn adra_problem_json_errors() {
         r.body["type"],
         "https://tools.ietf.org/html/rfc9110#section-15.5.5"
     );
-    let r = c
-        .send_with(
-            Method::GET,
-            "/Users",
-            None,
-            &[("authorization", "Bearer wrong")],
-        )
-        .await;
+    let r = c.get_with_wrong_token("/Users").await;
     assert_problem(&r, 401);
     let switched = start(
         "adra",

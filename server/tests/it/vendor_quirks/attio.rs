@@ -351,14 +351,7 @@ async fn attio_emails_read_only() {
 async fn attio_attio_error_envelope() {
     let c = start("attio", 0, &[]).await;
     assert_attio_error(&c.get("/Users/nope").await, 404, "not_found");
-    let r = c
-        .send_with(
-            Method::GET,
-            "/Users",
-            None,
-            &[("authorization", "Bearer wrong")],
-        )
-        .await;
+    let r = c.get_with_wrong_token("/Users").await;
     assert_attio_error(&r, 401, "not_authenticated");
     assert_attio_error(
         &c.post("/Users", &json!({"userName": "john.doe@example.com"}))

@@ -99,14 +99,7 @@ async fn slack_errors_are_its_errors_envelope_in_every_answer() {
     assert!(missing.body["Errors"]["description"].is_string());
     assert_eq!(missing.header("content-type"), Some("application/json"));
     // The 401 and the not-offered answers are in the same envelope.
-    let unauth = c
-        .send_with(
-            Method::GET,
-            "/Users",
-            None,
-            &[("authorization", "Bearer wrong")],
-        )
-        .await;
+    let unauth = c.get_with_wrong_token("/Users").await;
     assert_eq!(unauth.body["Errors"]["code"], json!(401), "{}", unauth.text);
     // Switched back to RFC 7644.
     let c = start(
